@@ -1,0 +1,7 @@
+"""``python -m caseline``."""
+
+import sys
+
+from caseline.cli import main
+
+sys.exit(main())

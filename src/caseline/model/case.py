@@ -1,0 +1,331 @@
+"""The case model: what a case file says, immutable, with the source position of each part.
+
+Pure Python; no Qt, no pandas. Readers build these; caseline.timeline resolves them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from caseline.model.pos import SourcePos
+from caseline.model.timeexpr import Amount, TimeExpr
+
+
+
+FORMAT_VERSION = 1
+
+
+class Kind(StrEnum):
+    """What an event is; it decides which fields it may carry and its default category."""
+
+    DRUG = "drug"
+    DECHALLENGE = "dechallenge"
+    RECHALLENGE = "rechallenge"
+    SYMPTOM = "symptom"
+    INVESTIGATION = "investigation"
+    THERAPY = "therapy"
+    MILESTONE = "milestone"
+
+
+class Category(StrEnum):
+    """Drives lane grouping order, default colour and glyph (same in every case)."""
+
+    SUSPECT = "suspected-drug"
+    DRUG = "drug"
+    SYMPTOM = "symptom"
+    INVESTIGATION = "investigation"
+    RESCUE = "rescue"
+    OUTCOME = "outcome"
+
+
+#: The stable order lanes are grouped in, top to bottom.
+CATEGORY_ORDER: tuple[Category, ...] = (
+    Category.SUSPECT,
+    Category.DRUG,
+    Category.SYMPTOM,
+    Category.INVESTIGATION,
+    Category.RESCUE,
+    Category.OUTCOME,
+)
+
+CATEGORY_TITLES: dict[Category, str] = {
+    Category.SUSPECT: "Suspected drug",
+    Category.DRUG: "Other drugs",
+    Category.SYMPTOM: "Symptoms and signs",
+    Category.INVESTIGATION: "Investigations",
+    Category.RESCUE: "Rescue therapies",
+    Category.OUTCOME: "Outcomes",
+}
+
+
+class Role(StrEnum):
+    SUSPECTED = "suspected"
+    CONCOMITANT = "concomitant"
+    PRIOR = "prior"
+
+
+class CourseState(StrEnum):
+    ONSET = "onset"
+    WORSENING = "worsening"
+    PLATEAU = "plateau"
+    IMPROVEMENT = "improvement"
+    RESOLUTION = "resolution"
+    RELAPSE = "relapse"
+
+
+class Interpretation(StrEnum):
+    NORMAL = "normal"
+    ABNORMAL = "abnormal"
+    BORDERLINE = "borderline"
+    UNKNOWN = "unknown"
+
+
+class MilestoneType(StrEnum):
+    DIAGNOSIS = "diagnosis"
+    ADMISSION = "admission"
+    DISCHARGE = "discharge"
+    REMISSION = "remission"
+    RELAPSE = "relapse"
+    DEATH = "death"
+    LAST_FOLLOW_UP = "last-follow-up"
+    OUTCOME = "outcome"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where in the source an event comes from, and a short note in the encoder's words."""
+
+    section: str = ""
+    paragraph: str = ""
+    figure: str = ""
+    page: str = ""
+    note: str = ""
+
+    def describe(self) -> str:
+        parts = [
+            f"{name} {value}" if name != "section" else value
+            for name, value in (
+                ("section", self.section),
+                ("paragraph", self.paragraph),
+                ("figure", self.figure),
+                ("page", self.page),
+            )
+            if value
+        ]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class AtList:
+    """Explicit administrations: "weeks 0, 2 and 6"."""
+
+    times: tuple[TimeExpr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A repeat rule: "every 8 weeks" from a start, for ``count`` doses or until a time."""
+
+    every: Amount
+    start: TimeExpr | None
+    count: int | None
+    until: TimeExpr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cycles:
+    """Cycles: ``count`` cycles of ``length`` with doses on ``days`` (1-based) of each cycle.
+
+    ``length`` None means the source does not say how far apart the cycles were: the first is
+    placed, the later ones only bounded (after the previous one).
+    """
+
+    count: int | None
+    length: Amount | None
+    days: tuple[int, ...]
+    start: TimeExpr | None
+
+
+Schedule = AtList | Repeat | Cycles
+
+
+@dataclass(frozen=True, slots=True)
+class CoursePoint:
+    at: TimeExpr
+    state: CourseState
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityPoint:
+    at: TimeExpr
+    value: float
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Severity:
+    scale: str
+    minimum: float
+    maximum: float
+    points: tuple[SeverityPoint, ...]
+    higher_is_worse: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of a case. Kind-specific fields are None/empty where they do not apply."""
+
+    id: str
+    kind: Kind
+    label: str
+    lane: str
+    category: Category
+    pos: SourcePos
+    start: TimeExpr | None = None
+    end: TimeExpr | None = None
+    duration: Amount | None = None
+    ongoing: bool = False
+    # drugs and therapies
+    drug: str = ""
+    role: Role | None = None
+    dose: float | None = None
+    dose_text: str = ""
+    unit: str = ""
+    route: str = ""
+    frequency: str = ""
+    schedule: Schedule | None = None
+    target: str = ""  # dechallenge / rechallenge: the id of the drug event
+    # symptoms
+    course: tuple[CoursePoint, ...] = ()
+    severity: Severity | None = None
+    # investigations
+    test: str = ""
+    result: str = ""
+    interpretation: Interpretation | None = None
+    value: float | None = None
+    value_unit: str = ""
+    reference_low: float | None = None
+    reference_high: float | None = None
+    # milestones
+    milestone: MilestoneType | None = None
+    # everywhere
+    source: Provenance = field(default_factory=Provenance)
+    note: str = ""
+    identifying: tuple[str, ...] = ()  # fields hidden by the de-identified view
+
+    @property
+    def is_point(self) -> bool:
+        return self.kind in (Kind.DECHALLENGE, Kind.RECHALLENGE, Kind.INVESTIGATION, Kind.MILESTONE)
+
+    def dose_description(self) -> str:
+        """'5 mg/kg IV, weeks 0, 2, 6' style text; empty when nothing is known."""
+        dose = self.dose_text or (f"{self.dose:g}" if self.dose is not None else "")
+        parts = [" ".join(p for p in (dose, self.unit) if p), self.route, self.frequency]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    authors: tuple[str, ...] = ()
+    title: str = ""
+    journal: str = ""
+    year: int | None = None
+    volume: str = ""
+    pages: str = ""
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+    note: str = ""
+
+    def short(self) -> str:
+        """'Author et al., Journal 2018' for headers and captions."""
+        if self.authors:
+            first = self.authors[0].split(",")[0].split()[-1] if self.authors[0] else ""
+            who = first + (" et al." if len(self.authors) > 1 else "")
+        else:
+            who = ""
+        bits = [b for b in (who, self.journal, str(self.year) if self.year else "") if b]
+        text = ", ".join(bits[:-1]) + (" " + bits[-1] if len(bits) > 1 else bits[0] if bits else "")
+        return text.strip()
+
+    def full(self) -> str:
+        authors = ", ".join(self.authors)
+        pieces = [authors, self.title, self.journal]
+        if self.year:
+            pieces.append(str(self.year))
+        if self.volume:
+            pieces.append(self.volume + (f":{self.pages}" if self.pages else ""))
+        if self.doi:
+            pieces.append(f"doi:{self.doi}")
+        if self.pmid:
+            pieces.append(f"PMID {self.pmid}")
+        return ". ".join(p for p in pieces if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    age: str = ""  # "38", "59", "50s", "unknown": as the source states it
+    sex: str = ""
+    identifiers: tuple[str, ...] = ()  # names, record numbers: hidden when de-identified
+    note: str = ""
+
+    def describe(self) -> str:
+        age = f"{self.age}-year-old" if self.age and self.age.isdigit() else self.age
+        return " ".join(p for p in (age, self.sex) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """The suspected drug (an event id) and the adverse reaction (an event id and/or text)."""
+
+    drug: str = ""
+    reaction: str = ""
+    reaction_event: str = ""
+    causality: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    title: str
+    pos: SourcePos
+    events: tuple[Event, ...]
+    patient: Patient = field(default_factory=Patient)
+    diagnosis: str = ""
+    citation: Citation = field(default_factory=Citation)
+    suspect: Suspect = field(default_factory=Suspect)
+    anchor: TimeExpr | None = None  # None: first dose of the suspected drug
+    anchor_date: TimeExpr | None = None  # pins day 0 to the calendar when known
+    anchor_label: str = ""
+    summary: str = ""
+    lanes: tuple[str, ...] = ()  # optional explicit lane order within categories
+
+    def event(self, event_id: str) -> Event | None:
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSetEntry:
+    path: str
+    case_ids: tuple[str, ...] = ()  # empty: every case in the file
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSet:
+    """A list of case files to open together, with how to compare them."""
+
+    title: str
+    entries: tuple[CaseSetEntry, ...]
+    pos: SourcePos
+    align: str = "anchor"
+    sort: str = "none"
+    hidden_lanes: tuple[str, ...] = ()
+    shared_lanes_only: bool = False
+    time_range: tuple[float, float] | None = None
+    description: str = ""

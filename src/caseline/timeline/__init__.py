@@ -1,0 +1,1 @@
+"""Pure geometry of timelines: resolution, alignment, lane layout, label placement. No Qt."""
