@@ -1,0 +1,592 @@
+"""Read a CSV/TSV events table: one row per event, optional ``# key: value`` metadata lines first.
+
+Each row becomes the same located mapping a YAML event is (``LMap`` with the position of every
+cell), so :class:`caseline.io.build.Builder` validates both formats alike and every problem names
+``FILE:LINE:COL`` of the cell it is about. Layout::
+
+    # caseline: 1
+    # id: ifx-pg
+    # title: Motor polyneuropathy after infliximab
+    # suspect: ifx
+    id,kind,label,drug,schedule_at,start,stated
+    ifx,drug,Infliximab 5 mg/kg,infliximab,week 0; week 2; week 6,,
+    weakness,symptom,Weakness,,,2 weeks after ifx#3,two weeks after the third dose
+
+Columns mirror the YAML event keys; schedules use ``schedule_at`` (times separated by ``;``),
+``every``/``count``/``until``, or ``cycles`` (count), ``cycle_length`` and ``cycle_days``;
+``course`` lists symptom course points as ``TIME: STATE`` separated by ``;``;
+``section``/``paragraph``/``figure``/``page`` fill the event's source; ``stated`` is how the
+source words the event's start (or ``at``). ``case_id`` and ``case_title`` put several cases in
+one table; the metadata lines then apply to every case.
+
+Speed matters (100,000-event tables): pandas splits the text, positions are computed per
+column with numpy, and only non-empty cells are touched in Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+from typing import Any
+
+from caseline.io.build import Builder
+from caseline.io.errors import Diagnostic
+from caseline.io.source import LList, LMap, read_text
+from caseline.model.case import FORMAT_VERSION, Case, CaseSet
+from caseline.model.pos import SourcePos
+
+#: Columns copied into the event mapping under the same key.
+EVENT_COLUMNS = (
+    "id", "kind", "label", "lane", "category", "start", "end", "duration", "at", "ongoing", "drug",
+    "role", "dose", "unit", "route", "frequency", "target", "test", "result", "interpretation",
+    "value", "value_unit", "reference", "type", "note", "identifying", "course",
+)
+SOURCE_COLUMNS = ("section", "paragraph", "figure", "page")
+#: Schedule columns and the key each one fills (in the schedule or in its 'cycles').
+SCHEDULE_COLUMNS = {
+    "schedule_at": "at", "every": "every", "count": "count", "until": "until",
+    "schedule_start": "start", "cycles": "count", "cycle_length": "length", "cycle_days": "days",
+}
+CYCLE_COLUMNS = ("cycles", "cycle_length", "cycle_days")
+CASE_COLUMNS = ("case_id", "case_title")
+OTHER_COLUMNS = ("stated",)
+KNOWN_COLUMNS = frozenset(
+    EVENT_COLUMNS + SOURCE_COLUMNS + tuple(SCHEDULE_COLUMNS) + CASE_COLUMNS + OTHER_COLUMNS
+)
+
+#: Metadata keys (``# key: value`` lines before the header).
+METADATA_KEYS = (
+    "caseline", "id", "title", "anchor", "anchor_date", "anchor_label", "suspect", "reaction",
+    "reaction_event", "causality", "diagnosis", "summary", "patient_age", "patient_sex", "doi",
+    "pmid", "citation",
+)
+
+_META_RE = re.compile(r"^#\s*(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)\s*:\s*(?P<value>.*?)\s*$")
+_LIST_SPLIT = re.compile(r"\s*;\s*")
+_DAYS_LIST = re.compile(r"^\d+(?:\s*[;,\s]\s*\d+)+$")
+_TRUE = {"true", "yes", "y", "1", "x"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def read_events_table(path: str) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:
+    """Read a .csv/.tsv events table. Raises UnreadableFile; other problems are diagnostics."""
+    text, warnings = read_text(path)
+    sep = "\t" if path.lower().endswith(".tsv") else ","
+    table = _TableReader(path, text, sep)
+    top = table.read()
+    if top is None:
+        return [], None, warnings + table.builder.diagnostics
+    cases, caseset = table.builder.document(top)
+    return cases, caseset, warnings + table.builder.diagnostics
+
+
+def _scan_cells(text: str, start: int, line: int, sep: str) -> tuple[list[tuple[int, int]], int]:
+    """Positions (line, col) of each cell of the CSV record starting at ``text[start]``.
+
+    Follows CSV quoting (a quoted cell may hold separators, doubled quotes and newlines).
+    Returns the positions and the index just past the record.
+    """
+    n = len(text)
+    i = start
+    line_start = start
+    cells: list[tuple[int, int]] = []
+    while True:
+        cells.append((line, i - line_start + 1))
+        if i < n and text[i] == '"':
+            i += 1
+            while i < n:
+                c = text[i]
+                if c == '"':
+                    if i + 1 < n and text[i + 1] == '"':
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                if c == "\n":
+                    line += 1
+                    line_start = i + 1
+                i += 1
+        while i < n and text[i] != sep and text[i] != "\n":
+            i += 1
+        if i < n and text[i] == sep:
+            i += 1
+            continue
+        return cells, i + 1
+
+
+class _TableReader:
+    def __init__(self, path: str, text: str, sep: str) -> None:
+        self.path = path
+        self.text = text
+        self.sep = sep
+        self.builder = Builder(path)
+        self.meta: dict[str, tuple[str, SourcePos]] = {}
+
+    def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        self.builder.error(pos, message, hint)
+
+    # ------------------------------------------------------------------ metadata and header
+    def read(self) -> LMap | None:
+        text = self.text
+        offset = 0
+        line = 1
+        n = len(text)
+        header_start = -1
+        while offset < n:
+            end = text.find("\n", offset)
+            if end < 0:
+                end = n
+            raw = text[offset:end].rstrip("\r")
+            stripped = raw.strip()
+            if stripped.startswith("#"):
+                self.metadata_line(raw, line)
+            elif stripped:
+                header_start = offset
+                break
+            offset = end + 1
+            line += 1
+        if header_start < 0:
+            self.error(SourcePos(self.path, line if n else 1, 1), "the table has no header row",
+                       "after the '# key: value' lines, write a header such as 'id,kind,label,start'")
+            return None
+        cells, data_start = _scan_cells(text, header_start, line, self.sep)
+        names = self.header_names(text[header_start:data_start])
+        header_line = line
+        data_line = cells[-1][0] + 1
+        if len(names) != len(cells):  # pragma: no cover - the scanner and csv agree on records
+            cells = [(header_line, 1)] * len(names)
+        columns = self.check_header(names, cells)
+        return self.rows(text[data_start:], data_line, names, columns, cells)
+
+    def metadata_line(self, raw: str, line: int) -> None:
+        m = _META_RE.match(raw.strip())
+        if not m:
+            return  # a comment
+        key = m.group("key").lower()
+        col = raw.find(m.group("value"), raw.find(":") + 1) + 1 if m.group("value") else len(raw) + 1
+        pos = SourcePos(self.path, line, col)
+        key_pos = SourcePos(self.path, line, raw.find(m.group("key")) + 1)
+        if key not in METADATA_KEYS:
+            close = difflib.get_close_matches(key, METADATA_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "metadata keys: " + ", ".join(METADATA_KEYS)
+            self.error(key_pos, f"unknown metadata key {key!r}", hint)
+            return
+        if key in self.meta:
+            self.error(key_pos, f"duplicate metadata key {key!r} (first at line {self.meta[key][1].line})",
+                       "remove one of them")
+            return
+        self.meta[key] = (m.group("value"), pos)
+
+    def header_names(self, record: str) -> list[str]:
+        import csv
+
+        try:
+            rows = list(csv.reader(io.StringIO(record), delimiter=self.sep))
+        except csv.Error:  # pragma: no cover - csv.reader accepts almost anything
+            rows = []
+        return [name.strip() for name in rows[0]] if rows else []
+
+    def check_header(self, names: list[str], cells: list[tuple[int, int]]) -> list[str | None]:
+        """The known column name of each header cell, or None for a column to ignore."""
+        out: list[str | None] = []
+        seen: dict[str, SourcePos] = {}
+        for name, (line, col) in zip(names, cells, strict=True):
+            pos = SourcePos(self.path, line, col)
+            key = name.lower()
+            if not key:
+                self.error(pos, "a header cell is empty", "name every column, e.g. 'id,kind,label,start'")
+                out.append(None)
+                continue
+            if key not in KNOWN_COLUMNS:
+                close = difflib.get_close_matches(key, sorted(KNOWN_COLUMNS), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "see the column list in docs/case-format.md"
+                self.error(pos, f"unknown column {name!r}", hint)
+                out.append(None)
+                continue
+            if key in seen:
+                self.error(pos, f"duplicate column {name!r} (first at column {seen[key].col})",
+                           "remove one of them")
+                out.append(None)
+                continue
+            seen[key] = pos
+            out.append(key)
+        if "id" not in seen:
+            self.error(SourcePos(self.path, cells[0][0], 1), "the table has no 'id' column",
+                       "every event needs an id: add an 'id' column")
+        if "kind" not in seen:
+            self.error(SourcePos(self.path, cells[0][0], 1), "the table has no 'kind' column",
+                       "add a 'kind' column (drug, symptom, investigation, ...)")
+        return out
+
+    # ------------------------------------------------------------------ rows
+    def split(self, data: str, ncol: int) -> Any:
+        """The data rows as a DataFrame of strings with columns 0..ncol-1, or None."""
+        import pandas as pd
+
+        if not data.strip():
+            return pd.DataFrame({j: pd.Series([], dtype=object) for j in range(ncol)})
+        try:
+            frame = pd.read_csv(io.StringIO(data), sep=self.sep, header=None, dtype=str,
+                                keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                                quotechar='"', engine="c", index_col=False)
+        except pd.errors.ParserError:
+            return None
+        frame.columns = range(frame.shape[1])
+        return frame
+
+    def ragged_rows(self, data: str, data_line: int, ncol: int) -> None:
+        """Report every row with more cells than the header (pandas stops at the first)."""
+        import csv
+
+        reader = csv.reader(io.StringIO(data, newline=""), delimiter=self.sep)
+        start = 1
+        try:
+            for record in reader:
+                if len(record) > ncol:
+                    self.error(SourcePos(self.path, data_line + start - 1, 1),
+                               f"this row has {len(record)} cells but the header has {ncol}",
+                               "quote cells that contain the separator, or add the missing column name")
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            self.error(SourcePos(self.path, data_line + reader.line_num - 1, 1), f"CSV syntax error: {exc}",
+                       "check the quotes on this row")
+
+    def rows(self, data: str, data_line: int, names: list[str], columns: list[str | None],
+             header_cells: list[tuple[int, int]]) -> LMap | None:
+        import numpy as np
+
+        ncol = len(names)
+        frame = self.split(data, ncol)
+        if frame is None or frame.shape[1] > ncol:
+            if frame is not None:
+                self.ragged_rows(data, data_line, ncol)
+            else:
+                self.ragged_rows(data, data_line, ncol)
+                if not any(d.is_error for d in self.builder.diagnostics):
+                    self.error(SourcePos(self.path, data_line, 1), "the table cannot be read as CSV",
+                               "check quotes and separators")
+            return None
+        nrow = frame.shape[0]
+        values: list[Any] = []
+        for j in range(ncol):
+            if j < frame.shape[1]:
+                values.append(frame[j].to_numpy(dtype=object))
+            else:
+                values.append(np.full(nrow, "", dtype=object))
+        nonempty = [np.flatnonzero(v != "") for v in values]
+
+        # Line of each row (quoted cells may span lines) and column of each cell.
+        quoted = '"' in data
+        if quoted and "\n" in data:
+            extra = np.zeros(nrow, dtype=np.int64)
+            for j in range(ncol):
+                if len(nonempty[j]):
+                    extra += frame[j].str.count("\n").to_numpy(dtype=np.int64) if j < frame.shape[1] else 0
+            before = np.concatenate(([0], np.cumsum(extra)[:-1])) if nrow else extra
+            line_arr = data_line + np.arange(nrow) + before
+        else:
+            line_arr = data_line + np.arange(nrow)
+        lines: list[int] = line_arr.tolist()
+        col_arrays: list[Any] = []
+        col = np.ones(nrow, dtype=np.int64)
+        for j in range(ncol):
+            col_arrays.append(col)
+            if len(nonempty[j]):
+                lengths = np.fromiter((len(s) for s in values[j]), dtype=np.int64, count=nrow)
+                col = col + lengths + 1
+            else:
+                col = col + 1
+        cols: list[list[int]] = [c.tolist() for c in col_arrays]
+        exact: dict[int, list[tuple[int, int]]] = {}
+        if quoted:
+            exact = self.quoted_positions(data, data_line, lines)
+
+        path = self.path
+        # Comment rows: the first cell starts with '#'.
+        skip = np.zeros(nrow, dtype=bool)
+        if ncol and len(nonempty[0]):
+            first = values[0]
+            for i in nonempty[0].tolist():
+                if first[i].lstrip().startswith("#"):
+                    skip[i] = True
+        rows: list[LMap | None] = [None] * nrow
+        case_of: list[tuple[str, SourcePos] | None] = [None] * nrow
+        title_of: dict[int, tuple[str, SourcePos]] = {}
+
+        def pos_of(i: int, j: int) -> SourcePos:
+            where = exact.get(i)
+            if where is not None and j < len(where):
+                return SourcePos(path, *where[j])
+            return SourcePos(path, lines[i], cols[j][i])
+
+        def row(i: int) -> LMap:
+            m = rows[i]
+            if m is None:
+                m = rows[i] = LMap(SourcePos(path, lines[i], 1))
+                m.key_pos = m.val_pos  # a cell's key and value stand at the same place
+            return m
+
+        schedules: dict[int, LMap] = {}
+        stated: dict[int, tuple[str, SourcePos]] = {}
+        for j, key in enumerate(columns):
+            if key is None:
+                continue
+            column = values[j]
+            indices = nonempty[j].tolist()
+            if key in EVENT_COLUMNS:
+                convert = _CONVERTERS.get(key)
+                for i in indices:
+                    if skip[i]:
+                        continue
+                    value = column[i].strip()
+                    if not value:
+                        continue
+                    m = row(i)
+                    p = pos_of(i, j)
+                    m[key] = convert(value, p) if convert else value
+                    m.val_pos[key] = p
+            elif key in SOURCE_COLUMNS:
+                for i in indices:
+                    value = column[i].strip()
+                    if skip[i] or not value:
+                        continue
+                    m = row(i)
+                    p = pos_of(i, j)
+                    src = m.get("source")
+                    if src is None:
+                        src = m["source"] = LMap(p)
+                        src.key_pos = src.val_pos
+                        m.val_pos["source"] = p
+                    src[key] = value
+                    src.val_pos[key] = p
+            elif key in SCHEDULE_COLUMNS:
+                target = SCHEDULE_COLUMNS[key]
+                for i in indices:
+                    value = column[i].strip()
+                    if skip[i] or not value:
+                        continue
+                    p = pos_of(i, j)
+                    m = row(i)
+                    sched = schedules.get(i)
+                    if sched is None:
+                        sched = schedules[i] = LMap(p)
+                        sched.key_pos = sched.val_pos
+                    if key in CYCLE_COLUMNS:
+                        cyc = sched.get("cycles")
+                        if cyc is None:
+                            cyc = sched["cycles"] = LMap(p)
+                            cyc.key_pos = cyc.val_pos
+                            sched.val_pos["cycles"] = p
+                        dest = cyc
+                    else:
+                        dest = sched
+                    dest[target] = self.schedule_value(key, value, p)
+                    dest.val_pos[target] = p
+            elif key == "stated":
+                for i in indices:
+                    value = column[i].strip()
+                    if not skip[i] and value:
+                        stated[i] = (value, pos_of(i, j))
+                        row(i)
+            elif key == "case_id":
+                for i in indices:
+                    value = column[i].strip()
+                    if not skip[i] and value:
+                        case_of[i] = (value, pos_of(i, j))
+            elif key == "case_title":
+                for i in indices:
+                    value = column[i].strip()
+                    if not skip[i] and value:
+                        title_of[i] = (value, pos_of(i, j))
+
+        for i, sched in schedules.items():
+            m = row(i)
+            if "start" in sched and "cycles" in sched:  # a cycles schedule keeps its start inside
+                sched["cycles"]["start"] = sched.pop("start")
+                sched["cycles"].val_pos["start"] = sched.val_pos.pop("start")
+            m["schedule"] = sched
+            m.val_pos["schedule"] = sched.pos
+        for i, (text, p) in stated.items():
+            m = row(i)
+            key = "at" if "at" in m else "start" if "start" in m else ""
+            if not key:
+                self.error(p, "'stated' describes the event's 'start' or 'at', and this row has neither",
+                           "fill in 'start' (or 'at'), or move the wording to 'note'")
+                continue
+            wrapped = LMap(m.val_pos[key])
+            wrapped.key_pos = wrapped.val_pos
+            wrapped["time"] = m[key]
+            wrapped.val_pos["time"] = m.val_pos[key]
+            wrapped["stated"] = text
+            wrapped.val_pos["stated"] = p
+            m[key] = wrapped
+        return self.document(rows, case_of, title_of, header_cells)
+
+    def quoted_positions(self, data: str, data_line: int, lines: list[int]) -> dict[int, list[tuple[int, int]]]:
+        """Exact cell positions of rows whose text contains a quote (the rest are computed)."""
+        starts = [0]
+        find = data.find
+        while True:
+            k = find("\n", starts[-1])
+            if k < 0:
+                break
+            starts.append(k + 1)
+        out: dict[int, list[tuple[int, int]]] = {}
+        for i, line in enumerate(lines):
+            first = starts[line - data_line] if line - data_line < len(starts) else len(data)
+            end = find("\n", first)
+            if find('"', first, end if end >= 0 else len(data)) < 0:
+                continue
+            out[i] = _scan_cells(data, first, line, self.sep)[0]
+        return out
+
+    def schedule_value(self, key: str, value: str, pos: SourcePos) -> Any:
+        if key in ("count", "cycles"):
+            return int(value) if value.isdigit() else value
+        if key == "cycle_days":
+            if value.isdigit():
+                return int(value)
+            if _DAYS_LIST.match(value):
+                days = LList(pos)
+                for part in re.split(r"\s*[;,\s]\s*", value):
+                    days.append(int(part))
+                    days.item_pos.append(pos)
+                return days
+            return value
+        if key == "schedule_at":
+            times = LList(pos)
+            offset = 0
+            for part in value.split(";"):
+                lead = len(part) - len(part.lstrip())
+                times.append(part.strip())
+                times.item_pos.append(SourcePos(pos.file, pos.line, pos.col + offset + lead))
+                offset += len(part) + 1
+            return times
+        return value
+
+    # ------------------------------------------------------------------ cases
+    def document(self, rows: list[LMap | None], case_of: list[tuple[str, SourcePos] | None],
+                 title_of: dict[int, tuple[str, SourcePos]], header_cells: list[tuple[int, int]]) -> LMap:
+        path = self.path
+        top = LMap(SourcePos(path, 1, 1))
+        if "caseline" in self.meta:
+            raw, p = self.meta["caseline"]
+            top["caseline"] = int(raw) if raw.isdigit() else raw
+            top.val_pos["caseline"] = top.key_pos["caseline"] = p
+        else:
+            top["caseline"] = FORMAT_VERSION
+        default_id = self.meta["id"] if "id" in self.meta else (_default_id(path), SourcePos(path, 1, 1))
+        groups: dict[str, tuple[SourcePos, LList]] = {}
+        titles: dict[str, tuple[str, SourcePos]] = {}
+        for i, m in enumerate(rows):
+            if m is None:
+                continue
+            case_id, p = case_of[i] or default_id
+            group = groups.get(case_id)
+            if group is None:
+                group = groups[case_id] = (p, LList(p))
+            group[1].append(m)
+            group[1].item_pos.append(m.pos)
+            if i in title_of:
+                titles.setdefault(case_id, title_of[i])
+        if not groups:
+            self.error(SourcePos(path, header_cells[0][0], 1), "the table has no event rows",
+                       "add one row per event below the header")
+            return top
+        cases = LList(top.pos)
+        for case_id, (p, events) in groups.items():
+            case = LMap(p)
+            self.put(case, "id", (case_id, p))
+            if case_id in titles:
+                self.put(case, "title", titles[case_id])
+            elif "title" in self.meta and case_id == default_id[0]:
+                self.put(case, "title", self.meta["title"])
+            else:
+                self.put(case, "title", (case_id, p))
+            for key in ("anchor", "anchor_date", "anchor_label", "diagnosis", "summary"):
+                if key in self.meta:
+                    self.put(case, key, self.meta[key])
+            self.sub(case, "suspect", {"suspect": "drug", "reaction": "reaction",
+                                       "reaction_event": "reaction_event", "causality": "causality"})
+            self.sub(case, "patient", {"patient_age": "age", "patient_sex": "sex"})
+            self.sub(case, "citation", {"doi": "doi", "pmid": "pmid", "citation": "note"})
+            case["events"] = events
+            case.val_pos["events"] = events.pos
+            cases.append(case)
+            cases.item_pos.append(p)
+        top["cases"] = cases
+        top.val_pos["cases"] = cases.pos
+        return top
+
+    @staticmethod
+    def put(mapping: LMap, key: str, item: tuple[str, SourcePos]) -> None:
+        mapping[key] = item[0]
+        mapping.val_pos[key] = mapping.key_pos[key] = item[1]
+
+    def sub(self, case: LMap, key: str, fields: dict[str, str]) -> None:
+        present = [name for name in fields if name in self.meta]
+        if not present:
+            return
+        first = self.meta[present[0]][1]
+        sub = LMap(first)
+        for name in present:
+            self.put(sub, fields[name], self.meta[name])
+        case[key] = sub
+        case.val_pos[key] = case.key_pos[key] = first
+
+
+def _default_id(path: str) -> str:
+    name = os.path.basename(path)
+    for ext in (".csv", ".tsv", ".events", ".caseline"):
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    name = re.sub(r"[^A-Za-z0-9_\-]+", "-", name).strip("-")
+    if not name or not name[0].isalpha():
+        name = "case-" + name if name else "case"
+    return name
+
+
+def _boolean(value: str, pos: SourcePos) -> Any:
+    low = value.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    return value  # left as text: the builder reports it
+
+
+def _string_list(value: str, pos: SourcePos) -> Any:
+    out = LList(pos)
+    for part in _LIST_SPLIT.split(value):
+        if part:
+            out.append(part)
+            out.item_pos.append(pos)
+    return out
+
+
+def _course(value: str, pos: SourcePos) -> Any:
+    """'after ivig#last: improvement; day 90: resolution' -> a list of {at, state} points."""
+    out = LList(pos)
+    offset = 0
+    for part in value.split(";"):
+        where = SourcePos(pos.file, pos.line, pos.col + offset + len(part) - len(part.lstrip()))
+        offset += len(part) + 1
+        if not part.strip():
+            continue
+        point = LMap(where)
+        point.key_pos = point.val_pos
+        at, colon, state = part.rpartition(":")
+        if colon:
+            point["at"], point.val_pos["at"] = at.strip(), where
+        point["state"], point.val_pos["state"] = state.strip(), where
+        out.append(point)
+        out.item_pos.append(where)
+    return out
+
+
+_CONVERTERS: dict[str, Any] = {"ongoing": _boolean, "identifying": _string_list, "course": _course}
+
+
+__all__ = ["KNOWN_COLUMNS", "METADATA_KEYS", "read_events_table"]

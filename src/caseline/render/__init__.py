@@ -1,0 +1,1 @@
+"""pyqtgraph items, themes and figure export. No windows or dialogs."""

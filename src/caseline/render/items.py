@@ -1,0 +1,551 @@
+"""Batched pyqtgraph items: one item per kind of mark paints every mark of that kind.
+
+Each item reads arrays from the TimelineLayout, culls them to the visible range, converts to
+device pixels with numpy, merges marks that fall on the same pixel, and paints in a handful
+of QPainter calls. Text (labels, headers, undated chips) is drawn by LabelLayer with cached
+QStaticText and placed so labels never overlap (caseline.timeline.labels).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QStaticText,
+)
+
+from caseline.model.case import CATEGORY_ORDER
+from caseline.render.theme import Theme
+from caseline.timeline import layout as L
+from caseline.timeline.labels import place_labels
+
+MARK_CENTER = 0.66  # where marks sit within a row (labels above them)
+
+
+@dataclass
+class RenderState:
+    """What every layer needs: the layout, the theme, and derived Qt resources."""
+
+    layout: L.TimelineLayout
+    theme: Theme
+    px_per_pt: float = 96.0 / 72.0
+    selected: int | None = None
+    highlighted: set[int] = field(default_factory=set)
+    ghosted: set[int] = field(default_factory=set)
+    show_labels: bool = True
+    header_lines: dict[int, list[str]] = field(default_factory=dict)  # row -> lines of text
+
+    def __post_init__(self) -> None:
+        self.colors = [QColor(c) for c in self.theme.colors()]
+        self.fg = QColor(self.theme.foreground)
+        self.bg = QColor(self.theme.background)
+        self.muted = QColor(self.theme.muted)
+        self.label_font = self.font(self.theme.font_pt)
+        self.title_font = self.font(self.theme.title_font_pt, bold=True)
+        self.small_font = self.font(self.theme.font_pt * 0.9)
+        self._static: dict[tuple[str, int], QStaticText] = {}
+        self._widths: dict[tuple[str, int], float] = {}
+
+    def font(self, pt: float, bold: bool = False) -> QFont:
+        font = QFont(self.theme.font_family)
+        font.setPixelSize(max(1, round(pt * self.px_per_pt)))
+        font.setBold(bold)
+        return font
+
+    def static_text(self, text: str, font: QFont) -> QStaticText:
+        key = (text, id(font))
+        st = self._static.get(key)
+        if st is None:
+            st = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(font=font)
+            self._static[key] = st
+        return st
+
+    def text_width(self, text: str, font: QFont) -> float:
+        key = (text, id(font))
+        w = self._widths.get(key)
+        if w is None:
+            w = QFontMetricsF(font).horizontalAdvance(text)
+            self._widths[key] = w
+        return w
+
+
+class LayerItem(pg.GraphicsObject):
+    """Base: paints in device pixels after reading the data->device transform."""
+
+    def __init__(self, state: RenderState) -> None:
+        super().__init__()
+        self.state = state
+        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
+
+    def set_state(self, state: RenderState) -> None:
+        self.prepareGeometryChange()
+        self.state = state
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        x_lo, x_hi = self.state.layout.x_range
+        pad = max(30.0, x_hi - x_lo)
+        return QRectF(x_lo - pad, -0.5, (x_hi - x_lo) + 2 * pad, self.state.layout.n_rows + 1.0)
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        t = painter.transform()
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        view = vb.viewRect()
+        sx, dx, sy, dy = t.m11(), t.m31(), t.m22(), t.m32()
+        if sx == 0 or sy == 0:
+            return
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        try:
+            self.draw(painter, view, sx, dx, sy, dy)
+        finally:
+            painter.restore()
+
+    def draw(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def visible(marks: L.Marks, view: QRectF) -> np.ndarray:
+        top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
+        return np.nonzero((marks.x1 >= view.left()) & (marks.x0 <= view.right())
+                          & (marks.y >= top - 1) & (marks.y <= bottom + 1))[0]
+
+
+class BackgroundLayer(LayerItem):
+    """Alternate lane shading, header bands and category separators."""
+
+    def draw(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+        layout = self.state.layout
+        left = view.left() * sx + dx
+        right = view.right() * sx + dx
+        row_h = abs(sy)
+        band = QColor(self.state.theme.band)
+        header = QColor(self.state.theme.header_band)
+        p.setPen(Qt.PenStyle.NoPen)
+        previous = None
+        sep = QPen(self.state.muted, max(1.0, self.state.theme.line_px * 0.6))
+        for r, row in enumerate(layout.rows):
+            y = r * sy + dy
+            if row.kind == L.ROW_HEADER:
+                p.setBrush(header)
+                p.drawRect(QRectF(left, y, right - left, row_h))
+            elif r % 2 == 0:
+                p.setBrush(band)
+                p.drawRect(QRectF(left, y, right - left, row_h))
+            key = (row.case_index, row.category)
+            if previous is not None and row.kind == L.ROW_LANE and key != previous and previous[1] is not None:
+                p.setPen(sep)
+                p.drawLine(QPointF(left, y), QPointF(right, y))
+                p.setPen(Qt.PenStyle.NoPen)
+            previous = key
+        # day 0 rule
+        x0 = 0.0 * sx + dx
+        if left <= x0 <= right:
+            pen = QPen(self.state.fg, max(1.0, self.state.theme.line_px))
+            pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawLine(QPointF(x0, dy), QPointF(x0, layout.n_rows * sy + dy))
+
+
+class BarLayer(LayerItem):
+    """Courses: drug and therapy bars, symptom bands, uncertainty bands, stop marks."""
+
+    def draw(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+        bars = self.state.layout.bars
+        sel = self.visible(bars, view)
+        if sel.size == 0:
+            return
+        theme = self.state.theme
+        row_h = abs(sy)
+        X0 = bars.x0[sel] * sx + dx
+        X1 = bars.x1[sel] * sx + dx
+        YC = (bars.y[sel] - 0.5 + MARK_CENTER) * sy + dy
+        style = bars.style[sel]
+        color = bars.color[sel]
+        items = bars.item[sel]
+        left = view.left() * sx + dx - 10
+        right = view.right() * sx + dx + 10
+        X0 = np.maximum(X0, left)
+        X1 = np.minimum(X1, right)
+        bar_h = theme.bar_fraction * row_h
+        ghosted = self.state.ghosted
+        p.setPen(Qt.PenStyle.NoPen)
+        # soft uncertainty bands first
+        unc = (style & L.BAR_UNCERTAIN) != 0
+        for c in np.unique(color[unc]):
+            m = np.nonzero(unc & (color == c))[0]
+            col = QColor(self.state.colors[int(c)])
+            col.setAlpha(55)
+            p.setBrush(col)
+            h = bar_h * 1.5
+            p.drawRects([QRectF(X0[i], YC[i] - h / 2, max(2.0, X1[i] - X0[i]), h) for i in m])
+        solid = ~unc
+        open_end = solid & ((style & L.BAR_OPEN_END) != 0)
+        symptom = (style & L.BAR_SYMPTOM) != 0
+        plain = solid & ~open_end
+        for c in np.unique(color[plain]):
+            for is_symptom in (False, True):
+                m = np.nonzero(plain & (color == c) & (symptom == is_symptom))[0]
+                if m.size == 0:
+                    continue
+                col = QColor(self.state.colors[int(c)])
+                col.setAlpha(110 if is_symptom else 215)
+                h = bar_h * (0.8 if is_symptom else 1.0)
+                # merge bars narrower than a pixel: one rect per pixel column
+                widths = X1[m] - X0[m]
+                narrow = widths < 1.0
+                rects = [QRectF(X0[i], YC[i] - h / 2, X1[i] - X0[i], h) for i in m[~narrow]]
+                if narrow.any():
+                    keys = np.unique(np.stack([np.floor(X0[m[narrow]]), YC[m[narrow]]], axis=1), axis=0)
+                    rects.extend(QRectF(k[0], k[1] - h / 2, 1.0, h) for k in keys)
+                p.setBrush(col)
+                p.drawRects(rects)
+        # open-ended courses fade out to the right
+        for i in np.nonzero(open_end)[0]:
+            col = QColor(self.state.colors[int(color[i])])
+            h = bar_h * (0.8 if symptom[i] else 1.0)
+            gradient = QLinearGradient(X0[i], 0, X1[i], 0)
+            c0 = QColor(col)
+            c0.setAlpha(110 if symptom[i] else 215)
+            c1 = QColor(col)
+            c1.setAlpha(0)
+            gradient.setColorAt(0.0, c0)
+            gradient.setColorAt(0.55 if X1[i] - X0[i] > 60 else 0.0, c0)
+            gradient.setColorAt(1.0, c1)
+            p.setBrush(QBrush(gradient))
+            p.drawRect(QRectF(X0[i], YC[i] - h / 2, max(2.0, X1[i] - X0[i]), h))
+        # stop marks: a heavy bar across the end of a stopped course
+        stopped = solid & ((style & L.BAR_STOPPED) != 0)
+        if stopped.any():
+            p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2.5), Qt.PenStyle.SolidLine,
+                          Qt.PenCapStyle.FlatCap))
+            for i in np.nonzero(stopped)[0]:
+                p.drawLine(QPointF(X1[i], YC[i] - bar_h * 0.9), QPointF(X1[i], YC[i] + bar_h * 0.9))
+        # ghosted (not yet revealed) and selected outlines
+        if ghosted:
+            veil = QColor(self.state.bg)
+            veil.setAlpha(190)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(veil)
+            for i in np.nonzero(np.isin(items, list(ghosted)))[0]:
+                p.drawRect(QRectF(X0[i] - 1, YC[i] - bar_h, X1[i] - X0[i] + 2, bar_h * 2))
+        selected = self.state.selected
+        highlighted = self.state.highlighted | ({selected} if selected is not None else set())
+        if highlighted:
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2)))
+            for i in np.nonzero(np.isin(items, list(highlighted)) & solid)[0]:
+                p.drawRect(QRectF(X0[i] - 2, YC[i] - bar_h / 2 - 2, max(2.0, X1[i] - X0[i]) + 4, bar_h + 4))
+
+
+def _glyph_path(code: int, size: float) -> QPainterPath:
+    s = size / 2.0
+    path = QPainterPath()
+    if code == L.GLYPH_DIAMOND:
+        path.addPolygon(QPolygonF([QPointF(0, -s), QPointF(s, 0), QPointF(0, s), QPointF(-s, 0), QPointF(0, -s)]))
+    elif code == L.GLYPH_TRIANGLE:
+        path.addPolygon(QPolygonF([QPointF(-s, s * 0.8), QPointF(s, s * 0.8), QPointF(0, -s), QPointF(-s, s * 0.8)]))
+    elif code == L.GLYPH_FLAG:
+        path.addRect(QRectF(-s * 0.12, -s * 1.2, s * 0.24, s * 2.2))
+        path.addPolygon(QPolygonF([QPointF(0, -s * 1.2), QPointF(s * 1.3, -s * 0.75), QPointF(0, -s * 0.3)]))
+    elif code == L.GLYPH_STOP:
+        path.addRect(QRectF(-s * 0.25, -s * 1.1, s * 0.5, s * 2.2))
+        path.addRect(QRectF(-s * 0.9, -s * 1.1, s * 1.8, s * 0.4))
+    elif code == L.GLYPH_RESTART:
+        path.addPolygon(QPolygonF([QPointF(-s * 0.6, -s), QPointF(s, 0), QPointF(-s * 0.6, s), QPointF(-s * 0.6, -s)]))
+    elif code == L.GLYPH_CIRCLE:
+        path.addEllipse(QPointF(0, 0), s * 0.7, s * 0.7)
+    elif code == L.GLYPH_CROSS:
+        path.addRect(QRectF(-s * 0.2, -s * 1.1, s * 0.4, s * 2.2))
+        path.addRect(QRectF(-s * 0.75, -s * 0.55, s * 1.5, s * 0.4))
+    else:  # dose tick
+        path.addRect(QRectF(-max(1.5, s * 0.22), -s * 1.05, max(3.0, s * 0.44), s * 2.1))
+    return path
+
+
+class PointLayer(LayerItem):
+    """Administrations, investigations, onsets, milestones, stops: glyphs batched per kind."""
+
+    def draw(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+        pts = self.state.layout.points
+        sel = self.visible(pts, view)
+        theme = self.state.theme
+        row_h = abs(sy)
+        self._draw_whiskers(p, view, sx, dx, sy, dy)
+        self._draw_severity(p, sx, dx, sy, dy)
+        if sel.size == 0:
+            return
+        X = pts.x0[sel] * sx + dx
+        Y = (pts.y[sel] - 0.5 + MARK_CENTER) * sy + dy
+        code = pts.style[sel]
+        color = pts.color[sel]
+        items = pts.item[sel]
+        size = min(theme.glyph_px * self.state.px_per_pt * 0.75, row_h * 0.6)
+        # one mark per pixel: merge glyphs that would land on the same spot
+        key = np.stack([np.round(X), np.round(Y), code, color], axis=1)
+        _, first = np.unique(key, axis=0, return_index=True)
+        first.sort()
+        outline = QPen(self.state.fg, max(1.0, theme.line_px))
+        ghosted = self.state.ghosted
+        for glyph in np.unique(code[first]):
+            base = int(glyph) & 255
+            filled = (int(glyph) & 256) != 0 or base not in (L.GLYPH_DIAMOND, L.GLYPH_CIRCLE)
+            template = _glyph_path(base, size)
+            for c in np.unique(color[first][code[first] == glyph]):
+                m = first[(code[first] == glyph) & (color[first] == c)]
+                path = QPainterPath()
+                for i in m:
+                    path.addPath(template.translated(float(X[i]), float(Y[i])))
+                col = QColor(self.state.colors[int(c)])
+                if base in (L.GLYPH_STOP, L.GLYPH_CROSS):
+                    col = QColor(self.state.fg)
+                elif base == L.GLYPH_DOSE:
+                    col = col.darker(135)
+                if filled:
+                    p.setPen(Qt.PenStyle.NoPen if base == L.GLYPH_DOSE else QPen(self.state.bg, 1.0))
+                    p.setBrush(col)
+                else:
+                    p.setPen(QPen(col, max(2.0, theme.line_px * 2)))
+                    p.setBrush(self.state.bg)
+                p.drawPath(path)
+        if ghosted:
+            veil = QColor(self.state.bg)
+            veil.setAlpha(200)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(veil)
+            for i in np.nonzero(np.isin(items, list(ghosted)))[0]:
+                p.drawEllipse(QPointF(X[i], Y[i]), size * 0.8, size * 0.8)
+        selected = self.state.selected
+        highlighted = self.state.highlighted | ({selected} if selected is not None else set())
+        if highlighted:
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(outline if not highlighted else QPen(self.state.fg, max(2.0, theme.line_px * 2)))
+            for i in np.nonzero(np.isin(items, list(highlighted)))[0]:
+                p.drawEllipse(QPointF(X[i], Y[i]), size * 0.9, size * 0.9)
+
+    def _draw_whiskers(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+        w = self.state.layout.whiskers
+        sel = self.visible(w, view)
+        if sel.size == 0:
+            return
+        theme = self.state.theme
+        row_h = abs(sy)
+        X0 = np.maximum(w.x0[sel] * sx + dx, view.left() * sx + dx - 5)
+        X1 = np.minimum(w.x1[sel] * sx + dx, view.right() * sx + dx + 5)
+        Y = (w.y[sel] - 0.5 + MARK_CENTER) * sy + dy
+        cap = row_h * theme.bar_fraction * 0.45
+        style = w.style[sel]
+        arrow = max(24.0, 3.0 * theme.glyph_px * self.state.px_per_pt)
+        for c in np.unique(w.color[sel]):
+            col = QColor(self.state.colors[int(c)])
+            m = np.nonzero(w.color[sel] == c)[0]
+            closed = [i for i in m if style[i] == 0]
+            band = QColor(col)
+            band.setAlpha(45)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(band)
+            p.drawRects([QRectF(X0[i], Y[i] - cap, max(1.0, X1[i] - X0[i]), 2 * cap) for i in closed])
+            solid = QPen(col, max(1.5, theme.line_px * 1.5))
+            dashed = QPen(col, max(1.5, theme.line_px * 1.5), Qt.PenStyle.DashLine)
+            for i in m:
+                open_left = bool(style[i] & 1)
+                open_right = bool(style[i] & 2)
+                x0, x1 = float(X0[i]), float(X1[i])
+                if open_right and open_left:
+                    continue
+                if open_right:  # "later, by an amount the source does not give"
+                    x1 = x0 + arrow
+                    p.setPen(dashed)
+                    p.drawLine(QPointF(x0, Y[i]), QPointF(x1, Y[i]))
+                    p.setPen(solid)
+                    p.drawLine(QPointF(x1, Y[i]), QPointF(x1 - cap, Y[i] - cap * 0.7))
+                    p.drawLine(QPointF(x1, Y[i]), QPointF(x1 - cap, Y[i] + cap * 0.7))
+                elif open_left:  # "earlier, by an amount the source does not give"
+                    x0 = x1 - arrow
+                    p.setPen(dashed)
+                    p.drawLine(QPointF(x0, Y[i]), QPointF(x1, Y[i]))
+                    p.setPen(solid)
+                    p.drawLine(QPointF(x0, Y[i]), QPointF(x0 + cap, Y[i] - cap * 0.7))
+                    p.drawLine(QPointF(x0, Y[i]), QPointF(x0 + cap, Y[i] + cap * 0.7))
+                else:
+                    p.setPen(solid)
+                    p.drawLine(QPointF(x0, Y[i]), QPointF(x1, Y[i]))
+                    p.drawLine(QPointF(x0, Y[i] - cap), QPointF(x0, Y[i] + cap))
+                    p.drawLine(QPointF(x1, Y[i] - cap), QPointF(x1, Y[i] + cap))
+
+    def _draw_severity(self, p: QPainter, sx: float, dx: float, sy: float, dy: float) -> None:
+        theme = self.state.theme
+        for row, xs, values, low, high in self.state.layout.severity:
+            if xs.size == 0:
+                continue
+            top = row * sy + dy
+            row_h = abs(sy)
+            frac = (values - low) / (high - low)
+            Y = top + row_h * (0.92 - 0.8 * frac)
+            X = xs * sx + dx
+            col = QColor(self.state.colors[CATEGORY_ORDER.index(CATEGORY_ORDER[2])]).darker(150)
+            p.setPen(QPen(col, max(1.5, theme.line_px * 1.5)))
+            poly = QPolygonF()
+            for i in range(len(X)):
+                if i:
+                    poly.append(QPointF(X[i], Y[i - 1]))
+                poly.append(QPointF(X[i], Y[i]))
+            p.drawPolyline(poly)
+
+
+class LabelLayer(LayerItem):
+    """Labels of marks (placed without overlaps), case headers and the undated strip."""
+
+    def __init__(self, state: RenderState) -> None:
+        super().__init__(state)
+        self.drawn_labels: list[tuple[int, QRectF]] = []  # (item, device rect) of the last paint
+
+    def draw(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+        state = self.state
+        layout = state.layout
+        row_h = abs(sy)
+        left = view.left() * sx + dx
+        right = view.right() * sx + dx
+        font = state.label_font
+        fm_h = QFontMetricsF(font).height()
+        self.drawn_labels = []
+        # headers
+        for r, row in enumerate(layout.rows):
+            y = r * sy + dy
+            if row.kind == L.ROW_HEADER:
+                lines = state.header_lines.get(r, [layout.cases[row.case_index].case.title])
+                title_h = QFontMetricsF(state.title_font).height()
+                ty = y + max(0.0, (row_h - title_h) / 2)
+                p.setPen(state.fg)
+                p.setFont(state.title_font)
+                p.drawStaticText(QPointF(left + 6, ty), state.static_text(lines[0], state.title_font))
+                if len(lines) > 1:
+                    x_rest = left + 6 + state.text_width(lines[0], state.title_font) + 14
+                    rest = " · ".join(lines[1:])
+                    small_h = QFontMetricsF(state.small_font).height()
+                    if x_rest + state.text_width(rest, state.small_font) < right - 4:
+                        p.setPen(state.muted)
+                        p.setFont(state.small_font)
+                        p.drawStaticText(QPointF(x_rest, ty + (title_h - small_h) * 0.75),
+                                         state.static_text(rest, state.small_font))
+            elif row.kind == L.ROW_UNDATED:
+                self._draw_undated(p, r, y, row_h, left, right)
+        if not state.show_labels or row_h < fm_h * 0.9 or not layout.labels:
+            return
+        top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
+        candidates = [lab for lab in layout.labels if top - 1 <= lab.y <= bottom + 1
+                      and lab.item not in state.ghosted]
+        if not candidates:
+            return
+        shift = layout.shifts
+        xs = np.array([(lab.x + shift.get(layout.items[lab.item].case_id, 0.0)) * sx + dx for lab in candidates])
+        # labels start just right of their mark; keep the start on screen for long courses
+        glyph = state.theme.glyph_px * state.px_per_pt * 0.5
+        xs = np.maximum(xs + glyph, left + 4)
+        widths = np.array([state.text_width(lab.text, font) for lab in candidates])
+        rows = np.array([int(lab.y) for lab in candidates])
+        priority = np.array([lab.priority + (10 if lab.item in state.highlighted or lab.item == state.selected else 0)
+                             for lab in candidates])
+        # a label that would run off the right edge goes to the left of its mark instead
+        marks_x = xs - glyph
+        overflow = xs + widths > right - 2
+        xs = np.where(overflow, np.maximum(left + 4, marks_x - glyph - widths), xs)
+        keep = place_labels(xs, widths, rows, priority, gap_px=8.0, left_px=left, right_px=right + 1)
+        halo = QColor(state.bg)
+        halo.setAlpha(200)
+        label_top_frac = 0.04 if row_h > fm_h * 2.2 else max(0.0, MARK_CENTER - 0.5)
+        p.setFont(font)
+        for k in np.nonzero(keep)[0]:
+            lab = candidates[int(k)]
+            x = float(xs[k])
+            y = (lab.y - 0.5) * sy + dy + row_h * label_top_frac
+            text = lab.text
+            width = float(widths[k])
+            if x + width > right - 2:
+                text, width = elide(state, text, font, right - 2 - x)
+                if not text:
+                    continue
+            rect = QRectF(x - 1, y, width + 2, fm_h)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(halo)
+            p.drawRect(rect)
+            p.setPen(state.fg)
+            p.drawStaticText(QPointF(x, y), state.static_text(text, font))
+            self.drawn_labels.append((lab.item, rect))
+
+    def _draw_undated(self, p: QPainter, r: int, y: float, row_h: float, left: float, right: float) -> None:
+        state = self.state
+        layout = state.layout
+        font = state.small_font
+        fm_h = QFontMetricsF(font).height()
+        x = left + 8
+        case_index = layout.rows[r].case_index
+        for index in layout.undated:
+            if int(layout.item_case[index]) != case_index or index in state.ghosted:
+                continue
+            item = layout.items[index]
+            text = item.label
+            w = state.text_width(text, font) + 12
+            if x + w > right - 4:
+                more = state.static_text("…", font)
+                p.setPen(state.fg)
+                p.drawStaticText(QPointF(x, y + (row_h - fm_h) / 2), more)
+                break
+            col = QColor(state.colors[CATEGORY_ORDER.index(item.category)])
+            chip = QRectF(x, y + (row_h - fm_h) / 2 - 2, w, fm_h + 4)
+            pen = QPen(col, max(1.5, state.theme.line_px * 1.5))
+            pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            fill = QColor(col)
+            fill.setAlpha(30)
+            p.setBrush(fill)
+            p.drawRoundedRect(chip, 4, 4)
+            p.setPen(state.fg)
+            p.setFont(font)
+            p.drawStaticText(QPointF(x + 6, chip.top() + 2), state.static_text(text, font))
+            self.drawn_labels.append((index, chip))
+            x += w + 8
+
+
+def elide(state: RenderState, text: str, font: QFont, width: float) -> tuple[str, float]:
+    """The longest prefix of ``text`` plus an ellipsis that fits ``width`` px ('' if none)."""
+    if width < state.text_width("Abc…", font):
+        return "", 0.0
+    lo, hi = 1, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if state.text_width(text[:mid] + "…", font) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    out = text[:lo].rstrip() + "…"
+    return out, state.text_width(out, font)
+
+
+def undated_chip_at(layer: LabelLayer, device_pos: QPointF) -> int | None:
+    for index, rect in layer.drawn_labels:
+        if rect.contains(device_pos):
+            return index
+    return None
+
+
+def row_height_ok(row_px: float, font: QFont) -> bool:
+    return row_px >= QFontMetricsF(font).height() * 0.9 and math.isfinite(row_px)

@@ -1,0 +1,455 @@
+"""The timeline plot: one ViewBox holding every case as a group of lane rows.
+
+Used by the window (interactive) and by export (laid out for a target size). No dialogs or
+windows here: those are in caseline.ui.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtWidgets import QWidget
+
+from caseline.render.items import BackgroundLayer, BarLayer, LabelLayer, PointLayer, RenderState
+from caseline.render.theme import SCREEN, Theme
+from caseline.timeline import layout as L
+from caseline.timeline.describe import describe_item, header_lines
+from caseline.timeline.resolved import ResolvedCase
+
+AXIS_MODES = ("days", "weeks", "months", "dates")
+_NICE = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def nice_step(span: float, target_ticks: float, unit: float) -> float:
+    raw = span / max(1.0, target_ticks) / unit
+    for n in _NICE:
+        if n >= raw:
+            return n * unit
+    return _NICE[-1] * unit * math.ceil(raw / _NICE[-1])
+
+
+class TimeAxis(pg.AxisItem):
+    """Bottom axis in days, weeks or months from day 0, or calendar dates."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.mode = "days"
+        self.origin: date | None = None  # calendar date of day 0, for 'dates'
+        self.enableAutoSIPrefix(False)
+
+    def set_mode(self, mode: str, origin: date | None) -> None:
+        if mode not in AXIS_MODES:
+            raise ValueError(f"unknown axis mode {mode!r}")
+        self.mode = mode if (mode != "dates" or origin is not None) else "days"
+        self.origin = origin
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        span = maxVal - minVal
+        if span <= 0 or not math.isfinite(span):
+            return []
+        target = max(2.0, size / 90.0)
+        if self.mode == "dates" and self.origin is not None:
+            return [(0.0, self._date_ticks(minVal, maxVal, target))]
+        unit = {"days": 1.0, "weeks": 7.0, "months": 30.4375}[self.mode]
+        step = nice_step(span, target, unit)
+        first = math.ceil(minVal / step) * step
+        values = list(np.arange(first, maxVal + step * 0.001, step))
+        return [(step, values)]
+
+    def _date_ticks(self, lo: float, hi: float, target: float) -> list[float]:
+        assert self.origin is not None
+        months_span = (hi - lo) / 30.4375
+        for step in (1, 2, 3, 6, 12, 24, 60, 120):
+            if months_span / step <= target:
+                break
+        start = self.origin + timedelta(days=math.floor(lo))
+        year, month = start.year, start.month
+        values: list[float] = []
+        for _ in range(2000):
+            d = date(year, month, 1)
+            day = (d - self.origin).days
+            if day > hi:
+                break
+            if day >= lo and ((year * 12 + month - 1) % step == 0):
+                values.append(float(day))
+            month += 1
+            if month > 12:
+                month, year = 1, year + 1
+        return values
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for v in values:
+            if self.mode == "weeks":
+                out.append(f"wk {v / 7:g}")
+            elif self.mode == "months":
+                out.append(f"mo {v / 30.4375:.0f}")
+            elif self.mode == "dates" and self.origin is not None:
+                d = self.origin + timedelta(days=round(v))
+                out.append(f"{calendar.month_abbr[d.month]} {d.year}" if d.month != 1 else str(d.year))
+            else:
+                out.append(f"{v:g}")
+        return out
+
+
+class TimelineViewBox(pg.ViewBox):
+    """Wheel zooms time only; drag pans; double-click fits."""
+
+    sigFit = Signal()
+
+    def __init__(self) -> None:
+        super().__init__(invertY=True, enableMenu=False)
+        self.setMouseEnabled(x=True, y=True)
+        # FACTS: applying the new range right away avoids a second repaint per pan step.
+        self.sigRangeChanged.connect(lambda *_: self.updateMatrix())
+
+    def wheelEvent(self, ev, axis=None):  # noqa: N802 - Qt override
+        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
+        factor = 1.02 ** (-delta * self.state["wheelScaleFactor"] * 8)
+        center = self.mapToView(ev.pos())
+        self.scaleBy(x=factor, y=None, center=center)
+        ev.accept()
+        self.sigRangeChangedManually.emit(self.state["mouseEnabled"])
+
+    def mouseDoubleClickEvent(self, ev):  # noqa: N802 - Qt override
+        self.sigFit.emit()
+        ev.accept()
+
+
+class TimelinePlot(pg.PlotWidget):
+    """A plot of one or more resolved cases. Emits hovered/clicked item indices."""
+
+    sigItemHovered = Signal(object, object)  # item index or None, scene QPointF
+    sigItemClicked = Signal(object, object)  # item index or None, keyboard modifiers
+    sigCursorMoved = Signal(object)  # day under the mouse, or None
+
+    def __init__(self, parent: QWidget | None = None, theme: Theme = SCREEN, interactive: bool = True) -> None:
+        self.time_axis = TimeAxis()
+        self.lane_axis = pg.AxisItem("left")
+        self.viewbox = TimelineViewBox()
+        super().__init__(parent=parent, viewBox=self.viewbox,
+                         axisItems={"bottom": self.time_axis, "left": self.lane_axis})
+        self.theme = theme
+        self.px_per_pt = 96.0 / 72.0
+        self.layout_: L.TimelineLayout | None = None
+        self.state: RenderState | None = None
+        self.cases: list[ResolvedCase] = []
+        self.options = L.LayoutOptions()
+        self.axis_mode = "days"
+        self.axis_title = ""
+        self.deidentified = False
+        self.layers: list[L.Marks | object] = []
+        self.background = BackgroundLayer(self._empty_state())
+        self.bars = BarLayer(self.background.state)
+        self.points = PointLayer(self.background.state)
+        self.labels = LabelLayer(self.background.state)
+        for z, item in enumerate((self.background, self.bars, self.points, self.labels)):
+            item.setZValue(z - 10)
+            self.addItem(item)
+        self.cursor = pg.InfiniteLine(angle=90, movable=False)
+        self.cursor.setVisible(False)
+        self.cursor.setZValue(20)
+        self.addItem(self.cursor, ignoreBounds=True)
+        self.getPlotItem().hideButtons()
+        self.getPlotItem().setMenuEnabled(False)
+        self.viewbox.sigFit.connect(self.fit)
+        self.interactive = interactive
+        if interactive:
+            self.scene().sigMouseMoved.connect(self._mouse_moved)
+            self.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.apply_theme(theme)
+
+    # ------------------------------------------------------------------ content
+    def _empty_state(self) -> RenderState:
+        empty = L.build_layout([])
+        return RenderState(empty, self.theme if hasattr(self, "theme") else SCREEN)
+
+    def apply_theme(self, theme: Theme, px_per_pt: float | None = None) -> None:
+        self.theme = theme
+        if px_per_pt is not None:
+            self.px_per_pt = px_per_pt
+        self.setBackground(QColor(theme.background))
+        font = QFont(theme.font_family)
+        font.setPixelSize(max(1, round(theme.axis_font_pt * self.px_per_pt)))
+        pen = pg.mkPen(QColor(theme.foreground), width=max(1.0, theme.line_px))
+        for axis in (self.time_axis, self.lane_axis):
+            axis.setPen(pen)
+            axis.setTextPen(pg.mkPen(QColor(theme.foreground)))
+            axis.setTickFont(font)
+            axis.setStyle(tickTextOffset=max(3, round(4 * self.px_per_pt * theme.axis_font_pt / 9)),
+                          tickLength=-max(4, round(5 * self.px_per_pt * theme.axis_font_pt / 9)))
+            axis.label.setFont(font)
+        self.cursor.setPen(pg.mkPen(QColor(theme.muted), width=1, style=Qt.PenStyle.DashLine))
+        if self.cases:
+            self._rebuild(keep_range=True)
+
+    def set_cases(self, cases: Sequence[ResolvedCase], options: L.LayoutOptions | None = None,
+                  keep_range: bool = False) -> None:
+        self.cases = list(cases)
+        if options is not None:
+            self.options = options
+        self._rebuild(keep_range)
+
+    def set_options(self, options: L.LayoutOptions, keep_range: bool = True) -> None:
+        self.options = options
+        self._rebuild(keep_range)
+
+    def _rebuild(self, keep_range: bool) -> None:
+        old = self.viewbox.viewRange() if keep_range and self.layout_ is not None else None
+        selected = self.state.selected if self.state is not None else None
+        ghosted = self.state.ghosted if self.state is not None else set()
+        highlighted = self.state.highlighted if self.state is not None else set()
+        self.layout_ = L.build_layout(self.cases, self.options)
+        headers = {r: header_lines(self.layout_.cases[row.case_index])
+                   for r, row in enumerate(self.layout_.rows) if row.kind == L.ROW_HEADER}
+        self.state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
+        self.state.selected = selected if selected is not None and selected < len(self.layout_.items) else None
+        self.state.ghosted = {g for g in ghosted if g < len(self.layout_.items)}
+        self.state.highlighted = {h for h in highlighted if h < len(self.layout_.items)}
+        for layer in (self.background, self.bars, self.points, self.labels):
+            layer.set_state(self.state)
+        self._update_lane_axis()
+        self._update_time_axis()
+        self._update_legend()
+        super().resizeEvent(None)  # re-lay out the plot for the new legend and lane axis
+        if old is not None:
+            self.viewbox.setRange(xRange=old[0], yRange=self._clamp_y(old[1]), padding=0)
+        else:
+            self.fit()
+
+    def _update_legend(self) -> None:
+        if getattr(self, "layout_", None) is None:
+            return
+        plot = self.getPlotItem()
+        if not getattr(self, "show_legend", True):
+            plot.setTitle(None)
+            return
+        font = QFont(self.theme.font_family)
+        font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
+        plot.setTitle(legend_html(self.layout_, self.theme), color=self.theme.foreground,
+                      size=f"{font.pixelSize()}px", justify="left")
+        label = plot.titleLabel
+        label.item.setFont(font)
+        # the title sits over the plot column only: wrap to the width left of the lane axis
+        width = max(100.0, self.width() - self.lane_axis.width() - 30.0)
+        label.item.setTextWidth(width)
+        label.updateMin()
+        # LabelItem caches its size hints; let the layout shrink the title to the plot width
+        height = label.item.boundingRect().height()
+        label._sizeHint[Qt.SizeHint.MinimumSize] = (10, height)
+        label._sizeHint[Qt.SizeHint.PreferredSize] = (10, height)
+        label.setMinimumWidth(10)
+        label.updateGeometry()
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt override
+        self._update_legend()  # before the base class lays the plot out at the new size
+        super().resizeEvent(ev)
+
+    def _update_lane_axis(self) -> None:
+        assert self.layout_ is not None
+        ticks = []
+        for r, row in enumerate(self.layout_.rows):
+            if row.kind == L.ROW_LANE:
+                ticks.append((r + 0.5, row.lane))
+            elif row.kind == L.ROW_UNDATED:
+                ticks.append((r + 0.5, "Time not stated"))
+        self.lane_axis.setTicks([ticks, []])
+        font = QFont(self.theme.font_family)
+        font.setPixelSize(max(1, round(self.theme.axis_font_pt * self.px_per_pt)))
+        fm = QFontMetricsF(font)
+        width = max([fm.horizontalAdvance(t) for _, t in ticks] or [40.0])
+        self.lane_axis.setWidth(int(width + 12 * self.px_per_pt * self.theme.axis_font_pt / 9 + 8))
+
+    def _update_time_axis(self) -> None:
+        origin = self.cases[0].anchor_date if len(self.cases) == 1 else None
+        if self.options.shifts and len(self.cases) == 1 and any(self.options.shifts.values()):
+            origin = None
+        self.time_axis.set_mode(self.axis_mode, None if self.deidentified else origin)
+        label = self.axis_title or self.default_axis_title()
+        self.time_axis.setLabel(label)
+
+    def default_axis_title(self) -> str:
+        mode = self.time_axis.mode
+        if mode == "dates":
+            return "Date"
+        unit = {"days": "Days", "weeks": "Weeks", "months": "Months"}[mode]
+        if len(self.cases) == 1:
+            return f"{unit} since {self.cases[0].anchor_description}"
+        anchors = {c.anchor_description for c in self.cases}
+        if len(anchors) == 1:
+            return f"{unit} since {anchors.pop()}"
+        return f"{unit} since each case's day 0"
+
+    def set_axis_mode(self, mode: str) -> None:
+        self.axis_mode = mode
+        if self.cases:
+            self._update_time_axis()
+
+    # ------------------------------------------------------------------ range
+    def content_rows(self) -> int:
+        return self.layout_.n_rows if self.layout_ is not None else 1
+
+    def _clamp_y(self, y_range: Sequence[float]) -> tuple[float, float]:
+        n = max(1, self.content_rows())
+        lo, hi = float(y_range[0]), float(y_range[1])
+        span = min(hi - lo, n)
+        lo = min(max(0.0, lo), n - span)
+        return lo, lo + span
+
+    def fit(self) -> None:
+        """Show the whole case(s) in time; rows at least a readable height."""
+        if self.layout_ is None:
+            return
+        x_lo, x_hi = self.layout_.x_range
+        pad = 0.03 * (x_hi - x_lo)
+        n = self.content_rows()
+        height = max(1.0, self.viewbox.height())
+        min_row_px = self.theme.row_px * self.px_per_pt * 0.72
+        rows_visible = max(1.0, min(n, height / max(1.0, min_row_px)))
+        self.viewbox.setLimits(yMin=-0.2, yMax=n + 0.2)
+        self.viewbox.setRange(xRange=(x_lo - pad, x_hi + pad), yRange=(0, rows_visible), padding=0)
+
+    def set_time_range(self, lo: float, hi: float) -> None:
+        self.viewbox.setXRange(lo, hi, padding=0)
+
+    def time_range(self) -> tuple[float, float]:
+        lo, hi = self.viewbox.viewRange()[0]
+        return float(lo), float(hi)
+
+    # ------------------------------------------------------------------ interaction
+    def item_at_scene(self, scene_pos: QPointF) -> int | None:
+        if self.layout_ is None or not self.viewbox.sceneBoundingRect().contains(scene_pos):
+            return None
+        view_pos = self.viewbox.mapSceneToView(scene_pos)
+        device = self.viewbox.mapFromScene(scene_pos)
+        # undated chips are drawn in device space
+        for index, rect in self.labels.drawn_labels:
+            if index in self.layout_.undated and rect.contains(self._scene_to_device(scene_pos)):
+                return index
+        del device
+        (x_lo, x_hi) = self.viewbox.viewRange()[0]
+        days_per_px = (x_hi - x_lo) / max(1.0, self.viewbox.width())
+        return self.layout_.hit(view_pos.x(), view_pos.y(), days_per_px)
+
+    def _scene_to_device(self, scene_pos: QPointF) -> QPointF:
+        view = self.views()[0] if hasattr(self, "views") else self
+        return QPointF(view.mapFromScene(scene_pos)) if hasattr(view, "mapFromScene") else scene_pos
+
+    def scene_pos_of_item(self, index: int) -> QPointF | None:
+        """Scene position of an item's mark (for tests and keyboard navigation)."""
+        if self.layout_ is None:
+            return None
+        pos = self.layout_.item_position(index)
+        if pos is None:
+            return None
+        x, row_center = pos
+        y = row_center - 0.5 + 0.66
+        return self.viewbox.mapViewToScene(QPointF(x, y))
+
+    def _mouse_moved(self, scene_pos: QPointF) -> None:
+        if self.layout_ is None:
+            return
+        inside = self.viewbox.sceneBoundingRect().contains(scene_pos)
+        if inside:
+            x = self.viewbox.mapSceneToView(scene_pos).x()
+            self.cursor.setPos(x)
+            self.cursor.setVisible(True)
+            self.sigCursorMoved.emit(x)
+        else:
+            self.cursor.setVisible(False)
+            self.sigCursorMoved.emit(None)
+        self.sigItemHovered.emit(self.item_at_scene(scene_pos) if inside else None, scene_pos)
+
+    def _mouse_clicked(self, event: object) -> None:
+        if event.double():  # type: ignore[attr-defined]
+            return
+        index = self.item_at_scene(event.scenePos())  # type: ignore[attr-defined]
+        self.sigItemClicked.emit(index, event.modifiers())  # type: ignore[attr-defined]
+
+    def select(self, index: int | None) -> None:
+        if self.state is None:
+            return
+        self.state.selected = index
+        for layer in (self.bars, self.points, self.labels):
+            layer.update()
+
+    def set_reveal(self, ghosted: set[int], highlighted: set[int]) -> None:
+        if self.state is None:
+            return
+        self.state.ghosted = set(ghosted)
+        self.state.highlighted = set(highlighted)
+        for layer in (self.bars, self.points, self.labels):
+            layer.update()
+
+    def tooltip_html(self, index: int) -> str:
+        assert self.layout_ is not None
+        item = self.layout_.items[index]
+        case = self.layout_.cases[int(self.layout_.item_case[index])]
+        rows = describe_item(case, item, self.deidentified)
+        return rows_to_html(rows)
+
+
+GLYPH_LEGEND = (
+    (L.GLYPH_DOSE, "▮", "administration"),
+    (L.GLYPH_TRIANGLE, "▲", "onset"),
+    (L.GLYPH_DIAMOND, "◆", "investigation (hollow ◇ = normal)"),
+    (L.GLYPH_CIRCLE, "○", "course change"),
+    (L.GLYPH_STOP, "┳", "drug stopped"),
+    (L.GLYPH_RESTART, "▶", "drug restarted"),
+    (L.GLYPH_FLAG, "⚑", "milestone"),
+    (L.GLYPH_CROSS, "✝", "death"),
+)
+
+
+def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str, str]]]:
+    """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout."""
+    categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
+    codes = {int(c) & 255 for c in layout.points.style}
+    glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
+    if len(layout.whiskers):
+        glyphs.append(("├┤", "uncertain time"))
+        if any(int(s) & 3 for s in layout.whiskers.style):
+            glyphs.append(("⇢", "later, gap not stated"))
+    return categories, glyphs
+
+
+def legend_parts(layout: L.TimelineLayout, theme: Theme) -> list[tuple[str, str]]:
+    """(html, plain text) of each legend entry, categories first."""
+    from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES
+
+    categories, glyphs = legend_entries(layout)
+    parts = []
+    for c in categories:
+        category = CATEGORY_ORDER[c]
+        color = theme.category_color(category)
+        title = CATEGORY_TITLES[category]
+        parts.append((f"<span style='color:{color}'>■</span>&nbsp;{title}", f"■ {title}"))
+    for sym, text in glyphs:
+        parts.append((f"{sym}&nbsp;{text}", f"{sym} {text}"))
+    return parts
+
+
+def legend_html(layout: L.TimelineLayout, theme: Theme) -> str:
+    """The legend as HTML; entries never break inside, lines wrap between entries."""
+    return " &nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme))
+
+
+def rows_to_html(rows: list[tuple[str, str]]) -> str:
+    import html
+
+    out = []
+    for key, value in rows:
+        if not key:
+            out.append(f"<b>{html.escape(value)}</b>")
+        else:
+            out.append(f"<span style='color:#555'>{html.escape(key)}:</span> {html.escape(value)}")
+    return "<br>".join(out)
