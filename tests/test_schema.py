@@ -42,7 +42,7 @@ DatesAsTextLoader.yaml_implicit_resolvers = {
 
 
 def load_yaml_text(text: str) -> Any:
-    return yaml.load(text, Loader=DatesAsTextLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=DatesAsTextLoader)
 
 
 def schema() -> dict[str, Any]:
@@ -100,7 +100,7 @@ def test_sample_points_editors_at_the_schema(path: Path) -> None:
     assert (path.parent / "../resources/caseline.schema.json").resolve() == SCHEMA_PATH
 
 
-# ---------------------------------------------------------------------------- same fields as build.py
+# ---------------------------------------------------------------------------- fields of build.py
 
 
 def properties(defn: str) -> set[str]:
@@ -116,7 +116,8 @@ def test_event_fields_equal_builder(kind: Kind) -> None:
 def test_event_kinds_are_dispatched(kind: Kind) -> None:
     event = schema()["$defs"]["event"]
     branches = {
-        branch["if"]["properties"]["kind"]["const"]: branch["then"]["$ref"] for branch in event["allOf"]
+        branch["if"]["properties"]["kind"]["const"]: branch["then"]["$ref"]
+        for branch in event["allOf"]
     }
     assert branches[kind.value] == f"#/$defs/{kind.value}Event"
     assert schema()["$defs"][f"{kind.value}Event"]["properties"]["kind"] == {"const": kind.value}
@@ -183,11 +184,12 @@ GOOD: dict[str, Any] = {
              "schedule": {"at": ["week 0", "week 2", {"time": "week 6", "stated": "six weeks"}]}},
             {"id": "rash", "kind": "symptom", "label": "Rash", "start": "2 weeks after ifx#3",
              "course": [{"at": "week 10", "state": "improvement"}],
-             "severity": {"scale": "CTCAE", "min": 1, "max": 5, "values": [{"at": "rash", "value": 2}]}},
+             "severity": {"scale": "CTCAE", "min": 1, "max": 5,
+                          "values": [{"at": "rash", "value": 2}]}},
             {"id": "alt", "kind": "investigation", "test": "ALT", "at": 2013, "reference": "7-56"},
             {"id": "stop", "kind": "dechallenge", "target": "ifx", "at": "after rash"},
-            {"id": "ivig", "kind": "therapy", "drug": "IVIG", "schedule": {"cycles": {"count": 2, "days": "1-5"}},
-             "start": "week 12"},
+            {"id": "ivig", "kind": "therapy", "drug": "IVIG", "start": "week 12",
+             "schedule": {"cycles": {"count": 2, "days": "1-5"}}},
             {"id": "fu", "kind": "milestone", "type": "last-follow-up", "at": "unknown"},
         ],
     },
@@ -239,7 +241,9 @@ WRONG = {
     "bare number as a time": lambda d: _events(d)[1].update(start=14),
     "empty time": lambda d: _events(d)[1].update(start=""),
     "time mapping without time": lambda d: _events(d)[1].update(start={"stated": "later"}),
-    "unknown key in time mapping": lambda d: _events(d)[1].update(start={"time": "day 1", "when": "x"}),
+    "unknown key in time mapping": lambda d: _events(d)[1].update(
+        start={"time": "day 1", "when": "x"}
+    ),
     "duration without unit": lambda d: _events(d)[1].update(duration="5"),
     "schedule with two forms": lambda d: _events(d)[0]["schedule"].update(every="2 weeks", count=3),
     "repeat without count or until": lambda d: _events(d)[0].update(schedule={"every": "2 weeks"}),

@@ -159,6 +159,7 @@ class TimelinePlot(pg.PlotWidget):
         self.cursor.setVisible(False)
         self.cursor.setZValue(20)
         self.addItem(self.cursor, ignoreBounds=True)
+        _let_title_shrink(self.getPlotItem().titleLabel)
         self.getPlotItem().hideButtons()
         self.getPlotItem().setMenuEnabled(False)
         self.viewbox.sigFit.connect(self.fit)
@@ -240,15 +241,9 @@ class TimelinePlot(pg.PlotWidget):
         label = plot.titleLabel
         label.item.setFont(font)
         # the title sits over the plot column only: wrap to the width left of the lane axis
-        width = max(100.0, self.width() - self.lane_axis.width() - 30.0)
+        width = max(100.0, self.width() - self.lane_axis.maximumWidth() - 40.0)
         label.item.setTextWidth(width)
         label.updateMin()
-        # LabelItem caches its size hints; let the layout shrink the title to the plot width
-        height = label.item.boundingRect().height()
-        label._sizeHint[Qt.SizeHint.MinimumSize] = (10, height)
-        label._sizeHint[Qt.SizeHint.PreferredSize] = (10, height)
-        label.setMinimumWidth(10)
-        label.updateGeometry()
 
     def resizeEvent(self, ev):  # noqa: N802 - Qt override
         self._update_legend()  # before the base class lays the plot out at the new size
@@ -441,6 +436,21 @@ def legend_parts(layout: L.TimelineLayout, theme: Theme) -> list[tuple[str, str]
 def legend_html(layout: L.TimelineLayout, theme: Theme) -> str:
     """The legend as HTML; entries never break inside, lines wrap between entries."""
     return " &nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme))
+
+
+def _let_title_shrink(label: pg.LabelItem) -> None:
+    """The legend wraps to the plot width: never let its text width widen the whole plot."""
+    original = label.updateMin
+
+    def update_min() -> None:
+        original()
+        height = label.item.boundingRect().height()
+        label._sizeHint[Qt.SizeHint.MinimumSize] = (10, height)
+        label._sizeHint[Qt.SizeHint.PreferredSize] = (10, height)
+        label.setMinimumWidth(10)
+        label.updateGeometry()
+
+    label.updateMin = update_min
 
 
 def rows_to_html(rows: list[tuple[str, str]]) -> str:

@@ -9,7 +9,6 @@ start, dates that cannot be placed) become diagnostics; resolution never raises.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from datetime import date
 
@@ -57,6 +56,7 @@ class Resolver:
         self._doses: dict[tuple[bool, str], list[tuple[Timed | None, int | None]]] = {}
         self._stack: list[str] = []
         self._reported: set[tuple[SourcePos | None, str]] = set()
+        self._shift = 0.0
         self.stops = self._dechallenges()
 
     # ------------------------------------------------------------------ reporting
@@ -395,6 +395,8 @@ class Resolver:
                 timed = None
             if timed is not None and math.isfinite(timed[0].best) and self.origin is None:
                 shift = -timed[0].best  # make the anchor day 0 even if the file says otherwise
+        self._shift = shift
+        self._prepare()
         items: list[Item] = []
         for event in self.case.events:
             try:
@@ -403,24 +405,48 @@ class Resolver:
                 self._report(event.pos, "circular time references: " + " -> ".join(cycle.chain),
                              "make one of these times absolute or relative to another event")
                 items.append(self._item(event, event.id, ItemRole.COURSE, None, None))
-        if shift:
-            items = [dataclasses.replace(i, start=i.start.shifted(shift) if i.start else None,
-                                         end=i.end.shifted(shift) if i.end else None) for i in items]
-        if self.origin is not None:
-            items = [self._with_dates(i) for i in items]
         anchor_date = date.fromordinal(round(self.origin)) if self.origin is not None else None
         return ResolvedCase(self.case, tuple(items), self.anchor_description(), anchor_date,
                             self.origin_precision, tuple(self.diagnostics))
 
-    def _with_dates(self, item: Item) -> Item:
-        assert self.origin is not None
+    def _prepare(self) -> None:
+        """Resolve every event's times, what they refer to first, without deep recursion.
 
-        def to_date(interval: Interval | None) -> date | None:
-            if interval is None or not math.isfinite(interval.best):
-                return None
-            return date.fromordinal(round(self.origin + interval.best))  # type: ignore[operator]
+        Evaluation is recursive (a time asks for the times it refers to); a long chain of
+        events each relative to the previous one would exhaust Python's stack. Visiting the
+        events in dependency order leaves each evaluation one step deep.
+        """
+        order: list[Event] = []
+        state: dict[str, int] = {}  # 1: being visited, 2: done
+        for root in self.case.events:
+            if root.id in state:
+                continue
+            stack: list[tuple[Event, list[str]]] = [(root, _dependencies(root, self.stops))]
+            state[root.id] = 1
+            while stack:
+                event, deps = stack[-1]
+                while deps:
+                    dep = self.events.get(deps.pop())
+                    if dep is not None and dep.id not in state:
+                        state[dep.id] = 1
+                        stack.append((dep, _dependencies(dep, self.stops)))
+                        break
+                else:
+                    stack.pop()
+                    state[event.id] = 2
+                    order.append(event)
+        for event in order:
+            try:
+                self.span(event)
+                if event.schedule is not None:
+                    self.doses(event)
+            except _Cycle:
+                pass  # reported when its items are made
 
-        return dataclasses.replace(item, start_date=to_date(item.start), end_date=to_date(item.end))
+    def _to_date(self, interval: Interval | None) -> date | None:
+        if interval is None or self.origin is None or not math.isfinite(interval.best):
+            return None
+        return date.fromordinal(round(self.origin + interval.best))
 
     def _item(self, event: Event, item_id: str, role: ItemRole, start: Timed | None, end: Timed | None,
               expr: TimeExpr | None = None, **extra: object) -> Item:
@@ -432,11 +458,20 @@ class Resolver:
         expr = expr if expr is not None else event.start
         approximate = bool(expr and expr.approximate)
         stated = (expr.stated or expr.text) if expr is not None else ""
+        first = start[0] if start else None
+        last = end[0] if end else None
+        shift = self._shift
+        if shift:
+            first = first.shifted(shift) if first is not None else None
+            last = last.shifted(shift) if last is not None else None
+        dates = {}
+        if self.origin is not None:
+            dates = {"start_date": self._to_date(first), "end_date": self._to_date(last)}
         return Item(
             case_id=self.case.id, event_id=event.id, item_id=item_id, role=role, kind=event.kind,
             category=event.category, lane=event.lane, label=event.label,
-            start=start[0] if start else None, end=end[0] if end else None, precision=precision,
-            approximate=approximate, stated=stated, event=event, **extra,  # type: ignore[arg-type]
+            start=first, end=last, precision=precision,
+            approximate=approximate, stated=stated, event=event, **extra, **dates,  # type: ignore[arg-type]
         )
 
     def items_for(self, event: Event) -> list[Item]:
@@ -473,6 +508,23 @@ class Resolver:
                 out.append(self._item(event, f"{event.id}~{n}", ItemRole.SEVERITY, timed, None, expr=sev.at,
                                       value=sev.value))
         return out
+
+
+def _dependencies(event: Event, stops: dict[str, Event]) -> list[str]:
+    """Ids of the events an event's own times refer to (its start, end and schedule)."""
+    exprs: list[TimeExpr | None] = [event.start, event.end]
+    schedule = event.schedule
+    if isinstance(schedule, AtList):
+        exprs.extend(schedule.times)
+    elif isinstance(schedule, Repeat):
+        exprs.extend((schedule.start, schedule.until))
+    elif isinstance(schedule, Cycles):
+        exprs.append(schedule.start)
+    out = [ref.event_id for expr in exprs if expr is not None for ref in expr.refs()]
+    stop = stops.get(event.id)
+    if stop is not None:
+        out.append(stop.id)
+    return out
 
 
 class _NoCalendar(Exception):

@@ -1,0 +1,179 @@
+"""A tab showing the cases of one or more open documents as one timeline plot.
+
+Layout only plus the wiring of its own widgets (``_connect_callbacks``); the main window
+connects the tab to the shared panels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTextBrowser, QToolTip, QVBoxLayout, QWidget
+
+from caseline.io import LoadResult
+from caseline.model.case import Category
+from caseline.render.theme import SCREEN, Theme
+from caseline.render.view import TimelinePlot
+from caseline.timeline.describe import format_day, format_interval_days
+from caseline.timeline.layout import LayoutOptions
+from caseline.timeline.resolved import ResolvedCase
+from caseline.ui.documents import Document
+
+BANNER_STYLE = ("QLabel { background: #FFF4CE; color: #3D2E00; border: 1px solid #E0B000;"
+                " padding: 6px; font-family: monospace; }")
+
+
+class TimelineTab(QWidget):
+    """Plot + banner for reload errors + error page for files that cannot be shown at all."""
+
+    selectionChanged = Signal(object, object)  # ResolvedCase, Item (or None, None)
+    casesChanged = Signal()
+    statusMessage = Signal(str)
+
+    def __init__(self, documents: list[Document], title: str = "", theme: Theme = SCREEN,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self.title = title or (documents[0].name if len(documents) == 1 else "Comparison")
+        self.options = LayoutOptions()
+        self.measure_from: int | None = None
+        self.last_measure: str = ""
+        self.banner = QLabel()
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        self.plot = TimelinePlot(theme=theme)
+        self.error_page = QTextBrowser()
+        self.loading_page = QLabel("Loading…")
+        self.loading_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        for page in (self.loading_page, self.plot, self.error_page):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.stack, 1)
+        self._connect_callbacks()
+
+    def _connect_callbacks(self) -> None:
+        for document in self.documents:
+            document.loaded.connect(self._on_loaded)
+        self.plot.sigItemHovered.connect(self._on_hover)
+        self.plot.sigItemClicked.connect(self._on_click)
+        self.plot.sigCursorMoved.connect(self._on_cursor)
+
+    # ------------------------------------------------------------------ content
+    def cases(self) -> list[ResolvedCase]:
+        out: list[ResolvedCase] = []
+        for document in self.documents:
+            out.extend(document.cases)
+        return out
+
+    def _on_loaded(self, _result: LoadResult) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the last good cases; list the current problems in the banner or error page."""
+        if any(d.loading and d.last_result is None for d in self.documents):
+            self.stack.setCurrentWidget(self.loading_page)
+            return
+        cases = self.cases()
+        problems = [diag for d in self.documents if d.last_result is not None
+                    for diag in d.last_result.diagnostics if diag.is_error or d.last_result.unreadable]
+        if not cases:
+            self.banner.hide()
+            self.error_page.setHtml(error_html(self.documents))
+            self.stack.setCurrentWidget(self.error_page)
+            self.casesChanged.emit()
+            return
+        keep = self.plot.layout_ is not None
+        self.plot.set_cases(cases, self.options, keep_range=keep)
+        self.stack.setCurrentWidget(self.plot)
+        if problems:
+            lines = [html.escape(str(p)) for p in problems[:12]]
+            more = f"<br>… and {len(problems) - 12} more" if len(problems) > 12 else ""
+            self.banner.setText("<b>The file has errors; showing the last version that loaded.</b><br>"
+                                + "<br>".join(lines) + more)
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self.casesChanged.emit()
+
+    def set_hidden(self, lanes: frozenset[str], categories: frozenset[Category]) -> None:
+        self.options = dataclasses.replace(self.options, hidden_lanes=lanes, hidden_categories=categories)
+        if self.plot.layout_ is not None:
+            self.plot.set_options(self.options)
+
+    # ------------------------------------------------------------------ interaction
+    def _on_hover(self, index: int | None, scene_pos: object) -> None:
+        if index is None:
+            QToolTip.hideText()
+            return
+        view_pos = self.plot.mapFromScene(scene_pos)  # type: ignore[arg-type]
+        global_pos = self.plot.mapToGlobal(QPoint(int(view_pos.x()) + 12, int(view_pos.y()) + 12))
+        QToolTip.showText(global_pos, self.plot.tooltip_html(index), self.plot)
+
+    def _on_cursor(self, day: float | None) -> None:
+        if day is None:
+            return
+        text = f"Cursor: {format_day(day)}"
+        cases = self.plot.cases
+        if len(cases) == 1 and not self.plot.deidentified:
+            date = cases[0].day_to_date(day)
+            if date is not None:
+                text += f" ({date.isoformat()})"
+        if self.last_measure:
+            text += f"    {self.last_measure}"
+        self.statusMessage.emit(text)
+
+    def _on_click(self, index: int | None, modifiers: object) -> None:
+        layout = self.plot.layout_
+        if layout is None:
+            return
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)  # type: ignore[operator]
+        if index is None:
+            self.plot.select(None)
+            self.selectionChanged.emit(None, None)
+            return
+        if shift and self.measure_from is not None and self.measure_from != index:
+            self.last_measure = self.measure(self.measure_from, index)
+            self.statusMessage.emit(self.last_measure)
+            self.measure_from = None
+        elif shift:
+            self.measure_from = index
+            self.statusMessage.emit("Measure: shift-click a second mark")
+        self.plot.select(index)
+        case = layout.cases[int(layout.item_case[index])]
+        self.selectionChanged.emit(case, layout.items[index])
+
+    def measure(self, first: int, second: int) -> str:
+        """'Interval: 8 weeks 0 days (day 0 to day 56)' between two marks' starts."""
+        layout = self.plot.layout_
+        assert layout is not None
+        a, b = layout.item_position(first), layout.item_position(second)
+        if a is None or b is None:
+            return "Interval: one of the marks has no time"
+        days = b[0] - a[0]
+        item_a, item_b = layout.items[first], layout.items[second]
+        uncertain = not (item_a.start and item_a.start.is_exact and item_b.start and item_b.start.is_exact)
+        prefix = "about " if uncertain else ""
+        return (f"Interval: {prefix}{format_interval_days(abs(days))} "
+                f"({item_a.label} {format_day(a[0])} → {item_b.label} {format_day(b[0])})")
+
+
+def error_html(documents: list[Document]) -> str:
+    parts = ["<h3>This file cannot be shown</h3>"]
+    for document in documents:
+        result = document.last_result
+        if result is None:
+            continue
+        parts.append(f"<p><b>{html.escape(document.path)}</b></p><ul>")
+        for diag in result.diagnostics:
+            parts.append(f"<li><code>{html.escape(str(diag))}</code></li>")
+        parts.append("</ul>")
+    parts.append("<p>Fix the lines above and save: the view updates by itself.</p>")
+    return "\n".join(parts)
