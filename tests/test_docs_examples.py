@@ -22,7 +22,9 @@ from caseline.model.case import Kind
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "case-format.md"
 SCHEMA_PATH = ROOT / "resources" / "caseline.schema.json"
-EXAMPLE_TAGS = {"yaml", "yaml fragment", "yaml invalid", "yaml limitation", "json", "text", ""}
+EXAMPLE_TAGS = {
+    "yaml", "yaml fragment", "yaml invalid", "yaml limitation", "json", "csv", "text", "",
+}
 
 
 class DatesAsTextLoader(yaml.SafeLoader):
@@ -58,7 +60,9 @@ def blocks() -> list[tuple[str, str, int]]:
 
 def examples(info: str) -> list[Any]:
     """(body, line) parameters of the blocks tagged with ``info``, named by line."""
-    return [pytest.param(body, line, id=f"line{line}") for tag, body, line in blocks() if tag == info]
+    return [
+        pytest.param(body, line, id=f"line{line}") for tag, body, line in blocks() if tag == info
+    ]
 
 
 def test_the_document_has_examples() -> None:
@@ -97,6 +101,24 @@ def test_json_example_reads_cleanly_and_matches_schema(
     assert schema_errors(json.loads(body)) == []
 
 
+@pytest.mark.parametrize(("body", "line"), examples("csv"))
+def test_csv_example_reads_cleanly(body: str, line: int, tmp_path: Path) -> None:
+    path = tmp_path / "example.events.csv"
+    path.write_text(body, encoding="utf-8")
+    result = load_file(path)
+    assert result.ok and result.diagnostics == [], [str(d) for d in result.diagnostics]
+    assert result.cases
+
+
+def test_csv_columns_and_metadata_keys_are_documented() -> None:
+    csv_reader = pytest.importorskip("caseline.io.csv_reader")
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## CSV events tables", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([a-z_]+)`", section))
+    assert set(csv_reader.KNOWN_COLUMNS) - documented == set()
+    assert set(csv_reader.METADATA_KEYS) - documented == set()
+
+
 def invalid_examples() -> list[Any]:
     """(file, the validate output the document shows right after it, line)."""
     found = blocks()
@@ -109,9 +131,7 @@ def invalid_examples() -> list[Any]:
     return out
 
 
-@pytest.mark.parametrize(
-    ("body", "output", "line"), invalid_examples()
-)
+@pytest.mark.parametrize(("body", "output", "line"), invalid_examples())
 def test_invalid_example_prints_what_the_document_says(
     body: str, output: str, line: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,16 +142,12 @@ def test_invalid_example_prints_what_the_document_says(
     assert [str(d) for d in result.diagnostics] == output.splitlines()
 
 
-@pytest.mark.parametrize(
-    ("body", "output", "line"), invalid_examples()
-)
+@pytest.mark.parametrize(("body", "output", "line"), invalid_examples())
 def test_invalid_example_is_rejected_by_schema(body: str, output: str, line: int) -> None:
     assert schema_errors(load_yaml_text(body)) != []
 
 
-@pytest.mark.parametrize(
-    ("body", "line"), examples("yaml limitation")
-)
+@pytest.mark.parametrize(("body", "line"), examples("yaml limitation"))
 def test_documented_limitation_still_exists(body: str, line: int, tmp_path: Path) -> None:
     """'Current limitations' in the document lists bugs; each example must still show its bug.
 

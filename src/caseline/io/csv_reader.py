@@ -279,7 +279,8 @@ class _TableReader:
 
         # Line of each row (quoted cells may span lines) and column of each cell.
         quoted = '"' in data
-        if quoted and "\n" in data:
+        newlines = data.count("\n")
+        if quoted and newlines > nrow - (not data.endswith("\n")):  # a quoted cell spans lines
             extra = np.zeros(nrow, dtype=np.int64)
             for j in range(ncol):
                 if len(nonempty[j]):

@@ -22,6 +22,7 @@ Nothing here knows about cases or Qt; resolution to numbers is in caseline.timel
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -223,11 +224,20 @@ _PLUSMINUS_RE = re.compile(r"\s*(?:±|\+/-|\+-)\s*")
 
 
 def _normalise(text: str) -> str:
-    return _WS.sub(" ", text.strip().replace("\u2212", "-"))
+    if "\u2212" in text:
+        text = text.replace("\u2212", "-")
+    return " ".join(text.split())
+
+
+_NUMBER_WORDS_LONGEST_FIRST = tuple(
+    (word + " ", value) for word, value in sorted(NUMBER_WORDS.items(), key=lambda kv: -len(kv[0]))
+)
 
 
 def parse_amount(text: str) -> Amount:
     """Parse a duration such as "2 weeks", "2-3 days", "1 week 3 days", "about 3 weeks"."""
+    if not isinstance(text, str):
+        raise TimeSyntaxError(f"the duration {text!r} is not text", "write e.g. '2 weeks' or '3 days'")
     original = text
     s = _normalise(text).lower()
     approximate = False
@@ -236,10 +246,11 @@ def parse_amount(text: str) -> Amount:
             approximate = True
             s = s[len(word):].strip()
             break
-    for word, value in sorted(NUMBER_WORDS.items(), key=lambda kv: -len(kv[0])):
-        if s.startswith(word + " "):
-            s = f"{value:g} " + s[len(word) + 1:]
-            break
+    if s[:1].isalpha():
+        for word, value in _NUMBER_WORDS_LONGEST_FIRST:
+            if s.startswith(word):
+                s = f"{value:g} " + s[len(word):]
+                break
     if not s:
         raise TimeSyntaxError(f"empty duration in {original!r}", "write e.g. '2 weeks' or '3 days'")
     lo = best = hi = 0.0
@@ -302,6 +313,10 @@ def _year(text: str, value: str) -> int:
 def parse_calendar(text: str) -> CalendarTime | None:
     """Parse a calendar date at its stated precision, or return None if it is not one."""
     s = _normalise(text).lower().rstrip(".")
+    if not s[:1].isdigit():
+        first = s.split(" ", 1)[0].rstrip(",")
+        if first not in MONTHS and first not in ("early", "mid", "late"):
+            return None
     m = _ISO_RE.match(s)
     if m:
         year = _year(text, m.group("y"))
@@ -385,7 +400,10 @@ def _parse_core(s: str, text: str) -> TimeNode:
             amount = parse_amount(s[:i])
             ref = _require_ref(s[i + len(word):], text)
             return RelativeTime(ref, amount if sign > 0 else amount.negated())
-    m2 = re.match(rf"^(?P<ref>\S+)\s*(?P<op>[+\-])\s*(?P<amount>.+)$", s)
+    whole = parse_ref(s)
+    if whole is not None:  # ids may contain '-': "a-b" is an id, not "a minus b"
+        return RelativeTime(whole, ZERO)
+    m2 = re.match(rf"^(?P<ref>\S+?)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
     if m2 and parse_ref(m2.group("ref")) is not None:
         ref = _require_ref(m2.group("ref"), text)
         amount = parse_amount(m2.group("amount"))
@@ -455,6 +473,16 @@ def parse_time(text: str | int | float) -> TimeExpr:
                 f"the number {text!r} is not a time",
                 "say which unit: 'day 14', 'week 2' (from day 0) or a year such as 2013",
             )
+    if not isinstance(text, str):
+        raise TimeSyntaxError(
+            "a time must be text, not a list or mapping", "write one time such as 'week 2' or '2013-05'"
+        )
+    return _parse_time_text(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_time_text(text: str) -> TimeExpr:
+    """parse_time for text; cached, since times such as 'week 0' recur (TimeExpr is immutable)."""
     s = _normalise(text)
     if not s:
         raise TimeSyntaxError("the time is empty", "write a time, or 'unknown' if the source does not say")
@@ -486,7 +514,7 @@ def parse_time(text: str | int | float) -> TimeExpr:
         node = _parse_core(s, text)
     if approximate and widen is None:
         widen = _approximate_widening(node)
-    return TimeExpr(node, _normalise(str(text)), approximate, widen)
+    return TimeExpr(node, _normalise(text), approximate, widen)
 
 
 def _approximate_widening(node: TimeNode) -> Amount:

@@ -114,7 +114,7 @@ class TimelineViewBox(pg.ViewBox):
 
     def wheelEvent(self, ev, axis=None):  # noqa: N802 - Qt override
         delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
-        factor = 1.02 ** (-delta * self.state["wheelScaleFactor"] * 8)
+        factor = 1.02 ** (delta * self.state["wheelScaleFactor"])
         center = self.mapToView(ev.pos())
         self.scaleBy(x=factor, y=None, center=center)
         ev.accept()

@@ -201,15 +201,20 @@ class Resolver:
                                        f"{len(doses)}", f"use a number from 1 to {len(doses)}")
                 return None
             return doses[index - 1][0]
-        start, end = self.span(event)
+        # compute only the part asked for: asking for a start must not drag in the end (and
+        # the references the end depends on), or harmless chains look circular
         if ref.part == "end":
+            end = self._safe(f"{event.id}.end", lambda: self._end(event), event)
+            start = None
+            if end is None and event.is_point:
+                start = self._safe(f"{event.id}.start", lambda: self._start(event), event)
             if end is None:
                 if start is not None and event.is_point:
                     return start
                 self._report(expr.pos, f"{ref} refers to the end of {event.id!r}, which has no known end",
                              f"give {event.id!r} an 'end' or 'duration'", Severity.WARNING)
             return end
-        return start
+        return self._safe(f"{event.id}.start", lambda: self._start(event), event)
 
     def _guarded(self, key: str, compute: object) -> Timed | None:
         memo_key = (self._calendar_mode, key)

@@ -1,0 +1,1 @@
+"""caseline benchmarks: ``make bench`` (``python -m benchmarks.run``); see docs/performance.md."""
