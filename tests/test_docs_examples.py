@@ -147,20 +147,6 @@ def test_invalid_example_is_rejected_by_schema(body: str, output: str, line: int
     assert schema_errors(load_yaml_text(body)) != []
 
 
-@pytest.mark.parametrize(("body", "line"), examples("yaml limitation"))
-def test_documented_limitation_still_exists(body: str, line: int, tmp_path: Path) -> None:
-    """'Current limitations' in the document lists bugs; each example must still show its bug.
-
-    When this fails, the bug is fixed: move the example out of 'Current limitations' (as a
-    normal ```yaml example) and delete its paragraph.
-    """
-    path = tmp_path / "limitation.caseline.yaml"
-    path.write_text(body, encoding="utf-8")
-    assert not load_file(path).ok, f"docs/case-format.md line {line}: this limitation is fixed"
-    # The limitation is caseline's, not the file's: the structure is fine for the schema.
-    assert schema_errors(load_yaml_text(body)) == []
-
-
 def test_every_event_field_is_documented() -> None:
     """Each field of each kind appears in the document as `field`: docs and builder in step."""
     text = DOC.read_text(encoding="utf-8")

@@ -48,7 +48,7 @@ from caseline.model.timeexpr import (
     parse_time,
 )
 
-TOP_KEYS = {"caseline", "case", "cases", "caseset"}
+TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
 CASE_KEYS = {
     "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
     "anchor_date", "anchor_label", "lanes", "events",
@@ -435,7 +435,7 @@ class Builder:
             fields.update(self.drug_fields(data))
             if kind is Kind.DRUG:
                 fields["role"] = self.enum(data, "role", Role, "drug role")
-            if fields["start"] is None and fields["schedule"] is None and fields["end"] is None:
+            if not any(k in data for k in ("start", "schedule", "end")):
                 self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
                            "write 'start: unknown' if the source does not say")
         elif kind in (Kind.DECHALLENGE, Kind.RECHALLENGE):
@@ -445,7 +445,7 @@ class Builder:
                 fields["unit"] = self.text(data, "unit")
                 fields["route"] = self.text(data, "route")
         elif kind is Kind.SYMPTOM:
-            if fields["start"] is None:
+            if fields["start"] is None and "start" not in data:
                 self.error(where, f"symptom {event_id!r} needs 'start' (its onset)",
                            "write 'start: unknown' if the source does not say")
             fields["course"] = self.course(data)
@@ -462,7 +462,7 @@ class Builder:
             fields["milestone"] = self.enum(data, "type", MilestoneType, "milestone type") or MilestoneType.OTHER
         label = self.text(data, "label") or _default_label(kind, fields)
         if not label:
-            self.error(where, f"event {event_id!r} needs a 'label'", "add 'label: ...' (what the lane shows)")
+            self.error(where, f"event {event_id!r} needs a 'label'", "add 'label: ...', the text the timeline shows")
             label = event_id
         lane = self.text(data, "lane") or (fields.get("drug") or "").capitalize() or label
         category = self.enum(data, "category", Category, "category") or _default_category(kind, fields)
@@ -607,6 +607,9 @@ class Builder:
             if point is None:
                 continue
             self.check_keys(point, SEVERITY_POINT_KEYS, "a severity value")
+            if "at" not in point:
+                self.error(point.pos, "a severity value needs 'at'", "write {at: TIME, value: N}")
+                continue
             at = self.time(point, "at")
             value = self.number(point, "value")
             if value is None:

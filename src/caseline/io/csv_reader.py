@@ -116,6 +116,108 @@ def _scan_cells(text: str, start: int, line: int, sep: str) -> tuple[list[tuple[
         return cells, i + 1
 
 
+_DIRECT = frozenset(EVENT_COLUMNS)
+
+
+class _Cells:
+    """Where each cell of the table stands; positions are made only when asked for."""
+
+    __slots__ = ("column_of", "data", "data_line", "exact", "line_starts", "lines", "path", "quoted", "sep",
+                 "values")
+
+    def __init__(self, path: str, data: str, data_line: int, sep: str, lines: list[int], values: list[Any],
+                 quoted: bool, column_of: dict[str, int]) -> None:
+        self.path = path
+        self.data = data
+        self.data_line = data_line
+        self.sep = sep
+        self.lines = lines
+        self.values = values
+        self.quoted = quoted
+        self.column_of = column_of
+        self.line_starts: list[int] | None = None
+        self.exact: dict[int, list[tuple[int, int]]] = {}
+
+    def pos(self, i: int, j: int) -> SourcePos:
+        """Position of cell j of row i."""
+        if self.quoted:
+            where = self.exact.get(i)
+            if where is None:
+                where = self.exact[i] = self.scan(i)
+            if j < len(where):
+                return SourcePos(self.path, *where[j])
+            return SourcePos(self.path, self.lines[i], 1)
+        col = 1
+        values = self.values
+        for k in range(j):
+            col += len(values[k][i]) + 1
+        return SourcePos(self.path, self.lines[i], col)
+
+    def scan(self, i: int) -> list[tuple[int, int]]:
+        if self.line_starts is None:  # start of each line of the data, found once
+            starts = [0]
+            find = self.data.find
+            k = find("\n")
+            while k >= 0:
+                starts.append(k + 1)
+                k = find("\n", k + 1)
+            self.line_starts = starts
+        index = self.lines[i] - self.data_line
+        start = self.line_starts[index] if index < len(self.line_starts) else len(self.data)
+        return _scan_cells(self.data, start, self.lines[i], self.sep)[0]
+
+
+class _RowPositions(dict[str, SourcePos]):
+    """The positions of a row's cells: computed from the table on demand, or stored."""
+
+    __slots__ = ("cells", "i", "row")
+
+    cells: _Cells
+    i: int
+    row: _Row
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        p = dict.get(self, key)
+        if p is not None:
+            return p
+        if key in self.row:
+            j = self.cells.column_of.get(key)
+            if j is not None:
+                return self.cells.pos(self.i, j)
+        return default
+
+    def __getitem__(self, key: str) -> SourcePos:
+        p = self.get(key)
+        if p is None:
+            raise KeyError(key)
+        return p  # type: ignore[no-any-return]
+
+
+class _Row(LMap):
+    """One event row: an LMap whose cell positions come from the table."""
+
+    __slots__ = ()
+
+    def __init__(self, pos: SourcePos, cells: _Cells, i: int) -> None:
+        dict.__init__(self)
+        self.pos = pos
+        positions = _RowPositions()
+        positions.cells = cells
+        positions.i = i
+        positions.row = self
+        self.key_pos = self.val_pos = positions
+
+    def set_pos(self, key: str, pos: SourcePos) -> None:
+        dict.__setitem__(self.val_pos, key, pos)
+
+
+def _located(pos: SourcePos) -> LMap:
+    """An LMap whose keys and values share positions (as cells do)."""
+    out = LMap(pos)
+    out.key_pos = out.val_pos
+    return out
+
+
 class _TableReader:
     def __init__(self, path: str, text: str, sep: str) -> None:
         self.path = path
@@ -152,6 +254,7 @@ class _TableReader:
                        "after the '# key: value' lines, write a header such as 'id,kind,label,start'")
             return None
         cells, data_start = _scan_cells(text, header_start, line, self.sep)
+        data_start = min(data_start, n)
         names = self.header_names(text[header_start:data_start])
         header_line = line
         data_line = cells[-1][0] + 1
@@ -260,13 +363,10 @@ class _TableReader:
         ncol = len(names)
         frame = self.split(data, ncol)
         if frame is None or frame.shape[1] > ncol:
-            if frame is not None:
-                self.ragged_rows(data, data_line, ncol)
-            else:
-                self.ragged_rows(data, data_line, ncol)
-                if not any(d.is_error for d in self.builder.diagnostics):
-                    self.error(SourcePos(self.path, data_line, 1), "the table cannot be read as CSV",
-                               "check quotes and separators")
+            self.ragged_rows(data, data_line, ncol)
+            if not any(d.is_error for d in self.builder.diagnostics):
+                self.error(SourcePos(self.path, data_line, 1), "the table cannot be read as CSV",
+                           "check quotes and separators")
             return None
         nrow = frame.shape[0]
         values: list[Any] = []
@@ -277,58 +377,39 @@ class _TableReader:
                 values.append(np.full(nrow, "", dtype=object))
         nonempty = [np.flatnonzero(v != "") for v in values]
 
-        # Line of each row (quoted cells may span lines) and column of each cell.
+        # Line of each row (a quoted cell may span lines).
         quoted = '"' in data
         newlines = data.count("\n")
-        if quoted and newlines > nrow - (not data.endswith("\n")):  # a quoted cell spans lines
+        if quoted and newlines > nrow - (not data.endswith("\n")):
             extra = np.zeros(nrow, dtype=np.int64)
-            for j in range(ncol):
+            for j in range(min(ncol, frame.shape[1])):
                 if len(nonempty[j]):
-                    extra += frame[j].str.count("\n").to_numpy(dtype=np.int64) if j < frame.shape[1] else 0
+                    extra += frame[j].str.count("\n").to_numpy(dtype=np.int64)
             before = np.concatenate(([0], np.cumsum(extra)[:-1])) if nrow else extra
             line_arr = data_line + np.arange(nrow) + before
         else:
             line_arr = data_line + np.arange(nrow)
-        lines: list[int] = line_arr.tolist()
-        col_arrays: list[Any] = []
-        col = np.ones(nrow, dtype=np.int64)
-        for j in range(ncol):
-            col_arrays.append(col)
-            if len(nonempty[j]):
-                lengths = np.fromiter((len(s) for s in values[j]), dtype=np.int64, count=nrow)
-                col = col + lengths + 1
-            else:
-                col = col + 1
-        cols: list[list[int]] = [c.tolist() for c in col_arrays]
-        exact: dict[int, list[tuple[int, int]]] = {}
-        if quoted:
-            exact = self.quoted_positions(data, data_line, lines)
-
+        cells = _Cells(self.path, data, data_line, self.sep, line_arr.tolist(), values, quoted,
+                       {key: j for j, key in enumerate(columns) if key in _DIRECT})
+        lines = cells.lines
         path = self.path
-        # Comment rows: the first cell starts with '#'.
-        skip = np.zeros(nrow, dtype=bool)
+
+        # Rows with something in them, except comment rows (first cell starts with '#').
+        used = np.zeros(nrow, dtype=bool)
+        for j, key in enumerate(columns):
+            if key is not None:
+                used[nonempty[j]] = True
         if ncol and len(nonempty[0]):
             first = values[0]
             for i in nonempty[0].tolist():
                 if first[i].lstrip().startswith("#"):
-                    skip[i] = True
-        rows: list[LMap | None] = [None] * nrow
+                    used[i] = False
+        rows: list[_Row | None] = [
+            _Row(SourcePos(path, lines[i], 1), cells, i) if u else None
+            for i, u in enumerate(used.tolist())
+        ]
         case_of: list[tuple[str, SourcePos] | None] = [None] * nrow
         title_of: dict[int, tuple[str, SourcePos]] = {}
-
-        def pos_of(i: int, j: int) -> SourcePos:
-            where = exact.get(i)
-            if where is not None and j < len(where):
-                return SourcePos(path, *where[j])
-            return SourcePos(path, lines[i], cols[j][i])
-
-        def row(i: int) -> LMap:
-            m = rows[i]
-            if m is None:
-                m = rows[i] = LMap(SourcePos(path, lines[i], 1))
-                m.key_pos = m.val_pos  # a cell's key and value stand at the same place
-            return m
-
         schedules: dict[int, LMap] = {}
         stated: dict[int, tuple[str, SourcePos]] = {}
         for j, key in enumerate(columns):
@@ -336,112 +417,73 @@ class _TableReader:
                 continue
             column = values[j]
             indices = nonempty[j].tolist()
-            if key in EVENT_COLUMNS:
+            if key in _DIRECT:
                 convert = _CONVERTERS.get(key)
                 for i in indices:
-                    if skip[i]:
-                        continue
                     value = column[i].strip()
-                    if not value:
-                        continue
-                    m = row(i)
-                    p = pos_of(i, j)
-                    m[key] = convert(value, p) if convert else value
-                    m.val_pos[key] = p
-            elif key in SOURCE_COLUMNS:
-                for i in indices:
-                    value = column[i].strip()
-                    if skip[i] or not value:
-                        continue
-                    m = row(i)
-                    p = pos_of(i, j)
+                    if value:
+                        m = rows[i]
+                        if m is not None:
+                            m[key] = convert(value, cells.pos(i, j)) if convert else value
+                continue
+            for i in indices:
+                value = column[i].strip()
+                m = rows[i]
+                if not value or m is None:
+                    continue
+                p = cells.pos(i, j)
+                if key in SOURCE_COLUMNS:
                     src = m.get("source")
                     if src is None:
-                        src = m["source"] = LMap(p)
-                        src.key_pos = src.val_pos
-                        m.val_pos["source"] = p
+                        src = m["source"] = _located(p)
+                        m.set_pos("source", p)
                     src[key] = value
                     src.val_pos[key] = p
-            elif key in SCHEDULE_COLUMNS:
-                target = SCHEDULE_COLUMNS[key]
-                for i in indices:
-                    value = column[i].strip()
-                    if skip[i] or not value:
-                        continue
-                    p = pos_of(i, j)
-                    m = row(i)
+                elif key in SCHEDULE_COLUMNS:
                     sched = schedules.get(i)
                     if sched is None:
-                        sched = schedules[i] = LMap(p)
-                        sched.key_pos = sched.val_pos
+                        sched = schedules[i] = _located(p)
+                    dest = sched
                     if key in CYCLE_COLUMNS:
-                        cyc = sched.get("cycles")
-                        if cyc is None:
-                            cyc = sched["cycles"] = LMap(p)
-                            cyc.key_pos = cyc.val_pos
+                        dest = sched.get("cycles")
+                        if dest is None:
+                            dest = sched["cycles"] = _located(p)
                             sched.val_pos["cycles"] = p
-                        dest = cyc
-                    else:
-                        dest = sched
+                    target = SCHEDULE_COLUMNS[key]
                     dest[target] = self.schedule_value(key, value, p)
                     dest.val_pos[target] = p
-            elif key == "stated":
-                for i in indices:
-                    value = column[i].strip()
-                    if not skip[i] and value:
-                        stated[i] = (value, pos_of(i, j))
-                        row(i)
-            elif key == "case_id":
-                for i in indices:
-                    value = column[i].strip()
-                    if not skip[i] and value:
-                        case_of[i] = (value, pos_of(i, j))
-            elif key == "case_title":
-                for i in indices:
-                    value = column[i].strip()
-                    if not skip[i] and value:
-                        title_of[i] = (value, pos_of(i, j))
+                elif key == "stated":
+                    stated[i] = (value, p)
+                elif key == "case_id":
+                    case_of[i] = (value, p)
+                elif key == "case_title":
+                    title_of[i] = (value, p)
 
         for i, sched in schedules.items():
-            m = row(i)
+            m = rows[i]
+            assert m is not None
             if "start" in sched and "cycles" in sched:  # a cycles schedule keeps its start inside
                 sched["cycles"]["start"] = sched.pop("start")
                 sched["cycles"].val_pos["start"] = sched.val_pos.pop("start")
             m["schedule"] = sched
-            m.val_pos["schedule"] = sched.pos
+            m.set_pos("schedule", sched.pos)
         for i, (text, p) in stated.items():
-            m = row(i)
+            m = rows[i]
+            assert m is not None
             key = "at" if "at" in m else "start" if "start" in m else ""
             if not key:
                 self.error(p, "'stated' describes the event's 'start' or 'at', and this row has neither",
                            "fill in 'start' (or 'at'), or move the wording to 'note'")
                 continue
-            wrapped = LMap(m.val_pos[key])
-            wrapped.key_pos = wrapped.val_pos
+            where = m.where(key)
+            wrapped = _located(where)
             wrapped["time"] = m[key]
-            wrapped.val_pos["time"] = m.val_pos[key]
+            wrapped.val_pos["time"] = where
             wrapped["stated"] = text
             wrapped.val_pos["stated"] = p
             m[key] = wrapped
-        return self.document(rows, case_of, title_of, header_cells)
-
-    def quoted_positions(self, data: str, data_line: int, lines: list[int]) -> dict[int, list[tuple[int, int]]]:
-        """Exact cell positions of rows whose text contains a quote (the rest are computed)."""
-        starts = [0]
-        find = data.find
-        while True:
-            k = find("\n", starts[-1])
-            if k < 0:
-                break
-            starts.append(k + 1)
-        out: dict[int, list[tuple[int, int]]] = {}
-        for i, line in enumerate(lines):
-            first = starts[line - data_line] if line - data_line < len(starts) else len(data)
-            end = find("\n", first)
-            if find('"', first, end if end >= 0 else len(data)) < 0:
-                continue
-            out[i] = _scan_cells(data, first, line, self.sep)[0]
-        return out
+        kept = [(m if m else None) for m in rows]
+        return self.document(kept, case_of, title_of, header_cells)
 
     def schedule_value(self, key: str, value: str, pos: SourcePos) -> Any:
         if key in ("count", "cycles"):

@@ -403,7 +403,7 @@ def _parse_core(s: str, text: str) -> TimeNode:
     whole = parse_ref(s)
     if whole is not None:  # ids may contain '-': "a-b" is an id, not "a minus b"
         return RelativeTime(whole, ZERO)
-    m2 = re.match(rf"^(?P<ref>\S+?)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
+    m2 = re.match(rf"^(?P<ref>\S+?|.+?\s)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
     if m2 and parse_ref(m2.group("ref")) is not None:
         ref = _require_ref(m2.group("ref"), text)
         amount = parse_amount(m2.group("amount"))

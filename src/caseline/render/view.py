@@ -147,6 +147,11 @@ class TimelinePlot(pg.PlotWidget):
         self.axis_mode = "days"
         self.axis_title = ""
         self.deidentified = False
+        # comparison view: a note after a case's header title, the alignment's name for the axis
+        # title and the calendar date of the shared day 0 (calendar alignment)
+        self.header_notes: dict[str, str] = {}
+        self.align_title = ""
+        self.shared_origin: date | None = None
         self.layers: list[L.Marks | object] = []
         self.background = BackgroundLayer(self._empty_state())
         self.bars = BarLayer(self.background.state)
@@ -210,7 +215,7 @@ class TimelinePlot(pg.PlotWidget):
         ghosted = self.state.ghosted if self.state is not None else set()
         highlighted = self.state.highlighted if self.state is not None else set()
         self.layout_ = L.build_layout(self.cases, self.options)
-        headers = {r: header_lines(self.layout_.cases[row.case_index])
+        headers = {r: self.case_header_lines(self.layout_.cases[row.case_index])
                    for r, row in enumerate(self.layout_.rows) if row.kind == L.ROW_HEADER}
         self.state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
         self.state.selected = selected if selected is not None and selected < len(self.layout_.items) else None
@@ -227,10 +232,20 @@ class TimelinePlot(pg.PlotWidget):
         else:
             self.fit()
 
+    def case_header_lines(self, case: ResolvedCase) -> list[str]:
+        """Header text of a case: title (with its note, if any), then the details line."""
+        lines = header_lines(case)
+        note = self.header_notes.get(case.id)
+        if note:
+            lines[0] = f"{lines[0]}  ({note})"
+        return lines
+
     def _update_legend(self) -> None:
         if getattr(self, "layout_", None) is None:
             return
         plot = self.getPlotItem()
+        if plot is None:  # closed: pyqtgraph drops the plot item before the last resize
+            return
         if not getattr(self, "show_legend", True):
             plot.setTitle(None)
             return
@@ -268,6 +283,8 @@ class TimelinePlot(pg.PlotWidget):
         origin = self.cases[0].anchor_date if len(self.cases) == 1 else None
         if self.options.shifts and len(self.cases) == 1 and any(self.options.shifts.values()):
             origin = None
+        if self.shared_origin is not None:
+            origin = self.shared_origin
         self.time_axis.set_mode(self.axis_mode, None if self.deidentified else origin)
         label = self.axis_title or self.default_axis_title()
         self.time_axis.setLabel(label)
@@ -279,6 +296,8 @@ class TimelinePlot(pg.PlotWidget):
         unit = {"days": "Days", "weeks": "Weeks", "months": "Months"}[mode]
         if len(self.cases) == 1:
             return f"{unit} since {self.cases[0].anchor_description}"
+        if self.align_title:
+            return f"{unit} since {self.align_title}"
         anchors = {c.anchor_description for c in self.cases}
         if len(anchors) == 1:
             return f"{unit} since {anchors.pop()}"

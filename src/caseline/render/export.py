@@ -1,0 +1,476 @@
+"""Publication figures: the timeline rendered to PNG, SVG or PDF at a size in mm and a DPI.
+
+One path serves the export dialog and ``caseline export``. The scene of an offscreen
+TimelinePlot, laid out at the target pixel size, is painted by hand into a QImage, a
+QSvgGenerator or a QPdfWriter (pyqtgraph's exporters mis-size figures, tag PNGs as 96 dpi and
+its SVG exporter crashes on Qt 6.11; see FACTS.md). Type is sized in points: fonts get
+``dpi / 72`` pixels per point, so 7 pt stays 7 pt at any DPI.
+
+Everything is rendered to memory first and written with an atomic rename: a failed export
+never leaves a half-written file and never touches an existing one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import QApplication
+
+from caseline.render.theme import THEMES, Theme
+from caseline.timeline.layout import LayoutOptions
+from caseline.timeline.resolved import ResolvedCase
+
+FORMATS = ("png", "svg", "pdf")
+MM_PER_INCH = 25.4
+MIN_DPI, MAX_DPI = 36.0, 2400.0
+MAX_SIDE_PX = 20000  # a 1.7 m wide figure at 300 dpi: anything larger is a typo
+MAX_PIXELS = 200_000_000  # about 800 MB of ARGB32
+MIN_SIDE_PX = 64
+
+#: Size presets of the export dialog: (label, width_mm, height_mm, width_px, height_px, dpi, theme).
+PRESETS: dict[str, tuple[str, float | None, float | None, int | None, int | None, float, str]] = {
+    "single": ("Single column (85 mm)", 85.0, None, None, None, 300.0, "print"),
+    "double": ("Double column (174 mm)", 174.0, None, None, None, 300.0, "print"),
+    # 1920 px over a 13.33 in (16:9) slide is 144 dpi: projector type stays readable from the back
+    "slide": ("16:9 slide (1920 x 1080 px)", None, None, 1920, 1080, 144.0, "projector"),
+}
+
+_APP: QApplication | None = None
+
+
+class ExportError(ValueError):
+    """A figure that cannot be made as asked (bad size, format, path or content)."""
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What was written."""
+
+    path: str
+    fmt: str
+    width_px: int
+    height_px: int
+    dpi: float
+    width_mm: float
+    height_mm: float
+    n_bytes: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A fully resolved request: pixel size, DPI, theme in device pixels and the text lines."""
+
+    width_px: int
+    height_px: int | None  # None: as tall as the lanes need
+    dpi: float
+    theme: Theme
+    title: str
+    caption: str
+    options: LayoutOptions
+    time_range: tuple[float, float] | None
+    axis_mode: str
+
+    @property
+    def px_per_pt(self) -> float:
+        return self.dpi / 72.0
+
+    def px(self, mm: float) -> float:
+        return mm / MM_PER_INCH * self.dpi
+
+
+def mm_to_px(mm: float, dpi: float) -> int:
+    return int(round(mm / MM_PER_INCH * dpi))
+
+
+def px_to_mm(px: float, dpi: float) -> float:
+    return px / dpi * MM_PER_INCH
+
+
+def format_of(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """'png', 'svg' or 'pdf' from ``fmt`` or else the file name's suffix."""
+    if fmt is None:
+        fmt = os.path.splitext(os.fspath(path))[1].lstrip(".")
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"cannot export to {fmt or 'a file without a suffix'!r}: "
+                          f"use {', '.join('.' + f for f in FORMATS)}")
+    return fmt
+
+
+def citation_caption(cases: Sequence[ResolvedCase]) -> str:
+    """'Source: …' listing each distinct citation of the cases once ('' when none is given)."""
+    seen: list[str] = []
+    for case in cases:
+        citation = case.case.citation
+        text = citation.full() or citation.short()
+        if text and text not in seen:
+            seen.append(text)
+    if not seen:
+        return ""
+    return ("Source: " if len(seen) == 1 else "Sources: ") + "; ".join(seen)
+
+
+def default_title(cases: Sequence[ResolvedCase]) -> str:
+    if len(cases) == 1:
+        return cases[0].case.title
+    return f"{len(cases)} cases" if cases else ""
+
+
+def resolve_spec(
+    cases: Sequence[ResolvedCase],
+    *,
+    width_mm: float | None = None,
+    height_mm: float | None = None,
+    width_px: int | None = None,
+    height_px: int | None = None,
+    dpi: float = 300.0,
+    theme: str | Theme = "print",
+    options: LayoutOptions | None = None,
+    time_range: tuple[float, float] | None = None,
+    axis_mode: str = "days",
+    title: str | None = None,
+    caption: str | None = None,
+) -> FigureSpec:
+    """Check a request and turn it into pixels. Raises ExportError with a readable message."""
+    from caseline.render.view import AXIS_MODES
+
+    if not cases:
+        raise ExportError("nothing to export: no cases")
+    if not _finite_positive(dpi) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise ExportError(f"DPI must be between {MIN_DPI:g} and {MAX_DPI:g}, not {dpi!r}")
+    if width_mm is not None and width_px is not None:
+        raise ExportError("give the width in mm or in pixels, not both")
+    if height_mm is not None and height_px is not None:
+        raise ExportError("give the height in mm or in pixels, not both")
+    for name, value in (("width", width_mm), ("height", height_mm)):
+        if value is not None and not _finite_positive(value):
+            raise ExportError(f"{name} must be a positive number of mm, not {value!r}")
+    for name, value in (("width", width_px), ("height", height_px)):
+        if value is not None and (not _finite_positive(value) or int(value) != value):
+            raise ExportError(f"{name} must be a positive whole number of pixels, not {value!r}")
+    if width_mm is None and width_px is None:
+        width_mm = PRESETS["double"][1]
+    width = int(width_px) if width_px is not None else mm_to_px(float(width_mm or 0), dpi)
+    height: int | None = None
+    if height_px is not None:
+        height = int(height_px)
+    elif height_mm is not None:
+        height = mm_to_px(height_mm, dpi)
+    for name, value in (("width", width), ("height", height)):
+        if value is None:
+            continue
+        if value < MIN_SIDE_PX:
+            raise ExportError(f"{name} of {value} px is too small for a figure (at least {MIN_SIDE_PX} px)")
+        if value > MAX_SIDE_PX:
+            raise ExportError(f"{name} of {value} px is too large (at most {MAX_SIDE_PX} px)")
+    if height is not None and width * height > MAX_PIXELS:
+        raise ExportError(f"{width} x {height} px is too large an image")
+    if isinstance(theme, str):
+        if theme not in THEMES:
+            raise ExportError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+        theme = THEMES[theme]
+    if axis_mode not in AXIS_MODES:
+        raise ExportError(f"unknown time axis {axis_mode!r}: use one of {', '.join(AXIS_MODES)}")
+    if time_range is not None:
+        lo, hi = (float(v) for v in time_range)
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+            raise ExportError(f"time range must be START END with END after START, not {lo:g} {hi:g}")
+        time_range = (lo, hi)
+    # lines and marks keep their on-screen thickness in physical units (theme sizes are 96 dpi px)
+    device_theme = dataclasses.replace(theme, line_px=theme.line_px * dpi / 96.0)
+    title_text = default_title(cases) if title is None else title
+    caption_text = citation_caption(cases) if caption == "auto" else (caption or "")
+    return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(),
+                      options or LayoutOptions(), time_range, axis_mode)
+
+
+def _finite_positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, or a new one (headless callers: the CLI, scripts)."""
+    global _APP
+    app = QApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _APP = QApplication([])
+        app = _APP
+    return app  # type: ignore[return-value]
+
+
+class Figure:
+    """An offscreen plot laid out for one figure, plus the title and caption around it."""
+
+    def __init__(self, cases: Sequence[ResolvedCase], spec: FigureSpec) -> None:
+        from caseline.render.view import TimelinePlot
+
+        ensure_app()
+        self.spec = spec
+        theme = spec.theme
+        self.margin = max(2.0, round(spec.px(1.5)))
+        self.title_font = _font(theme, theme.title_font_pt * spec.px_per_pt, bold=True)
+        self.caption_font = _font(theme, theme.font_pt * spec.px_per_pt)
+        self.gap = round(theme.font_pt * spec.px_per_pt * 0.6)
+        inner = spec.width_px - 2 * self.margin
+        self.title_h = self._text_height(spec.title, self.title_font, inner)
+        self.caption_h = self._text_height(spec.caption, self.caption_font, inner)
+        self.plot = TimelinePlot(theme=theme, interactive=False)
+        plot = self.plot
+        plot.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        plot.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        plot.setFrameShape(plot.Shape.NoFrame)
+        # the plot runs to the figure's edges; the margin is inside the plot item
+        plot.getPlotItem().setContentsMargins(self.margin, 0, self.margin, 0)
+        plot.apply_theme(theme, spec.px_per_pt)
+        plot.axis_mode = spec.axis_mode
+        plot.resize(spec.width_px, max(200, spec.height_px or 1000))
+        plot.show()
+        plot.set_cases(cases, spec.options)
+        _settle()
+        rows = max(1, plot.content_rows())
+        overhead = plot.height() - plot.viewbox.height()
+        row_px = theme.row_px * spec.px_per_pt * 0.75
+        natural_plot_h = overhead + rows * row_px
+        chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
+        if spec.height_px is None:
+            self.height_px = int(math.ceil(chrome + natural_plot_h))
+        else:
+            self.height_px = spec.height_px
+        plot_h = self.height_px - chrome
+        if plot_h < overhead + rows * _min_row_px(plot):
+            raise ExportError(f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
+                              f"{rows} rows at this type size: make the figure taller or leave the "
+                              "height out")
+        plot.resize(spec.width_px, int(round(plot_h)))
+        _settle()
+        plot.fit()
+        if spec.time_range is not None:
+            plot.set_time_range(*spec.time_range)
+        plot.viewbox.setYRange(0, rows, padding=0)
+        _settle()
+        self.plot_top = self.margin + self._block(self.title_h)
+
+    def _block(self, h: float) -> float:
+        return h + self.gap if h else 0.0
+
+    def _text_height(self, text: str, font: QFont, width: float) -> float:
+        if not text:
+            return 0.0
+        fm = QFontMetricsF(font)
+        rect = fm.boundingRect(QRectF(0, 0, width, 1e6), int(Qt.TextFlag.TextWordWrap), text)
+        return math.ceil(rect.height())
+
+    @property
+    def width_px(self) -> int:
+        return self.spec.width_px
+
+    def paint(self, painter: QPainter) -> None:
+        """Paint the whole figure with painter coordinates in figure pixels."""
+        spec = self.spec
+        width, height = float(spec.width_px), float(self.height_px)
+        painter.fillRect(QRectF(0, 0, width, height), QColor(spec.theme.background))
+        inner = width - 2 * self.margin
+        fg = QColor(spec.theme.foreground)
+        if spec.title:
+            painter.setPen(fg)
+            painter.setFont(self.title_font)
+            painter.drawText(QRectF(self.margin, self.margin, inner, self.title_h),
+                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.title)
+        plot_h = float(self.plot.height())
+        source = QRectF(0, 0, width, plot_h)
+        target = QRectF(0, self.plot_top, width, plot_h)
+        self.plot.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        if spec.caption:
+            painter.setPen(fg)
+            painter.setFont(self.caption_font)
+            top = self.plot_top + plot_h + self.gap
+            painter.drawText(QRectF(self.margin, top, inner, self.caption_h),
+                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.caption)
+
+    def close(self) -> None:
+        self.plot.hide()
+        self.plot.setParent(None)
+        self.plot.deleteLater()
+
+
+def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:
+    font = QFont(theme.font_family)
+    font.setPixelSize(max(1, round(pixels)))
+    font.setBold(bold)
+    return font
+
+
+def _min_row_px(plot: object) -> float:
+    """Rows shorter than this hide their labels: the layout's floor for a fixed height."""
+    state = plot.state  # type: ignore[attr-defined]
+    return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
+
+
+def _settle() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+
+
+@contextmanager
+def built_figure(cases: Sequence[ResolvedCase], spec: FigureSpec) -> Iterator[Figure]:
+    figure = Figure(cases, spec)
+    try:
+        yield figure
+    finally:
+        figure.close()
+
+
+def _image(figure: Figure) -> QImage:
+    image = QImage(figure.width_px, figure.height_px, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ExportError(f"cannot allocate a {figure.width_px} x {figure.height_px} px image")
+    dots_per_meter = int(round(figure.spec.dpi / MM_PER_INCH * 1000))
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    image.setDevicePixelRatio(1.0)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        figure.paint(painter)
+    finally:
+        painter.end()
+    return image
+
+
+def _png_bytes(figure: Figure) -> bytes:
+    image = _image(figure).convertToFormat(QImage.Format.Format_RGB32)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("PNG encoding failed")
+    buffer.close()
+    return bytes(data.data())
+
+
+def _svg_bytes(figure: Figure, title: str) -> bytes:
+    from PySide6.QtSvg import QSvgGenerator
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(figure.width_px, figure.height_px))
+    generator.setViewBox(QRect(0, 0, figure.width_px, figure.height_px))
+    generator.setResolution(int(round(figure.spec.dpi)))
+    generator.setTitle(title or "caseline timeline")
+    generator.setDescription("Made with caseline")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise ExportError("cannot start the SVG writer")
+    try:
+        figure.paint(painter)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def _pdf_bytes(figure: Figure, title: str) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    dpi = figure.spec.dpi
+    page = QPageSize(QSizeF(px_to_mm(figure.width_px, dpi), px_to_mm(figure.height_px, dpi)),
+                     QPageSize.Unit.Millimeter, "caseline figure", QPageSize.SizeMatchPolicy.ExactMatch)
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                     QPageLayout.Unit.Millimeter))
+    writer.setResolution(int(round(dpi)))
+    writer.setTitle(title or "caseline timeline")
+    writer.setCreator("caseline")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError("cannot start the PDF writer")
+    try:
+        # the device is the page at `dpi`; scale in case rounding made it a pixel off
+        scale_x = writer.width() / figure.width_px
+        scale_y = writer.height() / figure.height_px
+        if abs(scale_x - 1) > 1e-3 or abs(scale_y - 1) > 1e-3:
+            painter.scale(scale_x, scale_y)
+        figure.paint(painter)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def render_figure(cases: Sequence[ResolvedCase], **kwargs: object) -> QImage:
+    """The figure as a QImage (what a PNG export writes): for previews. Same keywords as export_figure."""
+    spec = resolve_spec(cases, **kwargs)  # type: ignore[arg-type]
+    with built_figure(cases, spec) as figure:
+        return _image(figure)
+
+
+def export_figure(
+    cases: Sequence[ResolvedCase],
+    path: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    width_mm: float | None = None,
+    height_mm: float | None = None,
+    width_px: int | None = None,
+    height_px: int | None = None,
+    dpi: float = 300.0,
+    theme: str | Theme = "print",
+    options: LayoutOptions | None = None,
+    time_range: tuple[float, float] | None = None,
+    axis_mode: str = "days",
+    title: str | None = None,
+    caption: str | None = None,
+) -> ExportInfo:
+    """Render the cases to a PNG, SVG or PDF figure and write it atomically.
+
+    Width defaults to 174 mm (double column); height to what the lanes need. ``title`` None
+    means the case title; '' means none. ``caption`` 'auto' lists the cases' citations.
+    Raises ExportError (the output file is then untouched).
+    """
+    from caseline.render_safe import atomic_write_bytes
+
+    started = time.perf_counter()
+    path = os.fspath(path)
+    fmt = format_of(path, fmt)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ExportError(f"{path}: folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise ExportError(f"{path} is a folder")
+    spec = resolve_spec(cases, width_mm=width_mm, height_mm=height_mm, width_px=width_px,
+                        height_px=height_px, dpi=dpi, theme=theme, options=options, time_range=time_range,
+                        axis_mode=axis_mode, title=title, caption=caption)
+    with built_figure(cases, spec) as figure:
+        if fmt == "png":
+            data = _png_bytes(figure)
+        elif fmt == "svg":
+            data = _svg_bytes(figure, spec.title)
+        else:
+            data = _pdf_bytes(figure, spec.title)
+        height = figure.height_px
+    if not data:
+        raise ExportError(f"{fmt.upper()} rendering produced no data")
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return ExportInfo(path=path, fmt=fmt, width_px=spec.width_px, height_px=height, dpi=spec.dpi,
+                      width_mm=px_to_mm(spec.width_px, spec.dpi), height_mm=px_to_mm(height, spec.dpi),
+                      n_bytes=len(data), seconds=time.perf_counter() - started)
