@@ -159,7 +159,7 @@ def test_every_event_field_is_documented() -> None:
 
 def test_every_other_field_and_option_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z_\-]+)`", text))
+    documented = set(re.findall(r"`\"?([$a-z_\-]+)\"?`", text))
     tables = (
         build.TOP_KEYS | build.CASE_KEYS | build.PATIENT_KEYS | build.CITATION_KEYS
         | build.SUSPECT_KEYS | build.SOURCE_KEYS | build.CASESET_KEYS | build.SCHEDULE_KEYS

@@ -144,9 +144,8 @@ class _Cells:
             where = self.exact.get(i)
             if where is None:
                 where = self.exact[i] = self.scan(i)
-            if j < len(where):
-                return SourcePos(self.path, *where[j])
-            return SourcePos(self.path, self.lines[i], 1)
+            if where:
+                return SourcePos(self.path, *where[j]) if j < len(where) else SourcePos(self.path, self.lines[i], 1)
         col = 1
         values = self.values
         for k in range(j):
@@ -163,7 +162,11 @@ class _Cells:
                 k = find("\n", k + 1)
             self.line_starts = starts
         index = self.lines[i] - self.data_line
-        start = self.line_starts[index] if index < len(self.line_starts) else len(self.data)
+        starts = self.line_starts
+        start = starts[index] if index < len(starts) else len(self.data)
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.data)
+        if self.data.find('"', start, end) < 0:
+            return []  # no quote on this line: the cell lengths give the columns
         return _scan_cells(self.data, start, self.lines[i], self.sep)[0]
 
 
