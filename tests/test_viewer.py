@@ -13,10 +13,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from caseline.render.theme import CATEGORY_COLORS
 from caseline.model.case import Category
+from caseline.render.theme import CATEGORY_COLORS
 from caseline.timeline import layout as L
-from caseline.ui.app import wait_until_loaded
 from caseline.ui.main_window import MainWindow
 
 
@@ -64,7 +63,7 @@ def blend(color: str, alpha: int, background: str = "#FFFFFF") -> tuple[int, int
 
 
 def close(color: QColor, rgb: tuple[int, int, int], tolerance: int = 18) -> bool:
-    return all(abs(v - w) <= tolerance for v, w in zip((color.red(), color.green(), color.blue()), rgb))
+    return all(abs(v - w) <= tolerance for v, w in zip((color.red(), color.green(), color.blue()), rgb, strict=False))
 
 
 def test_lanes_grouped_by_category_and_marks_at_resolved_days(window, qtbot, infliximab_path):

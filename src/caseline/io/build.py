@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from caseline.io.errors import Diagnostic, Severity
@@ -34,9 +33,11 @@ from caseline.model.case import (
     Repeat,
     Role,
     Schedule,
-    Severity as SeverityScale,
     SeverityPoint,
     Suspect,
+)
+from caseline.model.case import (
+    Severity as SeverityScale,
 )
 from caseline.model.pos import SourcePos
 from caseline.model.timeexpr import (
@@ -125,7 +126,7 @@ class Builder:
                 self.error(mapping.pos, f"{what} needs a {key!r}", f"add '{key}: ...'")
             return ""
         value = mapping[key]
-        if isinstance(value, bool) or isinstance(value, LMap | LList):
+        if isinstance(value, (bool, LMap | LList)):
             self.error(mapping.where(key), f"{key!r} must be text", f"got {_kind_of(value)}")
             return ""
         if isinstance(value, float) and value.is_integer():
@@ -515,7 +516,8 @@ class Builder:
         if forms[0] == "at":
             times = s["at"]
             if not isinstance(times, LList) or not times:
-                self.error(s.where("at"), "'at' must be a non-empty list of times", "write at: [week 0, week 2, week 6]")
+                self.error(s.where("at"), "'at' must be a non-empty list of times",
+                           "write at: [week 0, week 2, week 6]")
                 return None
             parsed = [self.time_value(t, times.where(i)) for i, t in enumerate(times)]
             return AtList(tuple(t for t in parsed if t is not None)) if all(parsed) else None

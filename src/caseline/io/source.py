@@ -23,7 +23,7 @@ MAX_DEPTH = 64
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
-_DEEP_OPEN = re.compile(r"[\[{](?:\s*[\[{]){%d,}" % MAX_DEPTH)
+_DEEP_OPEN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_DEPTH) + ",}")
 
 
 class LMap(dict[str, Any]):

@@ -11,8 +11,6 @@ from enum import StrEnum
 from caseline.model.pos import SourcePos
 from caseline.model.timeexpr import Amount, TimeExpr
 
-
-
 FORMAT_VERSION = 1
 
 

@@ -403,14 +403,14 @@ def _parse_core(s: str, text: str) -> TimeNode:
     whole = parse_ref(s)
     if whole is not None:  # ids may contain '-': "a-b" is an id, not "a minus b"
         return RelativeTime(whole, ZERO)
-    m2 = re.match(rf"^(?P<ref>\S+?|.+?\s)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
+    m2 = re.match(r"^(?P<ref>\S+?|.+?\s)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
     if m2 and parse_ref(m2.group("ref")) is not None:
         ref = _require_ref(m2.group("ref"), text)
         amount = parse_amount(m2.group("amount"))
         return RelativeTime(ref, amount if m2.group("op") == "+" else amount.negated())
-    ref = parse_ref(s)
-    if ref is not None:
-        return RelativeTime(ref, ZERO)
+    bare = parse_ref(s)
+    if bare is not None:
+        return RelativeTime(bare, ZERO)
     raise TimeSyntaxError(
         f"cannot read the time {text!r}",
         "write a date ('2013', 'February 2010', '2010-02-14'), a time from day 0 "
@@ -531,7 +531,7 @@ def _approximate_widening(node: TimeNode) -> Amount:
 
 def parse_duration_value(value: str | int | float) -> Amount:
     """Parse a duration field value; a bare number is rejected (the unit must be stated)."""
-    if isinstance(value, bool) or isinstance(value, int | float):
+    if not isinstance(value, str):
         raise TimeSyntaxError(
             f"the duration {value!r} has no unit", "write e.g. '5 days' or '6 months'"
         )

@@ -88,7 +88,7 @@ class FigureSpec:
 
 
 def mm_to_px(mm: float, dpi: float) -> int:
-    return int(round(mm / MM_PER_INCH * dpi))
+    return round(mm / MM_PER_INCH * dpi)
 
 
 def px_to_mm(px: float, dpi: float) -> float:
@@ -232,11 +232,18 @@ class Figure:
         plot.setFrameShape(plot.Shape.NoFrame)
         # the plot runs to the figure's edges; the margin is inside the plot item
         plot.getPlotItem().setContentsMargins(self.margin, 0, self.margin, 0)
+        for axis in (plot.time_axis, plot.lane_axis):
+            axis.paint_direct = True  # no QPicture: it rescales pixel fonts on 300 dpi devices
         plot.apply_theme(theme, spec.px_per_pt)
+        plot.set_legend_full_width(True)
         plot.axis_mode = spec.axis_mode
         plot.resize(spec.width_px, max(200, spec.height_px or 1000))
         plot.show()
-        plot.set_cases(cases, spec.options)
+        options = spec.options
+        if len(cases) == 1 and spec.title and options.headers:
+            # the title line names the case: a header row would repeat it
+            options = dataclasses.replace(options, headers=False)
+        plot.set_cases(cases, options)
         _settle()
         rows = max(1, plot.content_rows())
         overhead = plot.height() - plot.viewbox.height()
@@ -244,7 +251,7 @@ class Figure:
         natural_plot_h = overhead + rows * row_px
         chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
         if spec.height_px is None:
-            self.height_px = int(math.ceil(chrome + natural_plot_h))
+            self.height_px = math.ceil(chrome + natural_plot_h)
         else:
             self.height_px = spec.height_px
         plot_h = self.height_px - chrome
@@ -252,7 +259,7 @@ class Figure:
             raise ExportError(f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
                               f"{rows} rows at this type size: make the figure taller or leave the "
                               "height out")
-        plot.resize(spec.width_px, int(round(plot_h)))
+        plot.resize(spec.width_px, round(plot_h))
         _settle()
         plot.fit()
         if spec.time_range is not None:
@@ -336,7 +343,7 @@ def _image(figure: Figure) -> QImage:
     image = QImage(figure.width_px, figure.height_px, QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():
         raise ExportError(f"cannot allocate a {figure.width_px} x {figure.height_px} px image")
-    dots_per_meter = int(round(figure.spec.dpi / MM_PER_INCH * 1000))
+    dots_per_meter = round(figure.spec.dpi / MM_PER_INCH * 1000)
     image.setDotsPerMeterX(dots_per_meter)
     image.setDotsPerMeterY(dots_per_meter)
     image.setDevicePixelRatio(1.0)
@@ -371,7 +378,7 @@ def _svg_bytes(figure: Figure, title: str) -> bytes:
     generator.setOutputDevice(buffer)
     generator.setSize(QSize(figure.width_px, figure.height_px))
     generator.setViewBox(QRect(0, 0, figure.width_px, figure.height_px))
-    generator.setResolution(int(round(figure.spec.dpi)))
+    generator.setResolution(round(figure.spec.dpi))
     generator.setTitle(title or "caseline timeline")
     generator.setDescription("Made with caseline")
     painter = QPainter()
@@ -395,7 +402,7 @@ def _pdf_bytes(figure: Figure, title: str) -> bytes:
                      QPageSize.Unit.Millimeter, "caseline figure", QPageSize.SizeMatchPolicy.ExactMatch)
     writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
                                      QPageLayout.Unit.Millimeter))
-    writer.setResolution(int(round(dpi)))
+    writer.setResolution(round(dpi))
     writer.setTitle(title or "caseline timeline")
     writer.setCreator("caseline")
     painter = QPainter()

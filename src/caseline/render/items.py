@@ -436,8 +436,11 @@ class LabelLayer(LayerItem):
                 ty = y + max(0.0, (row_h - title_h) / 2)
                 p.setPen(state.fg)
                 p.setFont(state.title_font)
-                p.drawStaticText(QPointF(left + 6, ty), state.static_text(lines[0], state.title_font))
-                if len(lines) > 1:
+                title = lines[0]
+                if left + 6 + state.text_width(title, state.title_font) > right - 4:
+                    title, _ = elide(state, title, state.title_font, right - 4 - left - 6)
+                p.drawStaticText(QPointF(left + 6, ty), state.static_text(title, state.title_font))
+                if len(lines) > 1 and title == lines[0]:
                     x_rest = left + 6 + state.text_width(lines[0], state.title_font) + 14
                     rest = " · ".join(lines[1:])
                     small_h = QFontMetricsF(state.small_font).height()

@@ -35,7 +35,31 @@ def nice_step(span: float, target_ticks: float, unit: float) -> float:
     return _NICE[-1] * unit * math.ceil(raw / _NICE[-1])
 
 
-class TimeAxis(pg.AxisItem):
+class DirectPaintAxis(pg.AxisItem):
+    """An AxisItem that can paint straight to the device instead of through its QPicture cache.
+
+    A QPicture replays pixel-sized fonts scaled by the target device's DPI over 96, so a figure
+    exported at 300 dpi would get tick labels 3x too big. Export sets ``paint_direct``.
+    """
+
+    paint_direct = False
+
+    def paint(self, p, opt, widget):
+        if not self.paint_direct:
+            super().paint(p, opt, widget)
+            return
+        p.save()
+        try:
+            if self.style["tickFont"]:
+                p.setFont(self.style["tickFont"])
+            specs = self.generateDrawSpecs(p)
+            if specs is not None:
+                self.drawPicture(p, *specs)
+        finally:
+            p.restore()
+
+
+class TimeAxis(DirectPaintAxis):
     """Bottom axis in days, weeks or months from day 0, or calendar dates."""
 
     def __init__(self) -> None:
@@ -112,7 +136,7 @@ class TimelineViewBox(pg.ViewBox):
         # FACTS: applying the new range right away avoids a second repaint per pan step.
         self.sigRangeChanged.connect(lambda *_: self.updateMatrix())
 
-    def wheelEvent(self, ev, axis=None):  # noqa: N802 - Qt override
+    def wheelEvent(self, ev, axis=None):
         delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
         factor = 1.02 ** (delta * self.state["wheelScaleFactor"])
         center = self.mapToView(ev.pos())
@@ -120,7 +144,7 @@ class TimelineViewBox(pg.ViewBox):
         ev.accept()
         self.sigRangeChangedManually.emit(self.state["mouseEnabled"])
 
-    def mouseDoubleClickEvent(self, ev):  # noqa: N802 - Qt override
+    def mouseDoubleClickEvent(self, ev):
         self.sigFit.emit()
         ev.accept()
 
@@ -134,7 +158,7 @@ class TimelinePlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None, theme: Theme = SCREEN, interactive: bool = True) -> None:
         self.time_axis = TimeAxis()
-        self.lane_axis = pg.AxisItem("left")
+        self.lane_axis = DirectPaintAxis("left")
         self.viewbox = TimelineViewBox()
         super().__init__(parent=parent, viewBox=self.viewbox,
                          axisItems={"bottom": self.time_axis, "left": self.lane_axis})
@@ -257,10 +281,30 @@ class TimelinePlot(pg.PlotWidget):
         label.item.setFont(font)
         # the title sits over the plot column only: wrap to the width left of the lane axis
         width = max(100.0, self.width() - self.lane_axis.maximumWidth() - 40.0)
+        if getattr(self, "legend_full_width", False):
+            left, _top, right, _bottom = plot.getContentsMargins()
+            width = max(100.0, self.width() - left - right - 8.0)
         label.item.setTextWidth(width)
         label.updateMin()
+        # PlotItem.setTitle fixes the title row at 30 px: give a wrapped legend all its lines
+        height = math.ceil(label.item.boundingRect().height())
+        label.setMaximumHeight(height)
+        plot.layout.setRowFixedHeight(0, height)
 
-    def resizeEvent(self, ev):  # noqa: N802 - Qt override
+    def set_legend_full_width(self, full: bool) -> None:
+        """Let the legend run over the lane-name column too (exported figures: fewer lines)."""
+        plot = self.getPlotItem()
+        label = plot.titleLabel
+        plot.layout.removeItem(label)
+        if full:
+            plot.layout.addItem(label, 0, 0, 1, 3)
+        else:
+            plot.layout.addItem(label, 0, 1)
+        self.legend_full_width = full
+        self._update_legend()
+        super().resizeEvent(None)
+
+    def resizeEvent(self, ev):
         self._update_legend()  # before the base class lays the plot out at the new size
         super().resizeEvent(ev)
 
@@ -446,15 +490,22 @@ def legend_parts(layout: L.TimelineLayout, theme: Theme) -> list[tuple[str, str]
         category = CATEGORY_ORDER[c]
         color = theme.category_color(category)
         title = CATEGORY_TITLES[category]
-        parts.append((f"<span style='color:{color}'>■</span>&nbsp;{title}", f"■ {title}"))
+        parts.append((f"<span style='color:{color}'>■</span>&nbsp;{_nbsp(title)}", f"■ {title}"))
     for sym, text in glyphs:
-        parts.append((f"{sym}&nbsp;{text}", f"{sym} {text}"))
+        parts.append((f"{sym}&nbsp;{_nbsp(text)}", f"{sym} {text}"))
     return parts
 
 
 def legend_html(layout: L.TimelineLayout, theme: Theme) -> str:
     """The legend as HTML; entries never break inside, lines wrap between entries."""
-    return " &nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme))
+    # the break goes after the spacing, so a wrapped line never starts indented
+    return "&nbsp;&nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme))
+
+
+def _nbsp(text: str) -> str:
+    import html
+
+    return html.escape(text).replace(" ", "&nbsp;")
 
 
 def _let_title_shrink(label: pg.LabelItem) -> None:

@@ -122,7 +122,8 @@ def align_cases(cases: Sequence[ResolvedCase], mode: str = "anchor") -> Alignmen
         return alignment
     if mode.startswith("event:"):
         label = mode[6:]
-        finder = (lambda c: first_matching(c, label))
+        def finder(c):
+            return (first_matching(c, label))
         missing = f"no dated event matching '{label}'"
     else:
         finder, missing = FINDERS[mode]

@@ -122,9 +122,7 @@ def _improvements(case: ResolvedCase) -> list[tuple[int, Item]]:
     for order, item in enumerate(case.items):
         if item.start is None or not math.isfinite(item.start.best):
             continue
-        if item.role is Role.STATE and item.state in _IMPROVED:
-            out.append((order, item))
-        elif item.kind is Kind.MILESTONE and item.event.milestone is MilestoneType.REMISSION:
+        if (item.role is Role.STATE and item.state in _IMPROVED) or (item.kind is Kind.MILESTONE and item.event.milestone is MilestoneType.REMISSION):
             out.append((order, item))
     return out
 

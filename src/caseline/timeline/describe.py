@@ -23,7 +23,7 @@ def format_interval_days(days: float) -> str:
         return "unknown"
     sign = "-" if days < 0 else ""
     total = abs(days)
-    whole = int(round(total))
+    whole = round(total)
     if abs(total - whole) > 0.05:
         return f"{sign}{total:.1f} days"
     if whole < 14:

@@ -124,7 +124,7 @@ class TimelineLayout:
         return len(self.rows)
 
     def row_of_y(self, y: float) -> int | None:
-        r = int(math.floor(y))
+        r = math.floor(y)
         return r if 0 <= r < len(self.rows) else None
 
     def case_rows(self, case_index: int) -> list[int]:

@@ -168,16 +168,16 @@ class Resolver:
                 precision = Precision.RANGE
             return shifted, precision
         if isinstance(node, RangeTime):
-            first = self.eval_node(node.first, expr)
-            last = self.eval_node(node.last, expr)
-            if first is None or last is None:
+            first_t = self.eval_node(node.first, expr)
+            last_t = self.eval_node(node.last, expr)
+            if first_t is None or last_t is None:
                 return None
-            if last[0].hi < first[0].lo:
+            if last_t[0].hi < first_t[0].lo:
                 self._report(expr.pos, f"the range {expr.text!r} ends before it starts",
                              "write the earlier time first")
                 return None
-            lo, hi = first[0].lo, last[0].hi
-            return Interval(lo, (first[0].best + last[0].best) / 2.0, hi), Precision.RANGE
+            lo, hi = first_t[0].lo, last_t[0].hi
+            return Interval(lo, (first_t[0].best + last_t[0].best) / 2.0, hi), Precision.RANGE
         raise TypeError(node)  # pragma: no cover - the node union is closed
 
     def point(self, ref: EventRef, expr: TimeExpr) -> Timed | None:

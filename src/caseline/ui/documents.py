@@ -11,6 +11,7 @@ import os
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from caseline.io import LoadResult, load_file
+from caseline.model.case import CaseSet
 
 
 class _LoadSignals(QObject):
@@ -27,7 +28,7 @@ class _LoadTask(QRunnable):
     def run(self) -> None:
         try:
             result = load_file(self.path)
-        except Exception as exc:  # noqa: BLE001 - a bug must not kill the GUI thread's pool
+        except Exception as exc:
             from caseline.io.errors import Diagnostic
             from caseline.model.pos import SourcePos
 
@@ -49,7 +50,7 @@ class Document(QObject):
         super().__init__(parent)
         self.path = os.path.abspath(path)
         self.cases: list = []
-        self.caseset = None
+        self.caseset: CaseSet | None = None
         self.last_result: LoadResult | None = None
         self.loading = False
         self._generation = 0
