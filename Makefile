@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/caseline sample_cases/*.caseline.yaml
+	$(BIN)/caseline sample_cases/*.caseline.yaml sample_cases/*.caseset.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -16,7 +16,7 @@ import dataclasses
 import math
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -29,6 +29,8 @@ from caseline.timeline.layout import LayoutOptions
 from caseline.timeline.resolved import ResolvedCase
 
 FORMATS = ("png", "svg", "pdf")
+#: TimelinePlot attributes a figure copies from the view it is made from (comparison view state).
+VIEW_ATTRIBUTES = ("header_notes", "align_title", "shared_origin", "deidentified", "axis_title")
 MM_PER_INCH = 25.4
 MIN_DPI, MAX_DPI = 36.0, 2400.0
 MAX_SIDE_PX = 20000  # a 1.7 m wide figure at 300 dpi: anything larger is a typo
@@ -78,6 +80,7 @@ class FigureSpec:
     options: LayoutOptions
     time_range: tuple[float, float] | None
     axis_mode: str
+    view: dict[str, object] = dataclasses.field(default_factory=dict)
 
     @property
     def px_per_pt(self) -> float:
@@ -139,6 +142,7 @@ def resolve_spec(
     axis_mode: str = "days",
     title: str | None = None,
     caption: str | None = None,
+    view: Mapping[str, object] | None = None,
 ) -> FigureSpec:
     """Check a request and turn it into pixels. Raises ExportError with a readable message."""
     from caseline.render.view import AXIS_MODES
@@ -190,7 +194,19 @@ def resolve_spec(
     title_text = default_title(cases) if title is None else title
     caption_text = citation_caption(cases) if caption == "auto" else (caption or "")
     return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(),
-                      options or LayoutOptions(), time_range, axis_mode)
+                      options or LayoutOptions(), time_range, axis_mode, _check_view(view))
+
+
+def _check_view(view: Mapping[str, object] | None) -> dict[str, object]:
+    unknown = set(view or {}) - set(VIEW_ATTRIBUTES)
+    if unknown:
+        raise ExportError(f"unknown view settings: {', '.join(sorted(unknown))}")
+    return dict(view or {})
+
+
+def view_state(plot: object) -> dict[str, object]:
+    """The settings of a live TimelinePlot that an export of it must repeat."""
+    return {name: getattr(plot, name) for name in VIEW_ATTRIBUTES if hasattr(plot, name)}
 
 
 def _finite_positive(value: object) -> bool:
@@ -237,6 +253,8 @@ class Figure:
         plot.apply_theme(theme, spec.px_per_pt)
         plot.set_legend_full_width(True)
         plot.axis_mode = spec.axis_mode
+        for name, value in spec.view.items():
+            setattr(plot, name, dict(value) if isinstance(value, Mapping) else value)
         plot.resize(spec.width_px, max(200, spec.height_px or 1000))
         plot.show()
         options = spec.options
@@ -444,11 +462,13 @@ def export_figure(
     axis_mode: str = "days",
     title: str | None = None,
     caption: str | None = None,
+    view: Mapping[str, object] | None = None,
 ) -> ExportInfo:
     """Render the cases to a PNG, SVG or PDF figure and write it atomically.
 
     Width defaults to 174 mm (double column); height to what the lanes need. ``title`` None
     means the case title; '' means none. ``caption`` 'auto' lists the cases' citations.
+    ``view`` carries comparison-view settings (VIEW_ATTRIBUTES, e.g. from view_state(plot)).
     Raises ExportError (the output file is then untouched).
     """
     from caseline.render_safe import atomic_write_bytes
@@ -463,7 +483,7 @@ def export_figure(
         raise ExportError(f"{path} is a folder")
     spec = resolve_spec(cases, width_mm=width_mm, height_mm=height_mm, width_px=width_px,
                         height_px=height_px, dpi=dpi, theme=theme, options=options, time_range=time_range,
-                        axis_mode=axis_mode, title=title, caption=caption)
+                        axis_mode=axis_mode, title=title, caption=caption, view=view)
     with built_figure(cases, spec) as figure:
         if fmt == "png":
             data = _png_bytes(figure)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 import numpy as np
@@ -21,7 +21,11 @@ from caseline.render.items import BackgroundLayer, BarLayer, LabelLayer, PointLa
 from caseline.render.theme import SCREEN, Theme
 from caseline.timeline import layout as L
 from caseline.timeline.describe import describe_item, header_lines
+from caseline.model.case import Category
 from caseline.timeline.resolved import ResolvedCase
+
+#: A view of the cases (de-identified copies, the teaching hold-back): same items, same order.
+CaseTransform = Callable[[list[ResolvedCase]], list[ResolvedCase]]
 
 AXIS_MODES = ("days", "weeks", "months", "dates")
 _NICE = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -171,6 +175,9 @@ class TimelinePlot(pg.PlotWidget):
         self.axis_mode = "days"
         self.axis_title = ""
         self.deidentified = False
+        self.source_cases: list[ResolvedCase] = []  # as given to set_cases, before case_transforms
+        self.case_transforms: dict[str, CaseTransform] = {}
+        self.category_titles: dict[Category, str] = {}  # legend wording overrides (teaching hold-back)
         # comparison view: a note after a case's header title, the alignment's name for the axis
         # title and the calendar date of the shared day 0 (calendar alignment)
         self.header_notes: dict[str, str] = {}
@@ -224,10 +231,41 @@ class TimelinePlot(pg.PlotWidget):
 
     def set_cases(self, cases: Sequence[ResolvedCase], options: L.LayoutOptions | None = None,
                   keep_range: bool = False) -> None:
-        self.cases = list(cases)
+        self.source_cases = list(cases)
+        self.cases = self._transformed(self.source_cases)
         if options is not None:
             self.options = options
         self._rebuild(keep_range)
+
+    # ------------------------------------------------------------------ case views (teaching)
+    def _transformed(self, cases: list[ResolvedCase]) -> list[ResolvedCase]:
+        for transform in getattr(self, "case_transforms", {}).values():
+            cases = list(transform(cases))
+        return cases
+
+    def set_case_transform(self, name: str, transform: CaseTransform | None) -> None:
+        """Show the cases through ``transform`` (None removes it); e.g. de-identified copies.
+
+        Transforms keep the number and order of items, so item indices (selection, reveal)
+        stay valid. They apply to every later ``set_cases`` too.
+        """
+        transforms = dict(getattr(self, "case_transforms", {}))
+        if transform is None:
+            transforms.pop(name, None)
+        else:
+            transforms[name] = transform
+        self.case_transforms = transforms
+        source = getattr(self, "source_cases", self.cases)
+        self.cases = self._transformed(list(source))
+        if self.cases:
+            self._rebuild(keep_range=self.layout_ is not None)
+
+    def set_deidentified(self, deidentified: bool) -> None:
+        """Draw de-identified copies of the cases: no calendar date or identifier anywhere."""
+        from caseline.timeline.deidentify import deidentify_cases
+
+        self.deidentified = deidentified
+        self.set_case_transform("deidentify", deidentify_cases if deidentified else None)
 
     def set_options(self, options: L.LayoutOptions, keep_range: bool = True) -> None:
         self.options = options
@@ -275,7 +313,7 @@ class TimelinePlot(pg.PlotWidget):
             return
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
-        plot.setTitle(legend_html(self.layout_, self.theme), color=self.theme.foreground,
+        plot.setTitle(legend_html(self.layout_, self.theme, getattr(self, "category_titles", None)), color=self.theme.foreground,
                       size=f"{font.pixelSize()}px", justify="left")
         label = plot.titleLabel
         label.item.setFont(font)
@@ -387,6 +425,12 @@ class TimelinePlot(pg.PlotWidget):
     def item_at_scene(self, scene_pos: QPointF) -> int | None:
         if self.layout_ is None or not self.viewbox.sceneBoundingRect().contains(scene_pos):
             return None
+        index = self._item_at_scene(scene_pos)
+        # a ghosted mark is not revealed yet: no tooltip or details that would give it away
+        return None if index is not None and self.state is not None and index in self.state.ghosted else index
+
+    def _item_at_scene(self, scene_pos: QPointF) -> int | None:
+        assert self.layout_ is not None
         view_pos = self.viewbox.mapSceneToView(scene_pos)
         device = self.viewbox.mapFromScene(scene_pos)
         # undated chips are drawn in device space
@@ -480,8 +524,9 @@ def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str,
     return categories, glyphs
 
 
-def legend_parts(layout: L.TimelineLayout, theme: Theme) -> list[tuple[str, str]]:
-    """(html, plain text) of each legend entry, categories first."""
+def legend_parts(layout: L.TimelineLayout, theme: Theme,
+                 titles: Mapping[Category, str] | None = None) -> list[tuple[str, str]]:
+    """(html, plain text) of each legend entry, categories first; ``titles`` overrides category titles."""
     from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES
 
     categories, glyphs = legend_entries(layout)
@@ -489,17 +534,17 @@ def legend_parts(layout: L.TimelineLayout, theme: Theme) -> list[tuple[str, str]
     for c in categories:
         category = CATEGORY_ORDER[c]
         color = theme.category_color(category)
-        title = CATEGORY_TITLES[category]
+        title = (titles or {}).get(category, CATEGORY_TITLES[category])
         parts.append((f"<span style='color:{color}'>■</span>&nbsp;{_nbsp(title)}", f"■ {title}"))
     for sym, text in glyphs:
         parts.append((f"{sym}&nbsp;{_nbsp(text)}", f"{sym} {text}"))
     return parts
 
 
-def legend_html(layout: L.TimelineLayout, theme: Theme) -> str:
+def legend_html(layout: L.TimelineLayout, theme: Theme, titles: Mapping[Category, str] | None = None) -> str:
     """The legend as HTML; entries never break inside, lines wrap between entries."""
     # the break goes after the spacing, so a wrapped line never starts indented
-    return "&nbsp;&nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme))
+    return "&nbsp;&nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme, titles))
 
 
 def _nbsp(text: str) -> str:

@@ -185,7 +185,7 @@ class LatencyStrip(pg.PlotWidget):
         suspect = QColor(self.theme.category_color(Category.SUSPECT))
         rescue = QColor(self.theme.category_color(Category.RESCUE))
         soft = QColor(suspect)
-        soft.setAlpha(90)
+        soft.setAlpha(60)
 
         def clip(v: float) -> float:
             return min(max(v, lo_edge), hi_edge)
@@ -202,6 +202,8 @@ class LatencyStrip(pg.PlotWidget):
             y = row + 0.5
             ticks.append((y, case.id + (" *" if case.id in notes else "")))
             lines = [f"<b>{html.escape(case.id)}</b>: {html.escape(case.case.title)}"]
+            summary: list[str] = []
+            right = -math.inf
             if case.id in notes:
                 lines.append(html.escape(not_aligned_note(notes[case.id])))
             if m.first_dose is not None and m.onset is not None and m.latency is not None:
@@ -215,7 +217,8 @@ class LatencyStrip(pg.PlotWidget):
                     unc_x0.append(clip(m.onset.lo + shift))
                     unc_x1.append(clip(m.onset.hi + shift))
                     unc_y.append(y)
-                texts.append((x1, y, f"latency {format_duration(m.latency)}", QColor(self.theme.foreground)))
+                summary.append(f"latency {format_duration(m.latency)}")
+                right = max(right, x1)
                 lines.append(f"Latency (first {html.escape(m.suspected_drug)} dose to onset): "
                              f"{format_duration(m.latency)}")
             else:
@@ -233,14 +236,16 @@ class LatencyStrip(pg.PlotWidget):
                 res_y.append(y + offsets[k])
                 imp_x.append(x1)
                 imp_y.append(y + offsets[k])
-                texts.append((max(x0, x1), y + offsets[k],
-                              f"{r.therapy} → improved {format_duration(r.time_to_improvement)}", rescue))
+                summary.append(f"{r.therapy} → better {format_duration(r.time_to_improvement)}")
+                right = max(right, x0, x1)
                 lines.append(f"{html.escape(r.therapy)} to first improvement: "
                              f"{format_duration(r.time_to_improvement)}")
             self.rows_text.append("<br>".join(lines))
+            if summary:
+                texts.append((right, y, " · ".join(summary), QColor(self.theme.foreground)))
         self.left_axis.setTicks([ticks, []])
         self._bars(lat_x0, lat_x1, lat_y, 0.34, suspect)
-        self._bars(unc_x0, unc_x1, unc_y, 0.12, soft)
+        self._bars(unc_x0, unc_x1, unc_y, 0.1, soft)
         self._bars(res_x0, res_x1, res_y, 0.16, rescue)
         if onset_x:
             self._add(pg.ScatterPlotItem(onset_x, onset_y, symbol="t1", size=10, pen=None,

@@ -100,14 +100,29 @@ class MainWindow(QMainWindow):
 
     def open_files(self, paths: list[str]) -> list[TimelineTab]:
         """Open each file in its own tab (a case set opens its cases together)."""
+        from caseline.ui.comparison import is_caseset_file
+
         tabs = []
         for path in paths:
-            tabs.append(self.open_tab([self.document(path)]))
+            if is_caseset_file(path):
+                tabs.append(self.open_comparison([path]))
+            else:
+                tabs.append(self.open_tab([self.document(path)]))
             self.add_recent(path)
         return tabs
 
-    def open_tab(self, documents: list[Document], title: str = "") -> TimelineTab:
-        tab = TimelineTab(documents, title)
+    def open_comparison(self, paths: list[str], align: str | None = None,
+                        sort: str | None = None) -> TimelineTab:
+        """Open files and case sets side by side in one comparison tab."""
+        from caseline.ui.comparison import ComparisonTab, comparison_spec
+
+        spec = comparison_spec(paths, align=align, sort=sort)
+        tab = ComparisonTab.from_spec(spec, self.document)
+        return self.open_tab(tab.documents, tab.title, tab=tab)
+
+    def open_tab(self, documents: list[Document], title: str = "",
+                 tab: TimelineTab | None = None) -> TimelineTab:
+        tab = tab if tab is not None else TimelineTab(documents, title)
         tab.selectionChanged.connect(self._on_selection)
         tab.casesChanged.connect(lambda t=tab: self._on_cases_changed(t))
         tab.statusMessage.connect(self.statusBar().showMessage)
