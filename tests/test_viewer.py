@@ -120,6 +120,25 @@ def test_hover_shows_tooltip_with_dose_time_and_provenance(window, qtbot, inflix
     assert "Cursor: day 42" in window.statusBar().currentMessage()
 
 
+def test_undated_event_is_shown_and_hoverable(window, qtbot, infliximab_path):
+    tab = open_and_wait(window, qtbot, infliximab_path)
+    grab(tab)
+    index = item_index(tab, "last-fu")
+    scene_pos = tab.plot.scene_pos_of_undated(index)
+    assert scene_pos is not None, "the undated outcome must be drawn in the undated strip"
+    assert tab.plot.item_at_scene(scene_pos) == index
+    tab.plot._mouse_moved(scene_pos)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    assert "time not stated" in QToolTip.text()
+
+
+def test_loading_runs_off_the_gui_thread(window, qtbot, infliximab_path):
+    tab = window.open_files([str(infliximab_path)])[0]
+    # right after opening, the worker is still reading: the window shows a busy page, not a freeze
+    assert tab.stack.currentWidget() is tab.loading_page
+    qtbot.waitUntil(lambda: tab.stack.currentWidget() is tab.plot, timeout=10000)
+
+
 def test_click_selects_and_fills_details_panel(window, qtbot, infliximab_path):
     tab = open_and_wait(window, qtbot, infliximab_path)
     index = item_index(tab, "emg")

@@ -79,6 +79,7 @@ EVENT_KEYS: dict[Kind, set[str]] = {
     | {"at", "test", "result", "interpretation", "value", "value_unit", "reference"},
     Kind.MILESTONE: COMMON_EVENT_KEYS | {"at", "type"},
 }
+_EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
 SCHEDULE_KEYS = {"at", "every", "count", "until", "start", "cycles"}
 CYCLE_KEYS = {"count", "length", "days", "start"}
 COURSE_KEYS = {"at", "state", "note"}
@@ -121,7 +122,10 @@ class Builder:
         return None
 
     def text(self, mapping: LMap, key: str, required: bool = False, what: str = "") -> str:
-        if key not in mapping or mapping[key] is None:
+        value = mapping.get(key)
+        if value.__class__ is str:  # the common case, first
+            return value.strip()  # type: ignore[no-any-return]
+        if value is None:
             if required:
                 self.error(mapping.pos, f"{what} needs a {key!r}", f"add '{key}: ...'")
             return ""
@@ -152,6 +156,9 @@ class Builder:
         raw = self.text(mapping, key)
         if not raw:
             return None
+        member = enum._value2member_map_.get(raw.lower())  # type: ignore[attr-defined]
+        if member is not None:
+            return member  # type: ignore[no-any-return]
         try:
             return enum(raw.lower())  # type: ignore[call-arg]
         except ValueError:
@@ -416,7 +423,7 @@ class Builder:
             if "kind" not in data:
                 self.error(data.pos, f"event {event_id!r} needs a 'kind'", "one of: " + ", ".join(_ORDER))
             return None
-        self.check_keys(data, EVENT_KEYS[kind], f"a {kind.value} event")
+        self.check_keys(data, EVENT_KEYS[kind], _EVENT_WHAT[kind])
         where = data.pos
         fields: dict[str, Any] = {}
         if kind in (Kind.DRUG, Kind.THERAPY, Kind.SYMPTOM):

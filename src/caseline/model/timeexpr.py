@@ -238,6 +238,11 @@ def parse_amount(text: str) -> Amount:
     """Parse a duration such as "2 weeks", "2-3 days", "1 week 3 days", "about 3 weeks"."""
     if not isinstance(text, str):
         raise TimeSyntaxError(f"the duration {text!r} is not text", "write e.g. '2 weeks' or '3 days'")
+    return _parse_amount_text(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_amount_text(text: str) -> Amount:
     original = text
     s = _normalise(text).lower()
     approximate = False

@@ -17,11 +17,11 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
+from caseline.model.case import Category
 from caseline.render.items import BackgroundLayer, BarLayer, LabelLayer, PointLayer, RenderState
 from caseline.render.theme import SCREEN, Theme
 from caseline.timeline import layout as L
 from caseline.timeline.describe import describe_item, header_lines
-from caseline.model.case import Category
 from caseline.timeline.resolved import ResolvedCase
 
 #: A view of the cases (de-identified copies, the teaching hold-back): same items, same order.
@@ -300,6 +300,10 @@ class TimelinePlot(pg.PlotWidget):
         note = self.header_notes.get(case.id)
         if note:
             lines[0] = f"{lines[0]}  ({note})"
+        if self.deidentified:
+            from caseline.timeline.deidentify import scrub_dates
+
+            lines = [scrub_dates(line, None) for line in lines]
         return lines
 
     def _update_legend(self) -> None:
@@ -313,7 +317,8 @@ class TimelinePlot(pg.PlotWidget):
             return
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
-        plot.setTitle(legend_html(self.layout_, self.theme, getattr(self, "category_titles", None)), color=self.theme.foreground,
+        titles = getattr(self, "category_titles", None)
+        plot.setTitle(legend_html(self.layout_, self.theme, titles), color=self.theme.foreground,
                       size=f"{font.pixelSize()}px", justify="left")
         label = plot.titleLabel
         label.item.setFont(font)
@@ -369,6 +374,10 @@ class TimelinePlot(pg.PlotWidget):
             origin = self.shared_origin
         self.time_axis.set_mode(self.axis_mode, None if self.deidentified else origin)
         label = self.axis_title or self.default_axis_title()
+        if self.deidentified:
+            from caseline.timeline.deidentify import scrub_dates
+
+            label = scrub_dates(label, None)
         self.time_axis.setLabel(label)
 
     def default_axis_title(self) -> str:
@@ -423,28 +432,25 @@ class TimelinePlot(pg.PlotWidget):
 
     # ------------------------------------------------------------------ interaction
     def item_at_scene(self, scene_pos: QPointF) -> int | None:
+        """Index of the item under a scene position (marks, or chips of the undated strip)."""
         if self.layout_ is None or not self.viewbox.sceneBoundingRect().contains(scene_pos):
             return None
-        index = self._item_at_scene(scene_pos)
-        # a ghosted mark is not revealed yet: no tooltip or details that would give it away
-        return None if index is not None and self.state is not None and index in self.state.ghosted else index
-
-    def _item_at_scene(self, scene_pos: QPointF) -> int | None:
-        assert self.layout_ is not None
-        view_pos = self.viewbox.mapSceneToView(scene_pos)
-        device = self.viewbox.mapFromScene(scene_pos)
-        # undated chips are drawn in device space
+        device = QPointF(self.mapFromScene(scene_pos))  # the layers paint in viewport pixels
+        undated = set(self.layout_.undated)
         for index, rect in self.labels.drawn_labels:
-            if index in self.layout_.undated and rect.contains(self._scene_to_device(scene_pos)):
+            if index in undated and rect.contains(device):
                 return index
-        del device
-        (x_lo, x_hi) = self.viewbox.viewRange()[0]
+        view_pos = self.viewbox.mapSceneToView(scene_pos)
+        x_lo, x_hi = self.viewbox.viewRange()[0]
         days_per_px = (x_hi - x_lo) / max(1.0, self.viewbox.width())
         return self.layout_.hit(view_pos.x(), view_pos.y(), days_per_px)
 
-    def _scene_to_device(self, scene_pos: QPointF) -> QPointF:
-        view = self.views()[0] if hasattr(self, "views") else self
-        return QPointF(view.mapFromScene(scene_pos)) if hasattr(view, "mapFromScene") else scene_pos
+    def scene_pos_of_undated(self, index: int) -> QPointF | None:
+        """Scene position of an undated item's chip, as last painted."""
+        for drawn, rect in self.labels.drawn_labels:
+            if drawn == index:
+                return self.mapToScene(rect.center().toPoint())
+        return None
 
     def scene_pos_of_item(self, index: int) -> QPointF | None:
         """Scene position of an item's mark (for tests and keyboard navigation)."""

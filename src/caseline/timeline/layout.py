@@ -54,7 +54,7 @@ class LayoutOptions:
     shifts: dict[str, float] = field(default_factory=dict)  # case id -> days added (alignment)
     headers: bool = True  # one header row per case
     undated_strip: bool = True
-    revealed: frozenset[str] | None = None  # item ids shown (teaching reveal); None = all
+    revealed: frozenset[str] | None = None  # item ids, or 'case id/item id', shown (teaching reveal); None = all
 
 
 @dataclass
@@ -281,7 +281,8 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
 
     for index, item in enumerate(items):
         case_index = item_case[index]
-        if revealed is not None and item.item_id not in revealed and item.event_id not in revealed:
+        if (revealed is not None and item.item_id not in revealed and item.event_id not in revealed
+                and f"{item.case_id}/{item.item_id}" not in revealed):  # teaching: timeline.reveal.reveal_key
             continue
         row = row_index.get((case_index, item.category, item.lane))
         if row is None:

@@ -57,6 +57,7 @@ class Resolver:
         self._stack: list[str] = []
         self._reported: set[tuple[SourcePos | None, str]] = set()
         self._shift = 0.0
+        self._spans: dict[tuple[bool, str], tuple[Timed | None, Timed | None]] = {}
         self.stops = self._dechallenges()
 
     # ------------------------------------------------------------------ reporting
@@ -116,6 +117,7 @@ class Resolver:
         finally:
             self._calendar_mode = False
             self._memo = {k: v for k, v in self._memo.items() if not k[0]}
+            self._spans = {k: v for k, v in self._spans.items() if not k[0]}
             self._doses = {k: v for k, v in self._doses.items() if not k[0]}
 
     # ------------------------------------------------------------------ evaluation
@@ -235,8 +237,14 @@ class Resolver:
         return self.span(event)[0]
 
     def span(self, event: Event) -> tuple[Timed | None, Timed | None]:
+        key = (self._calendar_mode, event.id)
+        known = self._spans.get(key)
+        if known is not None:
+            return known
         start = self._safe(f"{event.id}.start", lambda: self._start(event), event)
         end = self._safe(f"{event.id}.end", lambda: self._end(event), event)
+        if not self._stack:  # a span met inside a cycle may still change: keep only finished ones
+            self._spans[key] = (start, end)
         return start, end
 
     def _safe(self, key: str, compute: object, event: Event) -> Timed | None:

@@ -78,7 +78,7 @@ def run_app(argv: Sequence[str]) -> int:
         window.show()
         wait_until_loaded(window)
         for tab in all_tabs(window):
-            tab.plot.fit()
+            getattr(tab, "initial_fit", tab.plot.fit)()  # a case set keeps its saved time range
         app.processEvents()
         from caseline.render_safe import atomic_write_bytes
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QToolTip,
     QVBoxLayout,
@@ -170,6 +171,8 @@ class LatencyStrip(pg.PlotWidget):
         self.metrics: list[CaseMetrics] = []
         self.rows_text: list[str] = []
         self._items: list[Any] = []
+        self._labels: list[tuple[float, float, float, float, Any]] = []
+        self.viewbox.sigXRangeChanged.connect(lambda *_: self._place_labels())
         self.scene().sigMouseMoved.connect(self._mouse_moved)
 
     def set_cases(self, cases: Sequence[ResolvedCase], shifts: dict[str, float], notes: dict[str, str],
@@ -194,7 +197,7 @@ class LatencyStrip(pg.PlotWidget):
         unc_x0, unc_x1, unc_y = [], [], []
         res_x0, res_x1, res_y = [], [], []
         onset_x, onset_y, imp_x, imp_y = [], [], [], []
-        texts: list[tuple[float, float, str, QColor]] = []
+        texts: list[tuple[float, float, float, str]] = []  # left and right end of the row's marks, y, text
         ticks = []
         self.rows_text = []
         for row, (case, m) in enumerate(zip(self.cases, self.metrics, strict=True)):
@@ -217,7 +220,7 @@ class LatencyStrip(pg.PlotWidget):
                     unc_x0.append(clip(m.onset.lo + shift))
                     unc_x1.append(clip(m.onset.hi + shift))
                     unc_y.append(y)
-                summary.append(f"latency {format_duration(m.latency)}")
+                summary.append(f"latency {_short(format_duration(m.latency))}")
                 right = max(right, x1)
                 lines.append(f"Latency (first {html.escape(m.suspected_drug)} dose to onset): "
                              f"{format_duration(m.latency)}")
@@ -236,13 +239,14 @@ class LatencyStrip(pg.PlotWidget):
                 res_y.append(y + offsets[k])
                 imp_x.append(x1)
                 imp_y.append(y + offsets[k])
-                summary.append(f"{r.therapy} → better {format_duration(r.time_to_improvement)}")
+                summary.append(f"{r.therapy} → better {_short(format_duration(r.time_to_improvement))}")
                 right = max(right, x0, x1)
                 lines.append(f"{html.escape(r.therapy)} to first improvement: "
                              f"{format_duration(r.time_to_improvement)}")
             self.rows_text.append("<br>".join(lines))
             if summary:
-                texts.append((right, y, " · ".join(summary), QColor(self.theme.foreground)))
+                left = min([x for x in (lat_x0[-1:] if m.latency is not None else [])] + res_x0 + [right])
+                texts.append((left, right, y, " · ".join(summary)))
         self.left_axis.setTicks([ticks, []])
         self._bars(lat_x0, lat_x1, lat_y, 0.34, suspect)
         self._bars(unc_x0, unc_x1, unc_y, 0.1, soft)
@@ -254,15 +258,37 @@ class LatencyStrip(pg.PlotWidget):
             self._add(pg.ScatterPlotItem(imp_x, imp_y, symbol="o", size=7, pen=pg.mkPen(rescue),
                                          brush=pg.mkBrush(QColor(self.theme.background))))
         # few cases, few labels: one TextItem each is cheap here (the timeline uses its own layer)
-        for x, y, text, color in texts:
-            item = pg.TextItem(text, color=color, anchor=(0, 0.5))
+        self._labels = []
+        for left, right, y, text in texts:
+            item = pg.TextItem(text, color=QColor(self.theme.foreground), anchor=(0, 0.5))
             item.setFont(self.font)
-            item.setPos(x, y)
             self._add(item)
+            self._labels.append((left, right, y, QFontMetricsF(self.font).horizontalAdvance(text) + 8, item))
+        self._place_labels()
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
         self.viewbox.setYRange(0, max(1, n), padding=0)
         height = self.ROW_PX * max(1, n) + 6
         self.setFixedHeight(min(260, height))
+
+    def _place_labels(self) -> None:
+        """Each row's summary goes right of its marks, or left of them when it would not fit."""
+        if not getattr(self, "_labels", None):
+            return
+        (lo, hi), width = self.viewbox.viewRange()[0], max(1.0, self.viewbox.width())
+        px_per_day = width / max(1e-9, hi - lo)
+        for left, right, y, text_px, item in self._labels:
+            room_right = (hi - right) * px_per_day
+            room_left = (left - lo) * px_per_day
+            if room_right < text_px and room_left > room_right:
+                item.setAnchor((1, 0.5))
+                item.setPos(left, y)
+            else:
+                item.setAnchor((0, 0.5))
+                item.setPos(right, y)
+
+    def resizeEvent(self, ev: Any) -> None:
+        super().resizeEvent(ev)
+        self._place_labels()
 
     def _add(self, item: Any) -> None:
         self.addItem(item)
@@ -293,6 +319,10 @@ class LatencyStrip(pg.PlotWidget):
         view_pos = self.mapFromScene(scene_pos)
         QToolTip.showText(self.mapToGlobal(QPoint(int(view_pos.x()) + 12, int(view_pos.y()) + 12)),
                           self.rows_text[row], self)
+
+
+def _short(text: str) -> str:
+    return text.replace(" days", " d").replace(" day", " d")
 
 
 def _offsets(count: int) -> list[float]:
@@ -332,15 +362,23 @@ class ComparisonTab(TimelineTab):
         self.description = description
         self.alignment = Alignment(self.align)
         self._pending_range = time_range
+        self.initial_range = time_range  # the case set's saved time range, re-applied by initial_fit
         self._fit_time_next = False
         self._sorted: tuple[tuple[int, ...], str, list[ResolvedCase]] | None = None
         self._build_controls()
         self.strip = LatencyStrip(theme)
         self.strip.setXLink(self.plot.viewbox)
         self.strip.hide()
+        self.strip_caption = QLabel(
+            "Above the cases: ▬ first suspected dose → reaction onset ▲ (faint: the onset's uncertainty);"
+            " ━ rescue therapy → first documented improvement ○.  * = not aligned.  Hover a row for details.")
+        self.strip_caption.setStyleSheet("QLabel { color: #555; padding: 1px 6px; }")
+        self.strip_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.strip_caption.hide()
         layout = self.layout()
         layout.insertWidget(0, self.controls)
-        layout.insertWidget(2, self.strip)  # after the banner, above the plot
+        layout.insertWidget(2, self.strip_caption)  # after the banner, above the plot
+        layout.insertWidget(3, self.strip)
         self._connect_comparison_callbacks()
 
     @classmethod
@@ -382,6 +420,8 @@ class ComparisonTab(TimelineTab):
         self.save_button = QPushButton("Save case set…")
         self.note_label = QLabel()
         self.note_label.setStyleSheet("QLabel { color: #8A4B00; }")
+        # a long note must not widen the window: it is cut at the bar's width instead
+        self.note_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(QLabel("Align on"))
         bar.addWidget(self.align_combo)
         bar.addWidget(self.event_edit)
@@ -484,6 +524,7 @@ class ComparisonTab(TimelineTab):
         layout = self.plot.layout_
         if not cases or layout is None:
             self.strip.hide()
+            self.strip_caption.hide()
             self.comparisonChanged.emit()
             return
         if self._pending_range is not None:
@@ -496,6 +537,7 @@ class ComparisonTab(TimelineTab):
         self.strip.left_axis.setWidth(self._lane_axis_width())
         self.strip.set_cases(self.plot.cases, self.options.shifts, self.alignment.notes, layout.x_range)
         self.strip.show()
+        self.strip_caption.show()
         unaligned = len(self.alignment.notes)
         notes = [self.problem] if self.problem else []
         if unaligned:
@@ -515,6 +557,12 @@ class ComparisonTab(TimelineTab):
         axis = self.plot.lane_axis
         width = getattr(axis, "fixedWidth", None)
         return int(width if width is not None else axis.width())
+
+    def initial_fit(self) -> None:
+        """Fit the plot to its final size, keeping the time range a case set was saved with."""
+        self.plot.fit()
+        if self.initial_range is not None:
+            self.plot.set_time_range(*self.initial_range)
 
     def fit_time(self) -> None:
         """Fit the time axis to every case (as the plot's fit does), keeping the rows scrolled."""

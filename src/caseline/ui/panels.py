@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidget
 
 from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES, Category
+from caseline.timeline.deidentify import deidentify_case
 from caseline.timeline.describe import describe_case, describe_item
 from caseline.timeline.layout import lane_order
 from caseline.timeline.resolved import Item, ResolvedCase
@@ -38,9 +39,16 @@ class DetailsPanel(QTextBrowser):
         self.setHtml("<p style='color:#666'>Click a mark to see its details.</p>")
 
     def show_case(self, case: ResolvedCase) -> None:
+        if self.deidentified:
+            case = deidentify_case(case)
         self.setHtml(rows_html(describe_case(case.case, self.deidentified), 3))
 
     def show_item(self, case: ResolvedCase, item: Item) -> None:
+        if self.deidentified:
+            # the same item of the de-identified copy (items keep their order)
+            index = next((i for i, it in enumerate(case.items) if it is item), None)
+            case = deidentify_case(case)
+            item = case.items[index] if index is not None else (case.item(item.item_id) or item)
         body = rows_html(describe_item(case, item, self.deidentified), 3)
         meta = rows_html(describe_case(case.case, self.deidentified), 4)
         self.setHtml(body + "<hr>" + meta)

@@ -10,7 +10,15 @@ import dataclasses
 import html
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTextBrowser, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QStackedWidget,
+    QTextBrowser,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from caseline.io import LoadResult
 from caseline.model.case import Category
@@ -47,8 +55,17 @@ class TimelineTab(QWidget):
         self.banner.hide()
         self.plot = TimelinePlot(theme=theme)
         self.error_page = QTextBrowser()
-        self.loading_page = QLabel("Loading…")
-        self.loading_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading_page = QWidget()
+        loading = QVBoxLayout(self.loading_page)
+        loading.addStretch(1)
+        label = QLabel("Loading " + ", ".join(d.name for d in documents) + "…")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        busy = QProgressBar()
+        busy.setRange(0, 0)  # busy indicator: reading runs in a worker thread
+        busy.setMaximumWidth(320)
+        loading.addWidget(label)
+        loading.addWidget(busy, 0, Qt.AlignmentFlag.AlignHCenter)
+        loading.addStretch(1)
         self.stack = QStackedWidget()
         for page in (self.loading_page, self.plot, self.error_page):
             self.stack.addWidget(page)
