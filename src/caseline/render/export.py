@@ -20,7 +20,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication
 
@@ -284,6 +295,8 @@ class Figure:
             plot.set_time_range(*spec.time_range)
         plot.viewbox.setYRange(0, rows, padding=0)
         _settle()
+        if plot.state is not None:
+            plot.state.draw_header_text = False  # paint_headers draws them across the figure
         self.plot_top = self.margin + self._block(self.title_h)
 
     def _block(self, h: float) -> float:
@@ -316,12 +329,53 @@ class Figure:
         source = QRectF(0, 0, width, plot_h)
         target = QRectF(0, self.plot_top, width, plot_h)
         self.plot.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        self.paint_headers(painter)
         if spec.caption:
             painter.setPen(fg)
             painter.setFont(self.caption_font)
             top = self.plot_top + plot_h + self.gap
             painter.drawText(QRectF(self.margin, top, inner, self.caption_h),
                              int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.caption)
+
+    def paint_headers(self, painter: QPainter) -> None:
+        """Case header rows as bands across the whole width, lane-name column included.
+
+        In the plot a header is clipped to the data area; a narrow figure would cut most titles.
+        """
+        from caseline.render.items import elide
+        from caseline.timeline import layout as L
+        from caseline.timeline.describe import header_lines
+
+        plot, state = self.plot, self.plot.state
+        if plot.layout_ is None or state is None:
+            return
+        vb = plot.viewbox
+        data_rect = vb.sceneBoundingRect()
+        left, right = float(self.margin), data_rect.right()
+        title_fm, small_fm = QFontMetricsF(state.title_font), QFontMetricsF(state.small_font)
+        band = QColor(self.spec.theme.header_band)
+        lines_of = getattr(plot, "case_header_lines", header_lines)
+        for r, row in enumerate(plot.layout_.rows):
+            if row.kind != L.ROW_HEADER:
+                continue
+            top = vb.mapViewToScene(QPointF(0, r)).y() + self.plot_top
+            bottom = vb.mapViewToScene(QPointF(0, r + 1)).y() + self.plot_top
+            painter.fillRect(QRectF(left, top, right - left, bottom - top), band)
+            lines = lines_of(plot.layout_.cases[row.case_index])
+            pad = 0.6 * title_fm.averageCharWidth()
+            title, width = lines[0], state.text_width(lines[0], state.title_font)
+            if left + pad + width > right - pad:
+                title, width = elide(state, title, state.title_font, right - left - 2 * pad)
+            baseline = top + (bottom - top - title_fm.height()) / 2 + title_fm.ascent()
+            painter.setPen(QColor(self.spec.theme.foreground))
+            painter.setFont(state.title_font)
+            painter.drawText(QPointF(left + pad, baseline), title)
+            rest = " · ".join(lines[1:])
+            x_rest = left + pad + width + 2 * pad
+            if rest and title == lines[0] and x_rest + state.text_width(rest, state.small_font) < right - pad:
+                painter.setPen(QColor(self.spec.theme.muted))
+                painter.setFont(state.small_font)
+                painter.drawText(QPointF(x_rest, baseline - (title_fm.descent() - small_fm.descent())), rest)
 
     def close(self) -> None:
         self.plot.hide()

@@ -46,6 +46,7 @@ class RenderState:
     highlighted: set[int] = field(default_factory=set)
     ghosted: set[int] = field(default_factory=set)
     show_labels: bool = True
+    draw_header_text: bool = True  # False: an exported figure draws case headers across its width
     header_lines: dict[int, list[str]] = field(default_factory=dict)  # row -> lines of text
 
     def __post_init__(self) -> None:
@@ -156,6 +157,15 @@ class BackgroundLayer(LayerItem):
                 p.drawLine(QPointF(left, y), QPointF(right, y))
                 p.setPen(Qt.PenStyle.NoPen)
             previous = key
+        # death and remission: a rule across the case's lanes
+        for x, first, last, _item in layout.rules:
+            xr = x * sx + dx
+            if left <= xr <= right:
+                rule = QPen(self.state.fg, max(1.5, self.state.theme.line_px * 1.5))
+                rule.setStyle(Qt.PenStyle.DotLine)
+                p.setPen(rule)
+                p.drawLine(QPointF(xr, first * sy + dy), QPointF(xr, (last + 1) * sy + dy))
+                p.setPen(Qt.PenStyle.NoPen)
         # day 0 rule
         x0 = 0.0 * sx + dx
         if left <= x0 <= right:
@@ -197,7 +207,19 @@ class BarLayer(LayerItem):
             p.setBrush(col)
             h = bar_h * 1.5
             p.drawRects([QRectF(X0[i], YC[i] - h / 2, max(2.0, X1[i] - X0[i]), h) for i in m])
-        solid = ~unc
+        cycles = (style & L.BAR_CYCLE) != 0
+        if cycles.any():
+            pen = QPen(self.state.fg, max(1.0, theme.line_px * 1.2))
+            p.setPen(pen)
+            below = bar_h * 0.5 + max(3.0, bar_h * 0.35)
+            tick = max(2.0, bar_h * 0.25)
+            for i in np.nonzero(cycles)[0]:
+                yb = YC[i] + below
+                p.drawLine(QPointF(X0[i], yb), QPointF(X1[i], yb))
+                p.drawLine(QPointF(X0[i], yb), QPointF(X0[i], yb - tick))
+                p.drawLine(QPointF(X1[i], yb), QPointF(X1[i], yb - tick))
+            p.setPen(Qt.PenStyle.NoPen)
+        solid = ~unc & ~cycles
         open_end = solid & ((style & L.BAR_OPEN_END) != 0)
         symptom = (style & L.BAR_SYMPTOM) != 0
         plain = solid & ~open_end
@@ -430,7 +452,7 @@ class LabelLayer(LayerItem):
         # headers
         for r, row in enumerate(layout.rows):
             y = r * sy + dy
-            if row.kind == L.ROW_HEADER:
+            if row.kind == L.ROW_HEADER and state.draw_header_text:
                 lines = state.header_lines.get(r, [layout.cases[row.case_index].case.title])
                 title_h = QFontMetricsF(state.title_font).height()
                 ty = y + max(0.0, (row_h - title_h) / 2)
@@ -454,11 +476,19 @@ class LabelLayer(LayerItem):
         if not state.show_labels or row_h < fm_h * 0.9 or not layout.labels:
             return
         top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
-        candidates = [lab for lab in layout.labels if top - 1 <= lab.y <= bottom + 1
-                      and lab.item not in state.ghosted]
+        x_left, x_right = view.left(), view.right()
+        shift = layout.shifts
+        candidates = []
+        for lab in layout.labels:
+            if not (top - 1 <= lab.y <= bottom + 1) or lab.item in state.ghosted:
+                continue
+            s0 = shift.get(layout.items[lab.item].case_id, 0.0)
+            end = lab.x if math.isnan(lab.x_end) else lab.x_end
+            if end + s0 < x_left or lab.x + s0 > x_right:
+                continue  # its mark is off screen
+            candidates.append(lab)
         if not candidates:
             return
-        shift = layout.shifts
         xs = np.array([(lab.x + shift.get(layout.items[lab.item].case_id, 0.0)) * sx + dx for lab in candidates])
         # labels start just right of their mark; keep the start on screen for long courses
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5

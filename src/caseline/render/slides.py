@@ -8,18 +8,23 @@ keeps the whole time range of the case, so the axis does not move between clicks
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
 from caseline.model.case import Category
 from caseline.timeline.layout import LayoutOptions, build_layout
 from caseline.timeline.resolved import ResolvedCase
-from caseline.timeline.reveal import HOLD_BACK_NOTICE, RevealPlan, held_back_view, reveal_key
+from caseline.timeline.reveal import RevealPlan, Step, held_back_view, reveal_key
 
 #: Type sizes tried, largest first, until the lanes fit the slide (144 dpi: 20 pt labels are
-#: 40 px on a 1080 px slide, readable from the back of a room).
-SLIDE_DPIS = (144.0, 120.0, 108.0, 96.0)
+#: 40 px on a 1080 px slide; 96 dpi, 27 px, is the smallest that still reads from the back of a
+#: room, so a case with more lanes than that is refused rather than shrunk).
+SLIDE_DPIS = (144.0, 132.0, 120.0, 108.0, 96.0)
 #: While the suspected drug is held back, it is drawn as one of the drugs: not "other" drugs.
 HELD_BACK_TITLES = {Category.DRUG: "Drugs"}
 
@@ -78,50 +83,142 @@ def write_reveal_slides(
     time_range = (lo - pad, hi + pad)
     keys = [reveal_key(item) for item in full.items]
     written: list[SlideInfo] = []
-    dpi = _fitting_dpi(cases, options, width_px, height_px, theme, time_range, plan)
+    export.ensure_app()
+    bar = CaptionBar(width_px)
+    figure_h = height_px - bar.height
+    dpi = _fitting_dpi(cases, options, width_px, figure_h, theme, time_range)
     for number, step in enumerate(plan.steps, start=1):
         shown = neutral if step.neutral else cases
         step_options = options if ghost else dataclasses.replace(options, revealed=step.revealed_item_ids)
-        caption = step.caption
-        if step.neutral:
-            caption = f"{caption}\n{HOLD_BACK_NOTICE}"
-        spec = export.resolve_spec(shown, width_px=width_px, height_px=height_px, dpi=dpi, theme=theme,
+        spec = export.resolve_spec(shown, width_px=width_px, height_px=figure_h, dpi=dpi, theme=theme,
                                    options=step_options, time_range=time_range, axis_mode=axis_mode,
-                                   title=_title(shown, number, len(plan.steps)), caption=caption)
+                                   title="", caption="")
         with export.built_figure(shown, spec) as figure:
             plot = figure.plot
+            plot.set_legend_full_width(True)
             if step.neutral:
                 plot.category_titles = dict(HELD_BACK_TITLES)
                 plot._update_legend()
             ghosted = {i for i, k in enumerate(keys) if k not in step.revealed_item_ids} if ghost else set()
             plot.set_reveal(ghosted, {i for i, k in enumerate(keys) if k in step.new_item_ids})
             export._settle()
-            data = export._png_bytes(figure)
-            height = figure.height_px
+            image = QImage(width_px, height_px, QImage.Format.Format_RGB32)
+            image.fill(QColor(figure.spec.theme.background))
+            painter = QPainter(image)
+            try:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+                figure.paint(painter)
+                bar.paint(painter, figure_h, step, number, len(plan.steps), _title(shown))
+            finally:
+                painter.end()
         path = os.path.join(directory, slide_name(number))
-        atomic_write_bytes(path, data)
-        written.append(SlideInfo(path, number, width_px, height, dpi))
+        atomic_write_bytes(path, _png(image, dpi))
+        written.append(SlideInfo(path, number, width_px, height_px, dpi))
     _remove_stale(directory, len(plan.steps))
     return written
 
 
-def _title(cases: Sequence[ResolvedCase], number: int, total: int) -> str:
-    what = cases[0].case.title if len(cases) == 1 else f"{len(cases)} cases"
-    return f"{what}  ·  step {number} of {total}"
+class CaptionBar:
+    """The band under a slide: the step's time in large type, what is new, the step count."""
+
+    PAD = 18
+    HEADING_PX = 46  # about 23 pt on a 16:9 slide: readable from the back of a room
+    BODY_PX = 38
+    BODY_LINES = 2
+
+    def __init__(self, width_px: int) -> None:
+        self.width_px = width_px
+        self.heading_font = _font(self.HEADING_PX, bold=True)
+        self.body_font = _font(self.BODY_PX)
+        self.small_font = _font(round(self.BODY_PX * 0.8))
+        self.heading_h = math.ceil(QFontMetricsF(self.heading_font).height())
+        self.body_h = math.ceil(QFontMetricsF(self.body_font).lineSpacing())
+        self.height = self.PAD * 2 + self.heading_h + self.BODY_LINES * self.body_h + 6
+
+    def paint(self, p: QPainter, top: float, step: Step, number: int, total: int, title: str) -> None:
+        width = float(self.width_px)
+        p.fillRect(QRectF(0, top, width, self.height), QColor("#1F1F1F"))
+        inner = width - 2 * self.PAD
+        y = top + self.PAD
+        p.setPen(QColor("#FFFFFF"))
+        p.setFont(self.heading_font)
+        heading = step.title
+        p.drawText(QRectF(self.PAD, y, inner, self.heading_h), int(Qt.AlignmentFlag.AlignLeft), heading)
+        heading_w = QFontMetricsF(self.heading_font).horizontalAdvance(heading) + 40
+        right = f"{title}  ·  {number}/{total}"
+        if step.neutral:
+            right = f"outcome and suspected drug held back  ·  {right}"
+        p.setFont(self.small_font)
+        p.setPen(QColor("#D0D0D0"))
+        fm_small = QFontMetricsF(self.small_font)
+        right = fm_small.elidedText(right, Qt.TextElideMode.ElideLeft, max(10.0, inner - heading_w))
+        p.drawText(QRectF(self.PAD, y, inner, self.heading_h),
+                   int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), right)
+        y += self.heading_h + 6
+        p.setPen(QColor("#FFFFFF"))
+        p.setFont(self.body_font)
+        entries = step.caption.split("\n")[1:]
+        fm = QFontMetricsF(self.body_font)
+        for line in _wrap("   ·   ".join(entries), fm, inner, self.BODY_LINES):
+            p.drawText(QRectF(self.PAD, y, inner, self.body_h), int(Qt.AlignmentFlag.AlignLeft), line)
+            y += self.body_h
+
+
+def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[str]:
+    """Words in lines no wider than ``width``; the last line elided when there is more."""
+    lines: list[str] = []
+    current = ""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        trial = f"{current} {word}" if current else word
+        if fm.horizontalAdvance(trial) <= width or not current:
+            current = trial
+            continue
+        lines.append(current)
+        current = word
+        if len(lines) == max_lines - 1:
+            current = " ".join(words[i:])
+            break
+    if current:
+        lines.append(fm.elidedText(current, Qt.TextElideMode.ElideRight, width))
+    return lines[:max_lines]
+
+
+def _font(pixels: int, bold: bool = False) -> QFont:
+    from caseline.render.theme import PROJECTOR
+
+    font = QFont(PROJECTOR.font_family)
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+def _png(image: QImage, dpi: float) -> bytes:
+    dots_per_meter = round(dpi / 25.4 * 1000)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def _title(cases: Sequence[ResolvedCase]) -> str:
+    return cases[0].case.title if len(cases) == 1 else f"{len(cases)} cases"
 
 
 def _fitting_dpi(cases: list[ResolvedCase], options: LayoutOptions, width_px: int, height_px: int, theme: str,
-                 time_range: tuple[float, float], plan: RevealPlan) -> float:
-    """The largest type (dpi) at which the lanes and the longest caption fit the slide."""
+                 time_range: tuple[float, float]) -> float:
+    """The largest type (dpi) at which every lane fits the slide."""
     from caseline.render import export
 
-    longest = max((s.caption for s in plan.steps), key=lambda c: (c.count("\n"), len(c)), default="")
-    longest += "\n" + HOLD_BACK_NOTICE if plan.hold_back else ""
     problem: export.ExportError | None = None
     for dpi in SLIDE_DPIS:
         spec = export.resolve_spec(cases, width_px=width_px, height_px=height_px, dpi=dpi, theme=theme,
-                                   options=options, time_range=time_range, title=_title(cases, 99, 99),
-                                   caption=longest)
+                                   options=options, time_range=time_range, title="", caption="")
         try:
             with export.built_figure(cases, spec):
                 return dpi

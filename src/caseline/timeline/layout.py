@@ -101,6 +101,7 @@ class Label:
     text: str
     item: int
     priority: int  # higher wins when labels collide
+    x_end: float = math.nan  # a course's end (nan: a point); the label shows while the mark is in view
 
 
 @dataclass
@@ -117,6 +118,7 @@ class TimelineLayout:
     labels: list[Label]
     undated: list[int]  # item indices without a time, drawn in the undated strip
     shifts: dict[str, float]
+    rules: list[tuple[float, int, int, int]]  # (x, first row, last row, item): death/remission rules
     x_range: tuple[float, float]
 
     @property
@@ -147,7 +149,7 @@ class TimelineLayout:
                     return int(p.item[sel[k]])
         b = self.bars
         if len(b):
-            sel = np.nonzero((b.y == ry) & (b.x0 - tol <= x) & (b.x1 + tol >= x) & ((b.style & BAR_UNCERTAIN) == 0))[0]
+            sel = np.nonzero((b.y == ry) & (b.x0 - tol <= x) & (b.x1 + tol >= x) & ((b.style & (BAR_UNCERTAIN | BAR_CYCLE)) == 0))[0]
             if sel.size:
                 # the shortest bar under the cursor is the most specific one
                 k = int(np.argmin(b.x1[sel] - b.x0[sel]))
@@ -256,6 +258,8 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     ws: list[int] = []
     labels: list[Label] = []
     undated: list[int] = []
+    rules: list[tuple[float, int, int, int]] = []
+    cycle_spans: dict[tuple[int, str, int], list[float]] = {}
     severity_points: dict[int, list[tuple[float, float, float, float]]] = {}
     finite: list[float] = []
     revealed = options.revealed
@@ -327,13 +331,14 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
             elif not start.is_exact:
                 add_bar(start.lo, start.hi, y, color, index, BAR_UNCERTAIN)
             add_bar(start.best, x1, y, color, index, style)
+            course_label = Label(start.best, y, _label_text(item), index, 2, x1)
             if item.kind is Kind.SYMPTOM:
                 px.append(start.best)
                 py.append(y)
                 pc.append(color)
                 pi.append(index)
                 pg.append(GLYPH_TRIANGLE)
-            labels.append(Label(start.best, y, _label_text(item), index, 2))
+            labels.append(course_label)
         elif item.role is Role.SEVERITY:
             if item.value is not None and item.event.severity is not None:
                 sev = item.event.severity
@@ -352,11 +357,21 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
             pg.append(glyph | (256 if is_abnormal(item) else 0))
             if not start.is_exact:
                 add_whisker(start.lo, start.hi, y, color, index)
+            if item.role is Role.DOSE and item.cycle is not None and math.isfinite(start.best):
+                cycle_spans.setdefault((row, item.event_id, item.cycle), [color, index]).append(start.best)
             if item.role is Role.POINT:
                 labels.append(Label(start.best, y, _label_text(item), index, 3 if item.kind is Kind.MILESTONE else 1))
+                if item.kind is Kind.MILESTONE and item.event.milestone in (MilestoneType.DEATH,
+                                                                             MilestoneType.REMISSION):
+                    rows_of_case = [r for r, rw in enumerate(rows) if rw.case_index == case_index]
+                    rules.append((start.best, rows_of_case[0], rows_of_case[-1], index))
             elif item.role is Role.STATE:
                 labels.append(Label(start.best, y, item.state, index, 0))
 
+    # one bracket under the administrations of each cycle: cycles read as groups
+    for (row, _event_id, _cycle), (color, index, *days) in cycle_spans.items():
+        if len(days) > 1:
+            add_bar(min(days), max(days) + 1.0, row + 0.5, int(color), int(index), BAR_CYCLE)
     if finite:
         x_lo, x_hi = min(finite), max(finite)
     else:
@@ -366,6 +381,9 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     # open-ended courses run to the right edge of everything known (and fade there)
     open_to = x_hi + max(7.0, 0.05 * (x_hi - x_lo))
     bx1 = [open_to if math.isnan(v) else v for v in bx1]
+    for label in labels:
+        if label.priority == 2 and math.isnan(label.x_end):
+            label.x_end = open_to
     wx0 = [v if math.isfinite(v) else x_lo - max(7.0, 0.05 * (x_hi - x_lo)) for v in wx0]
     wx1 = [v if math.isfinite(v) else open_to for v in wx1]
     severity = []
@@ -379,7 +397,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
         bars=Marks.from_lists(bx0, bx1, by, bc, bi, bs),
         points=Marks.from_lists(px, px, py, pc, pi, pg),
         whiskers=Marks.from_lists(wx0, wx1, wy, wc, wi, ws),
-        severity=severity, labels=labels, undated=undated, shifts=shifts,
+        severity=severity, labels=labels, undated=undated, shifts=shifts, rules=rules,
         x_range=(x_lo, open_to),
     )
 

@@ -525,15 +525,24 @@ class Resolver:
 
 def _dependencies(event: Event, stops: dict[str, Event]) -> list[str]:
     """Ids of the events an event's own times refer to (its start, end and schedule)."""
-    exprs: list[TimeExpr | None] = [event.start, event.end]
+    out: list[str] = []
+    for expr in (event.start, event.end):
+        if expr is not None:
+            node = expr.node
+            if node.__class__ is RelativeTime:
+                out.append(node.ref.event_id)  # type: ignore[union-attr]
+            elif node.__class__ is RangeTime:
+                out.extend(ref.event_id for ref in expr.refs())
     schedule = event.schedule
-    if isinstance(schedule, AtList):
-        exprs.extend(schedule.times)
-    elif isinstance(schedule, Repeat):
-        exprs.extend((schedule.start, schedule.until))
-    elif isinstance(schedule, Cycles):
-        exprs.append(schedule.start)
-    out = [ref.event_id for expr in exprs if expr is not None for ref in expr.refs()]
+    if schedule is not None:
+        exprs: list[TimeExpr | None] = []
+        if isinstance(schedule, AtList):
+            exprs.extend(schedule.times)
+        elif isinstance(schedule, Repeat):
+            exprs.extend((schedule.start, schedule.until))
+        else:
+            exprs.append(schedule.start)
+        out.extend(ref.event_id for expr in exprs if expr is not None for ref in expr.refs())
     stop = stops.get(event.id)
     if stop is not None:
         out.append(stop.id)
