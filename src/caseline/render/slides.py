@@ -122,10 +122,10 @@ def write_reveal_slides(
 class CaptionBar:
     """The band under a slide: the step's time in large type, what is new, the step count."""
 
-    PAD = 18
+    PAD = 14
     HEADING_PX = 46  # about 23 pt on a 16:9 slide: readable from the back of a room
     BODY_PX = 38
-    BODY_LINES = 2
+    BODY_LINES = 1
 
     def __init__(self, width_px: int) -> None:
         self.width_px = width_px

@@ -404,7 +404,7 @@ class TimelinePlot(pg.PlotWidget):
         return self.layout_.n_rows if self.layout_ is not None else 1
 
     def _clamp_y(self, y_range: Sequence[float]) -> tuple[float, float]:
-        n = max(1, self.content_rows())
+        n = max(float(self.content_rows()), float(y_range[1]) - float(y_range[0]), 1.0)
         lo, hi = float(y_range[0]), float(y_range[1])
         span = min(hi - lo, n)
         lo = min(max(0.0, lo), n - span)
@@ -419,8 +419,11 @@ class TimelinePlot(pg.PlotWidget):
         n = self.content_rows()
         height = max(1.0, self.viewbox.height())
         min_row_px = self.theme.row_px * self.px_per_pt * 0.72
+        max_row_px = self.theme.row_px * self.px_per_pt * 1.6
+        # many rows: scroll, each still readable; few rows: keep rows from growing huge
         rows_visible = max(1.0, min(n, height / max(1.0, min_row_px)))
-        self.viewbox.setLimits(yMin=-0.2, yMax=n + 0.2)
+        rows_visible = max(rows_visible, height / max_row_px)
+        self.viewbox.setLimits(yMin=-0.2, yMax=max(n, rows_visible) + 0.2)
         self.viewbox.setRange(xRange=(x_lo - pad, x_hi + pad), yRange=(0, rows_visible), padding=0)
 
     def set_time_range(self, lo: float, hi: float) -> None:

@@ -122,7 +122,9 @@ def _improvements(case: ResolvedCase) -> list[tuple[int, Item]]:
     for order, item in enumerate(case.items):
         if item.start is None or not math.isfinite(item.start.best):
             continue
-        if (item.role is Role.STATE and item.state in _IMPROVED) or (item.kind is Kind.MILESTONE and item.event.milestone is MilestoneType.REMISSION):
+        improved = item.role is Role.STATE and item.state in _IMPROVED
+        remission = item.kind is Kind.MILESTONE and item.event.milestone is MilestoneType.REMISSION
+        if improved or remission:
             out.append((order, item))
     return out
 

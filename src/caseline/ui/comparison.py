@@ -51,7 +51,7 @@ from caseline.timeline.compare import (
     format_duration,
     sort_cases,
 )
-from caseline.timeline.resolved import ResolvedCase
+from caseline.timeline.resolved import Interval, ResolvedCase
 from caseline.ui.documents import Document
 from caseline.ui.timeline_tab import TimelineTab
 
@@ -171,7 +171,7 @@ class LatencyStrip(pg.PlotWidget):
         self.metrics: list[CaseMetrics] = []
         self.rows_text: list[str] = []
         self._items: list[Any] = []
-        self._labels: list[tuple[float, float, float, float, Any]] = []
+        self._labels: list[tuple[float, float, float, str, Any]] = []  # left, right, y, full text, item
         self.viewbox.sigXRangeChanged.connect(lambda *_: self._place_labels())
         self.scene().sigMouseMoved.connect(self._mouse_moved)
 
@@ -220,7 +220,7 @@ class LatencyStrip(pg.PlotWidget):
                     unc_x0.append(clip(m.onset.lo + shift))
                     unc_x1.append(clip(m.onset.hi + shift))
                     unc_y.append(y)
-                summary.append(f"latency {_short(format_duration(m.latency))}")
+                summary.append(f"latency {_strip_duration(m.latency)}")
                 right = max(right, x1)
                 lines.append(f"Latency (first {html.escape(m.suspected_drug)} dose to onset): "
                              f"{format_duration(m.latency)}")
@@ -239,7 +239,7 @@ class LatencyStrip(pg.PlotWidget):
                 res_y.append(y + offsets[k])
                 imp_x.append(x1)
                 imp_y.append(y + offsets[k])
-                summary.append(f"{r.therapy} → better {_short(format_duration(r.time_to_improvement))}")
+                summary.append(f"{r.therapy} → {_strip_duration(r.time_to_improvement)}")
                 right = max(right, x0, x1)
                 lines.append(f"{html.escape(r.therapy)} to first improvement: "
                              f"{format_duration(r.time_to_improvement)}")
@@ -263,7 +263,7 @@ class LatencyStrip(pg.PlotWidget):
             item = pg.TextItem(text, color=QColor(self.theme.foreground), anchor=(0, 0.5))
             item.setFont(self.font)
             self._add(item)
-            self._labels.append((left, right, y, QFontMetricsF(self.font).horizontalAdvance(text) + 8, item))
+            self._labels.append((left, right, y, text, item))
         self._place_labels()
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
         self.viewbox.setYRange(0, max(1, n), padding=0)
@@ -271,20 +271,25 @@ class LatencyStrip(pg.PlotWidget):
         self.setFixedHeight(min(260, height))
 
     def _place_labels(self) -> None:
-        """Each row's summary goes right of its marks, or left of them when it would not fit."""
+        """Each row's summary goes right of its marks, or left of them when it fits better there;
+        text that fits on neither side is elided rather than drawn over the axis."""
         if not getattr(self, "_labels", None):
             return
         (lo, hi), width = self.viewbox.viewRange()[0], max(1.0, self.viewbox.width())
         px_per_day = width / max(1e-9, hi - lo)
-        for left, right, y, text_px, item in self._labels:
-            room_right = (hi - right) * px_per_day
-            room_left = (left - lo) * px_per_day
-            if room_right < text_px and room_left > room_right:
-                item.setAnchor((1, 0.5))
-                item.setPos(left, y)
-            else:
-                item.setAnchor((0, 0.5))
-                item.setPos(right, y)
+        metrics = QFontMetricsF(self.font)
+        pad = 10.0
+        for left, right, y, text, item in self._labels:
+            needed = metrics.horizontalAdvance(text) + pad
+            room_right = min(width, (hi - right) * px_per_day)
+            room_left = min(width, (left - lo) * px_per_day)
+            on_left = room_right < needed and room_left > room_right
+            room = room_left if on_left else room_right
+            shown = text if needed <= room else metrics.elidedText(text, Qt.TextElideMode.ElideRight,
+                                                                     max(0.0, room - pad))
+            item.setText(shown)
+            item.setAnchor((1, 0.5) if on_left else (0, 0.5))
+            item.setPos(left if on_left else right, y)
 
     def resizeEvent(self, ev: Any) -> None:
         super().resizeEvent(ev)
@@ -308,7 +313,7 @@ class LatencyStrip(pg.PlotWidget):
         if not self.viewbox.sceneBoundingRect().contains(scene_pos):
             return None
         y = self.viewbox.mapSceneToView(scene_pos).y()
-        row = int(math.floor(y))
+        row = math.floor(y)
         return row if 0 <= row < len(self.cases) else None
 
     def _mouse_moved(self, scene_pos: Any) -> None:
@@ -321,8 +326,12 @@ class LatencyStrip(pg.PlotWidget):
                           self.rows_text[row], self)
 
 
-def _short(text: str) -> str:
-    return text.replace(" days", " d").replace(" day", " d")
+def _strip_duration(value: Interval) -> str:
+    """Compact text for the strip: '56 d', '91 d (63-119)', '≥15 d'; a best value with only a
+    lower bound below it shows the best value alone (the tooltip and table give the bounds)."""
+    if not math.isfinite(value.hi) and value.lo < value.best:
+        value = Interval(value.best, value.best, value.best)
+    return format_duration(value).replace(" days", " d").replace(" day", " d")
 
 
 def _offsets(count: int) -> list[float]:
@@ -370,8 +379,8 @@ class ComparisonTab(TimelineTab):
         self.strip.setXLink(self.plot.viewbox)
         self.strip.hide()
         self.strip_caption = QLabel(
-            "Above the cases: ▬ first suspected dose → reaction onset ▲ (faint: the onset's uncertainty);"
-            " ━ rescue therapy → first documented improvement ○.  * = not aligned.  Hover a row for details.")
+            "Strip: ▬ first suspected dose → reaction onset ▲ (faint: onset uncertainty) · "
+            "━ rescue therapy → first documented improvement ○ · * not aligned · hover a row for details")
         self.strip_caption.setStyleSheet("QLabel { color: #555; padding: 1px 6px; }")
         self.strip_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.strip_caption.hide()
