@@ -11,7 +11,7 @@ approximate times, "after X" with no stated gap, schedules, cycles, course point
 3   drug          repeat schedule, 3 administrations                             bar + 3 doses
 4   therapy       rescue cycles: 2 cycles of 2 days, relative start              bar + 4 doses
 5   symptom       approximate onset, end, 2 course points (+ 2 severity, YAML)   band + onset ...
-6   symptom       onset only, ongoing                                            band + onset
+6   symptom       onset and duration (ongoing in the last block)                 band + onset
 7   dechallenge   stops #2                                                       stop glyph
 8   rechallenge   restarts #2                                                    restart glyph
 9   investigation abnormal, with result text                                     diamond
@@ -21,7 +21,7 @@ approximate times, "after X" with no stated gap, schedules, cycles, course point
 13  milestone     discharge, relative                                            flag
 14  therapy       short course                                                   bar
 15  drug          concomitant, approximate start                                 bar + whisker
-16  milestone     remission                                                      flag
+16  milestone     outcome (remission, with its rule, in 1 block of 16)           flag
 ==  ============  =============================================================  ===============
 
 Every event has a label. "Events" in the benchmark sizes are events in the file; the resolved
@@ -43,7 +43,7 @@ BLOCK_DAYS = 9
 CSV_COLUMNS = (
     "id", "kind", "type", "label", "lane", "drug", "role", "dose", "unit", "route", "start", "end",
     "at", "ongoing", "every", "count", "schedule_start", "cycles", "cycle_length", "cycle_days",
-    "target", "test", "result", "interpretation", "value", "value_unit", "reference", "course",
+    "duration", "target", "test", "result", "interpretation", "value", "value_unit", "reference", "course",
     "stated",
 )
 
@@ -89,8 +89,10 @@ def events(n_events: int) -> Iterator[dict[str, object]]:
                         {"at": f"day {t + 7}", "state": "improvement"}],
              "severity": {"scale": "NRS", "min": 0, "max": 10,
                           "values": [{"at": f"day {t + 3}", "value": 4}, {"at": f"day {t + 5}", "value": 7}]}},
+            # ongoing only in the last block: a running course reaches the end of the case
             {"id": f"f{k}", "kind": "symptom", "label": f"Fever {g}", "lane": f"Fever {g}",
-             "start": f"day {t + 2}", "ongoing": True},
+             "start": f"day {t + 2}",
+             **({"ongoing": True} if (k + 1) * BLOCK >= n_events else {"duration": "3 days"})},
             {"id": f"x{k}", "kind": "dechallenge", "label": "Stopped", "target": f"e{k}", "at": f"day {t + 5}"},
             {"id": f"z{k}", "kind": "rechallenge", "label": "Restarted", "target": f"e{k}",
              "at": f"day {t + 8}", "dose": 2},
@@ -109,7 +111,9 @@ def events(n_events: int) -> Iterator[dict[str, object]]:
              "drug": "prednisolone", "start": f"day {t + 4}", "end": f"day {t + 7}"},
             {"id": f"q{k}", "kind": "drug", "label": f"PPI {g}", "lane": f"PPI {g}", "drug": f"ppi{g}",
              "role": "concomitant", "start": f"about day {t + 1}", "end": f"day {t + 8}"},
-            {"id": f"m{k}", "kind": "milestone", "type": "remission", "label": "Remission",
+            # a remission draws a rule across all the case's lanes: rare in a case, so 1 block in 16
+            {"id": f"m{k}", "kind": "milestone", "type": "remission" if k % 16 == 0 else "outcome",
+             "label": "Remission" if k % 16 == 0 else "Improved",
              "lane": f"Outcome {g}", "at": f"day {t + 10}"},
         ]
         remaining = n_events - k * BLOCK

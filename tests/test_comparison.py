@@ -412,3 +412,19 @@ def test_screenshot_of_a_comparison(tmp_path):
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1200, 800)
+
+
+def test_caseset_entry_with_case_ids_shows_only_those_cases(window, qtbot, tmp_path):
+    path = tmp_path / "two.caseset.yaml"
+    bortezomib = Path(os.path.relpath(BORTEZOMIB, tmp_path)).as_posix()
+    path.write_text("caseline: 1\ncaseset:\n  title: Two bortezomib cases\n  files:\n"
+                    f"    - {{path: {bortezomib}, cases: [bz-xu, bz-mm]}}\n  align: reaction-onset\n",
+                    encoding="utf-8")
+    tab = open_caseset(window, qtbot, path)
+    assert tab.title == "Two bortezomib cases"
+    assert case_ids(tab) == ["bz-mm", "bz-xu"]  # file order, sort 'none'
+    assert position(tab, "bz-xu", "pn")[0] == pytest.approx(0.0)
+    saved = tmp_path / "again.caseset.yaml"
+    tab.save_caseset(str(saved))
+    entries = load_file(saved).caseset.entries
+    assert [(e.path, e.case_ids) for e in entries] == [(bortezomib, ("bz-xu", "bz-mm"))]

@@ -21,6 +21,7 @@ from typing import Any
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 EXIT_EXPORT = 3
+PAGE_HEIGHT_MM = 240.0  # the tallest figure most journals print (A4 / Letter text block)
 
 SORT_KEYS = ("none", "latency", "improvement", "date", "title")
 
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                "command line is wrong; 3 the figure cannot be made or written (the output file is "
                "left untouched).")
     parser.add_argument("files", nargs="+", metavar="FILE", help="case files and/or case set files")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+    parser.add_argument("-o", "--output", metavar="OUT",  # required unless --reveal-steps
                         help="output file: .png, .svg or .pdf (the suffix picks the format)")
     parser.add_argument("--format", choices=("png", "svg", "pdf"), help="format, if not the suffix's")
     size = parser.add_argument_group("size (default: 174 mm wide, as tall as the lanes need)")
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     look.add_argument("--title", help="title line ('' for none; default: the case or case set title)")
     look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    from caseline.render.slides import add_reveal_arguments
+
+    add_reveal_arguments(parser)  # --reveal-steps DIR and its options (teaching slides)
     return parser
 
 
@@ -150,8 +154,14 @@ def export_main(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))
+        if args.output is None and args.reveal_steps is None:
+            parser.error("the following arguments are required: -o/--output (or --reveal-steps DIR)")
     except SystemExit as exc:  # argparse: 0 for --help, 2 for a wrong command line
         return int(exc.code or 0)
+    if args.reveal_steps is not None:
+        from caseline.render.slides import run_reveal_steps
+
+        return run_reveal_steps(args)
     return run_export(args)
 
 
@@ -200,6 +210,10 @@ def run_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         print(f"caseline export: {exc}", file=sys.stderr)
         return EXIT_EXPORT
+    if info.height_mm > PAGE_HEIGHT_MM and args.height_mm is None and args.height_px is None:
+        print(f"caseline export: note: {info.height_mm:.0f} mm is taller than a journal page "
+              f"({PAGE_HEIGHT_MM:.0f} mm); hide lanes, export fewer cases or give --height-mm "
+              "(type then shrinks to fit)", file=sys.stderr)
     if not args.quiet:
         print(f"{info.path}: {info.fmt.upper()} {info.width_mm:.1f} x {info.height_mm:.1f} mm "
               f"({info.width_px} x {info.height_px} px at {info.dpi:g} dpi), {len(cases)} "

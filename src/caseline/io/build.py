@@ -127,7 +127,8 @@ class Builder:
             return value.strip()  # type: ignore[no-any-return]
         if value is None:
             if required:
-                self.error(mapping.pos, f"{what} needs a {key!r}", f"add '{key}: ...'")
+                article = "an" if key[:1] in "aeiou" else "a"
+                self.error(mapping.pos, f"{what} needs {article} {key!r}", f"add '{key}: ...'")
             return ""
         value = mapping[key]
         if isinstance(value, (bool, LMap | LList)):
@@ -136,6 +137,15 @@ class Builder:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(value).strip()
+
+    def flag(self, mapping: LMap, key: str, default: bool = False) -> bool:
+        value = mapping.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.error(mapping.where(key), f"{key!r} must be true or false", f"got {_kind_of(value)}")
+        return default
 
     def number(self, mapping: LMap, key: str) -> float | None:
         if key not in mapping or mapping[key] is None:
@@ -322,7 +332,7 @@ class Builder:
             align=align,
             sort=sort,
             hidden_lanes=self.string_list(data, "hidden_lanes"),
-            shared_lanes_only=bool(data.get("shared_lanes_only", False)),
+            shared_lanes_only=self.flag(data, "shared_lanes_only"),
             time_range=time_range,
             description=self.text(data, "description"),
         )
@@ -430,7 +440,7 @@ class Builder:
             fields["start"] = self.time(data, "start")
             fields["end"] = self.time(data, "end")
             fields["duration"] = self.duration(data, "duration")
-            fields["ongoing"] = bool(data.get("ongoing", False))
+            fields["ongoing"] = self.flag(data, "ongoing")
             if fields["start"] and fields["end"] and fields["duration"]:
                 self.error(data.where("duration"), "give two of 'start', 'end' and 'duration', not all three",
                            "remove 'duration' or 'end'")
@@ -532,7 +542,7 @@ class Builder:
             every = self.duration(s, "every")
             count = self.count(s, "count")
             until = self.time(s, "until")
-            if count is None and until is None:
+            if "count" not in s and "until" not in s:
                 self.error(s.where("every"), "a repeat needs 'count' or 'until'",
                            "write count: 13, or until: a time")
             if every is not None and every.best <= 0:
@@ -629,8 +639,8 @@ class Builder:
                 continue
             if at is not None:
                 points.append(SeverityPoint(at, value, self.text(point, "text")))
-        higher_is_worse = s.get("higher_is_worse", True)
-        return SeverityScale(scale, low, high, tuple(points), bool(higher_is_worse))
+        higher_is_worse = self.flag(s, "higher_is_worse", default=True)
+        return SeverityScale(scale, low, high, tuple(points), higher_is_worse)
 
     def reference(self, data: LMap) -> tuple[float | None, float | None]:
         if "reference" not in data:

@@ -29,6 +29,7 @@ import difflib
 import io
 import os
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from caseline.io.build import Builder
@@ -79,7 +80,9 @@ def read_events_table(path: str) -> tuple[list[Case], CaseSet | None, list[Diagn
     if top is None:
         return [], None, warnings + table.builder.diagnostics
     cases, caseset = table.builder.document(top)
-    return cases, caseset, warnings + table.builder.diagnostics
+    # Reader and builder problems in file order, as the YAML reader gives them.
+    diagnostics = sorted(table.builder.diagnostics, key=lambda d: (d.pos.line, d.pos.col))
+    return cases, caseset, warnings + diagnostics
 
 
 def _scan_cells(text: str, start: int, line: int, sep: str) -> tuple[list[tuple[int, int]], int]:
@@ -337,9 +340,11 @@ class _TableReader:
             frame = pd.read_csv(io.StringIO(data), sep=self.sep, header=None, dtype=str,
                                 keep_default_na=False, na_filter=False, skip_blank_lines=False,
                                 quotechar='"', engine="c", index_col=False)
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame({j: pd.Series([], dtype=object) for j in range(ncol)})
         except pd.errors.ParserError:
             return None
-        frame.columns = range(frame.shape[1])
+        frame.columns = list(range(frame.shape[1]))
         return frame
 
     def ragged_rows(self, data: str, data_line: int, ncol: int) -> None:
@@ -364,6 +369,13 @@ class _TableReader:
         import numpy as np
 
         ncol = len(names)
+        # Blank lines between the header and the first row (pandas needs a first row to size the table).
+        while True:
+            end = data.find("\n")
+            if end < 0 or data[:end].strip():
+                break
+            data = data[end + 1:]
+            data_line += 1
         frame = self.split(data, ncol)
         if frame is None or frame.shape[1] > ncol:
             self.ragged_rows(data, data_line, ncol)
@@ -446,12 +458,13 @@ class _TableReader:
                     sched = schedules.get(i)
                     if sched is None:
                         sched = schedules[i] = _located(p)
-                    dest = sched
+                    dest: LMap = sched
                     if key in CYCLE_COLUMNS:
-                        dest = sched.get("cycles")
-                        if dest is None:
-                            dest = sched["cycles"] = _located(p)
+                        cycles = sched.get("cycles")
+                        if cycles is None:
+                            cycles = sched["cycles"] = _located(p)
                             sched.val_pos["cycles"] = p
+                        dest = cycles
                     target = SCHEDULE_COLUMNS[key]
                     dest[target] = self.schedule_value(key, value, p)
                     dest.val_pos[target] = p
@@ -513,8 +526,8 @@ class _TableReader:
         return value
 
     # ------------------------------------------------------------------ cases
-    def document(self, rows: list[LMap | None], case_of: list[tuple[str, SourcePos] | None],
-                 title_of: dict[int, tuple[str, SourcePos]], header_cells: list[tuple[int, int]]) -> LMap:
+    def document(self, rows: Sequence[LMap | None], case_of: list[tuple[str, SourcePos] | None],
+                 title_of: dict[int, tuple[str, SourcePos]], header_cells: list[tuple[int, int]]) -> LMap | None:
         path = self.path
         top = LMap(SourcePos(path, 1, 1))
         if "caseline" in self.meta:
@@ -540,7 +553,7 @@ class _TableReader:
         if not groups:
             self.error(SourcePos(path, header_cells[0][0], 1), "the table has no event rows",
                        "add one row per event below the header")
-            return top
+            return None
         cases = LList(top.pos)
         for case_id, (p, events) in groups.items():
             case = LMap(p)

@@ -86,6 +86,12 @@ def read_text(path: str) -> tuple[str, list[Diagnostic]]:
         raise UnreadableFile(
             Diagnostic(SourcePos(path, 1, 1), "file is empty", "write at least 'caseline: 1' and a case")
         )
+    # UTF-16/32 text is full of NUL bytes: name the encoding before calling the file binary.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what = "UTF-32" if data.startswith(b"\xff\xfe\x00\x00") else "UTF-16"
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), f"file is {what} encoded", "save it as UTF-8")
+        )
     if b"\x00" in data[:8192]:
         raise UnreadableFile(
             Diagnostic(SourcePos(path, 1, 1), "this is a binary file, not a text case file",
@@ -96,10 +102,6 @@ def read_text(path: str) -> tuple[str, list[Diagnostic]]:
         warnings.append(
             Diagnostic(SourcePos(path, 1, 1), "file starts with a UTF-8 byte-order mark; it was ignored",
                        "save the file as UTF-8 without BOM", Severity.WARNING)
-        )
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableFile(
-            Diagnostic(SourcePos(path, 1, 1), "file is UTF-16 encoded", "save it as UTF-8")
         )
     try:
         text = data.decode("utf-8")
@@ -187,6 +189,9 @@ def _yaml_error(path: str, exc: yaml.YAMLError) -> Diagnostic:
     pos = SourcePos(path, mark.line + 1, mark.column + 1) if mark else SourcePos(path, 1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and mark is not None and context_mark.line != mark.line:
+        context += f" that starts at line {context_mark.line + 1}, column {context_mark.column + 1}"
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return Diagnostic(pos, message, "check indentation, colons and quotes on this line")
 

@@ -134,9 +134,8 @@ def citation_caption(cases: Sequence[ResolvedCase]) -> str:
 
 
 def default_title(cases: Sequence[ResolvedCase]) -> str:
-    if len(cases) == 1:
-        return cases[0].case.title
-    return f"{len(cases)} cases" if cases else ""
+    """A single case's title; none for several (their headers name them; a case set has one)."""
+    return cases[0].case.title if len(cases) == 1 else ""
 
 
 def resolve_spec(
@@ -238,20 +237,16 @@ def ensure_app() -> QApplication:
 class Figure:
     """An offscreen plot laid out for one figure, plus the title and caption around it."""
 
+    #: a fixed height too small for the rows shrinks type and marks, down to this factor
+    MIN_SCALE = 0.45
+
     def __init__(self, cases: Sequence[ResolvedCase], spec: FigureSpec) -> None:
         from caseline.render.view import TimelinePlot
 
         ensure_app()
         self.spec = spec
-        theme = spec.theme
         self.margin = max(2.0, round(spec.px(1.5)))
-        self.title_font = _font(theme, theme.title_font_pt * spec.px_per_pt, bold=True)
-        self.caption_font = _font(theme, theme.font_pt * spec.px_per_pt)
-        self.gap = round(theme.font_pt * spec.px_per_pt * 0.6)
-        inner = spec.width_px - 2 * self.margin
-        self.title_h = self._text_height(spec.title, self.title_font, inner)
-        self.caption_h = self._text_height(spec.caption, self.caption_font, inner)
-        self.plot = TimelinePlot(theme=theme, interactive=False)
+        self.plot = TimelinePlot(theme=spec.theme, interactive=False)
         plot = self.plot
         plot.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -261,7 +256,8 @@ class Figure:
         plot.getPlotItem().setContentsMargins(self.margin, 0, self.margin, 0)
         for axis in (plot.time_axis, plot.lane_axis):
             axis.paint_direct = True  # no QPicture: it rescales pixel fonts on 300 dpi devices
-        plot.apply_theme(theme, spec.px_per_pt)
+            # keep the spine and labels inside the axis: no 15 px overhang into legend or margin
+            axis.setStyle(hideOverlappingLabels=True)
         plot.set_legend_full_width(True)
         plot.axis_mode = spec.axis_mode
         for name, value in spec.view.items():
@@ -272,24 +268,21 @@ class Figure:
         if len(cases) == 1 and spec.title and options.headers:
             # the title line names the case: a header row would repeat it
             options = dataclasses.replace(options, headers=False)
+        self.scale = 1.0
         plot.set_cases(cases, options)
-        _settle()
-        rows = max(1, plot.content_rows())
-        overhead = plot.height() - plot.viewbox.height()
-        row_px = theme.row_px * spec.px_per_pt * 0.75
-        natural_plot_h = overhead + rows * row_px
-        chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
-        if spec.height_px is None:
-            self.height_px = math.ceil(chrome + natural_plot_h)
-        else:
-            self.height_px = spec.height_px
-        plot_h = self.height_px - chrome
-        if plot_h < overhead + rows * _min_row_px(plot):
-            raise ExportError(f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
-                              f"{rows} rows at this type size: make the figure taller or leave the "
-                              "height out")
+        while True:
+            plot_h, needed_h = self._lay_out(self.scale)
+            if plot_h >= needed_h:
+                break
+            if self.scale <= self.MIN_SCALE:
+                raise ExportError(
+                    f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
+                    f"{plot.content_rows()} rows even with type at {self.scale:.0%}: make the figure "
+                    "taller, hide lanes, or leave the height out")
+            self.scale = max(self.MIN_SCALE, self.scale * min(0.95, plot_h / needed_h))
         plot.resize(spec.width_px, round(plot_h))
         _settle()
+        rows = max(1, plot.content_rows())
         plot.fit()
         if spec.time_range is not None:
             plot.set_time_range(*spec.time_range)
@@ -297,7 +290,29 @@ class Figure:
         _settle()
         if plot.state is not None:
             plot.state.draw_header_text = False  # paint_headers draws them across the figure
+
+    def _lay_out(self, scale: float) -> tuple[float, float]:
+        """Fonts and plot at ``scale``: (height left for the plot, least height its rows need)."""
+        spec, plot = self.spec, self.plot
+        theme = spec.theme if scale == 1.0 else spec.theme.scaled(scale)
+        self.theme = theme
+        self.title_font = _font(theme, theme.title_font_pt * spec.px_per_pt, bold=True)
+        self.caption_font = _font(theme, theme.font_pt * spec.px_per_pt)
+        self.gap = round(theme.font_pt * spec.px_per_pt * 0.6)
+        inner = spec.width_px - 2 * self.margin
+        self.title_h = self._text_height(spec.title, self.title_font, inner)
+        self.caption_h = self._text_height(spec.caption, self.caption_font, inner)
+        plot.apply_theme(theme, spec.px_per_pt)
+        _settle()
+        rows = max(1, plot.content_rows())
+        overhead = plot.height() - plot.viewbox.height()
+        chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
+        if spec.height_px is None:
+            self.height_px = math.ceil(chrome + overhead + rows * theme.row_px * spec.px_per_pt * 0.75)
+        else:
+            self.height_px = spec.height_px
         self.plot_top = self.margin + self._block(self.title_h)
+        return self.height_px - chrome, overhead + rows * _min_row_px(plot)
 
     def _block(self, h: float) -> float:
         return h + self.gap if h else 0.0

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
     QLinearGradient,
+    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QPolygonF,
     QStaticText,
 )
@@ -33,6 +35,97 @@ from caseline.timeline import layout as L
 from caseline.timeline.labels import place_labels
 
 MARK_CENTER = 0.66  # where marks sit within a row (labels above them)
+#: Above this many glyphs of one kind and colour in view, glyphs are stamped from a cached
+#: sprite (one drawPixmapFragments call) instead of filling one path with thousands of
+#: subpaths, which costs Qt's rasteriser ~50 µs per glyph. Raster targets only: SVG and PDF
+#: keep vector glyphs.
+SPRITE_MIN_GLYPHS = 32
+
+try:  # pyqtgraph's zero-copy arrays of QRectF/QLineF/PixmapFragment for QPainter.draw*s()
+    from pyqtgraph.Qt.internals import PrimitiveArray
+except ImportError:  # pragma: no cover - older pyqtgraph: Python lists of Qt objects
+    PrimitiveArray = None
+
+
+class _Batch:
+    """Reusable arrays handed to drawRects/drawLines/drawPixmapFragments without Python objects."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, object] = {}
+
+    def _array(self, kind: str, n: int) -> object | None:
+        if PrimitiveArray is None:
+            return None
+        array = self._arrays.get(kind)
+        if array is None:
+            klass, fields = {"rect": (QRectF, 4), "line": (QLineF, 4),
+                             "frag": (QPainter.PixmapFragment, 10)}[kind]
+            array = self._arrays[kind] = PrimitiveArray(klass, fields)
+        array.resize(n)  # type: ignore[attr-defined]
+        return array
+
+    def rects(self, p: QPainter, x: np.ndarray, y: np.ndarray, w: np.ndarray | float, h: np.ndarray | float) -> None:
+        n = int(np.shape(x)[0])
+        if n == 0:
+            return
+        array = self._array("rect", n)
+        if array is None:
+            xs, ys = np.broadcast_arrays(x, y)
+            ws, hs = np.broadcast_to(w, (n,)), np.broadcast_to(h, (n,))
+            p.drawRects([QRectF(*v) for v in zip(xs.tolist(), ys.tolist(), ws.tolist(), hs.tolist(), strict=True)])
+            return
+        nd = array.ndarray()  # type: ignore[attr-defined]
+        nd[:, 0] = x
+        nd[:, 1] = y
+        nd[:, 2] = w
+        nd[:, 3] = h
+        p.drawRects(*array.drawargs())  # type: ignore[attr-defined]
+
+    def lines(self, p: QPainter, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> None:
+        n = int(np.shape(x0)[0])
+        if n == 0:
+            return
+        array = self._array("line", n)
+        if array is None:
+            p.drawLines([QLineF(*v) for v in zip(*(np.broadcast_to(a, (n,)).tolist() for a in (x0, y0, x1, y1)),
+                                                 strict=True)])
+            return
+        nd = array.ndarray()  # type: ignore[attr-defined]
+        nd[:, 0] = x0
+        nd[:, 1] = y0
+        nd[:, 2] = x1
+        nd[:, 3] = y1
+        p.drawLines(*array.drawargs())  # type: ignore[attr-defined]
+
+    def stamps(self, p: QPainter, sprite: QPixmap, x: np.ndarray, y: np.ndarray) -> bool:
+        """Draw ``sprite`` centred on each (x, y); False when this pyqtgraph cannot."""
+        n = int(np.shape(x)[0])
+        array = self._array("frag", n)
+        if array is None:
+            return False
+        if n == 0:
+            return True
+        nd = array.ndarray()  # type: ignore[attr-defined]
+        dpr = sprite.devicePixelRatio()
+        nd[:, 0] = x
+        nd[:, 1] = y
+        nd[:, 2:6] = (0.0, 0.0, sprite.width(), sprite.height())
+        nd[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
+        p.drawPixmapFragments(*array.drawargs(), sprite)  # type: ignore[attr-defined]
+        return True
+
+
+@dataclass(frozen=True)
+class LabelArrays:
+    """TimelineLayout.labels as columns (see RenderState.label_arrays)."""
+
+    x: np.ndarray
+    x_end: np.ndarray
+    y: np.ndarray
+    row: np.ndarray
+    priority: np.ndarray
+    item: np.ndarray
+    width: np.ndarray
 
 
 @dataclass
@@ -59,6 +152,9 @@ class RenderState:
         self.small_font = self.font(self.theme.font_pt * 0.9)
         self._static: dict[tuple[str, int], QStaticText] = {}
         self._widths: dict[tuple[str, int], float] = {}
+        self._sprites: dict[tuple[int, int, int], QPixmap] = {}
+        self._label_arrays: LabelArrays | None = None
+        self._label_arrays_font = 0
 
     def font(self, pt: float, bold: bool = False) -> QFont:
         font = QFont(self.theme.font_family)
@@ -76,6 +172,46 @@ class RenderState:
             self._static[key] = st
         return st
 
+    def sprite(self, path: QPainterPath, pen: QPen, brush: QBrush, key: tuple[int, int, int]) -> QPixmap:
+        """``path`` (centred on 0, 0) filled and stroked into a cached, antialiased pixmap."""
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            pad = pen.widthF() if pen.style() != Qt.PenStyle.NoPen else 0.0
+            box = path.boundingRect().adjusted(-pad - 1, -pad - 1, pad + 1, pad + 1)
+            half_w = math.ceil(max(abs(box.left()), abs(box.right())))
+            half_h = math.ceil(max(abs(box.top()), abs(box.bottom())))
+            sprite = QPixmap(2 * half_w, 2 * half_h)
+            sprite.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(sprite)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(pen)
+            painter.setBrush(brush)
+            painter.drawPath(path.translated(half_w, half_h))
+            painter.end()
+            self._sprites[key] = sprite
+        return sprite
+
+    def label_arrays(self, font: QFont) -> LabelArrays:
+        """The layout's labels as arrays, made once per layout and font (labels are placed on every
+        paint): x and course end in data units with the case's shift, row centre, row, priority,
+        item, and text width in ``font``."""
+        if self._label_arrays is None or self._label_arrays_font != id(font):
+            layout = self.layout
+            labels = layout.labels
+            shift = [layout.shifts.get(layout.items[lab.item].case_id, 0.0) for lab in labels]
+            self._label_arrays = LabelArrays(
+                x=np.array([lab.x + s0 for lab, s0 in zip(labels, shift, strict=True)], dtype=np.float64),
+                x_end=np.array([(lab.x if math.isnan(lab.x_end) else lab.x_end) + s0
+                                for lab, s0 in zip(labels, shift, strict=True)], dtype=np.float64),
+                y=np.array([lab.y for lab in labels], dtype=np.float64),
+                row=np.array([int(lab.y) for lab in labels], dtype=np.int64),
+                priority=np.array([lab.priority for lab in labels], dtype=np.int64),
+                item=np.array([lab.item for lab in labels], dtype=np.int64),
+                width=np.array([self.text_width(lab.text, font) for lab in labels], dtype=np.float64),
+            )
+            self._label_arrays_font = id(font)
+        return self._label_arrays
+
     def text_width(self, text: str, font: QFont) -> float:
         key = (text, id(font))
         w = self._widths.get(key)
@@ -91,6 +227,7 @@ class LayerItem(pg.GraphicsObject):
     def __init__(self, state: RenderState) -> None:
         super().__init__()
         self.state = state
+        self.batch = _Batch()
         self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
 
     def set_state(self, state: RenderState) -> None:
@@ -158,14 +295,17 @@ class BackgroundLayer(LayerItem):
                 p.setPen(Qt.PenStyle.NoPen)
             previous = key
         # death and remission: a rule across the case's lanes
-        for x, first, last, _item in layout.rules:
-            xr = x * sx + dx
-            if left <= xr <= right:
-                rule = QPen(self.state.fg, max(1.5, self.state.theme.line_px * 1.5))
-                rule.setStyle(Qt.PenStyle.DotLine)
-                p.setPen(rule)
-                p.drawLine(QPointF(xr, first * sy + dy), QPointF(xr, (last + 1) * sy + dy))
-                p.setPen(Qt.PenStyle.NoPen)
+        rules = [(x * sx + dx, first, last) for x, first, last, _item in layout.rules
+                 if _item not in self.state.ghosted]  # not revealed yet (teaching): the rule would give it away
+        rules = [r for r in rules if left <= r[0] <= right]
+        if rules:
+            rule = QPen(self.state.fg, max(1.5, self.state.theme.line_px * 1.5))
+            rule.setStyle(Qt.PenStyle.DotLine)
+            p.setPen(rule)
+            xr = np.array([r[0] for r in rules])
+            self.batch.lines(p, xr, np.array([r[1] for r in rules]) * sy + dy, xr,
+                             (np.array([r[2] for r in rules]) + 1) * sy + dy)
+            p.setPen(Qt.PenStyle.NoPen)
         # day 0 rule
         x0 = 0.0 * sx + dx
         if left <= x0 <= right:
@@ -206,7 +346,7 @@ class BarLayer(LayerItem):
             col.setAlpha(55)
             p.setBrush(col)
             h = bar_h * 1.5
-            p.drawRects([QRectF(X0[i], YC[i] - h / 2, max(2.0, X1[i] - X0[i]), h) for i in m])
+            self.batch.rects(p, X0[m], YC[m] - h / 2, np.maximum(2.0, X1[m] - X0[m]), h)
         cycles = (style & L.BAR_CYCLE) != 0
         if cycles.any():
             pen = QPen(self.state.fg, max(1.0, theme.line_px * 1.2))
@@ -234,12 +374,12 @@ class BarLayer(LayerItem):
                 # merge bars narrower than a pixel: one rect per pixel column
                 widths = X1[m] - X0[m]
                 narrow = widths < 1.0
-                rects = [QRectF(X0[i], YC[i] - h / 2, X1[i] - X0[i], h) for i in m[~narrow]]
-                if narrow.any():
-                    keys = np.unique(np.stack([np.floor(X0[m[narrow]]), YC[m[narrow]]], axis=1), axis=0)
-                    rects.extend(QRectF(k[0], k[1] - h / 2, 1.0, h) for k in keys)
+                wide = m[~narrow]
                 p.setBrush(col)
-                p.drawRects(rects)
+                self.batch.rects(p, X0[wide], YC[wide] - h / 2, X1[wide] - X0[wide], h)
+                if narrow.any():
+                    column, row = _unique_cells(np.floor(X0[m[narrow]]), bars.y[sel][m[narrow]])
+                    self.batch.rects(p, column, (row - 0.5 + MARK_CENTER) * sy + dy - h / 2, 1.0, h)
         # open-ended courses fade out to the right
         for i in np.nonzero(open_end)[0]:
             col = QColor(self.state.colors[int(color[i])])
@@ -259,8 +399,8 @@ class BarLayer(LayerItem):
         if stopped.any():
             p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2.5), Qt.PenStyle.SolidLine,
                           Qt.PenCapStyle.FlatCap))
-            for i in np.nonzero(stopped)[0]:
-                p.drawLine(QPointF(X1[i], YC[i] - bar_h * 0.9), QPointF(X1[i], YC[i] + bar_h * 0.9))
+            k = np.nonzero(stopped)[0]
+            self.batch.lines(p, X1[k], YC[k] - bar_h * 0.9, X1[k], YC[k] + bar_h * 0.9)
         # ghosted (not yet revealed) and selected outlines
         if ghosted:
             veil = QColor(self.state.bg)
@@ -303,6 +443,44 @@ def _glyph_path(code: int, size: float) -> QPainterPath:
     return path
 
 
+def _unique_cells(column: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (pixel column, row centre) pairs, without sorting: a bitmap of the cells hit.
+
+    ``column`` holds whole pixel columns of marks in view, ``y`` row centres (row + 0.5).
+    """
+    col = column.astype(np.int64)
+    row = np.floor(y).astype(np.int64)
+    c0, r0 = int(col.min()), int(row.min())
+    width = int(col.max()) - c0 + 1
+    hit = np.zeros(width * (int(row.max()) - r0 + 1), dtype=bool)
+    hit[(row - r0) * width + (col - c0)] = True
+    cells = np.flatnonzero(hit)
+    return (cells % width + c0).astype(np.float64), (cells // width + r0) + 0.5
+
+
+def _first_per_spot(x: np.ndarray, y: np.ndarray, code: np.ndarray, color: np.ndarray) -> np.ndarray:
+    """Indices, ascending, of the first mark of each distinct (x, y, code, colour).
+
+    Same result as ``np.unique(np.stack(...), axis=0, return_index=True)``, from one int64 key
+    (a 1-D sort, several times faster). Falls back to that when coordinates are out of range.
+    """
+    if x.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    xi = x.astype(np.int64)
+    yi = y.astype(np.int64)
+    xr = xi - xi.min()
+    yr = yi - yi.min()
+    if xr.max() >= 1 << 22 or yr.max() >= 1 << 22 or code.max() >= 1 << 10 or color.max() >= 1 << 8 \
+            or code.min() < 0 or color.min() < 0:
+        _, first = np.unique(np.stack([x, y, code, color], axis=1), axis=0, return_index=True)
+        first.sort()
+        return first
+    key = (((xr << 22) | yr) << 18) | (code.astype(np.int64) << 8) | color.astype(np.int64)
+    _, first = np.unique(key, return_index=True)
+    first.sort()
+    return first
+
+
 class PointLayer(LayerItem):
     """Administrations, investigations, onsets, milestones, stops: glyphs batched per kind."""
 
@@ -322,31 +500,36 @@ class PointLayer(LayerItem):
         items = pts.item[sel]
         size = min(theme.glyph_px * self.state.px_per_pt * 0.75, row_h * 0.6)
         # one mark per pixel: merge glyphs that would land on the same spot
-        key = np.stack([np.round(X), np.round(Y), code, color], axis=1)
-        _, first = np.unique(key, axis=0, return_index=True)
-        first.sort()
+        first = _first_per_spot(np.round(X), np.round(Y), code, color)
         outline = QPen(self.state.fg, max(1.0, theme.line_px))
         ghosted = self.state.ghosted
+        raster = p.paintEngine() is not None and p.paintEngine().type() == QPaintEngine.Type.Raster
         for glyph in np.unique(code[first]):
             base = int(glyph) & 255
             filled = (int(glyph) & 256) != 0 or base not in (L.GLYPH_DIAMOND, L.GLYPH_CIRCLE)
             template = _glyph_path(base, size)
             for c in np.unique(color[first][code[first] == glyph]):
                 m = first[(code[first] == glyph) & (color[first] == c)]
-                path = QPainterPath()
-                for i in m:
-                    path.addPath(template.translated(float(X[i]), float(Y[i])))
                 col = QColor(self.state.colors[int(c)])
                 if base in (L.GLYPH_STOP, L.GLYPH_CROSS):
                     col = QColor(self.state.fg)
                 elif base == L.GLYPH_DOSE:
                     col = col.darker(135)
                 if filled:
-                    p.setPen(Qt.PenStyle.NoPen if base == L.GLYPH_DOSE else QPen(self.state.bg, 1.0))
-                    p.setBrush(col)
+                    pen = QPen(Qt.PenStyle.NoPen) if base == L.GLYPH_DOSE else QPen(self.state.bg, 1.0)
+                    brush = QBrush(col)
                 else:
-                    p.setPen(QPen(col, max(2.0, theme.line_px * 2)))
-                    p.setBrush(self.state.bg)
+                    pen = QPen(col, max(2.0, theme.line_px * 2))
+                    brush = QBrush(self.state.bg)
+                if raster and m.size >= SPRITE_MIN_GLYPHS:
+                    sprite = self.state.sprite(template, pen, brush, (int(glyph), int(c), round(size * 4)))
+                    if self.batch.stamps(p, sprite, X[m], Y[m]):
+                        continue
+                path = QPainterPath()
+                for i in m:
+                    path.addPath(template.translated(float(X[i]), float(Y[i])))
+                p.setPen(pen)
+                p.setBrush(brush)
                 p.drawPath(path)
         if ghosted:
             veil = QColor(self.state.bg)
@@ -379,39 +562,34 @@ class PointLayer(LayerItem):
         for c in np.unique(w.color[sel]):
             col = QColor(self.state.colors[int(c)])
             m = np.nonzero(w.color[sel] == c)[0]
-            closed = [i for i in m if style[i] == 0]
+            closed = m[style[m] == 0]
             band = QColor(col)
             band.setAlpha(45)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(band)
-            p.drawRects([QRectF(X0[i], Y[i] - cap, max(1.0, X1[i] - X0[i]), 2 * cap) for i in closed])
+            self.batch.rects(p, X0[closed], Y[closed] - cap, np.maximum(1.0, X1[closed] - X0[closed]), 2 * cap)
             solid = QPen(col, max(1.5, theme.line_px * 1.5))
             dashed = QPen(col, max(1.5, theme.line_px * 1.5), Qt.PenStyle.DashLine)
-            for i in m:
-                open_left = bool(style[i] & 1)
-                open_right = bool(style[i] & 2)
-                x0, x1 = float(X0[i]), float(X1[i])
-                if open_right and open_left:
-                    continue
-                if open_right:  # "later, by an amount the source does not give"
-                    x1 = x0 + arrow
-                    p.setPen(dashed)
-                    p.drawLine(QPointF(x0, Y[i]), QPointF(x1, Y[i]))
-                    p.setPen(solid)
-                    p.drawLine(QPointF(x1, Y[i]), QPointF(x1 - cap, Y[i] - cap * 0.7))
-                    p.drawLine(QPointF(x1, Y[i]), QPointF(x1 - cap, Y[i] + cap * 0.7))
-                elif open_left:  # "earlier, by an amount the source does not give"
-                    x0 = x1 - arrow
-                    p.setPen(dashed)
-                    p.drawLine(QPointF(x0, Y[i]), QPointF(x1, Y[i]))
-                    p.setPen(solid)
-                    p.drawLine(QPointF(x0, Y[i]), QPointF(x0 + cap, Y[i] - cap * 0.7))
-                    p.drawLine(QPointF(x0, Y[i]), QPointF(x0 + cap, Y[i] + cap * 0.7))
-                else:
-                    p.setPen(solid)
-                    p.drawLine(QPointF(x0, Y[i]), QPointF(x1, Y[i]))
-                    p.drawLine(QPointF(x0, Y[i] - cap), QPointF(x0, Y[i] + cap))
-                    p.drawLine(QPointF(x1, Y[i] - cap), QPointF(x1, Y[i] + cap))
+            # "later/earlier, by an amount the source does not give": a dashed arrow of fixed length
+            later = m[style[m] == 2]
+            earlier = m[style[m] == 1]
+            lx0, ly = X0[later], Y[later]
+            lx1 = lx0 + arrow
+            ex1, ey = X1[earlier], Y[earlier]
+            ex0 = ex1 - arrow
+            p.setPen(dashed)
+            self.batch.lines(p, np.concatenate([lx0, ex0]), np.concatenate([ly, ey]),
+                             np.concatenate([lx1, ex1]), np.concatenate([ly, ey]))
+            # solid: arrow heads, then closed whiskers with their end caps
+            cx0, cx1, cy = X0[closed], X1[closed], Y[closed]
+            p.setPen(solid)
+            self.batch.lines(
+                p,
+                np.concatenate([lx1, lx1, ex0, ex0, cx0, cx0, cx1]),
+                np.concatenate([ly, ly, ey, ey, cy, cy - cap, cy - cap]),
+                np.concatenate([lx1 - cap, lx1 - cap, ex0 + cap, ex0 + cap, cx1, cx0, cx1]),
+                np.concatenate([ly - cap * 0.7, ly + cap * 0.7, ey - cap * 0.7, ey + cap * 0.7, cy, cy + cap,
+                                cy + cap]))
 
     def _draw_severity(self, p: QPainter, sx: float, dx: float, sy: float, dy: float) -> None:
         theme = self.state.theme
@@ -431,6 +609,17 @@ class PointLayer(LayerItem):
                     poly.append(QPointF(X[i], Y[i - 1]))
                 poly.append(QPointF(X[i], Y[i]))
             p.drawPolyline(poly)
+
+
+class _Lazy:
+    """``[items[i] for i in indices]`` without building the list (only kept labels are read)."""
+
+    def __init__(self, items: list[L.Label], indices: np.ndarray) -> None:
+        self.items = items
+        self.indices = indices
+
+    def __getitem__(self, k: int) -> L.Label:
+        return self.items[int(self.indices[k])]
 
 
 class LabelLayer(LayerItem):
@@ -477,26 +666,26 @@ class LabelLayer(LayerItem):
             return
         top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
         x_left, x_right = view.left(), view.right()
-        shift = layout.shifts
-        candidates = []
-        for lab in layout.labels:
-            if not (top - 1 <= lab.y <= bottom + 1) or lab.item in state.ghosted:
-                continue
-            s0 = shift.get(layout.items[lab.item].case_id, 0.0)
-            end = lab.x if math.isnan(lab.x_end) else lab.x_end
-            if end + s0 < x_left or lab.x + s0 > x_right:
-                continue  # its mark is off screen
-            candidates.append(lab)
-        if not candidates:
+        # every labelled mark is a candidate on every paint: numpy over arrays made once per layout
+        arrays = state.label_arrays(font)
+        in_view = ((arrays.y >= top - 1) & (arrays.y <= bottom + 1)
+                   & ~(arrays.x_end < x_left) & ~(arrays.x > x_right))  # its mark is on screen
+        if state.ghosted:
+            in_view &= ~np.isin(arrays.item, list(state.ghosted))
+        chosen = np.nonzero(in_view)[0]
+        if chosen.size == 0:
             return
-        xs = np.array([(lab.x + shift.get(layout.items[lab.item].case_id, 0.0)) * sx + dx for lab in candidates])
+        candidates = _Lazy(layout.labels, chosen)
+        xs = arrays.x[chosen] * sx + dx
         # labels start just right of their mark; keep the start on screen for long courses
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5
         xs = np.maximum(xs + glyph, left + 4)
-        widths = np.array([state.text_width(lab.text, font) for lab in candidates])
-        rows = np.array([int(lab.y) for lab in candidates])
-        priority = np.array([lab.priority + (10 if lab.item in state.highlighted or lab.item == state.selected else 0)
-                             for lab in candidates])
+        widths = arrays.width[chosen]
+        rows = arrays.row[chosen]
+        priority = arrays.priority[chosen]
+        emphasised = state.highlighted | ({state.selected} if state.selected is not None else set())
+        if emphasised:
+            priority = priority + np.where(np.isin(arrays.item[chosen], list(emphasised)), 10, 0)
         # a label that would run off the right edge goes to the left of its mark instead
         marks_x = xs - glyph
         overflow = xs + widths > right - 2

@@ -7,10 +7,13 @@ keeps the whole time range of the case, so the axis does not move between clicks
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import math
 import os
-from collections.abc import Sequence
+import re
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
@@ -53,10 +56,14 @@ def write_reveal_slides(
     options: LayoutOptions | None = None,
     ghost: bool = False,
     axis_mode: str = "days",
+    time_range: tuple[float, float] | None = None,
+    view: Mapping[str, object] | None = None,
 ) -> list[SlideInfo]:
     """Write step-001.png, step-002.png, … into ``directory`` (created if missing).
 
-    ``ghost`` draws the events still to come faintly instead of leaving them out. Slides of
+    ``ghost`` draws the events still to come faintly instead of leaving them out; ``time_range``
+    (days) narrows every slide to the same window; ``view`` is render.export's view settings
+    (alignment title, header notes) of a comparison. Slides of
     earlier runs with higher numbers are removed, so the folder holds exactly this deck.
     Raises render.export.ExportError when the cases cannot be drawn on a slide.
     """
@@ -78,9 +85,15 @@ def write_reveal_slides(
     plan = RevealPlan.build(cases, options.shifts, hold_back=hold_back)
     neutral = held_back_view(cases) if hold_back else cases
     full = build_layout(cases, options)
-    lo, hi = full.x_range
-    pad = 0.03 * (hi - lo)
-    time_range = (lo - pad, hi + pad)
+    if time_range is None:
+        lo, hi = full.x_range
+        pad = 0.03 * (hi - lo)
+        time_range = (lo - pad, hi + pad)
+    view = dict(view or {})
+    if deidentified:
+        view["deidentified"] = True
+        view.pop("shared_origin", None)
+    neutral_view = {**view, **_neutral_view(view)}
     keys = [reveal_key(item) for item in full.items]
     written: list[SlideInfo] = []
     export.ensure_app()
@@ -92,7 +105,7 @@ def write_reveal_slides(
         step_options = options if ghost else dataclasses.replace(options, revealed=step.revealed_item_ids)
         spec = export.resolve_spec(shown, width_px=width_px, height_px=figure_h, dpi=dpi, theme=theme,
                                    options=step_options, time_range=time_range, axis_mode=axis_mode,
-                                   title="", caption="")
+                                   title="", caption="", view=neutral_view if step.neutral else view)
         with export.built_figure(shown, spec) as figure:
             plot = figure.plot
             plot.set_legend_full_width(True)
@@ -148,11 +161,11 @@ class CaptionBar:
         heading_w = QFontMetricsF(self.heading_font).horizontalAdvance(heading) + 40
         right = f"{title}  ·  {number}/{total}"
         if step.neutral:
-            right = f"outcome and suspected drug held back  ·  {right}"
+            right = f"outcome and culprit drug held back  ·  {right}"
         p.setFont(self.small_font)
         p.setPen(QColor("#D0D0D0"))
         fm_small = QFontMetricsF(self.small_font)
-        right = fm_small.elidedText(right, Qt.TextElideMode.ElideLeft, max(10.0, inner - heading_w))
+        right = fm_small.elidedText(right, Qt.TextElideMode.ElideMiddle, max(10.0, inner - heading_w))
         p.drawText(QRectF(self.PAD, y, inner, self.heading_h),
                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), right)
         y += self.heading_h + 6
@@ -167,22 +180,17 @@ class CaptionBar:
 
 def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[str]:
     """Words in lines no wider than ``width``; the last line elided when there is more."""
-    lines: list[str] = []
-    current = ""
-    words = text.split(" ")
-    for i, word in enumerate(words):
-        trial = f"{current} {word}" if current else word
-        if fm.horizontalAdvance(trial) <= width or not current:
-            current = trial
-            continue
-        lines.append(current)
-        current = word
-        if len(lines) == max_lines - 1:
-            current = " ".join(words[i:])
-            break
-    if current:
-        lines.append(fm.elidedText(current, Qt.TextElideMode.ElideRight, width))
-    return lines[:max_lines]
+    lines: list[list[str]] = []
+    for word in text.split(" "):
+        if lines and fm.horizontalAdvance(" ".join([*lines[-1], word])) <= width:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    out = [" ".join(words) for words in lines[: max_lines - 1]]
+    rest = " ".join(" ".join(words) for words in lines[max_lines - 1:])
+    if rest:
+        out.append(fm.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+    return out
 
 
 def _font(pixels: int, bold: bool = False) -> QFont:
@@ -204,6 +212,70 @@ def _png(image: QImage, dpi: float) -> bytes:
     image.save(buffer, "PNG")
     buffer.close()
     return bytes(data.data())
+
+
+def _neutral_view(view: Mapping[str, object]) -> dict[str, object]:
+    """View settings that do not name the suspected drug while it is held back."""
+    out: dict[str, object] = {}
+    title = view.get("align_title")
+    if isinstance(title, str) and "suspect" in title.lower():
+        out["align_title"] = "the aligned day 0"
+    notes = view.get("header_notes")
+    if isinstance(notes, dict):
+        out["header_notes"] = {k: ("not aligned" if "suspect" in str(v).lower() else v) for k, v in notes.items()}
+    return out
+
+
+def run_reveal_steps(args: argparse.Namespace) -> int:
+    """``caseline export --reveal-steps DIR FILE...``: the slides; returns the exit status."""
+    from caseline.export_cli import EXIT_EXPORT, EXIT_UNREADABLE, load_inputs, sort_cases
+    from caseline.render.export import ExportError
+    from caseline.timeline.align import align_cases, check_mode
+
+    inputs = load_inputs(args.files, args.quiet)
+    if inputs.status or not inputs.cases:
+        print(f"caseline export: no slides written to {args.reveal_steps}: "
+              + ("fix the problems above" if inputs.status else "the files hold no cases"), file=sys.stderr)
+        return inputs.status or 1
+    try:
+        align = check_mode(args.align or inputs.align or "anchor")
+        cases = sort_cases(inputs.cases, args.sort or inputs.sort or "none")
+    except ValueError as exc:
+        print(f"caseline export: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    alignment = align_cases(cases, align)
+    options = LayoutOptions(hidden_lanes=inputs.hidden_lanes, shared_lanes_only=inputs.shared_lanes_only,
+                            shifts=dict(alignment.shifts))
+    view: dict[str, object] = {}
+    if align != "anchor" and len(cases) > 1:
+        view["align_title"] = alignment.title if align != "calendar" else "the earliest day 0"
+    time_range = tuple(args.range) if args.range else inputs.time_range
+    try:
+        slides = write_reveal_slides(
+            cases, args.reveal_steps, width_px=args.width_px or 1920, height_px=args.height_px or 1080,
+            theme=args.theme or "projector", hold_back=args.hold_back, deidentified=args.deidentified,
+            options=options, ghost=args.ghost, axis_mode=args.axis, time_range=time_range,  # type: ignore[arg-type]
+            view=view)
+    except (ExportError, OSError) as exc:
+        print(f"caseline export: {exc}", file=sys.stderr)
+        return EXIT_EXPORT
+    if not args.quiet:
+        print(f"{args.reveal_steps}: {len(slides)} slides, {slides[0].width_px} x {slides[0].height_px} px",
+              file=sys.stderr)
+    return 0
+
+
+def add_reveal_arguments(parser: argparse.ArgumentParser) -> None:
+    """The teaching options of ``caseline export``."""
+    group = parser.add_argument_group("teaching slides")
+    group.add_argument("--reveal-steps", metavar="DIR",
+                       help="write one PNG per reveal step (DIR/step-001.png, …), 1920 x 1080 px and the "
+                            "projector theme unless --width-px/--height-px/--theme say otherwise; no -o needed")
+    group.add_argument("--hold-back", action="store_true",
+                       help="keep the outcome and which drug is suspected for the last slide")
+    group.add_argument("--deidentified", action="store_true",
+                       help="no calendar dates or identifiers on the slides")
+    group.add_argument("--ghost", action="store_true", help="draw events still to come faintly")
 
 
 def _title(cases: Sequence[ResolvedCase]) -> str:
@@ -229,7 +301,8 @@ def _fitting_dpi(cases: list[ResolvedCase], options: LayoutOptions, width_px: in
 
 
 def _remove_stale(directory: str, count: int) -> None:
-    number = count + 1
-    while os.path.exists(path := os.path.join(directory, slide_name(number))):
-        os.remove(path)
-        number += 1
+    """Remove slides numbered past ``count`` left by an earlier, longer deck."""
+    for name in os.listdir(directory):
+        match = re.fullmatch(r"step-(\d{3,})\.png", name)
+        if match and int(match.group(1)) > count:
+            os.remove(os.path.join(directory, name))

@@ -299,7 +299,7 @@ class TimelinePlot(pg.PlotWidget):
         lines = header_lines(case)
         note = self.header_notes.get(case.id)
         if note:
-            lines[0] = f"{lines[0]}  ({note})"
+            lines[0] = f"({note})  {lines[0]}"  # first: a long title must not push the note out of sight
         if self.deidentified:
             from caseline.timeline.deidentify import scrub_dates
 
@@ -446,7 +446,9 @@ class TimelinePlot(pg.PlotWidget):
         view_pos = self.viewbox.mapSceneToView(scene_pos)
         x_lo, x_hi = self.viewbox.viewRange()[0]
         days_per_px = (x_hi - x_lo) / max(1.0, self.viewbox.width())
-        return self.layout_.hit(view_pos.x(), view_pos.y(), days_per_px)
+        hit = self.layout_.hit(view_pos.x(), view_pos.y(), days_per_px)
+        # a ghosted mark is not revealed yet (teaching): no tooltip or details to give it away
+        return None if hit is not None and self.state is not None and hit in self.state.ghosted else hit
 
     def scene_pos_of_undated(self, index: int) -> QPointF | None:
         """Scene position of an undated item's chip, as last painted."""

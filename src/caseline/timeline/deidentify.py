@@ -8,7 +8,8 @@ What the de-identified view removes (docs/case-format.md, "Identifying details")
   may be a publication year rather than a date of care, becomes "[year withheld]"; a date that
   cannot be placed, "[date withheld]"); a date in brackets after the anchor ("first dose
   (November 2009)") is dropped, since "day 0" already says it;
-- the citation's year (a publication year narrows down when the patient was treated);
+- the citation's year (a publication year narrows down when the patient was treated), and its
+  DOI or URL when they hold a year ("10.4274/turkderm.galenos.2018.70437");
 - ``patient.identifiers``, and every occurrence of them in free text;
 - the fields an event lists in ``identifying`` (replaced by "[withheld]");
 - names after a title ("Dr Example", "Mrs Smith") in free text;
@@ -65,6 +66,7 @@ DATE_PATTERN = re.compile(
     rf"|(?P<year_only>(?<![\d./-])\b{_YEAR}\b{_NOT_QUANTITY})",
 )
 _ANCHOR_DATE_IN_BRACKETS = re.compile(r"\s*\((?:in |on |since |from )?(?P<inner>[^()]*)\)")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # in a DOI or URL: "galenos.2018.70437"
 _TITLED_NAME = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Sister|Nurse)\.?\s+[A-Z][\w'’-]+")
 
 
@@ -250,7 +252,10 @@ def deidentify_case(case: ResolvedCase) -> ResolvedCase:
     events = {e.id: scrub.value(_withhold(e)) for e in source.events}
     patient = Patient(age=_age(scrub.text(source.patient.age)), sex=scrub.text(source.patient.sex),
                       identifiers=(), note=scrub.text(source.patient.note))
-    citation: Citation = scrub.value(dataclasses.replace(source.citation, year=None))
+    citation: Citation = scrub.value(dataclasses.replace(
+        source.citation, year=None,
+        doi="" if _HAS_YEAR.search(source.citation.doi) else source.citation.doi,
+        url="" if _HAS_YEAR.search(source.citation.url) else source.citation.url))
     suspect = scrub.value(source.suspect, skip=frozenset({"drug"}))
     new_case: Case = scrub.value(
         dataclasses.replace(source, events=tuple(events.values()), patient=patient, citation=citation,

@@ -9,6 +9,7 @@ start, dates that cannot be placed) become diagnostics; resolution never raises.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date
 
@@ -51,6 +52,9 @@ class Resolver:
         self.diagnostics: list[Diagnostic] = []
         self.origin: float | None = None  # calendar ordinal of day 0
         self.origin_precision: Precision | None = None
+        # Calendar ordinals day 0 may fall between, when its date is known only roughly
+        # ("November 2009"): other calendar dates then widen by that uncertainty.
+        self.origin_span: tuple[float, float] | None = None
         self._calendar_mode = False
         self._memo: dict[tuple[bool, str], Timed | None] = {}
         self._doses: dict[tuple[bool, str], list[tuple[Timed | None, int | None]]] = {}
@@ -107,18 +111,24 @@ class Resolver:
                     self._report(self.case.anchor_date.pos, "'anchor_date' must be a calendar date",
                                  "write e.g. anchor_date: 2014-03-02 or 'March 2014'")
                 else:
-                    self.origin, self.origin_precision = timed[0].best, timed[1]
+                    self._set_origin(timed)
                 return
             expr = self.anchor_expr()
             if expr is not None:
                 timed = self.eval(expr)
                 if timed is not None and math.isfinite(timed[0].best):
-                    self.origin, self.origin_precision = timed[0].best, timed[1]
+                    self._set_origin(timed)
         finally:
             self._calendar_mode = False
             self._memo = {k: v for k, v in self._memo.items() if not k[0]}
             self._spans = {k: v for k, v in self._spans.items() if not k[0]}
             self._doses = {k: v for k, v in self._doses.items() if not k[0]}
+
+    def _set_origin(self, timed: Timed) -> None:
+        interval, self.origin_precision = timed
+        self.origin = interval.best
+        if interval.is_bounded and interval.lo < interval.hi:
+            self.origin_span = (interval.lo, interval.hi)
 
     # ------------------------------------------------------------------ evaluation
     def eval(self, expr: TimeExpr) -> Timed | None:
@@ -148,7 +158,12 @@ class Resolver:
                         Severity.WARNING,
                     )
                     return None
-                first, best, last = first - self.origin, best - self.origin, last - self.origin
+                span = self.origin_span
+                if span is None or (first, last) == span:
+                    # An exact day 0, or the very date day 0 was taken from: no extra width.
+                    first, best, last = first - self.origin, best - self.origin, last - self.origin
+                else:
+                    first, best, last = first - span[1], best - self.origin, last - span[0]
             return Interval(first, best, last), node.precision
         if isinstance(node, AnchorTime):
             if self._calendar_mode:
@@ -418,6 +433,7 @@ class Resolver:
                 self._report(event.pos, "circular time references: " + " -> ".join(cycle.chain),
                              "make one of these times absolute or relative to another event")
                 items.append(self._item(event, event.id, ItemRole.COURSE, None, None))
+        items = _anchor_exact(items, anchor)
         anchor_date = date.fromordinal(round(self.origin)) if self.origin is not None else None
         return ResolvedCase(self.case, tuple(items), self.anchor_description(), anchor_date,
                             self.origin_precision, tuple(self.diagnostics))
@@ -546,6 +562,34 @@ def _dependencies(event: Event, stops: dict[str, Event]) -> list[str]:
     stop = stops.get(event.id)
     if stop is not None:
         out.append(stop.id)
+    return out
+
+
+def _anchor_exact(items: list[Item], anchor: TimeExpr | None) -> list[Item]:
+    """Day 0 is the anchor by definition, so the anchor's own marks are exactly day 0.
+
+    Other calendar dates already carry day 0's calendar uncertainty; leaving it on the anchor
+    too would count it twice in any interval measured from the anchor (a latency, say). The
+    anchor's calendar date keeps its stated precision.
+    """
+    if anchor is None or not isinstance(anchor.node, RelativeTime) or anchor.widen is not None:
+        return items
+    offset = anchor.node.offset
+    if offset.lo != 0 or offset.hi != 0:
+        return items
+    ref = anchor.node.ref
+    if ref.part == "start" or (ref.part == "dose" and ref.index == 1):
+        targets = {ref.event_id, f"{ref.event_id}#1"}
+    elif ref.part == "dose":
+        targets = {f"{ref.event_id}#{ref.index}"}
+    else:
+        return items
+    out = []
+    for item in items:
+        start = item.start
+        if item.item_id in targets and start is not None and start.is_bounded and abs(start.best) < 1e-9:
+            item = dataclasses.replace(item, start=Interval.exact(start.best))
+        out.append(item)
     return out
 
 

@@ -33,7 +33,7 @@ from caseline.timeline.resolved import Item, ResolvedCase, Role
 
 #: Milestones that tell how the case ended: held back until the last step.
 OUTCOME_MILESTONES = frozenset({MilestoneType.OUTCOME, MilestoneType.DEATH, MilestoneType.LAST_FOLLOW_UP})
-HOLD_BACK_NOTICE = "Held back until the last step: which drug is suspected, and the outcome."
+HOLD_BACK_NOTICE = "Held back until the last step: the outcome, and which drug is thought to be the cause."
 HELD_NOTE = "(held back until the last step)"
 _SPOILER = re.compile(r"suspect|attribut|causal|caus(?:ed|ing) by|induced|adverse", re.IGNORECASE)
 MAX_CAPTION_ENTRIES = 3
@@ -118,7 +118,7 @@ def build_plan(cases: Sequence[ResolvedCase], shifts: Mapping[str, float] | None
         add(undated, "Time not stated", None, hold_back)
     if hold_back:
         final = _final_lines(cases, held, shifts, multi)
-        add(held, "Revealed: the suspected drug and the outcome", None, False, final)
+        add(held, "Revealed: suspected drug and outcome", None, False, final)
     return RevealPlan(tuple(steps), hold_back)
 
 
@@ -129,9 +129,10 @@ def _entries(keys: list[str], texts: Mapping[str, tuple[int, Item]], cases: Sequ
     for key in keys:
         case_index, item = texts[key]
         by_event.setdefault((case_index, item.event_id), []).append(item)
+    chosen = sorted(((min(items, key=_rank), case_index) for (case_index, _e), items in by_event.items()),
+                    key=lambda pair: _importance(pair[0]))
     lines = []
-    for (case_index, _event_id), items in by_event.items():
-        item = min(items, key=_rank)
+    for item, case_index in chosen:
         text = describe_new(item)
         if multi:
             text = f"{_case_name(cases[case_index], case_index)}: {text}"
@@ -144,6 +145,16 @@ def _entries(keys: list[str], texts: Mapping[str, tuple[int, Item]], cases: Sequ
 
 def _rank(item: Item) -> int:
     return {Role.COURSE: 0, Role.POINT: 0, Role.DOSE: 1, Role.STATE: 2, Role.SEVERITY: 3}[item.role]
+
+
+def _importance(item: Item) -> int:
+    """Caption order: what changes the story first (onsets, stops), routine doses last."""
+    if item.role is Role.DOSE:
+        return 5
+    if item.role in (Role.STATE, Role.SEVERITY):
+        return 6 if item.role is Role.STATE else 7
+    return {Kind.SYMPTOM: 0, Kind.DECHALLENGE: 1, Kind.RECHALLENGE: 1, Kind.MILESTONE: 2, Kind.DRUG: 3,
+            Kind.THERAPY: 3, Kind.INVESTIGATION: 4}[item.kind]
 
 
 def describe_new(item: Item) -> str:
@@ -173,13 +184,16 @@ def _final_lines(cases: Sequence[ResolvedCase], held: list[str], shifts: Mapping
         outcomes = [i for i in case.items if reveal_key(i) in held_set]
         bits = []
         if suspect is not None:
-            bits.append(f"suspected drug: {suspect.drug or suspect.label}")
-        for item in outcomes:
-            t = _time(item, shifts)
-            bits.append(f"{item.label} ({format_day(t) if t is not None else 'time not stated'})")
+            bits.append(f"Suspected drug: {suspect.drug or suspect.label}")
+        if outcomes:
+            told = []
+            for item in outcomes:
+                t = _time(item, shifts)
+                told.append(f"{item.label} ({format_day(round(t)) if t is not None else 'time not stated'})")
+            bits.append("Outcome: " + "; ".join(told))
         if bits:
             prefix = f"{_case_name(case, index)}: " if multi else ""
-            lines.append(prefix + "; ".join(bits))
+            lines.append(prefix + " · ".join(bits))
     if len(lines) > MAX_CAPTION_ENTRIES:
         lines = [*lines[: MAX_CAPTION_ENTRIES - 1], f"… and {len(lines) - MAX_CAPTION_ENTRIES + 1} more cases"]
     return lines

@@ -124,8 +124,8 @@ def comparison_spec(paths: Sequence[str], align: str | None = None, sort: str | 
             spec.hidden_lanes = frozenset(caseset.hidden_lanes)
             spec.shared_lanes_only = caseset.shared_lanes_only
             spec.time_range = caseset.time_range
-    if len(paths) > 1 or spec.caseset_path is None:
-        spec.time_range = None if len(paths) > 1 else spec.time_range
+    if len(paths) > 1:  # a case set plus more files: a new comparison, not the saved view of the set
+        spec.title, spec.time_range = "", None
     if align is not None:
         spec.align = align
     if sort is not None:
@@ -134,9 +134,10 @@ def comparison_spec(paths: Sequence[str], align: str | None = None, sort: str | 
 
 
 def not_aligned_note(note: str) -> str:
-    """'no dated adverse-reaction onset: shown on ...' -> 'not aligned: no dated adverse-reaction onset'."""
+    """'no dated adverse-reaction onset: shown on ...' -> 'not aligned: no dated adverse-reaction onset'
+    (the case stays on its own day 0)."""
     reason = note.split(":", 1)[0].strip()
-    return f"not aligned: {reason}; on its own day 0"
+    return f"not aligned: {reason}"
 
 
 # ---------------------------------------------------------------------------- latency strip
@@ -556,7 +557,7 @@ class ComparisonTab(TimelineTab):
         unaligned = len(self.alignment.notes)
         notes = [self.problem] if self.problem else []
         if unaligned:
-            notes.append(f"{unaligned} of {len(cases)} cases not aligned (see their headers)")
+            notes.append(f"{unaligned} of {len(cases)} cases not aligned")
         self.note_label.setText("; ".join(notes))
         self.comparisonChanged.emit()
 

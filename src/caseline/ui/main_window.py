@@ -36,6 +36,9 @@ class MainWindow(QMainWindow):
         self.lanes_dock = self._dock("Lanes", self.lanes, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._build_menus()
         self._connect_callbacks()
+        from caseline.ui.presentation import install_teaching
+
+        install_teaching(self)  # presentation mode (F5), reveal, View > De-identified
         self.statusBar().showMessage("Open a case file (File > Open, or drop it here)")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
