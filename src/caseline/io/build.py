@@ -80,6 +80,7 @@ EVENT_KEYS: dict[Kind, set[str]] = {
     Kind.MILESTONE: COMMON_EVENT_KEYS | {"at", "type"},
 }
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
+_NO_SOURCE = Provenance()
 SCHEDULE_KEYS = {"at", "every", "count", "until", "start", "cycles"}
 CYCLE_KEYS = {"count", "length", "days", "start"}
 COURSE_KEYS = {"at", "state", "note"}
@@ -453,7 +454,7 @@ class Builder:
             fields.update(self.drug_fields(data))
             if kind is Kind.DRUG:
                 fields["role"] = self.enum(data, "role", Role, "drug role")
-            if not any(k in data for k in ("start", "schedule", "end")):
+            if "start" not in data and "schedule" not in data and "end" not in data:
                 self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
                            "write 'start: unknown' if the source does not say")
         elif kind in (Kind.DECHALLENGE, Kind.RECHALLENGE):
@@ -484,7 +485,7 @@ class Builder:
             label = event_id
         lane = self.text(data, "lane") or (fields.get("drug") or "").capitalize() or label
         category = self.enum(data, "category", Category, "category") or _default_category(kind, fields)
-        source = Provenance()
+        source = _NO_SOURCE
         if "source" in data:
             src = self.mapping(data["source"], data.where("source"), "'source'")
             if src is not None:
@@ -705,14 +706,17 @@ def _default_label(kind: Kind, fields: dict[str, Any]) -> str:
 def _default_category(kind: Kind, fields: dict[str, Any]) -> Category:
     if kind is Kind.DRUG:
         return Category.SUSPECT if fields.get("role") is Role.SUSPECTED else Category.DRUG
-    return {
-        Kind.THERAPY: Category.RESCUE,
-        Kind.SYMPTOM: Category.SYMPTOM,
-        Kind.INVESTIGATION: Category.INVESTIGATION,
-        Kind.MILESTONE: Category.OUTCOME,
-        Kind.DECHALLENGE: Category.DRUG,
-        Kind.RECHALLENGE: Category.DRUG,
-    }[kind]
+    return _DEFAULT_CATEGORY[kind]
+
+
+_DEFAULT_CATEGORY = {
+    Kind.THERAPY: Category.RESCUE,
+    Kind.SYMPTOM: Category.SYMPTOM,
+    Kind.INVESTIGATION: Category.INVESTIGATION,
+    Kind.MILESTONE: Category.OUTCOME,
+    Kind.DECHALLENGE: Category.DRUG,
+    Kind.RECHALLENGE: Category.DRUG,
+}
 
 
 def _id_hint(ref: str, ids: set[str]) -> str:

@@ -85,34 +85,31 @@ def read_events_table(path: str) -> tuple[list[Case], CaseSet | None, list[Diagn
     return cases, caseset, warnings + diagnostics
 
 
+_CELL_RE = {
+    sep: re.compile(rf'"(?:[^"]|"")*"[^{sep}\n]*|[^{sep}\n]*') for sep in (",", "\t")
+}
+
+
 def _scan_cells(text: str, start: int, line: int, sep: str) -> tuple[list[tuple[int, int]], int]:
     """Positions (line, col) of each cell of the CSV record starting at ``text[start]``.
 
     Follows CSV quoting (a quoted cell may hold separators, doubled quotes and newlines).
     Returns the positions and the index just past the record.
     """
+    match = _CELL_RE[sep].match
     n = len(text)
     i = start
     line_start = start
     cells: list[tuple[int, int]] = []
     while True:
         cells.append((line, i - line_start + 1))
-        if i < n and text[i] == '"':
-            i += 1
-            while i < n:
-                c = text[i]
-                if c == '"':
-                    if i + 1 < n and text[i + 1] == '"':
-                        i += 2
-                        continue
-                    i += 1
-                    break
-                if c == "\n":
-                    line += 1
-                    line_start = i + 1
-                i += 1
-        while i < n and text[i] != sep and text[i] != "\n":
-            i += 1
+        m = match(text, i)
+        end = m.end() if m else i
+        newlines = text.count("\n", i, end)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", i, end) + 1
+        i = end
         if i < n and text[i] == sep:
             i += 1
             continue
@@ -125,11 +122,16 @@ _DIRECT = frozenset(EVENT_COLUMNS)
 class _Cells:
     """Where each cell of the table stands; positions are made only when asked for."""
 
-    __slots__ = ("column_of", "data", "data_line", "exact", "line_starts", "lines", "path", "quoted", "sep",
-                 "values")
+    __slots__ = ("col_arrays", "col_lists", "column_of", "data", "data_line", "exact", "line_starts", "lines",
+                 "nonempty", "path", "quoted", "sep", "values")
 
     def __init__(self, path: str, data: str, data_line: int, sep: str, lines: list[int], values: list[Any],
-                 quoted: bool, column_of: dict[str, int]) -> None:
+                 nonempty: list[Any], quoted: bool, column_of: dict[str, int]) -> None:
+        import numpy as np
+
+        self.nonempty = nonempty
+        self.col_arrays: list[Any] = [np.ones(len(lines), dtype=np.int64)]
+        self.col_lists: list[list[int]] = []
         self.path = path
         self.data = data
         self.data_line = data_line
@@ -149,11 +151,31 @@ class _Cells:
                 where = self.exact[i] = self.scan(i)
             if where:
                 return SourcePos(self.path, *where[j]) if j < len(where) else SourcePos(self.path, self.lines[i], 1)
-        col = 1
-        values = self.values
-        for k in range(j):
-            col += len(values[k][i]) + 1
-        return SourcePos(self.path, self.lines[i], col)
+        return SourcePos(self.path, self.lines[i], self.columns(j)[i])
+
+    def columns(self, j: int) -> list[int]:
+        """Column of cell j on every row (for rows without quotes), computed once per column.
+
+        Only non-empty cells are measured, so the work follows the cells, not rows x columns.
+        """
+        done = self.col_lists
+        if j < len(done):
+            return done[j]
+        import numpy as np
+
+        col = self.col_arrays[-1]
+        for k in range(len(self.col_arrays) - 1, j):
+            lengths = np.ones(len(self.lines), dtype=np.int64)
+            column = self.values[k]
+            indices = self.nonempty[k]
+            if len(indices):
+                lengths[indices] += np.fromiter((len(column[i]) for i in indices.tolist()), dtype=np.int64,
+                                                count=len(indices))
+            col = col + lengths
+            self.col_arrays.append(col)
+        while len(done) <= j:
+            done.append(self.col_arrays[len(done)].tolist())
+        return done[j]
 
     def scan(self, i: int) -> list[tuple[int, int]]:
         if self.line_starts is None:  # start of each line of the data, found once
@@ -404,7 +426,7 @@ class _TableReader:
             line_arr = data_line + np.arange(nrow) + before
         else:
             line_arr = data_line + np.arange(nrow)
-        cells = _Cells(self.path, data, data_line, self.sep, line_arr.tolist(), values, quoted,
+        cells = _Cells(self.path, data, data_line, self.sep, line_arr.tolist(), values, nonempty, quoted,
                        {key: j for j, key in enumerate(columns) if key in _DIRECT})
         lines = cells.lines
         path = self.path

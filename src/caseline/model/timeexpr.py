@@ -63,6 +63,7 @@ for _i, _name in enumerate(calendar.month_name):
 MONTHS["sept"] = 9
 
 APPROX_WORDS = ("approximately", "approx.", "approx", "about", "around", "circa", "ca.", "roughly", "~")
+_APPROX_INITIALS = frozenset(word[0] for word in APPROX_WORDS)
 
 #: Fraction of an approximate amount added on each side, and the minimum widening
 #: as a fraction of the stated unit ("about 3 weeks" -> 3 weeks +/- 4.2 days).
@@ -488,11 +489,11 @@ def parse_time(text: str | int | float) -> TimeExpr:
 @functools.lru_cache(maxsize=8192)
 def _parse_time_text(text: str) -> TimeExpr:
     """parse_time for text; cached, since times such as 'week 0' recur (TimeExpr is immutable)."""
-    s = _normalise(text)
+    s = normalised = _normalise(text)
     if not s:
         raise TimeSyntaxError("the time is empty", "write a time, or 'unknown' if the source does not say")
     widen: Amount | None = None
-    parts = _PLUSMINUS_RE.split(s)
+    parts = _PLUSMINUS_RE.split(s) if ("±" in s or "+" in s) else (s,)
     if len(parts) == 2:
         s, pm = parts
         widen = parse_amount(pm)
@@ -500,11 +501,12 @@ def _parse_time_text(text: str) -> TimeExpr:
         raise TimeSyntaxError(f"more than one '±' in {text!r}", "give one uncertainty")
     approximate = False
     low = s.lower()
-    for word in APPROX_WORDS:
-        if low.startswith(word) and (word == "~" or low[len(word):][:1] == " "):
-            approximate = True
-            s = s[len(word):].strip()
-            break
+    if low[:1] in _APPROX_INITIALS:
+        for word in APPROX_WORDS:
+            if low.startswith(word) and (word == "~" or low[len(word):][:1] == " "):
+                approximate = True
+                s = s[len(word):].strip()
+                break
     rng = _split_range(s)
     if rng:
         try:
@@ -519,7 +521,7 @@ def _parse_time_text(text: str) -> TimeExpr:
         node = _parse_core(s, text)
     if approximate and widen is None:
         widen = _approximate_widening(node)
-    return TimeExpr(node, _normalise(text), approximate, widen)
+    return TimeExpr(node, normalised, approximate, widen)
 
 
 def _approximate_widening(node: TimeNode) -> Amount:

@@ -692,8 +692,10 @@ class LabelLayer(LayerItem):
         xs = np.where(overflow, np.maximum(left + 4, marks_x - glyph - widths), xs)
         keep = place_labels(xs, widths, rows, priority, gap_px=8.0, left_px=left, right_px=right + 1)
         halo = QColor(state.bg)
-        halo.setAlpha(200)
-        label_top_frac = 0.04 if row_h > fm_h * 2.2 else max(0.0, MARK_CENTER - 0.5)
+        label_band = row_h > fm_h * 2.2  # room for a label band above the marks
+        label_top_frac = 0.04 if label_band else max(0.0, MARK_CENTER - 0.5)
+        # over the marks (short rows), a light halo keeps the text readable without hiding them
+        halo.setAlpha(200 if label_band else 120)
         p.setFont(font)
         for k in np.nonzero(keep)[0]:
             lab = candidates[int(k)]
@@ -738,6 +740,11 @@ class LabelLayer(LayerItem):
             p.setPen(pen)
             fill = QColor(col)
             fill.setAlpha(30)
+            base = QPen(pen)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(state.bg)  # opaque: rules behind the strip must not cross the text
+            p.drawRoundedRect(chip, 4, 4)
+            p.setPen(base)
             p.setBrush(fill)
             p.drawRoundedRect(chip, 4, 4)
             p.setPen(state.fg)

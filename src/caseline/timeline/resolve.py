@@ -479,28 +479,33 @@ class Resolver:
 
     def _item(self, event: Event, item_id: str, role: ItemRole, start: Timed | None, end: Timed | None,
               expr: TimeExpr | None = None, **extra: object) -> Item:
-        precision = start[1] if start is not None else Precision.UNKNOWN
-        if start is not None and not start[0].is_bounded:
-            precision = Precision.BOUNDED
-        if start is not None and end is not None and _COARSE.get(end[1], 0) > _COARSE.get(precision, 0):
-            precision = end[1] if start[0].is_bounded else precision
-        expr = expr if expr is not None else event.start
-        approximate = bool(expr and expr.approximate)
-        stated = (expr.stated or expr.text) if expr is not None else ""
-        first = start[0] if start else None
+        if start is not None:
+            first, precision = start
+            if not (math.isfinite(first.lo) and math.isfinite(first.hi)):
+                precision = Precision.BOUNDED
+            elif end is not None and _COARSE.get(end[1], 0) > _COARSE.get(precision, 0):
+                precision = end[1]
+        else:
+            first, precision = None, Precision.UNKNOWN
+        if expr is None:
+            expr = event.start
+        if expr is not None:
+            approximate, stated = expr.approximate, expr.stated or expr.text
+        else:
+            approximate, stated = False, ""
         last = end[0] if end else None
         shift = self._shift
         if shift:
             first = first.shifted(shift) if first is not None else None
             last = last.shifted(shift) if last is not None else None
-        dates = {}
-        if self.origin is not None:
-            dates = {"start_date": self._to_date(first), "end_date": self._to_date(last)}
+        dated = self.origin is not None
         return Item(
             case_id=self.case.id, event_id=event.id, item_id=item_id, role=role, kind=event.kind,
             category=event.category, lane=event.lane, label=event.label,
             start=first, end=last, precision=precision,
-            approximate=approximate, stated=stated, event=event, **extra, **dates,  # type: ignore[arg-type]
+            approximate=approximate, stated=stated, event=event,
+            start_date=self._to_date(first) if dated else None, end_date=self._to_date(last) if dated else None,
+            **extra,  # type: ignore[arg-type]
         )
 
     def items_for(self, event: Event) -> list[Item]:
