@@ -307,3 +307,21 @@ def test_none_refcount_stable_across_void_qt_calls(qapp):
 
 def test_sample_screens_exist(samples_dir: Path):
     assert list(samples_dir.glob("*.caseline.yaml")), "sample cases must be present"
+
+
+def test_aligned_labels_sit_at_their_shifted_marks(qapp, infliximab_path):
+    """Alignment shifts are applied once: a label starts where its (shifted) mark is."""
+    from caseline.io import load_file
+    from caseline.render.items import RenderState
+    from caseline.render.theme import SCREEN
+
+    cases = load_file(infliximab_path).cases
+    layout = L.build_layout(cases, L.LayoutOptions(shifts={cases[0].id: 10.0}))
+    state = RenderState(layout, SCREEN)
+    arrays = state.label_arrays(state.label_font)
+    for k, label in enumerate(layout.labels):
+        position = layout.item_position(label.item)
+        assert position is not None
+        assert arrays.x[k] == position[0] == label.x
+    weakness = next(lab for lab in layout.labels if layout.items[lab.item].item_id == "weakness")
+    assert weakness.x == 66.0

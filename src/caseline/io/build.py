@@ -507,6 +507,8 @@ class Builder:
                 dose = float(dose_text)
             except ValueError:
                 dose = None
+            if dose is not None and not math.isfinite(dose):
+                dose = None
         else:
             dose = self.number(data, "dose")
         return {
@@ -560,7 +562,7 @@ class Builder:
         if length is not None and length.best <= 0:
             self.error(c.where("length"), "cycle 'length' must be longer than zero")
         days = self.cycle_days(c)
-        if length is not None and days and days[-1] > length.best + 1e-9:
+        if length is not None and length.best > 0 and days and days[-1] > length.best + 1e-9:
             self.error(c.where("days"), f"dose day {days[-1]} falls outside a {length.text} cycle",
                        "days count from 1 within each cycle")
         return Cycles(self.count(c, "count"), length, days, self.time(c, "start"))

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from caseline.io.build import Builder
-from caseline.io.errors import Diagnostic
+from caseline.io.errors import Diagnostic, UnreadableFile
 from caseline.io.source import LList, LMap, read_text
 from caseline.model.case import FORMAT_VERSION, Case, CaseSet
 from caseline.model.pos import SourcePos
@@ -373,7 +373,7 @@ class _TableReader:
         """Report every row with more cells than the header (pandas stops at the first)."""
         import csv
 
-        reader = csv.reader(io.StringIO(data, newline=""), delimiter=self.sep)
+        reader = csv.reader(io.StringIO(data, newline=""), delimiter=self.sep, strict=True)
         start = 1
         try:
             for record in reader:
@@ -382,9 +382,10 @@ class _TableReader:
                                f"this row has {len(record)} cells but the header has {ncol}",
                                "quote cells that contain the separator, or add the missing column name")
                 start = reader.line_num + 1
-        except csv.Error as exc:
-            self.error(SourcePos(self.path, data_line + reader.line_num - 1, 1), f"CSV syntax error: {exc}",
-                       "check the quotes on this row")
+        except csv.Error as exc:  # broken quoting: like a YAML syntax error, the file cannot be read
+            raise UnreadableFile(Diagnostic(
+                SourcePos(self.path, data_line + start - 1, 1), f"CSV syntax error in this row: {exc}",
+                "a quoted cell must end with a quote; write a quote inside a cell as two quotes")) from None
 
     def rows(self, data: str, data_line: int, names: list[str], columns: list[str | None],
              header_cells: list[tuple[int, int]]) -> LMap | None:

@@ -184,7 +184,15 @@ def _check_tabs(path: str, text: str) -> None:
         )
 
 
-def _yaml_error(path: str, exc: yaml.YAMLError) -> Diagnostic:
+def _yaml_error(path: str, exc: yaml.YAMLError, text: str = "") -> Diagnostic:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        where = min(max(exc.position, 0), len(text))
+        line = text.count("\n", 0, where) + 1
+        col = where - (text.rfind("\n", 0, where) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return Diagnostic(SourcePos(path, line, col),
+                          f"control character U+{ord(char):04X} is not allowed in a YAML file",
+                          "remove it (was the file pasted from a binary or a PDF?)")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     pos = SourcePos(path, mark.line + 1, mark.column + 1) if mark else SourcePos(path, 1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -211,7 +219,7 @@ def load_yaml(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
             Diagnostic(SourcePos(path, 1, 1), "nesting too deep to read", "a case file needs only a few levels")
         ) from None
     except yaml.YAMLError as exc:
-        raise UnreadableFile(_yaml_error(path, exc)) from None
+        raise UnreadableFile(_yaml_error(path, exc, text)) from None
     documents = [d for d in documents if d is not None]
     if not documents:
         raise UnreadableFile(

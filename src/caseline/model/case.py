@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from caseline.model.fastinit import fast_frozen_init
 from caseline.model.pos import SourcePos
 from caseline.model.timeexpr import Amount, TimeExpr
 
@@ -172,6 +173,7 @@ class Severity:
     higher_is_worse: bool = True
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Event:
     """One event of a case. Kind-specific fields are None/empty where they do not apply."""

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from caseline.model.fastinit import fast_frozen_init
 
+
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class SourcePos:
     """Where something stands in a file: 1-based line and column (0 = unknown)."""

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from caseline.model.fastinit import fast_frozen_init
 from caseline.model.pos import SourcePos
 
 DAYS_PER_UNIT: dict[str, float] = {
@@ -179,6 +180,7 @@ class RangeTime:
 TimeNode = CalendarTime | AnchorTime | RelativeTime | UnknownTime | RangeTime
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class TimeExpr:
     """A parsed time expression, the text as written, and how it should be widened."""

@@ -111,7 +111,7 @@ class _Batch:
         nd[:, 1] = y
         nd[:, 2:6] = (0.0, 0.0, sprite.width(), sprite.height())
         nd[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
-        p.drawPixmapFragments(*array.drawargs(), sprite)  # type: ignore[attr-defined]
+        p.drawPixmapFragments(*array.drawargs(), sprite)  # type: ignore[attr-defined,call-arg]
         return True
 
 
@@ -193,16 +193,15 @@ class RenderState:
 
     def label_arrays(self, font: QFont) -> LabelArrays:
         """The layout's labels as arrays, made once per layout and font (labels are placed on every
-        paint): x and course end in data units with the case's shift, row centre, row, priority,
-        item, and text width in ``font``."""
+        paint): x and course end in data units (the layout has already applied each case's
+        alignment shift), row centre, row, priority, item, and text width in ``font``."""
         if self._label_arrays is None or self._label_arrays_font != id(font):
             layout = self.layout
             labels = layout.labels
-            shift = [layout.shifts.get(layout.items[lab.item].case_id, 0.0) for lab in labels]
             self._label_arrays = LabelArrays(
-                x=np.array([lab.x + s0 for lab, s0 in zip(labels, shift, strict=True)], dtype=np.float64),
-                x_end=np.array([(lab.x if math.isnan(lab.x_end) else lab.x_end) + s0
-                                for lab, s0 in zip(labels, shift, strict=True)], dtype=np.float64),
+                x=np.array([lab.x for lab in labels], dtype=np.float64),
+                x_end=np.array([lab.x if math.isnan(lab.x_end) else lab.x_end for lab in labels],
+                               dtype=np.float64),
                 y=np.array([lab.y for lab in labels], dtype=np.float64),
                 row=np.array([int(lab.y) for lab in labels], dtype=np.int64),
                 priority=np.array([lab.priority for lab in labels], dtype=np.int64),

@@ -149,7 +149,8 @@ class TimelineLayout:
                     return int(p.item[sel[k]])
         b = self.bars
         if len(b):
-            sel = np.nonzero((b.y == ry) & (b.x0 - tol <= x) & (b.x1 + tol >= x) & ((b.style & (BAR_UNCERTAIN | BAR_CYCLE)) == 0))[0]
+            drawn_as_bar = (b.style & (BAR_UNCERTAIN | BAR_CYCLE)) == 0
+            sel = np.nonzero((b.y == ry) & (b.x0 - tol <= x) & (b.x1 + tol >= x) & drawn_as_bar)[0]
             if sel.size:
                 # the shortest bar under the cursor is the most specific one
                 k = int(np.argmin(b.x1[sel] - b.x0[sel]))
@@ -259,7 +260,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     labels: list[Label] = []
     undated: list[int] = []
     rules: list[tuple[float, int, int, int]] = []
-    cycle_spans: dict[tuple[int, str, int], list[float]] = {}
+    cycle_spans: dict[tuple[int, str, int], tuple[int, int, list[float]]] = {}
     severity_points: dict[int, list[tuple[float, float, float, float]]] = {}
     finite: list[float] = []
     revealed = options.revealed
@@ -358,7 +359,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
             if not start.is_exact:
                 add_whisker(start.lo, start.hi, y, color, index)
             if item.role is Role.DOSE and item.cycle is not None and math.isfinite(start.best):
-                cycle_spans.setdefault((row, item.event_id, item.cycle), [color, index]).append(start.best)
+                cycle_spans.setdefault((row, item.event_id, item.cycle), (color, index, []))[2].append(start.best)
             if item.role is Role.POINT:
                 labels.append(Label(start.best, y, _label_text(item), index, 3 if item.kind is Kind.MILESTONE else 1))
                 if item.kind is Kind.MILESTONE and item.event.milestone in (MilestoneType.DEATH,
@@ -369,9 +370,9 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
                 labels.append(Label(start.best, y, item.state, index, 0))
 
     # one bracket under the administrations of each cycle: cycles read as groups
-    for (row, _event_id, _cycle), (color, index, *days) in cycle_spans.items():
+    for (cycle_row, _event_id, _cycle), (color, index, days) in cycle_spans.items():
         if len(days) > 1:
-            add_bar(min(days), max(days) + 1.0, row + 0.5, int(color), int(index), BAR_CYCLE)
+            add_bar(min(days), max(days) + 1.0, cycle_row + 0.5, color, index, BAR_CYCLE)
     if finite:
         x_lo, x_hi = min(finite), max(finite)
     else:

@@ -12,9 +12,11 @@ from enum import StrEnum
 
 from caseline.io.errors import Diagnostic
 from caseline.model.case import Case, Category, Event, Kind
+from caseline.model.fastinit import fast_frozen_init
 from caseline.model.timeexpr import Precision
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Interval:
     """A resolved time in days from day 0: ``lo <= best <= hi``; ``lo``/``hi`` may be infinite."""
@@ -49,6 +51,7 @@ class Role(StrEnum):
     SEVERITY = "severity"  # a severity value on the symptom's scale
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Item:
     """One row of the resolved table and one mark of the timeline."""
