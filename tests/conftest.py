@@ -25,3 +25,22 @@ def samples_dir() -> Path:
 @pytest.fixture
 def infliximab_path() -> Path:
     return SAMPLES / "infliximab-pyoderma.caseline.yaml"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """The real main window, laid out at 1500x900 offscreen, with settings in a temp file."""
+    from PySide6.QtCore import QSettings, Qt
+
+    from caseline.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+    win.resize(1500, 900)
+    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    teaching = getattr(win, "teaching", None)
+    if teaching is not None and teaching.presentation.active:
+        teaching.presentation.leave()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
@@ -24,7 +24,6 @@ from caseline.timeline.compare import (
 )
 from caseline.timeline.resolved import Role
 from caseline.ui.comparison import ComparisonTab, is_caseset_file
-from caseline.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"
@@ -144,15 +143,6 @@ def test_compare_module_does_not_import_qt_or_pandas():
 # ---------------------------------------------------------------------------- the comparison tab
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-    win.resize(1500, 900)
-    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 def open_caseset(window, qtbot, path=CASESET) -> ComparisonTab:

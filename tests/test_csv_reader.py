@@ -273,3 +273,14 @@ def test_speed_at_100k_events(tmp_path: Path) -> None:
     per_event = (time.process_time() - t0) / 100_000 * 1e6
     assert result.ok
     assert per_event < 250, f"{per_event:.0f} us/event"
+
+
+def test_semicolon_separated_and_empty_header_cells(tmp_path: Path) -> None:
+    """Spreadsheet exports: ';' as the separator, and trailing unnamed columns."""
+    ok = write(tmp_path, "# suspect: d\nid;kind;drug;start;;\nd;drug;x;day 0;;\n", "a.events.csv")
+    result = load_file(ok)
+    assert result.ok, result.diagnostics
+    assert result.cases[0].item("d").start.best == 0  # type: ignore[union-attr]
+    bad = write(tmp_path, "id,kind,drug,start,\nd,drug,x,day 0,\ne,drug,y,day 1,oops\n", "b.events.csv")
+    assert messages(bad) == [f"{bad}:1:20: the column with an empty header has a value (first at line 3) "
+                             "(name the column, e.g. 'note', or delete it)"]

@@ -1,4 +1,4 @@
-"""The core (model, io, timeline resolution and table) must never import Qt."""
+"""The core (model, io, timeline: resolution, table, layout) must never import Qt."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
 SCRIPT = textwrap.dedent("""
     import importlib, pkgutil, sys
     import caseline, caseline.model, caseline.io, caseline.timeline.resolve, caseline.timeline.table
+    import caseline.timeline
     names = []
-    for package in (caseline.model, caseline.io):
+    for package in (caseline.model, caseline.io, caseline.timeline):
         names += [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
-    names += ["caseline.timeline.resolve", "caseline.timeline.resolved", "caseline.timeline.table",
-              "caseline.cli"]
+    names += ["caseline.cli"]
     for name in names:
         importlib.import_module(name)
     from caseline.io import load_file

@@ -335,3 +335,21 @@ def test_circular_references_are_reported_once() -> None:
     resolved = resolve_case(case)
     errors = [d for d in resolved.diagnostics if d.is_error]
     assert len(errors) == 1 and "circular" in errors[0].message
+
+
+def test_long_chain_through_a_stopped_drug() -> None:
+    """A drug ended by a stop timed from the end of a long chain that starts at the drug."""
+    chain = _chain([1] * 3000)
+    drug = Event(id="d", kind=Kind.DRUG, label="d", lane="d", category=Category.SUSPECT, pos=POS,
+                 start=parse_time("day 0"), drug="x")
+    stop = Event(id="stop", kind=Kind.DECHALLENGE, label="stop", lane="d", category=Category.SUSPECT, pos=POS,
+                 start=parse_time("after e3000"), target="d")
+    first = Event(id="e0", kind=Kind.SYMPTOM, label="e0", lane="e0", category=Category.SYMPTOM, pos=POS,
+                  start=parse_time("d.start"))
+    case = Case(id="c", title="c", pos=POS, events=(drug, stop, first, *chain.events[1:]),
+                anchor=parse_time("d"))
+    resolved = resolve_case(case)
+    assert not resolved.diagnostics
+    course = resolved.item("d")
+    assert course is not None and course.end is not None and course.end.lo == 3000
+    assert resolved.item("e3000").start.best == 3000  # type: ignore[union-attr]

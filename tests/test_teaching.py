@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
 from caseline.io import load_file
@@ -20,7 +20,6 @@ from caseline.timeline import layout as L
 from caseline.timeline.deidentify import contains_date, deidentify_case, deidentify_cases, scrub_dates
 from caseline.timeline.describe import describe_case, describe_item, header_lines
 from caseline.timeline.reveal import RevealPlan, held_back_view, is_held_back, reveal_key
-from caseline.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"
@@ -134,17 +133,6 @@ def test_deidentified_case_has_no_date_or_identifier():
 
 # --------------------------------------------------------------------------- the window
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-    win.resize(1500, 900)
-    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    if win.teaching.presentation.active:
-        win.teaching.presentation.leave()
 
 
 def open_and_wait(window, qtbot, path):

@@ -19,17 +19,6 @@ from caseline.timeline import layout as L
 from caseline.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-    win.resize(1500, 900)
-    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def open_and_wait(window, qtbot, path) -> object:
     tab = window.open_files([str(path)])[0]
     qtbot.waitUntil(lambda: tab.plot.layout_ is not None or tab.stack.currentWidget() is tab.error_page,

@@ -86,7 +86,7 @@ def read_events_table(path: str) -> tuple[list[Case], CaseSet | None, list[Diagn
 
 
 _CELL_RE = {
-    sep: re.compile(rf'"(?:[^"]|"")*"[^{sep}\n]*|[^{sep}\n]*') for sep in (",", "\t")
+    sep: re.compile(rf'"(?:[^"]|"")*"[^{sep}\n]*|[^{sep}\n]*') for sep in (",", "\t", ";")
 }
 
 
@@ -196,22 +196,25 @@ class _Cells:
 
 
 class _RowPositions(dict[str, SourcePos]):
-    """The positions of a row's cells: computed from the table on demand, or stored."""
+    """The positions of a row's cells: computed from the table on demand, or stored.
 
-    __slots__ = ("cells", "i", "row")
+    A key the row lacks but the table has a column for gets the position of its empty cell,
+    which is where a missing value belongs. (No reference back to the row: a cycle would keep
+    every row alive until the cyclic collector runs.)
+    """
+
+    __slots__ = ("cells", "i")
 
     cells: _Cells
     i: int
-    row: _Row
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         p = dict.get(self, key)
         if p is not None:
             return p
-        if key in self.row:
-            j = self.cells.column_of.get(key)
-            if j is not None:
-                return self.cells.pos(self.i, j)
+        j = self.cells.column_of.get(key)
+        if j is not None:
+            return self.cells.pos(self.i, j)
         return default
 
     def __getitem__(self, key: str) -> SourcePos:
@@ -232,7 +235,6 @@ class _Row(LMap):
         positions = _RowPositions()
         positions.cells = cells
         positions.i = i
-        positions.row = self
         self.key_pos = self.val_pos = positions
 
     def set_pos(self, key: str, pos: SourcePos) -> None:
@@ -253,6 +255,7 @@ class _TableReader:
         self.sep = sep
         self.builder = Builder(path)
         self.meta: dict[str, tuple[str, SourcePos]] = {}
+        self.unnamed: list[int] = []  # header cells left empty
 
     def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
         self.builder.error(pos, message, hint)
@@ -281,6 +284,10 @@ class _TableReader:
             self.error(SourcePos(self.path, line if n else 1, 1), "the table has no header row",
                        "after the '# key: value' lines, write a header such as 'id,kind,label,start'")
             return None
+        header_end = text.find("\n", header_start)
+        header_text = text[header_start:header_end if header_end >= 0 else n]
+        if self.sep == "," and "," not in header_text and header_text.count(";") >= 1:
+            self.sep = ";"  # spreadsheets in many locales write ';'-separated "CSV"
         cells, data_start = _scan_cells(text, header_start, line, self.sep)
         data_start = min(data_start, n)
         names = self.header_names(text[header_start:data_start])
@@ -326,8 +333,8 @@ class _TableReader:
         for name, (line, col) in zip(names, cells, strict=True):
             pos = SourcePos(self.path, line, col)
             key = name.lower()
-            if not key:
-                self.error(pos, "a header cell is empty", "name every column, e.g. 'id,kind,label,start'")
+            if not key:  # fine while the column is empty (spreadsheets add such columns); see rows()
+                self.unnamed.append(len(out))
                 out.append(None)
                 continue
             if key not in KNOWN_COLUMNS:
@@ -429,6 +436,12 @@ class _TableReader:
             line_arr = data_line + np.arange(nrow)
         cells = _Cells(self.path, data, data_line, self.sep, line_arr.tolist(), values, nonempty, quoted,
                        {key: j for j, key in enumerate(columns) if key in _DIRECT})
+        for j in self.unnamed:
+            if len(nonempty[j]):
+                where = cells.pos(int(nonempty[j][0]), j)
+                self.error(SourcePos(self.path, header_cells[0][0], header_cells[j][1]),
+                           f"the column with an empty header has a value (first at line {where.line})",
+                           "name the column, e.g. 'note', or delete it")
         lines = cells.lines
         path = self.path
 

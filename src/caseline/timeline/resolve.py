@@ -61,6 +61,8 @@ class Resolver:
         self._stack: list[str] = []
         self._reported: set[tuple[SourcePos | None, str]] = set()
         self._shift = 0.0
+        self._mute = False  # while preparing: leave circular references to be reported in file order
+        self._muted_cycles = 0
         self._spans: dict[tuple[bool, str], tuple[Timed | None, Timed | None]] = {}
         self.stops = self._dechallenges()
 
@@ -256,9 +258,11 @@ class Resolver:
         known = self._spans.get(key)
         if known is not None:
             return known
+        cycles = self._muted_cycles
         start = self._safe(f"{event.id}.start", lambda: self._start(event), event)
         end = self._safe(f"{event.id}.end", lambda: self._end(event), event)
-        if not self._stack:  # a span met inside a cycle may still change: keep only finished ones
+        # Keep only finished spans: not one met inside a cycle, nor one a muted cycle cut short.
+        if not self._stack and cycles == self._muted_cycles:
             self._spans[key] = (start, end)
         return start, end
 
@@ -268,6 +272,9 @@ class Resolver:
         except _Cycle as cycle:
             if self._stack:
                 raise  # let the outermost evaluation report it once
+            if self._mute:
+                self._muted_cycles += 1  # evaluated and reported again later, in file order
+                return None
             self._report(event.pos, "circular time references: " + " -> ".join(cycle.chain),
                          "make one of these times absolute or relative to another event")
             self._memo[(self._calendar_mode, key)] = None
@@ -433,6 +440,11 @@ class Resolver:
                 self._report(event.pos, "circular time references: " + " -> ".join(cycle.chain),
                              "make one of these times absolute or relative to another event")
                 items.append(self._item(event, event.id, ItemRole.COURSE, None, None))
+            except RecursionError:  # pragma: no cover - _prepare keeps evaluations shallow
+                self._stack.clear()
+                self._report(event.pos, "time references nest too deeply to resolve",
+                             "make some of these times absolute")
+                items.append(self._item(event, event.id, ItemRole.COURSE, None, None))
         items = _anchor_exact(items, anchor)
         anchor_date = date.fromordinal(round(self.origin)) if self.origin is not None else None
         return ResolvedCase(self.case, tuple(items), self.anchor_description(), anchor_date,
@@ -446,31 +458,38 @@ class Resolver:
         events in dependency order leaves each evaluation one step deep.
         """
         order: list[Event] = []
-        state: dict[str, int] = {}  # 1: being visited, 2: done
+        state: set[str] = set()
         for root in self.case.events:
             if root.id in state:
                 continue
             stack: list[tuple[Event, list[str]]] = [(root, _dependencies(root, self.stops))]
-            state[root.id] = 1
+            state.add(root.id)
             while stack:
                 event, deps = stack[-1]
                 while deps:
                     dep = self.events.get(deps.pop())
                     if dep is not None and dep.id not in state:
-                        state[dep.id] = 1
+                        state.add(dep.id)
                         stack.append((dep, _dependencies(dep, self.stops)))
                         break
                 else:
                     stack.pop()
-                    state[event.id] = 2
                     order.append(event)
-        for event in order:
-            try:
-                self.span(event)
-                if event.schedule is not None:
-                    self.doses(event)
-            except _Cycle:
-                pass  # reported when its items are made
+        # Events that refer to each other in a loop (a real circular reference, or a drug ended by
+        # a stop timed from a reaction timed from the drug's doses) may come before what they need:
+        # that costs one level of recursion per loop, not a chain's length. Circular references
+        # found here are not reported nor remembered: the evaluation in file order reports them.
+        self._mute = True
+        try:
+            for event in order:
+                try:
+                    self.span(event)
+                    if event.schedule is not None:
+                        self.doses(event)
+                except _Cycle:
+                    pass
+        finally:
+            self._mute = False
 
     def _to_date(self, interval: Interval | None) -> date | None:
         if interval is None or self.origin is None or not math.isfinite(interval.best):
