@@ -14,10 +14,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 
 from caseline.io import build, load_file
 from caseline.model.case import Kind
+from yamltext import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "case-format.md"
@@ -27,18 +27,6 @@ EXAMPLE_TAGS = {
 }
 
 
-class DatesAsTextLoader(yaml.SafeLoader):
-    """safe_load, but 2010-02-14 stays the text caseline reads (not a datetime.date)."""
-
-
-DatesAsTextLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml_text(text: str) -> Any:
-    return yaml.load(text, Loader=DatesAsTextLoader)
 
 
 def schema_errors(document: Any) -> list[str]:

@@ -14,7 +14,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 
 from caseline.io import build
 from caseline.model.case import (
@@ -25,24 +24,13 @@ from caseline.model.case import (
     MilestoneType,
     Role,
 )
+from yamltext import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "resources" / "caseline.schema.json"
 SAMPLES = ROOT / "sample_cases"
 
 
-class DatesAsTextLoader(yaml.SafeLoader):
-    """safe_load, but 2010-02-14 stays the text caseline reads (not a datetime.date)."""
-
-
-DatesAsTextLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml_text(text: str) -> Any:
-    return yaml.load(text, Loader=DatesAsTextLoader)
 
 
 def schema() -> dict[str, Any]:

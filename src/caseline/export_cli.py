@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from caseline.model.case import SORT_KEYS
+
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 EXIT_EXPORT = 3
 PAGE_HEIGHT_MM = 240.0  # the tallest figure most journals print (A4 / Letter text block)
 
-SORT_KEYS = ("none", "latency", "improvement", "date", "title")
 
 
 @dataclass
@@ -135,17 +136,26 @@ def load_inputs(paths: Sequence[str], quiet: bool = False) -> Inputs:
     return inputs
 
 
-def sort_cases(cases: Sequence[Any], key: str) -> list[Any]:
-    """Cases in the order ``key`` asks for (timeline.compare when available)."""
+
+
+def arrange(cases: Sequence[Any], args: argparse.Namespace,
+            inputs: Inputs) -> tuple[list[Any], str, Any, Any] | int:
+    """Sort and align the cases as the command line (or else the case set) asks, and the layout
+    options that follow: (cases, alignment mode, Alignment, LayoutOptions), or an exit status."""
+    from caseline.timeline.align import align_cases, check_mode
+    from caseline.timeline.compare import sort_cases
+    from caseline.timeline.layout import LayoutOptions
+
     try:
-        from caseline.timeline.compare import sort_cases as compare_sort
-    except ImportError:  # comparison metrics not there yet: the orders that need none
-        if key == "title":
-            return sorted(cases, key=lambda c: c.case.title.casefold())
-        if key in ("none", None):
-            return list(cases)
-        raise ValueError(f"sorting by {key!r} is not available in this version") from None
-    return compare_sort(cases, key)
+        align = check_mode(args.align or inputs.align or "anchor")
+        ordered = sort_cases(cases, args.sort or inputs.sort or "none")
+    except ValueError as exc:
+        print(f"caseline export: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    alignment = align_cases(ordered, align)
+    options = LayoutOptions(hidden_lanes=inputs.hidden_lanes, shared_lanes_only=inputs.shared_lanes_only,
+                            shifts=dict(alignment.shifts))
+    return ordered, align, alignment, options
 
 
 def export_main(argv: Sequence[str]) -> int:
@@ -167,8 +177,6 @@ def export_main(argv: Sequence[str]) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from caseline.render.export import PRESETS, ExportError, export_figure, format_of
-    from caseline.timeline.align import align_cases, check_mode
-    from caseline.timeline.layout import LayoutOptions
 
     output = args.output
     try:
@@ -184,15 +192,10 @@ def run_export(args: argparse.Namespace) -> int:
     if not cases:
         print(f"caseline export: not writing {output}: the files hold no cases", file=sys.stderr)
         return EXIT_INVALID
-    try:
-        align = check_mode(args.align or inputs.align or "anchor")
-        cases = sort_cases(cases, args.sort or inputs.sort or "none")
-    except ValueError as exc:
-        print(f"caseline export: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    alignment = align_cases(cases, align)
-    options = LayoutOptions(hidden_lanes=inputs.hidden_lanes, shared_lanes_only=inputs.shared_lanes_only,
-                            shifts=dict(alignment.shifts))
+    arranged = arrange(cases, args, inputs)
+    if isinstance(arranged, int):
+        return arranged
+    cases, align, alignment, options = arranged
     view: dict[str, object] = {}
     if align != "anchor" and len(cases) > 1:
         view["header_notes"] = {cid: f"not aligned: {note.split(':', 1)[0].strip()}"

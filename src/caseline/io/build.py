@@ -14,7 +14,9 @@ from typing import Any, TypeVar
 from caseline.io.errors import Diagnostic, Severity
 from caseline.io.source import LList, LMap
 from caseline.model.case import (
+    ALIGN_MODES,
     FORMAT_VERSION,
+    SORT_KEYS,
     AtList,
     Case,
     CaseSet,
@@ -61,10 +63,8 @@ SOURCE_KEYS = {"section", "paragraph", "figure", "page", "note"}
 CASESET_KEYS = {
     "title", "description", "files", "align", "sort", "hidden_lanes", "shared_lanes_only", "range",
 }
-ALIGNMENTS = (
-    "anchor", "first-suspect-dose", "reaction-onset", "suspect-stop", "first-rescue", "calendar",
-)
-SORTS = ("none", "latency", "improvement", "date", "title")
+ALIGNMENTS = ALIGN_MODES
+SORTS = SORT_KEYS
 
 COMMON_EVENT_KEYS = {"id", "kind", "label", "lane", "category", "source", "note", "identifying"}
 INTERVAL_KEYS = {"start", "end", "duration", "ongoing"}

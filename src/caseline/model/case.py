@@ -310,6 +310,12 @@ class Case:
         return None
 
 
+#: How a comparison can align its cases (plus "event:LABEL") and sort them; used by case set
+#: files, the comparison view and the command line alike.
+ALIGN_MODES = ("anchor", "first-suspect-dose", "reaction-onset", "suspect-stop", "first-rescue", "calendar")
+SORT_KEYS = ("none", "latency", "improvement", "date", "title")
+
+
 @dataclass(frozen=True, slots=True)
 class CaseSetEntry:
     path: str

@@ -228,24 +228,18 @@ def _neutral_view(view: Mapping[str, object]) -> dict[str, object]:
 
 def run_reveal_steps(args: argparse.Namespace) -> int:
     """``caseline export --reveal-steps DIR FILE...``: the slides; returns the exit status."""
-    from caseline.export_cli import EXIT_EXPORT, EXIT_UNREADABLE, load_inputs, sort_cases
+    from caseline.export_cli import EXIT_EXPORT, arrange, load_inputs
     from caseline.render.export import ExportError
-    from caseline.timeline.align import align_cases, check_mode
 
     inputs = load_inputs(args.files, args.quiet)
     if inputs.status or not inputs.cases:
         print(f"caseline export: no slides written to {args.reveal_steps}: "
               + ("fix the problems above" if inputs.status else "the files hold no cases"), file=sys.stderr)
         return inputs.status or 1
-    try:
-        align = check_mode(args.align or inputs.align or "anchor")
-        cases = sort_cases(inputs.cases, args.sort or inputs.sort or "none")
-    except ValueError as exc:
-        print(f"caseline export: {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    alignment = align_cases(cases, align)
-    options = LayoutOptions(hidden_lanes=inputs.hidden_lanes, shared_lanes_only=inputs.shared_lanes_only,
-                            shifts=dict(alignment.shifts))
+    arranged = arrange(inputs.cases, args, inputs)
+    if isinstance(arranged, int):
+        return arranged
+    cases, align, alignment, options = arranged
     view: dict[str, object] = {}
     if align != "anchor" and len(cases) > 1:
         view["align_title"] = alignment.title if align != "calendar" else "the earliest day 0"

@@ -10,10 +10,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from caseline.model.case import Category, Kind
+from caseline.model.case import ALIGN_MODES, Category, Kind
 from caseline.timeline.resolved import Item, ResolvedCase, Role
 
-ALIGN_MODES = ("anchor", "first-suspect-dose", "reaction-onset", "suspect-stop", "first-rescue", "calendar")
 ALIGN_TITLES = {
     "anchor": "each case's day 0",
     "first-suspect-dose": "first dose of the suspected drug",

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from caseline.model.case import Category, CourseState, Kind, MilestoneType
+from caseline.model.case import SORT_KEYS, Category, CourseState, Kind, MilestoneType
 from caseline.timeline.resolved import Interval, Item, ResolvedCase, Role
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SORT_KEYS = ("none", "latency", "improvement", "date", "title")
 SORT_TITLES = {
     "none": "as listed",
     "latency": "latency to onset",

@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-ALIGN_CHOICES = ("anchor", "first-suspect-dose", "reaction-onset", "suspect-stop", "first-rescue", "calendar")
+from caseline.model.case import ALIGN_MODES, SORT_KEYS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,9 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--axis", choices=("days", "weeks", "months", "dates"), default="days",
                         help="time axis units")
     parser.add_argument("--align", default=None, metavar="MODE",
-                        help="open the files side by side aligned on: " + ", ".join(ALIGN_CHOICES)
+                        help="open the files side by side aligned on: " + ", ".join(ALIGN_MODES)
                              + ", or event:LABEL")
-    parser.add_argument("--sort", default=None, choices=("none", "latency", "improvement", "date", "title"),
+    parser.add_argument("--sort", default=None, choices=SORT_KEYS,
                         help="order of compared cases")
     parser.add_argument("--exit-after-paint", action="store_true",
                         help="quit as soon as the first timeline has been painted (start-up benchmark)")
