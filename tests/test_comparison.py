@@ -13,15 +13,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from caseline.analysis.metrics import TABLE_COLUMNS, case_metrics, comparison_table, format_duration, sort_cases
 from caseline.io import load_cases, load_file
-from caseline.timeline import layout as L
-from caseline.timeline.compare import (
-    TABLE_COLUMNS,
-    case_metrics,
-    comparison_table,
-    format_duration,
-    sort_cases,
-)
+from caseline.layout import timeline_layout as L
 from caseline.timeline.resolved import Role
 from caseline.ui.comparison import ComparisonTab, is_caseset_file
 
@@ -134,7 +128,7 @@ def test_comparison_table(cases):
 
 
 def test_compare_module_does_not_import_qt_or_pandas():
-    code = ("import sys, caseline.timeline.compare, caseline.timeline.align; "
+    code = ("import sys, caseline.analysis.metrics, caseline.analysis.alignment; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pandas')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -93,7 +93,7 @@ def test_png_in_pixels_is_exact(pyoderma, tmp_path) -> None:
 
 
 def test_default_height_follows_the_lanes(pyoderma) -> None:
-    from caseline.timeline.layout import LayoutOptions
+    from caseline.layout.timeline_layout import LayoutOptions
 
     full = render_figure(pyoderma, width_mm=85.0)
     lanes = sorted(lane_names(pyoderma))
@@ -358,8 +358,8 @@ def test_cli_unreadable_and_bad_requests(tmp_path, samples_dir) -> None:
 def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -> None:
     from PySide6.QtGui import QImage
 
+    from caseline.ui.dialogs.export_dialog import ExportDialog
     from caseline.ui.documents import Document
-    from caseline.ui.export_dialog import ExportDialog
     from caseline.ui.timeline_tab import TimelineTab
 
     document = Document(str(samples_dir / "crps-infliximab.caseline.yaml"))

@@ -9,8 +9,8 @@ import pickle
 import pytest
 
 from caseline.model import Category, Event, Kind, Provenance, SourcePos
-from caseline.model.fastinit import fast_frozen_init
-from caseline.model.timeexpr import parse_time
+from caseline.model._fast_init import fast_frozen_init
+from caseline.model.time_expressions import parse_time
 from caseline.timeline.resolved import Interval
 
 

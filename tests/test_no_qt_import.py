@@ -11,7 +11,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
 
 SCRIPT = textwrap.dedent("""
     import importlib, pkgutil, sys
-    import caseline, caseline.model, caseline.io, caseline.timeline.resolve, caseline.timeline.table
+    import caseline, caseline.model, caseline.io, caseline.timeline.resolver, caseline.analysis.tables
     import caseline.timeline
     names = []
     for package in (caseline.model, caseline.io, caseline.timeline):
@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent("""
     for name in names:
         importlib.import_module(name)
     from caseline.io import load_file
-    from caseline.timeline.table import timeline_table
+    from caseline.analysis.tables import timeline_table
     for path in sys.argv[1:]:
         result = load_file(path)
         assert result.ok, result.diagnostics

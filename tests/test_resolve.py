@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from caseline.io import load_file
 from caseline.io.build import build_document
-from caseline.io.source import load_yaml
+from caseline.io.located import load_yaml
 from caseline.model import Category, Event, Kind, Precision, SourcePos
 from caseline.model.case import Case
-from caseline.model.timeexpr import parse_time
-from caseline.timeline.resolve import resolve_case
+from caseline.model.time_expressions import parse_time
 from caseline.timeline.resolved import ResolvedCase, Role
+from caseline.timeline.resolver import resolve_case
 
 POS = SourcePos("t.caseline.yaml", 1, 1)
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import caseline
+from caseline.analysis.tables import TABLE_COLUMNS, timeline_table
 from caseline.io import CaseFileError
-from caseline.timeline.table import TABLE_COLUMNS, timeline_table
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
 YAML = SAMPLES / "infliximab-pyoderma.caseline.yaml"

@@ -14,12 +14,12 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
+from caseline.analysis.deidentify import contains_date, deidentify_case, deidentify_cases, scrub_dates
+from caseline.analysis.reveal import RevealPlan, held_back_view, is_held_back, reveal_key
+from caseline.analysis.wording import describe_case, describe_item, header_lines
 from caseline.io import load_file
-from caseline.render.theme import PROJECTOR
-from caseline.timeline import layout as L
-from caseline.timeline.deidentify import contains_date, deidentify_case, deidentify_cases, scrub_dates
-from caseline.timeline.describe import describe_case, describe_item, header_lines
-from caseline.timeline.reveal import RevealPlan, held_back_view, is_held_back, reveal_key
+from caseline.layout import timeline_layout as L
+from caseline.theme import PROJECTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"

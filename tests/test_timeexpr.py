@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from caseline.model import Category, Event, Kind, SourcePos
 from caseline.model.case import Case
-from caseline.model.timeexpr import (
+from caseline.model.time_expressions import (
     DAYS_PER_UNIT,
     AnchorTime,
     CalendarTime,
@@ -27,7 +27,7 @@ from caseline.model.timeexpr import (
     parse_duration_value,
     parse_time,
 )
-from caseline.timeline.resolve import resolve_case
+from caseline.timeline.resolver import resolve_case
 
 POS = SourcePos("test.caseline.yaml", 1, 1)
 

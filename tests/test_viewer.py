@@ -13,9 +13,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from caseline.layout import timeline_layout as L
 from caseline.model.case import Category
-from caseline.render.theme import CATEGORY_COLORS
-from caseline.timeline import layout as L
+from caseline.theme import CATEGORY_COLORS
 from caseline.ui.main_window import MainWindow
 
 
@@ -302,7 +302,7 @@ def test_aligned_labels_sit_at_their_shifted_marks(qapp, infliximab_path):
     """Alignment shifts are applied once: a label starts where its (shifted) mark is."""
     from caseline.io import load_file
     from caseline.render.items import RenderState
-    from caseline.render.theme import SCREEN
+    from caseline.theme import SCREEN
 
     cases = load_file(infliximab_path).cases
     layout = L.build_layout(cases, L.LayoutOptions(shifts={cases[0].id: 10.0}))

@@ -43,8 +43,8 @@ def _table(argv: Sequence[str]) -> int:
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("-o", "--output", help="write the CSV to this file instead of standard output")
     args = parser.parse_args(argv)
+    from caseline.analysis.tables import timeline_table
     from caseline.io import load_file
-    from caseline.timeline.table import timeline_table
 
     cases = []
     status = 0
@@ -60,7 +60,7 @@ def _table(argv: Sequence[str]) -> int:
         return status
     frame = timeline_table(cases)
     if args.output:
-        from caseline.render_safe import atomic_write_text
+        from caseline.io.atomic_write import atomic_write_text
 
         atomic_write_text(args.output, frame.to_csv(index=False))
     else:

@@ -44,9 +44,9 @@ class Inputs:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser; other commands' options (e.g. reveal steps) are added here too."""
+    from caseline.analysis.alignment import ALIGN_MODES
     from caseline.render.export import PRESETS
-    from caseline.render.theme import THEMES
-    from caseline.timeline.align import ALIGN_MODES
+    from caseline.theme import THEMES
 
     parser = argparse.ArgumentParser(
         prog="caseline export",
@@ -142,9 +142,9 @@ def arrange(cases: Sequence[Any], args: argparse.Namespace,
             inputs: Inputs) -> tuple[list[Any], str, Any, Any] | int:
     """Sort and align the cases as the command line (or else the case set) asks, and the layout
     options that follow: (cases, alignment mode, Alignment, LayoutOptions), or an exit status."""
-    from caseline.timeline.align import align_cases, check_mode
-    from caseline.timeline.compare import sort_cases
-    from caseline.timeline.layout import LayoutOptions
+    from caseline.analysis.alignment import align_cases, check_mode
+    from caseline.analysis.metrics import sort_cases
+    from caseline.layout.timeline_layout import LayoutOptions
 
     try:
         align = check_mode(args.align or inputs.align or "anchor")

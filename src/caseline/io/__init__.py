@@ -34,7 +34,7 @@ def reader(*extensions: str) -> Callable[[Reader], Reader]:
 @reader(".yaml", ".yml")
 def read_yaml(path: str) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:
     from caseline.io.build import build_document
-    from caseline.io.source import load_yaml, read_text
+    from caseline.io.located import load_yaml, read_text
 
     text, warnings = read_text(path)
     root, problems = load_yaml(path, text)
@@ -45,7 +45,7 @@ def read_yaml(path: str) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:
 @reader(".json")
 def read_json(path: str) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:
     from caseline.io.build import build_document
-    from caseline.io.source import load_json, read_text
+    from caseline.io.located import load_json, read_text
 
     text, warnings = read_text(path)
     root, problems = load_json(path, text)
@@ -89,7 +89,7 @@ class LoadResult:
 
 def load_file(path: str | os.PathLike[str]) -> LoadResult:
     """Read, validate and resolve one file. Never raises for bad content."""
-    from caseline.timeline.resolve import resolve_case
+    from caseline.timeline.resolver import resolve_case
 
     path = os.fspath(path)
     result = LoadResult(path)

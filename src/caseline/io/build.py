@@ -12,7 +12,7 @@ import re
 from typing import Any, TypeVar
 
 from caseline.io.errors import Diagnostic, Severity
-from caseline.io.source import LList, LMap
+from caseline.io.located import LList, LMap
 from caseline.model.case import (
     ALIGN_MODES,
     FORMAT_VERSION,
@@ -42,14 +42,7 @@ from caseline.model.case import (
     Severity as SeverityScale,
 )
 from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import (
-    ID_RE,
-    Amount,
-    TimeExpr,
-    TimeSyntaxError,
-    parse_duration_value,
-    parse_time,
-)
+from caseline.model.time_expressions import ID_RE, Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
 
 TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
 CASE_KEYS = {

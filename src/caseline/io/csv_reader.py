@@ -34,7 +34,7 @@ from typing import Any
 
 from caseline.io.build import Builder
 from caseline.io.errors import Diagnostic, UnreadableFile
-from caseline.io.source import LList, LMap, read_text
+from caseline.io.located import LList, LMap, read_text
 from caseline.model.case import FORMAT_VERSION, Case, CaseSet
 from caseline.model.pos import SourcePos
 

@@ -27,7 +27,7 @@ from caseline.model.case import (
     Suspect,
 )
 from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import Amount, EventRef, Precision, TimeExpr, TimeSyntaxError, parse_time
+from caseline.model.time_expressions import Amount, EventRef, Precision, TimeExpr, TimeSyntaxError, parse_time
 
 __all__ = [
     "CATEGORY_ORDER", "CATEGORY_TITLES", "FORMAT_VERSION", "Amount", "AtList", "Case", "CaseSet",

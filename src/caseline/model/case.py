@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from caseline.model.fastinit import fast_frozen_init
+from caseline.model._fast_init import fast_frozen_init
 from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import Amount, TimeExpr
+from caseline.model.time_expressions import Amount, TimeExpr
 
 FORMAT_VERSION = 1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from caseline.model.fastinit import fast_frozen_init
+from caseline.model._fast_init import fast_frozen_init
 
 
 @fast_frozen_init

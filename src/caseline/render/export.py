@@ -35,8 +35,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QApplication
 
-from caseline.render.theme import THEMES, Theme
-from caseline.timeline.layout import LayoutOptions
+from caseline.layout.timeline_layout import LayoutOptions
+from caseline.theme import THEMES, Theme
 from caseline.timeline.resolved import ResolvedCase
 
 FORMATS = ("png", "svg", "pdf")
@@ -357,9 +357,9 @@ class Figure:
 
         In the plot a header is clipped to the data area; a narrow figure would cut most titles.
         """
+        from caseline.analysis.wording import header_lines
+        from caseline.layout import timeline_layout as L
         from caseline.render.items import elide
-        from caseline.timeline import layout as L
-        from caseline.timeline.describe import header_lines
 
         plot, state = self.plot, self.plot.state
         if plot.layout_ is None or state is None:
@@ -540,7 +540,7 @@ def export_figure(
     ``view`` carries comparison-view settings (VIEW_ATTRIBUTES, e.g. from view_state(plot)).
     Raises ExportError (the output file is then untouched).
     """
-    from caseline.render_safe import atomic_write_bytes
+    from caseline.io.atomic_write import atomic_write_bytes
 
     started = time.perf_counter()
     path = os.fspath(path)

@@ -3,7 +3,7 @@
 Each item reads arrays from the TimelineLayout, culls them to the visible range, converts to
 device pixels with numpy, merges marks that fall on the same pixel, and paints in a handful
 of QPainter calls. Text (labels, headers, undated chips) is drawn by LabelLayer with cached
-QStaticText and placed so labels never overlap (caseline.timeline.labels).
+QStaticText and placed so labels never overlap (caseline.layout.labels).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from PySide6.QtGui import (
     QStaticText,
 )
 
+from caseline.layout import timeline_layout as L
+from caseline.layout.labels import place_labels
 from caseline.model.case import CATEGORY_ORDER
-from caseline.render.theme import Theme
-from caseline.timeline import layout as L
-from caseline.timeline.labels import place_labels
+from caseline.theme import Theme
 
 MARK_CENTER = 0.66  # where marks sit within a row (labels above them)
 #: Above this many glyphs of one kind and colour in view, glyphs are stamped from a cached

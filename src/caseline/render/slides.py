@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
+from caseline.analysis.reveal import RevealPlan, Step, held_back_view, reveal_key
+from caseline.layout.timeline_layout import LayoutOptions, build_layout
 from caseline.model.case import Category
-from caseline.timeline.layout import LayoutOptions, build_layout
 from caseline.timeline.resolved import ResolvedCase
-from caseline.timeline.reveal import RevealPlan, Step, held_back_view, reveal_key
 
 #: Type sizes tried, largest first, until the lanes fit the slide (144 dpi: 20 pt labels are
 #: 40 px on a 1080 px slide; 96 dpi, 27 px, is the smallest that still reads from the back of a
@@ -67,12 +67,12 @@ def write_reveal_slides(
     earlier runs with higher numbers are removed, so the folder holds exactly this deck.
     Raises render.export.ExportError when the cases cannot be drawn on a slide.
     """
+    from caseline.io.atomic_write import atomic_write_bytes
     from caseline.render import export
-    from caseline.render_safe import atomic_write_bytes
 
     cases = list(cases)
     if deidentified:
-        from caseline.timeline.deidentify import deidentify_cases
+        from caseline.analysis.deidentify import deidentify_cases
 
         cases = deidentify_cases(cases)
     if not cases:
@@ -194,7 +194,7 @@ def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[st
 
 
 def _font(pixels: int, bold: bool = False) -> QFont:
-    from caseline.render.theme import PROJECTOR
+    from caseline.theme import PROJECTOR
 
     font = QFont(PROJECTOR.font_family)
     font.setPixelSize(pixels)

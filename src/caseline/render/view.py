@@ -17,11 +17,11 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
+from caseline.analysis.wording import describe_item, header_lines
+from caseline.layout import timeline_layout as L
 from caseline.model.case import Category
 from caseline.render.items import BackgroundLayer, BarLayer, LabelLayer, PointLayer, RenderState
-from caseline.render.theme import SCREEN, Theme
-from caseline.timeline import layout as L
-from caseline.timeline.describe import describe_item, header_lines
+from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 
 #: A view of the cases (de-identified copies, the teaching hold-back): same items, same order.
@@ -262,7 +262,7 @@ class TimelinePlot(pg.PlotWidget):
 
     def set_deidentified(self, deidentified: bool) -> None:
         """Draw de-identified copies of the cases: no calendar date or identifier anywhere."""
-        from caseline.timeline.deidentify import deidentify_cases
+        from caseline.analysis.deidentify import deidentify_cases
 
         self.deidentified = deidentified
         self.set_case_transform("deidentify", deidentify_cases if deidentified else None)
@@ -301,7 +301,7 @@ class TimelinePlot(pg.PlotWidget):
         if note:
             lines[0] = f"({note})  {lines[0]}"  # first: a long title must not push the note out of sight
         if self.deidentified:
-            from caseline.timeline.deidentify import scrub_dates
+            from caseline.analysis.deidentify import scrub_dates
 
             lines = [scrub_dates(line, None) for line in lines]
         return lines
@@ -375,7 +375,7 @@ class TimelinePlot(pg.PlotWidget):
         self.time_axis.set_mode(self.axis_mode, None if self.deidentified else origin)
         label = self.axis_title or self.default_axis_title()
         if self.deidentified:
-            from caseline.timeline.deidentify import scrub_dates
+            from caseline.analysis.deidentify import scrub_dates
 
             label = scrub_dates(label, None)
         self.time_axis.setLabel(label)

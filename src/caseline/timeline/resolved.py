@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from caseline.io.errors import Diagnostic
+from caseline.model._fast_init import fast_frozen_init
 from caseline.model.case import Case, Category, Event, Kind
-from caseline.model.fastinit import fast_frozen_init
-from caseline.model.timeexpr import Precision
+from caseline.model.time_expressions import Precision
 
 
 @fast_frozen_init

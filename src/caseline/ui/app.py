@@ -80,7 +80,7 @@ def run_app(argv: Sequence[str]) -> int:
         for tab in all_tabs(window):
             getattr(tab, "initial_fit", tab.plot.fit)()  # a case set keeps its saved time range
         app.processEvents()
-        from caseline.render_safe import atomic_write_bytes
+        from caseline.io.atomic_write import atomic_write_bytes
 
         image = window.grab().toImage()
         from PySide6.QtCore import QBuffer, QIODevice

@@ -38,11 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseline.model.case import Category
-from caseline.render.theme import SCREEN, Theme
-from caseline.render_safe import atomic_write_text
-from caseline.timeline.align import ALIGN_MODES, ALIGN_TITLES, Alignment, align_cases, check_mode
-from caseline.timeline.compare import (
+from caseline.analysis.alignment import ALIGN_MODES, ALIGN_TITLES, Alignment, align_cases, check_mode
+from caseline.analysis.metrics import (
     SORT_KEYS,
     SORT_TITLES,
     CaseMetrics,
@@ -51,6 +48,9 @@ from caseline.timeline.compare import (
     format_duration,
     sort_cases,
 )
+from caseline.io.atomic_write import atomic_write_text
+from caseline.model.case import Category
+from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import Interval, ResolvedCase
 from caseline.ui.documents import Document
 from caseline.ui.timeline_tab import TimelineTab
@@ -492,7 +492,7 @@ class ComparisonTab(TimelineTab):
 
     # ------------------------------------------------------------------ options
     def set_alignment(self, mode: str) -> None:
-        """Align every case on ``mode`` (see caseline.timeline.align); refits the time axis."""
+        """Align every case on ``mode`` (see caseline.analysis.alignment); refits the time axis."""
         self.align = check_mode(mode)
         self._fit_time_next = True
         self._sync_controls()

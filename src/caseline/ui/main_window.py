@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.statusBar().showMessage("Open a case before exporting a figure")
             return
-        from caseline.ui.export_dialog import ExportDialog
+        from caseline.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(tab, self).exec()
 

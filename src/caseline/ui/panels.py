@@ -7,10 +7,10 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidget
 
+from caseline.analysis.deidentify import deidentify_case
+from caseline.analysis.wording import describe_case, describe_item
+from caseline.layout.timeline_layout import lane_order
 from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES, Category
-from caseline.timeline.deidentify import deidentify_case
-from caseline.timeline.describe import describe_case, describe_item
-from caseline.timeline.layout import lane_order
 from caseline.timeline.resolved import Item, ResolvedCase
 
 

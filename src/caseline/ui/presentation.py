@@ -23,9 +23,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLabel, QToolBar, QWidget
 
+from caseline.analysis.reveal import HOLD_BACK_NOTICE, RevealPlan, Step, held_back_view, reveal_key
 from caseline.model.case import Category
-from caseline.render.theme import PROJECTOR
-from caseline.timeline.reveal import HOLD_BACK_NOTICE, RevealPlan, Step, held_back_view, reveal_key
+from caseline.theme import PROJECTOR
 
 REVEAL_MODES = ("ghost", "hide")  # events still to come: drawn faintly, or left out
 HELD_BACK_TITLES = {Category.DRUG: "Drugs"}

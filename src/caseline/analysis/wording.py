@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from caseline.model.case import Case, Kind
-from caseline.model.timeexpr import Precision
+from caseline.model.time_expressions import Precision
 from caseline.timeline.resolved import Interval, Item, ResolvedCase, Role
 
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from caseline.model.timeexpr import Precision
+from caseline.model.time_expressions import Precision
 from caseline.timeline.resolved import Interval, Item, ResolvedCase
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseline.render.export import PRESETS, ExportError, ExportInfo, export_figure, render_figure, view_state
-from caseline.render.theme import THEMES
+from caseline.theme import THEMES
 
 FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "pdf": "PDF document (*.pdf)"}
 PREVIEW_DELAY_MS = 250

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from caseline.model.fastinit import fast_frozen_init
+from caseline.model._fast_init import fast_frozen_init
 from caseline.model.pos import SourcePos
 
 DAYS_PER_UNIT: dict[str, float] = {

@@ -30,15 +30,7 @@ from enum import Enum
 from typing import Any
 
 from caseline.model.case import Case, Citation, Event, Patient
-from caseline.model.timeexpr import (
-    Amount,
-    AnchorTime,
-    CalendarTime,
-    RangeTime,
-    TimeExpr,
-    TimeNode,
-    UnknownTime,
-)
+from caseline.model.time_expressions import Amount, AnchorTime, CalendarTime, RangeTime, TimeExpr, TimeNode, UnknownTime
 from caseline.timeline.resolved import Item, ResolvedCase
 
 WITHHELD = "[withheld]"

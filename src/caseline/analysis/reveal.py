@@ -26,9 +26,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from caseline.analysis.wording import format_day, item_title
 from caseline.model.case import Category, Event, Kind, MilestoneType, Suspect
 from caseline.model.case import Role as DrugRole
-from caseline.timeline.describe import format_day, item_title
 from caseline.timeline.resolved import Item, ResolvedCase, Role
 
 #: Milestones that tell how the case ended: held back until the last step.

@@ -16,7 +16,7 @@ from datetime import date
 from caseline.io.errors import Diagnostic, Severity
 from caseline.model.case import AtList, Case, Cycles, Event, Kind, Repeat, Role
 from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import (
+from caseline.model.time_expressions import (
     AnchorTime,
     CalendarTime,
     EventRef,
