@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from caseline.analysis.metrics import TABLE_COLUMNS, case_metrics, comparison_table, format_duration, sort_cases
 from caseline.io import load_cases, load_file
 from caseline.layout import timeline_layout as L
-from caseline.timeline.resolved import Role
+from caseline.timeline.resolved import ItemRole
 from caseline.ui.comparison import ComparisonTab, is_caseset_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +163,7 @@ def position(tab, case_id: str, item_id: str) -> tuple[float, float]:
 
 def first_suspect_item(case) -> str:
     items = case.items_of(case.case.suspect.drug)
-    doses = [i for i in items if i.role is Role.DOSE] or [i for i in items if i.role is Role.COURSE]
+    doses = [i for i in items if i.role is ItemRole.DOSE] or [i for i in items if i.role is ItemRole.COURSE]
     return min(doses, key=lambda i: i.start.best).item_id
 
 
@@ -358,7 +358,7 @@ def test_latency_strip_shares_the_time_axis(window, qtbot):
     row = LATENCY_ORDER.index("ifx-pg") + 0.5
     scene = strip.viewbox.mapViewToScene(QPointF(28.0, row))
     pixel = image.pixelColor(strip.mapFromScene(scene))
-    from caseline.model.case import Category
+    from caseline.model.kinds import Category
 
     expected = tab.plot.theme.category_color(Category.SUSPECT)
     assert pixel.name().lower() == expected.lower()

@@ -9,9 +9,9 @@ import pytest
 
 from caseline.io import load_file
 from caseline.io.csv_reader import KNOWN_COLUMNS, read_events_table
-from caseline.model import Category, Cycles, Repeat, Role
+from caseline.model import Category, Cycles, DrugRole, Repeat
 from caseline.model.case import AtList
-from caseline.timeline.resolved import Role as ItemRole
+from caseline.timeline.resolved import ItemRole
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
 
@@ -35,7 +35,7 @@ def test_sample_reads_like_the_yaml() -> None:
     assert case.patient.age == "38" and case.patient.sex == "female"
     assert case.citation.doi == "10.4274/turkderm.galenos.2018.70437"
     ifx = case.event("ifx")
-    assert ifx is not None and ifx.role is Role.SUSPECTED and ifx.category is Category.SUSPECT
+    assert ifx is not None and ifx.role is DrugRole.SUSPECTED and ifx.category is Category.SUSPECT
     assert isinstance(ifx.schedule, AtList) and [t.text for t in ifx.schedule.times] == ["week 0", "week 2",
                                                                                            "week 6"]
     assert ifx.dose == 5 and ifx.unit == "mg/kg"

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from caseline.io import build, load_file
-from caseline.model.case import Kind
+from caseline.model.kinds import Kind
 from yamltext import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,7 @@ from caseline.io.located import load_yaml
 from caseline.model import Category, Event, Kind, Precision, SourcePos
 from caseline.model.case import Case
 from caseline.model.time_expressions import parse_time
-from caseline.timeline.resolved import ResolvedCase, Role
+from caseline.timeline.resolved import ItemRole, ResolvedCase
 from caseline.timeline.resolver import resolve_case
 
 POS = SourcePos("t.caseline.yaml", 1, 1)
@@ -37,7 +37,7 @@ def resolve_yaml(body: str) -> ResolvedCase:
 
 def dose_days(resolved: ResolvedCase, event_id: str) -> list[float]:
     return [item.start.best for item in resolved.items_of(event_id)
-            if item.role is Role.DOSE and item.start is not None]
+            if item.role is ItemRole.DOSE and item.start is not None]
 
 
 # --------------------------------------------------------------------------- the infliximab sample
@@ -74,7 +74,7 @@ def test_infliximab_stop_and_ivig_after_it(infliximab: ResolvedCase) -> None:
     assert stop.start.lo == 56 and math.isinf(stop.start.hi)  # "after weakness": gap not stated
     assert stop.category is Category.SUSPECT and stop.lane == "Infliximab"
     assert course is not None and course.end is not None and course.end.best == 56  # dechallenge ends it
-    ivig = [item for item in infliximab.items_of("ivig") if item.role is Role.DOSE]
+    ivig = [item for item in infliximab.items_of("ivig") if item.role is ItemRole.DOSE]
     assert len(ivig) == 10
     assert all(item.start is not None and item.start.lo >= stop.start.lo for item in ivig)
     assert [item.cycle for item in ivig] == [1] * 5 + [2] * 5
@@ -106,7 +106,7 @@ def test_at_list() -> None:
           - {id: d, kind: drug, drug: x, schedule: {at: [week 0, week 2, week 6, day 70]}}
     """)
     assert dose_days(r, "d") == [0, 14, 42, 70]
-    assert [i.index for i in r.items_of("d") if i.role is Role.DOSE] == [1, 2, 3, 4]
+    assert [i.index for i in r.items_of("d") if i.role is ItemRole.DOSE] == [1, 2, 3, 4]
     course = r.item("d")
     assert course is not None and course.start is not None and course.end is not None
     assert (course.start.best, course.end.best) == (0, 70)
@@ -155,7 +155,7 @@ def test_cycles_with_length_and_days() -> None:
     expected = [21.0 * c + d - 1 for c in range(4) for d in (1, 4, 8, 11)]
     assert len(expected) == 16
     assert dose_days(r, "btz") == expected
-    doses = [i for i in r.items_of("btz") if i.role is Role.DOSE]
+    doses = [i for i in r.items_of("btz") if i.role is ItemRole.DOSE]
     assert [i.cycle for i in doses] == [c for c in range(1, 5) for _ in range(4)]
     assert all(i.precision is Precision.DAY for i in doses)
 
@@ -166,7 +166,7 @@ def test_cycles_without_length_bound_the_later_cycles() -> None:
         events:
           - {id: c, kind: drug, drug: x, start: day 0, schedule: {cycles: {count: 3, days: 1-5}}}
     """)
-    doses = [i for i in r.items_of("c") if i.role is Role.DOSE]
+    doses = [i for i in r.items_of("c") if i.role is ItemRole.DOSE]
     assert len(doses) == 15
     first = [i.start for i in doses[:5]]
     assert [s.best for s in first if s] == [0, 1, 2, 3, 4]

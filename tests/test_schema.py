@@ -16,14 +16,7 @@ import jsonschema
 import pytest
 
 from caseline.io import build
-from caseline.model.case import (
-    Category,
-    CourseState,
-    Interpretation,
-    Kind,
-    MilestoneType,
-    Role,
-)
+from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from yamltext import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +141,7 @@ def test_top_level_and_time_fields_equal_builder() -> None:
 def test_enums_equal_model() -> None:
     defs = schema()["$defs"]
     assert defs["category"]["enum"] == [c.value for c in Category]
-    assert defs["drugEvent"]["properties"]["role"]["enum"] == [r.value for r in Role]
+    assert defs["drugEvent"]["properties"]["role"]["enum"] == [r.value for r in DrugRole]
     assert defs["coursePoint"]["properties"]["state"]["enum"] == [s.value for s in CourseState]
     assert defs["investigationEvent"]["properties"]["interpretation"]["enum"] == [
         i.value for i in Interpretation

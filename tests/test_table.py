@@ -12,7 +12,7 @@ import pytest
 
 import caseline
 from caseline.analysis.tables import TABLE_COLUMNS, timeline_table
-from caseline.io import CaseFileError
+from caseline.model.diagnostics import CaseFileError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
 YAML = SAMPLES / "infliximab-pyoderma.caseline.yaml"

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from caseline.layout import timeline_layout as L
-from caseline.model.case import Category
+from caseline.model.kinds import Category
 from caseline.theme import CATEGORY_COLORS
 from caseline.ui.main_window import MainWindow
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from caseline.model.case import SORT_KEYS
+from caseline.model.caseset import SORT_KEYS
 
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from caseline.model.case import CATEGORY_ORDER, Category
+from caseline.model.kinds import CATEGORY_ORDER, Category
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {

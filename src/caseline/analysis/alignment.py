@@ -10,8 +10,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from caseline.model.case import ALIGN_MODES, Category, Kind
-from caseline.timeline.resolved import Item, ResolvedCase, Role
+from caseline.model.caseset import ALIGN_MODES
+from caseline.model.kinds import Category, Kind
+from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
 ALIGN_TITLES = {
     "anchor": "each case's day 0",
@@ -55,15 +56,15 @@ def first_suspect_dose(case: ResolvedCase) -> float | None:
     drug = case.case.suspect.drug
     if not drug:
         return None
-    doses = [i for i in case.items_of(drug) if i.role is Role.DOSE]
-    return _first(doses) if doses else _first([i for i in case.items_of(drug) if i.role is Role.COURSE])
+    doses = [i for i in case.items_of(drug) if i.role is ItemRole.DOSE]
+    return _first(doses) if doses else _first([i for i in case.items_of(drug) if i.role is ItemRole.COURSE])
 
 
 def reaction_onset(case: ResolvedCase) -> float | None:
     event = case.case.suspect.reaction_event
     if not event:
         return None
-    return _first([i for i in case.items_of(event) if i.role in (Role.COURSE, Role.POINT)])
+    return _first([i for i in case.items_of(event) if i.role in (ItemRole.COURSE, ItemRole.POINT)])
 
 
 def suspect_stop(case: ResolvedCase) -> float | None:
@@ -73,18 +74,18 @@ def suspect_stop(case: ResolvedCase) -> float | None:
     stops = [i for i in case.items if i.kind is Kind.DECHALLENGE and i.event.target == drug]
     if stops:
         return _first(stops)
-    course = [i for i in case.items_of(drug) if i.role is Role.COURSE and i.end is not None and not i.open_end]
+    course = [i for i in case.items_of(drug) if i.role is ItemRole.COURSE and i.end is not None and not i.open_end]
     ends = [i.end.best for i in course if i.end is not None and math.isfinite(i.end.best)]
     return min(ends) if ends else None
 
 
 def first_rescue(case: ResolvedCase) -> float | None:
-    return _first([i for i in case.items if i.category is Category.RESCUE and i.role is Role.COURSE])
+    return _first([i for i in case.items if i.category is Category.RESCUE and i.role is ItemRole.COURSE])
 
 
 def first_matching(case: ResolvedCase, label: str) -> float | None:
     needle = label.strip().lower()
-    return _first([i for i in case.items if i.role in (Role.COURSE, Role.POINT)
+    return _first([i for i in case.items if i.role in (ItemRole.COURSE, ItemRole.POINT)
                    and (needle in i.label.lower() or needle == i.lane.lower() or needle == i.event_id.lower())])
 
 

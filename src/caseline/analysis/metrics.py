@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from caseline.model.case import SORT_KEYS, Category, CourseState, Kind, MilestoneType
-from caseline.timeline.resolved import Interval, Item, ResolvedCase, Role
+from caseline.model.caseset import SORT_KEYS
+from caseline.model.kinds import Category, CourseState, Kind, MilestoneType
+from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,8 +83,8 @@ def first_dose_item(case: ResolvedCase) -> Item | None:
     if not drug:
         return None
     items = case.items_of(drug)
-    doses = [i for i in items if i.role is Role.DOSE]
-    return _first(doses) if doses else _first([i for i in items if i.role is Role.COURSE])
+    doses = [i for i in items if i.role is ItemRole.DOSE]
+    return _first(doses) if doses else _first([i for i in items if i.role is ItemRole.COURSE])
 
 
 def onset_item(case: ResolvedCase) -> Item | None:
@@ -91,7 +92,7 @@ def onset_item(case: ResolvedCase) -> Item | None:
     event = case.case.suspect.reaction_event
     if not event:
         return None
-    return _first([i for i in case.items_of(event) if i.role in (Role.COURSE, Role.POINT)])
+    return _first([i for i in case.items_of(event) if i.role in (ItemRole.COURSE, ItemRole.POINT)])
 
 
 def stop_item(case: ResolvedCase) -> Item | None:
@@ -121,7 +122,7 @@ def _improvements(case: ResolvedCase) -> list[tuple[int, Item]]:
     for order, item in enumerate(case.items):
         if item.start is None or not math.isfinite(item.start.best):
             continue
-        improved = item.role is Role.STATE and item.state in _IMPROVED
+        improved = item.role is ItemRole.STATE and item.state in _IMPROVED
         remission = item.kind is Kind.MILESTONE and item.event.milestone is MilestoneType.REMISSION
         if improved or remission:
             out.append((order, item))
@@ -135,10 +136,10 @@ def _undone_before(case: ResolvedCase, order: int, improvement: Item, day: float
     the course points in the file then tells an improvement that preceded a therapy (and was
     followed by a relapse) from one that came after it.
     """
-    if improvement.role is not Role.STATE:
+    if improvement.role is not ItemRole.STATE:
         return False
     for item in case.items[order + 1:]:
-        if (item.event_id == improvement.event_id and item.role is Role.STATE and item.state in _WORSENED
+        if (item.event_id == improvement.event_id and item.role is ItemRole.STATE and item.state in _WORSENED
                 and item.start is not None and item.start.best <= day):
             return True
     return False
@@ -155,7 +156,7 @@ def first_improvement_after(case: ResolvedCase, day: float) -> Item | None:
 def rescue_responses(case: ResolvedCase, onset: Interval | None) -> tuple[RescueResponse, ...]:
     """Each rescue therapy started at or after the reaction onset, with its time to improvement."""
     first_by_lane: dict[str, Item] = {}
-    for item in _dated([i for i in case.items if i.category is Category.RESCUE and i.role is Role.COURSE]):
+    for item in _dated([i for i in case.items if i.category is Category.RESCUE and i.role is ItemRole.COURSE]):
         assert item.start is not None
         if onset is not None and item.start.best < onset.best:
             continue  # given before the reaction: not a treatment of it
@@ -180,7 +181,7 @@ def dechallenge_outcome(case: ResolvedCase) -> str:
         return "no dechallenge recorded"
     day = stop.start.best
     states = [(item.start.best, order, item) for order, item in enumerate(case.items)
-              if item.role is Role.STATE and item.start is not None and item.start.best >= day
+              if item.role is ItemRole.STATE and item.start is not None and item.start.best >= day
               and item.state != CourseState.ONSET.value]
     reaction = case.case.suspect.reaction_event
     own = [s for s in states if s[2].event_id == reaction]
@@ -193,7 +194,7 @@ def dechallenge_outcome(case: ResolvedCase) -> str:
     if first.state == CourseState.PLATEAU.value:
         return "no change"
     rescues = sorted({i.lane for i in _dated(case.items) if i.category is Category.RESCUE
-                      and i.role is Role.COURSE and i.start is not None and day <= i.start.best <= first_day})
+                      and i.role is ItemRole.COURSE and i.start is not None and day <= i.start.best <= first_day})
     if rescues:
         return f"improved after rescue therapy ({', '.join(rescues)})"
     return "improved"

@@ -27,9 +27,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from caseline.analysis.wording import format_day, item_title
-from caseline.model.case import Category, Event, Kind, MilestoneType, Suspect
-from caseline.model.case import Role as DrugRole
-from caseline.timeline.resolved import Item, ResolvedCase, Role
+from caseline.model.case import Event, Suspect
+from caseline.model.kinds import Category, DrugRole, Kind, MilestoneType
+from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
 #: Milestones that tell how the case ended: held back until the last step.
 OUTCOME_MILESTONES = frozenset({MilestoneType.OUTCOME, MilestoneType.DEATH, MilestoneType.LAST_FOLLOW_UP})
@@ -144,15 +144,15 @@ def _entries(keys: list[str], texts: Mapping[str, tuple[int, Item]], cases: Sequ
 
 
 def _rank(item: Item) -> int:
-    return {Role.COURSE: 0, Role.POINT: 0, Role.DOSE: 1, Role.STATE: 2, Role.SEVERITY: 3}[item.role]
+    return {ItemRole.COURSE: 0, ItemRole.POINT: 0, ItemRole.DOSE: 1, ItemRole.STATE: 2, ItemRole.SEVERITY: 3}[item.role]
 
 
 def _importance(item: Item) -> int:
     """Caption order: what changes the story first (onsets, stops), routine doses last."""
-    if item.role is Role.DOSE:
+    if item.role is ItemRole.DOSE:
         return 5
-    if item.role in (Role.STATE, Role.SEVERITY):
-        return 6 if item.role is Role.STATE else 7
+    if item.role in (ItemRole.STATE, ItemRole.SEVERITY):
+        return 6 if item.role is ItemRole.STATE else 7
     return {Kind.SYMPTOM: 0, Kind.DECHALLENGE: 1, Kind.RECHALLENGE: 1, Kind.MILESTONE: 2, Kind.DRUG: 3,
             Kind.THERAPY: 3, Kind.INVESTIGATION: 4}[item.kind]
 
@@ -160,9 +160,9 @@ def _importance(item: Item) -> int:
 def describe_new(item: Item) -> str:
     """A caption line for a newly revealed item: 'Needle EMG: Active denervation in distal leg muscles'."""
     event = item.event
-    if item.role is Role.COURSE:
+    if item.role is ItemRole.COURSE:
         text = f"{item.label} begins" if item.kind is not Kind.SYMPTOM else f"{item.label} (onset)"
-    elif item.role is Role.POINT and item.kind is Kind.INVESTIGATION and event.result:
+    elif item.role is ItemRole.POINT and item.kind is Kind.INVESTIGATION and event.result:
         text = f"{item.label}: {event.result}"
     else:
         text = item_title(item)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
-from caseline.model.case import Case, Kind
+from caseline.model.case import Case
+from caseline.model.kinds import Kind
 from caseline.model.time_expressions import Precision
-from caseline.timeline.resolved import Interval, Item, ResolvedCase, Role
+from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
 
 def format_day(day: float) -> str:
@@ -63,12 +64,12 @@ KIND_WORDS = {
 
 
 def item_title(item: Item) -> str:
-    if item.role is Role.DOSE:
+    if item.role is ItemRole.DOSE:
         cycle = f", cycle {item.cycle}" if item.cycle else ""
         return f"{item.label} (administration {item.index}{cycle})"
-    if item.role is Role.STATE:
+    if item.role is ItemRole.STATE:
         return f"{item.label}: {item.state}"
-    if item.role is Role.SEVERITY and item.value is not None and item.event.severity is not None:
+    if item.role is ItemRole.SEVERITY and item.value is not None and item.event.severity is not None:
         return f"{item.label}: {item.value:g} on {item.event.severity.scale}"
     return item.label
 
@@ -86,7 +87,7 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
     if event.drug and event.drug.lower() not in item.label.lower():
         rows.append(("Drug", event.drug))
     dose = event.dose_description()
-    if dose and item.role in (Role.COURSE, Role.DOSE, Role.POINT):
+    if dose and item.role in (ItemRole.COURSE, ItemRole.DOSE, ItemRole.POINT):
         rows.append(("Dose", dose))
     if item.kind is Kind.INVESTIGATION:
         if event.test:
@@ -103,9 +104,9 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
     if item.stated:
         rows.append(("As stated", item.stated))
     rows.append(("Resolved", format_resolved(item.start, item.precision)))
-    if item.role is Role.COURSE and item.end is not None:
+    if item.role is ItemRole.COURSE and item.end is not None:
         rows.append(("Ends", format_resolved(item.end, item.precision)))
-    elif item.role is Role.COURSE and item.open_end:
+    elif item.role is ItemRole.COURSE and item.open_end:
         rows.append(("Ends", "ongoing or not stated"))
     if item.start is not None and math.isfinite(item.start.best):
         rel = f"{format_day(item.start.best)} from {case.anchor_description} (day 0)"
@@ -114,7 +115,7 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
             rows.append(("Date", _date_text(item)))
     precision = item.precision.value + (", approximate" if item.approximate else "")
     rows.append(("Precision", precision))
-    if event.kind is Kind.SYMPTOM and event.severity is not None and item.role is Role.COURSE:
+    if event.kind is Kind.SYMPTOM and event.severity is not None and item.role is ItemRole.COURSE:
         sev = event.severity
         values = ", ".join(f"{p.value:g}" for p in sev.points)
         rows.append(("Severity", f"{sev.scale} ({sev.minimum:g}-{sev.maximum:g}): {values}"))

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from caseline.io.errors import CaseFileError, Diagnostic, UnreadableFile
-from caseline.model.case import Case, CaseSet
-from caseline.model.pos import SourcePos
+from caseline.model.case import Case
+from caseline.model.caseset import CaseSet
+from caseline.model.diagnostics import CaseFileError, Diagnostic, SourcePos, UnreadableFile
 
 #: A reader turns a file into (cases, case set or None, diagnostics); it may raise UnreadableFile.
 Reader = Callable[[str], tuple[list[Case], CaseSet | None, list[Diagnostic]]]

@@ -11,37 +11,26 @@ import math
 import re
 from typing import Any, TypeVar
 
-from caseline.io.errors import Diagnostic, Severity
 from caseline.io.located import LList, LMap
 from caseline.model.case import (
-    ALIGN_MODES,
     FORMAT_VERSION,
-    SORT_KEYS,
     AtList,
     Case,
-    CaseSet,
-    CaseSetEntry,
-    Category,
     Citation,
     CoursePoint,
-    CourseState,
     Cycles,
     Event,
-    Interpretation,
-    Kind,
-    MilestoneType,
     Patient,
     Provenance,
     Repeat,
-    Role,
     Schedule,
     SeverityPoint,
+    SeverityScale,
     Suspect,
 )
-from caseline.model.case import (
-    Severity as SeverityScale,
-)
-from caseline.model.pos import SourcePos
+from caseline.model.caseset import ALIGN_MODES, SORT_KEYS, CaseSet, CaseSetEntry
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from caseline.model.time_expressions import ID_RE, Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
 
 TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
@@ -99,7 +88,7 @@ class Builder:
         self.diagnostics.append(Diagnostic(pos, message, hint))
 
     def warn(self, pos: SourcePos, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(pos, message, hint, Severity.WARNING))
+        self.diagnostics.append(Diagnostic(pos, message, hint, DiagnosticLevel.WARNING))
 
     def check_keys(self, mapping: LMap, allowed: set[str], what: str) -> None:
         for key in mapping:
@@ -446,7 +435,7 @@ class Builder:
         if kind in (Kind.DRUG, Kind.THERAPY):
             fields.update(self.drug_fields(data))
             if kind is Kind.DRUG:
-                fields["role"] = self.enum(data, "role", Role, "drug role")
+                fields["role"] = self.enum(data, "role", DrugRole, "drug role")
             if "start" not in data and "schedule" not in data and "end" not in data:
                 self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
                            "write 'start: unknown' if the source does not say")
@@ -681,7 +670,7 @@ def _apply_suspect_role(events: list[Event], suspect: Suspect) -> list[Event]:
     out = []
     for event in events:
         if suspect.drug and event.id == suspect.drug and event.kind is Kind.DRUG:
-            event = _replace(event, role=event.role or Role.SUSPECTED, category=Category.SUSPECT)
+            event = _replace(event, role=event.role or DrugRole.SUSPECTED, category=Category.SUSPECT)
         out.append(event)
     return out
 
@@ -700,7 +689,7 @@ def _default_label(kind: Kind, fields: dict[str, Any]) -> str:
 
 def _default_category(kind: Kind, fields: dict[str, Any]) -> Category:
     if kind is Kind.DRUG:
-        return Category.SUSPECT if fields.get("role") is Role.SUSPECTED else Category.DRUG
+        return Category.SUSPECT if fields.get("role") is DrugRole.SUSPECTED else Category.DRUG
     return _DEFAULT_CATEGORY[kind]
 
 

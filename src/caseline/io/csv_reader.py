@@ -33,10 +33,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from caseline.io.build import Builder
-from caseline.io.errors import Diagnostic, UnreadableFile
 from caseline.io.located import LList, LMap, read_text
-from caseline.model.case import FORMAT_VERSION, Case, CaseSet
-from caseline.model.pos import SourcePos
+from caseline.model.case import FORMAT_VERSION, Case
+from caseline.model.caseset import CaseSet
+from caseline.model.diagnostics import Diagnostic, SourcePos, UnreadableFile
 
 #: Columns copied into the event mapping under the same key.
 EVENT_COLUMNS = (

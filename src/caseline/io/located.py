@@ -13,8 +13,7 @@ from typing import Any
 
 import yaml
 
-from caseline.io.errors import Diagnostic, Severity, UnreadableFile
-from caseline.model.case import SourcePos
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos, UnreadableFile
 
 #: Largest case file we read. A 100,000-event YAML case is about 15 MB.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -101,7 +100,7 @@ def read_text(path: str) -> tuple[str, list[Diagnostic]]:
         data = data[3:]
         warnings.append(
             Diagnostic(SourcePos(path, 1, 1), "file starts with a UTF-8 byte-order mark; it was ignored",
-                       "save the file as UTF-8 without BOM", Severity.WARNING)
+                       "save the file as UTF-8 without BOM", DiagnosticLevel.WARNING)
         )
     try:
         text = data.decode("utf-8")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from caseline.model.case import CATEGORY_ORDER, Category, Interpretation, Kind, MilestoneType
-from caseline.timeline.resolved import Item, ResolvedCase, Role
+from caseline.model.kinds import CATEGORY_ORDER, Category, Interpretation, Kind, MilestoneType
+from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
 #: Glyph codes shared with the renderer.
 GLYPH_DOSE = 0  # vertical tick/bar for an administration
@@ -185,9 +185,9 @@ def lane_order(cases: Sequence[ResolvedCase]) -> list[tuple[Category, str]]:
 
 
 def _glyph(item: Item) -> int:
-    if item.role is Role.DOSE:
+    if item.role is ItemRole.DOSE:
         return GLYPH_DOSE
-    if item.role is Role.STATE:
+    if item.role is ItemRole.STATE:
         return GLYPH_CIRCLE
     kind = item.kind
     if kind is Kind.INVESTIGATION:
@@ -294,7 +294,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
             continue
         color = CATEGORY_INDEX[item.category]
         if item.start is None:
-            if item.role in (Role.COURSE, Role.POINT):
+            if item.role in (ItemRole.COURSE, ItemRole.POINT):
                 undated_at = undated_row.get(case_index)
                 if undated_at is not None:
                     undated.append(index)
@@ -307,7 +307,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
         for v in (start.lo, start.best, start.hi):
             if math.isfinite(v):
                 finite.append(v)
-        if item.role is Role.COURSE:
+        if item.role is ItemRole.COURSE:
             end = item.end.shifted(shift) if item.end is not None else None
             style = BAR_SYMPTOM if item.kind is Kind.SYMPTOM else 0
             if end is not None and math.isfinite(end.best):
@@ -340,7 +340,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
                 pi.append(index)
                 pg.append(GLYPH_TRIANGLE)
             labels.append(course_label)
-        elif item.role is Role.SEVERITY:
+        elif item.role is ItemRole.SEVERITY:
             if item.value is not None and item.event.severity is not None:
                 sev = item.event.severity
                 severity_points.setdefault(row, []).append((start.best, item.value, sev.minimum, sev.maximum))
@@ -358,15 +358,15 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
             pg.append(glyph | (256 if is_abnormal(item) else 0))
             if not start.is_exact:
                 add_whisker(start.lo, start.hi, y, color, index)
-            if item.role is Role.DOSE and item.cycle is not None and math.isfinite(start.best):
+            if item.role is ItemRole.DOSE and item.cycle is not None and math.isfinite(start.best):
                 cycle_spans.setdefault((row, item.event_id, item.cycle), (color, index, []))[2].append(start.best)
-            if item.role is Role.POINT:
+            if item.role is ItemRole.POINT:
                 labels.append(Label(start.best, y, _label_text(item), index, 3 if item.kind is Kind.MILESTONE else 1))
                 if item.kind is Kind.MILESTONE and item.event.milestone in (MilestoneType.DEATH,
                                                                              MilestoneType.REMISSION):
                     rows_of_case = [r for r, rw in enumerate(rows) if rw.case_index == case_index]
                     rules.append((start.best, rows_of_case[0], rows_of_case[-1], index))
-            elif item.role is Role.STATE:
+            elif item.role is ItemRole.STATE:
                 labels.append(Label(start.best, y, item.state, index, 0))
 
     # one bracket under the administrations of each cycle: cycles read as groups

@@ -30,7 +30,7 @@ from datetime import date
 from enum import StrEnum
 
 from caseline.model._fast_init import fast_frozen_init
-from caseline.model.pos import SourcePos
+from caseline.model.diagnostics import SourcePos
 
 DAYS_PER_UNIT: dict[str, float] = {
     "hour": 1.0 / 24.0,

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 
 from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
-from caseline.model.case import CATEGORY_ORDER
+from caseline.model.kinds import CATEGORY_ORDER
 from caseline.theme import Theme
 
 MARK_CENTER = 0.66  # where marks sit within a row (labels above them)

@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
 from caseline.analysis.reveal import RevealPlan, Step, held_back_view, reveal_key
 from caseline.layout.timeline_layout import LayoutOptions, build_layout
-from caseline.model.case import Category
+from caseline.model.kinds import Category
 from caseline.timeline.resolved import ResolvedCase
 
 #: Type sizes tried, largest first, until the lanes fit the slide (144 dpi: 20 pt labels are

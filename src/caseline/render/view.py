@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from caseline.analysis.wording import describe_item, header_lines
 from caseline.layout import timeline_layout as L
-from caseline.model.case import Category
+from caseline.model.kinds import Category
 from caseline.render.items import BackgroundLayer, BarLayer, LabelLayer, PointLayer, RenderState
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
@@ -538,7 +538,7 @@ def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str,
 def legend_parts(layout: L.TimelineLayout, theme: Theme,
                  titles: Mapping[Category, str] | None = None) -> list[tuple[str, str]]:
     """(html, plain text) of each legend entry, categories first; ``titles`` overrides category titles."""
-    from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES
+    from caseline.model.kinds import CATEGORY_ORDER, CATEGORY_TITLES
 
     categories, glyphs = legend_entries(layout)
     parts = []

@@ -13,9 +13,9 @@ import dataclasses
 import math
 from datetime import date
 
-from caseline.io.errors import Diagnostic, Severity
-from caseline.model.case import AtList, Case, Cycles, Event, Kind, Repeat, Role
-from caseline.model.pos import SourcePos
+from caseline.model.case import AtList, Case, Cycles, Event, Repeat
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.kinds import DrugRole, Kind
 from caseline.model.time_expressions import (
     AnchorTime,
     CalendarTime,
@@ -28,8 +28,7 @@ from caseline.model.time_expressions import (
     UnknownTime,
     parse_time,
 )
-from caseline.timeline.resolved import Interval, Item, ResolvedCase
-from caseline.timeline.resolved import Role as ItemRole
+from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
 MAX_ADMINISTRATIONS = 10_000
 
@@ -68,12 +67,12 @@ class Resolver:
 
     # ------------------------------------------------------------------ reporting
     def _report(self, pos: SourcePos | None, message: str, hint: str = "",
-                severity: Severity = Severity.ERROR) -> None:
+                level: DiagnosticLevel = DiagnosticLevel.ERROR) -> None:
         key = (pos, message)
         if key in self._reported:
             return
         self._reported.add(key)
-        self.diagnostics.append(Diagnostic(pos or self.case.pos, message, hint, severity))
+        self.diagnostics.append(Diagnostic(pos or self.case.pos, message, hint, level))
 
     # ------------------------------------------------------------------ anchor
     def anchor_expr(self) -> TimeExpr | None:
@@ -157,7 +156,7 @@ class Resolver:
                         expr.pos,
                         f"the calendar date {expr.text!r} cannot be placed: day 0 of this case has no date",
                         "give the case an 'anchor_date', or write this time relative to an event",
-                        Severity.WARNING,
+                        DiagnosticLevel.WARNING,
                     )
                     return None
                 span = self.origin_span
@@ -231,7 +230,7 @@ class Resolver:
                 if start is not None and event.is_point:
                     return start
                 self._report(expr.pos, f"{ref} refers to the end of {event.id!r}, which has no known end",
-                             f"give {event.id!r} an 'end' or 'duration'", Severity.WARNING)
+                             f"give {event.id!r} an 'end' or 'duration'", DiagnosticLevel.WARNING)
             return end
         return self._safe(f"{event.id}.start", lambda: self._start(event), event)
 
@@ -420,7 +419,7 @@ class Resolver:
         anchor = self.anchor_expr()
         if anchor is None and self.case.anchor_date is None:
             self._report(self.case.pos, "the case has no day 0: no 'anchor' and no suspected drug",
-                         "add 'anchor: EVENT_ID' or 'suspect: {drug: EVENT_ID}'", Severity.WARNING)
+                         "add 'anchor: EVENT_ID' or 'suspect: {drug: EVENT_ID}'", DiagnosticLevel.WARNING)
         shift = 0.0
         if anchor is not None:
             try:
@@ -627,4 +626,4 @@ def resolve_case(case: Case) -> ResolvedCase:
 
 
 def suspect_role(event: Event) -> bool:
-    return event.role is Role.SUSPECTED
+    return event.role is DrugRole.SUSPECTED

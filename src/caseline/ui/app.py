@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from caseline.model.case import ALIGN_MODES, SORT_KEYS
+from caseline.model.caseset import ALIGN_MODES, SORT_KEYS
 
 
 def build_parser() -> argparse.ArgumentParser:

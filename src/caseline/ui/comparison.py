@@ -49,7 +49,7 @@ from caseline.analysis.metrics import (
     sort_cases,
 )
 from caseline.io.atomic_write import atomic_write_text
-from caseline.model.case import Category
+from caseline.model.kinds import Category
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import Interval, ResolvedCase
 from caseline.ui.documents import Document

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidge
 from caseline.analysis.deidentify import deidentify_case
 from caseline.analysis.wording import describe_case, describe_item
 from caseline.layout.timeline_layout import lane_order
-from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES, Category
+from caseline.model.kinds import CATEGORY_ORDER, CATEGORY_TITLES, Category
 from caseline.timeline.resolved import Item, ResolvedCase
 
 

@@ -24,7 +24,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLabel, QToolBar, QWidget
 
 from caseline.analysis.reveal import HOLD_BACK_NOTICE, RevealPlan, Step, held_back_view, reveal_key
-from caseline.model.case import Category
+from caseline.model.kinds import Category
 from caseline.theme import PROJECTOR
 
 REVEAL_MODES = ("ghost", "hide")  # events still to come: drawn faintly, or left out

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from caseline.analysis.wording import format_day, format_interval_days
 from caseline.io import LoadResult
 from caseline.layout.timeline_layout import LayoutOptions
-from caseline.model.case import Category
+from caseline.model.kinds import Category
 from caseline.render.view import TimelinePlot
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
