@@ -58,7 +58,7 @@ def pan_frames(app, set_range, full: tuple[float, float], zoom: float, n: int,  
 
 
 def load_cases(path: str) -> list:
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     result = load_file(path)
     if not result.ok:

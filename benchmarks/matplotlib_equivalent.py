@@ -110,7 +110,7 @@ def load_all(paths: Sequence[str]) -> list[object]:
     """Cases of case files and case sets (a case set's entries are loaded and filtered)."""
     import os
 
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     cases: list[object] = []
     for path in paths:

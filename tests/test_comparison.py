@@ -14,8 +14,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from caseline.analysis.metrics import TABLE_COLUMNS, case_metrics, comparison_table, format_duration, sort_cases
-from caseline.io import load_cases, load_file
 from caseline.layout import timeline_layout as L
+from caseline.timeline.load import load_cases, load_file
 from caseline.timeline.resolved import ItemRole
 from caseline.ui.comparison import ComparisonTab, is_caseset_file
 

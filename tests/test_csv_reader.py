@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from caseline.io import load_file
 from caseline.io.csv_reader import KNOWN_COLUMNS, read_events_table
 from caseline.model import Category, Cycles, DrugRole, Repeat
 from caseline.model.case import AtList
+from caseline.timeline.load import load_file
 from caseline.timeline.resolved import ItemRole
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
@@ -27,7 +27,8 @@ def messages(path: Path) -> list[str]:
 
 
 def test_sample_reads_like_the_yaml() -> None:
-    cases, caseset, diagnostics = read_events_table(str(SAMPLES / "infliximab-pyoderma.events.csv"))
+    read = read_events_table(str(SAMPLES / "infliximab-pyoderma.events.csv"))
+    cases, caseset, diagnostics = read.cases, read.caseset, read.diagnostics
     assert caseset is None and not diagnostics
     (case,) = cases
     assert case.id == "ifx-pg" and case.title.startswith("Motor polyneuropathy")
@@ -51,7 +52,8 @@ def test_sample_reads_like_the_yaml() -> None:
 
 def test_positions_of_events_and_cells(tmp_path: Path) -> None:
     path = write(tmp_path, "# title: T\nid,kind,label,start\n\nd,drug,Drug,day 0\ns,symptom,Sym,day 3\n")
-    (case,), _, diagnostics = read_events_table(str(path))
+    read = read_events_table(str(path))
+    (case,), diagnostics = read.cases, read.diagnostics
     assert not diagnostics
     assert case.event("d").pos.line == 4  # type: ignore[union-attr]
     s = case.event("s")
@@ -177,7 +179,8 @@ def test_stated_ongoing_and_flags(tmp_path: Path) -> None:
             "m,milestone,,,day 9,,,\n"
             "n,milestone,,,,,only words,\n")
     path = write(tmp_path, text)
-    cases, _, diagnostics = read_events_table(str(path))
+    read = read_events_table(str(path))
+    cases, diagnostics = read.cases, read.diagnostics
     out = [str(d) for d in diagnostics]
     assert len(out) == 3
     assert out[0].startswith(f"{path}:4:17: 'ongoing' must be true or false")

@@ -15,8 +15,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from caseline.io import build, load_file
+from caseline.io import case_fields as build
+from caseline.model.caseset import ALIGN_MODES, SORT_KEYS
 from caseline.model.kinds import Kind
+from caseline.timeline.load import load_file
 from yamltext import load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,6 +154,6 @@ def test_every_other_field_and_option_is_documented() -> None:
         build.TOP_KEYS | build.CASE_KEYS | build.PATIENT_KEYS | build.CITATION_KEYS
         | build.SUSPECT_KEYS | build.SOURCE_KEYS | build.CASESET_KEYS | build.SCHEDULE_KEYS
         | build.CYCLE_KEYS | build.COURSE_KEYS | build.SEVERITY_KEYS | build.SEVERITY_POINT_KEYS
-        | build.TIME_KEYS | set(build.ALIGNMENTS) | set(build.SORTS)
+        | build.TIME_KEYS | set(ALIGN_MODES) | set(SORT_KEYS)
     )
     assert tables - documented == set()

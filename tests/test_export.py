@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from caseline.io import load_file
 from caseline.render.export import ExportError, export_figure, render_figure
+from caseline.timeline.load import load_file
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MM_PER_PT = 25.4 / 72

@@ -19,7 +19,7 @@ SCRIPT = textwrap.dedent("""
     names += ["caseline.cli"]
     for name in names:
         importlib.import_module(name)
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
     from caseline.analysis.tables import timeline_table
     for path in sys.argv[1:]:
         result = load_file(path)

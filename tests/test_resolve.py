@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseline.io import load_file
-from caseline.io.build import build_document
+from caseline.io.case_document import build_document
 from caseline.io.located import load_yaml
 from caseline.model import Category, Event, Kind, Precision, SourcePos
 from caseline.model.case import Case
 from caseline.model.time_expressions import parse_time
+from caseline.timeline.load import load_file
 from caseline.timeline.resolved import ItemRole, ResolvedCase
 from caseline.timeline.resolver import resolve_case
 

@@ -15,7 +15,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from caseline.io import build
+from caseline.io import case_fields as build
+from caseline.model.caseset import ALIGN_MODES, SORT_KEYS
 from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from yamltext import load_yaml_text
 
@@ -81,7 +82,7 @@ def test_sample_points_editors_at_the_schema(path: Path) -> None:
     assert (path.parent / "../resources/caseline.schema.json").resolve() == SCHEMA_PATH
 
 
-# ---------------------------------------------------------------------------- fields of build.py
+# ---------------------------------------------------------------------------- fields of io/case_fields.py
 
 
 def properties(defn: str) -> set[str]:
@@ -147,9 +148,9 @@ def test_enums_equal_model() -> None:
         i.value for i in Interpretation
     ]
     assert defs["milestoneEvent"]["properties"]["type"]["enum"] == [m.value for m in MilestoneType]
-    assert defs["caseset"]["properties"]["sort"]["enum"] == list(build.SORTS)
+    assert defs["caseset"]["properties"]["sort"]["enum"] == list(SORT_KEYS)
     align = defs["caseset"]["properties"]["align"]["anyOf"]
-    assert align[0]["enum"] == list(build.ALIGNMENTS)
+    assert align[0]["enum"] == list(ALIGN_MODES)
 
 
 # ---------------------------------------------------------------------------- wrong documents
@@ -279,7 +280,7 @@ def test_wrong_caseset_is_rejected(change: dict[str, Any]) -> None:
 
 def test_wrong_documents_are_also_rejected_by_caseline(tmp_path: Path) -> None:
     """The schema's rejections are real problems: caseline refuses the same documents."""
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     good = tmp_path / "good.caseline.json"
     good.write_text(json.dumps(GOOD), encoding="utf-8")

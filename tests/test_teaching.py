@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 from caseline.analysis.deidentify import contains_date, deidentify_case, deidentify_cases, scrub_dates
 from caseline.analysis.reveal import RevealPlan, held_back_view, is_held_back, reveal_key
 from caseline.analysis.wording import describe_case, describe_item, header_lines
-from caseline.io import load_file
 from caseline.layout import timeline_layout as L
 from caseline.theme import PROJECTOR
+from caseline.timeline.load import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"

@@ -300,9 +300,9 @@ def test_sample_screens_exist(samples_dir: Path):
 
 def test_aligned_labels_sit_at_their_shifted_marks(qapp, infliximab_path):
     """Alignment shifts are applied once: a label starts where its (shifted) mark is."""
-    from caseline.io import load_file
     from caseline.render.items import RenderState
     from caseline.theme import SCREEN
+    from caseline.timeline.load import load_file
 
     cases = load_file(infliximab_path).cases
     layout = L.build_layout(cases, L.LayoutOptions(shifts={cases[0].id: 10.0}))

@@ -18,7 +18,7 @@ def _validate(argv: Sequence[str]) -> int:
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     args = parser.parse_args(argv)
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     status = 0
     for path in args.files:
@@ -44,7 +44,7 @@ def _table(argv: Sequence[str]) -> int:
     parser.add_argument("-o", "--output", help="write the CSV to this file instead of standard output")
     args = parser.parse_args(argv)
     from caseline.analysis.tables import timeline_table
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     cases = []
     status = 0

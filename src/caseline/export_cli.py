@@ -96,7 +96,7 @@ def _ensure_platform() -> None:
 
 def load_inputs(paths: Sequence[str], quiet: bool = False) -> Inputs:
     """Load every file (case sets expand to their entries); print problems to stderr."""
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     inputs = Inputs()
 

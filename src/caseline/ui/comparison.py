@@ -99,7 +99,7 @@ def comparison_spec(paths: Sequence[str], align: str | None = None, sort: str | 
 
     A case set that cannot be read becomes an entry of its own, so its tab lists its problems.
     """
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     spec = ComparisonSpec()
     for path in paths:

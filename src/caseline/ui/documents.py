@@ -10,8 +10,8 @@ import os
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from caseline.io import LoadResult, load_file
 from caseline.model.caseset import CaseSet
+from caseline.timeline.load import LoadResult, load_file
 
 
 class _LoadSignals(QObject):

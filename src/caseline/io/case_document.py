@@ -1,8 +1,5 @@
-"""Build the case model from located YAML/JSON values, collecting every problem.
-
-The field tables below are the single definition of what a case file may say; the JSON Schema
-in resources/ and docs/case-format.md describe the same fields (a test keeps them in step).
-"""
+"""Build the case model from located YAML/JSON values (or CSV rows shaped like them), collecting every
+problem with its FILE:LINE:COL. What each mapping may hold is in caseline.io.case_fields."""
 
 from __future__ import annotations
 
@@ -11,6 +8,22 @@ import math
 import re
 from typing import Any, TypeVar
 
+from caseline.io.case_fields import (
+    CASE_KEYS,
+    CASESET_KEYS,
+    CITATION_KEYS,
+    COURSE_KEYS,
+    CYCLE_KEYS,
+    EVENT_KEYS,
+    PATIENT_KEYS,
+    SCHEDULE_KEYS,
+    SEVERITY_KEYS,
+    SEVERITY_POINT_KEYS,
+    SOURCE_KEYS,
+    SUSPECT_KEYS,
+    TIME_KEYS,
+    TOP_KEYS,
+)
 from caseline.io.located import LList, LMap
 from caseline.model.case import (
     FORMAT_VERSION,
@@ -33,43 +46,8 @@ from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
 from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from caseline.model.time_expressions import ID_RE, Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
 
-TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
-CASE_KEYS = {
-    "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
-    "anchor_date", "anchor_label", "lanes", "events",
-}
-PATIENT_KEYS = {"age", "sex", "identifiers", "note"}
-CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note"}
-SUSPECT_KEYS = {"drug", "reaction", "reaction_event", "causality"}
-SOURCE_KEYS = {"section", "paragraph", "figure", "page", "note"}
-CASESET_KEYS = {
-    "title", "description", "files", "align", "sort", "hidden_lanes", "shared_lanes_only", "range",
-}
-ALIGNMENTS = ALIGN_MODES
-SORTS = SORT_KEYS
-
-COMMON_EVENT_KEYS = {"id", "kind", "label", "lane", "category", "source", "note", "identifying"}
-INTERVAL_KEYS = {"start", "end", "duration", "ongoing"}
-DRUG_KEYS = {"drug", "dose", "unit", "route", "frequency", "schedule"}
-EVENT_KEYS: dict[Kind, set[str]] = {
-    Kind.DRUG: COMMON_EVENT_KEYS | INTERVAL_KEYS | DRUG_KEYS | {"role"},
-    Kind.THERAPY: COMMON_EVENT_KEYS | INTERVAL_KEYS | DRUG_KEYS,
-    Kind.DECHALLENGE: COMMON_EVENT_KEYS | {"at", "target"},
-    Kind.RECHALLENGE: COMMON_EVENT_KEYS | {"at", "target", "dose", "unit", "route"},
-    Kind.SYMPTOM: COMMON_EVENT_KEYS | INTERVAL_KEYS | {"course", "severity"},
-    Kind.INVESTIGATION: COMMON_EVENT_KEYS
-    | {"at", "test", "result", "interpretation", "value", "value_unit", "reference"},
-    Kind.MILESTONE: COMMON_EVENT_KEYS | {"at", "type"},
-}
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
 _NO_SOURCE = Provenance()
-SCHEDULE_KEYS = {"at", "every", "count", "until", "start", "cycles"}
-CYCLE_KEYS = {"count", "length", "days", "start"}
-COURSE_KEYS = {"at", "state", "note"}
-SEVERITY_KEYS = {"scale", "min", "max", "higher_is_worse", "values"}
-SEVERITY_POINT_KEYS = {"at", "value", "text"}
-TIME_KEYS = {"time", "stated"}
-
 _DAYS_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
 _ORDER = [k.value for k in Kind]
 
@@ -293,12 +271,12 @@ class Builder:
                 else:
                     self.error(files.where(i), "each entry of 'files' is a path or {path, cases}")
         align = self.text(data, "align") or "anchor"
-        if align not in ALIGNMENTS and not align.startswith("event:"):
+        if align not in ALIGN_MODES and not align.startswith("event:"):
             self.error(data.where("align"), f"unknown alignment {align!r}",
-                       "use one of " + ", ".join(ALIGNMENTS) + ", or 'event:LABEL'")
+                       "use one of " + ", ".join(ALIGN_MODES) + ", or 'event:LABEL'")
         sort = self.text(data, "sort") or "none"
-        if sort not in SORTS:
-            self.error(data.where("sort"), f"unknown sort {sort!r}", "use one of " + ", ".join(SORTS))
+        if sort not in SORT_KEYS:
+            self.error(data.where("sort"), f"unknown sort {sort!r}", "use one of " + ", ".join(SORT_KEYS))
         time_range = None
         if "range" in data:
             rng = data["range"]
