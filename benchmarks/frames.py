@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--labels", action="store_true", help="labels on vs off instead of naive")
     args = parser.parse_args(argv)
     app = _app()
-    from caseline.render.view import TimelinePlot
+    from caseline.render.timeline_plot import TimelinePlot
 
     cases = load_cases(args.file)
     plot = TimelinePlot()

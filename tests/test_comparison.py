@@ -14,10 +14,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from caseline.analysis.metrics import TABLE_COLUMNS, case_metrics, comparison_table, format_duration, sort_cases
+from caseline.io.caseset_file import is_caseset_file
 from caseline.layout import timeline_layout as L
 from caseline.timeline.load import load_cases, load_file
 from caseline.timeline.resolved import ItemRole
-from caseline.ui.comparison import ComparisonTab, is_caseset_file
+from caseline.ui.comparison_tab import ComparisonTab
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_cases"

@@ -1,6 +1,6 @@
 """Figure export: sizes, DPI metadata, text kept as text, nothing outside the page, atomic writes.
 
-One export path (caseline.render.export) serves the dialog and ``caseline export``; these tests
+One export path (caseline.render.figure) serves the dialog and ``caseline export``; these tests
 read the written files back with independent parsers (PNG chunks, xml.etree, the PDF bytes).
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from caseline.render.export import ExportError, export_figure, render_figure
+from caseline.render.exporters import export_figure
+from caseline.render.figure import ExportError, render_figure
 from caseline.timeline.load import load_file
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

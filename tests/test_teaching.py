@@ -353,9 +353,6 @@ def test_reveal_slides(qtbot, tmp_path):
 def test_export_cli_reveal_steps(tmp_path):
     import subprocess
 
-    cli = ROOT / "src" / "caseline" / "export_cli.py"
-    if not cli.exists() or "reveal-steps" not in cli.read_text():
-        pytest.skip("caseline export has no --reveal-steps yet")
     out = tmp_path / "slides"
     result = subprocess.run(
         [sys.executable, "-m", "caseline", "export", "--theme", "projector", "--reveal-steps", str(out),

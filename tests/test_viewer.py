@@ -81,7 +81,7 @@ def test_colours_sampled_from_the_grab(window, qtbot, infliximab_path):
     layout = tab.plot.layout_
     image = grab(tab)
     ifx_row = next(r for r, row in enumerate(layout.rows) if row.lane == "Infliximab")
-    from caseline.render.items import MARK_CENTER
+    from caseline.render.painting import MARK_CENTER
 
     # middle of the infliximab course bar, between doses
     colour = view_pixel(tab, image, 28.0, ifx_row + MARK_CENTER)
@@ -300,7 +300,7 @@ def test_sample_screens_exist(samples_dir: Path):
 
 def test_aligned_labels_sit_at_their_shifted_marks(qapp, infliximab_path):
     """Alignment shifts are applied once: a label starts where its (shifted) mark is."""
-    from caseline.render.items import RenderState
+    from caseline.render.painting import RenderState
     from caseline.theme import SCREEN
     from caseline.timeline.load import load_file
 

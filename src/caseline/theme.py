@@ -92,3 +92,25 @@ def theme(name: str) -> Theme:
         return THEMES[name]
     except KeyError:
         raise ValueError(f"unknown theme {name!r}: use one of {', '.join(THEMES)}") from None
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A figure size of the export dialog and ``caseline export --preset``: in mm (height None: as tall as
+    the lanes need) or in exact pixels, at a DPI, in a theme."""
+
+    label: str
+    width_mm: float | None
+    height_mm: float | None
+    width_px: int | None
+    height_px: int | None
+    dpi: float
+    theme: str
+
+
+PRESETS: dict[str, Preset] = {
+    "single": Preset("Single column (85 mm)", 85.0, None, None, None, 300.0, "print"),
+    "double": Preset("Double column (174 mm)", 174.0, None, None, None, 300.0, "print"),
+    # 1920 px over a 13.33 in (16:9) slide is 144 dpi: projector type stays readable from the back
+    "slide": Preset("16:9 slide (1920 x 1080 px)", None, None, 1920, 1080, 144.0, "projector"),
+}

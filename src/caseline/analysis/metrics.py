@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from caseline.analysis import landmarks
+from caseline.analysis.landmarks import dated
 from caseline.model.caseset import SORT_KEYS
 from caseline.model.kinds import Category, CourseState, Kind, MilestoneType
 from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
@@ -68,41 +70,6 @@ class CaseMetrics:
 # ---------------------------------------------------------------------------- events
 
 
-def _dated(items: Sequence[Item]) -> list[Item]:
-    return [i for i in items if i.start is not None and math.isfinite(i.start.best)]
-
-
-def _first(items: Sequence[Item]) -> Item | None:
-    dated = _dated(items)
-    return min(dated, key=lambda i: i.start.best if i.start else 0.0) if dated else None
-
-
-def first_dose_item(case: ResolvedCase) -> Item | None:
-    """First administration of the suspected drug, else the start of its course (as align does)."""
-    drug = case.case.suspect.drug
-    if not drug:
-        return None
-    items = case.items_of(drug)
-    doses = [i for i in items if i.role is ItemRole.DOSE]
-    return _first(doses) if doses else _first([i for i in items if i.role is ItemRole.COURSE])
-
-
-def onset_item(case: ResolvedCase) -> Item | None:
-    """Start of the adverse reaction event named by ``suspect.reaction_event``."""
-    event = case.case.suspect.reaction_event
-    if not event:
-        return None
-    return _first([i for i in case.items_of(event) if i.role in (ItemRole.COURSE, ItemRole.POINT)])
-
-
-def stop_item(case: ResolvedCase) -> Item | None:
-    """The first dechallenge of the suspected drug (an explicit stop, not the end of a course)."""
-    drug = case.case.suspect.drug
-    if not drug:
-        return None
-    return _first([i for i in case.items if i.kind is Kind.DECHALLENGE and i.event.target == drug])
-
-
 def duration_between(start: Interval, end: Interval, at_least_zero: bool = False) -> Interval:
     """``end - start`` with the widest bounds both uncertainties allow (inf - inf: unbounded)."""
     lo = end.lo - start.hi
@@ -156,7 +123,7 @@ def first_improvement_after(case: ResolvedCase, day: float) -> Item | None:
 def rescue_responses(case: ResolvedCase, onset: Interval | None) -> tuple[RescueResponse, ...]:
     """Each rescue therapy started at or after the reaction onset, with its time to improvement."""
     first_by_lane: dict[str, Item] = {}
-    for item in _dated([i for i in case.items if i.category is Category.RESCUE and i.role is ItemRole.COURSE]):
+    for item in dated([i for i in case.items if i.category is Category.RESCUE and i.role is ItemRole.COURSE]):
         assert item.start is not None
         if onset is not None and item.start.best < onset.best:
             continue  # given before the reaction: not a treatment of it
@@ -176,10 +143,10 @@ def rescue_responses(case: ResolvedCase, onset: Interval | None) -> tuple[Rescue
 def dechallenge_outcome(case: ResolvedCase) -> str:
     """'improved', 'improved after rescue therapy (IVIG)', 'worsened', 'no change', 'not stated'
     or 'no dechallenge recorded', from the symptom course points after the suspect was stopped."""
-    stop = stop_item(case)
-    if stop is None or stop.start is None:
+    stop = landmarks.suspect_stop(case)
+    day = landmarks.stop_time(stop) if stop is not None else None
+    if day is None:
         return "no dechallenge recorded"
-    day = stop.start.best
     states = [(item.start.best, order, item) for order, item in enumerate(case.items)
               if item.role is ItemRole.STATE and item.start is not None and item.start.best >= day
               and item.state != CourseState.ONSET.value]
@@ -193,7 +160,7 @@ def dechallenge_outcome(case: ResolvedCase) -> str:
         return "worsened"
     if first.state == CourseState.PLATEAU.value:
         return "no change"
-    rescues = sorted({i.lane for i in _dated(case.items) if i.category is Category.RESCUE
+    rescues = sorted({i.lane for i in dated(case.items) if i.category is Category.RESCUE
                       and i.role is ItemRole.COURSE and i.start is not None and day <= i.start.best <= first_day})
     if rescues:
         return f"improved after rescue therapy ({', '.join(rescues)})"
@@ -202,8 +169,8 @@ def dechallenge_outcome(case: ResolvedCase) -> str:
 
 def case_metrics(case: ResolvedCase) -> CaseMetrics:
     """Latency, dechallenge outcome and rescue responses of one case."""
-    dose = first_dose_item(case)
-    onset = onset_item(case)
+    dose = landmarks.first_suspect_dose(case)
+    onset = landmarks.reaction_onset(case)
     first_dose = dose.start if dose is not None else None
     onset_time = onset.start if onset is not None else None
     latency = (duration_between(first_dose, onset_time, at_least_zero=onset_time.best >= first_dose.best)

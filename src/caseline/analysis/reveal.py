@@ -36,6 +36,21 @@ OUTCOME_MILESTONES = frozenset({MilestoneType.OUTCOME, MilestoneType.DEATH, Mile
 HOLD_BACK_NOTICE = "Held back until the last step: the outcome, and which drug is thought to be the cause."
 HELD_NOTE = "(held back until the last step)"
 _SPOILER = re.compile(r"suspect|attribut|causal|caus(?:ed|ing) by|induced|adverse", re.IGNORECASE)
+#: Legend wording while the suspected drug is held back: it is drawn as one of the drugs, not "other" drugs.
+HELD_BACK_CATEGORY_TITLES = {Category.DRUG: "Drugs"}
+HELD_BACK_AXIS_SUBJECT = "the aligned day 0"
+HELD_BACK_NOT_ALIGNED = "not aligned"
+
+
+def gives_away(text: str) -> bool:
+    """True when ``text`` tells which drug is suspected, or that a reaction is attributed to a drug."""
+    return bool(_SPOILER.search(text))
+
+
+def held_back_labels(header_notes: Mapping[str, str], axis_subject: str) -> tuple[dict[str, str], str]:
+    """Case-header notes and the axis subject as a held-back view words them (nothing gives the suspect away)."""
+    notes = {cid: (HELD_BACK_NOT_ALIGNED if gives_away(note) else note) for cid, note in header_notes.items()}
+    return notes, (HELD_BACK_AXIS_SUBJECT if gives_away(axis_subject) else axis_subject)
 MAX_CAPTION_ENTRIES = 3
 
 

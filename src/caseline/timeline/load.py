@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from caseline.io import registry
+from caseline.io.caseset_file import CaseSetSpec, expand_inputs
 from caseline.model.caseset import CaseSet
 from caseline.model.diagnostics import CaseFileError, Diagnostic, UnreadableFile
 from caseline.timeline.resolved import ResolvedCase
@@ -73,4 +75,43 @@ def load_cases(path: str | os.PathLike[str]) -> list[ResolvedCase]:
     return result.cases
 
 
-__all__ = ["LoadResult", "load_cases", "load_file"]
+
+
+@dataclass
+class LoadedInputs:
+    """Every case of some files and case sets (expanded), with each file's result."""
+
+    spec: CaseSetSpec
+    results: list[LoadResult] = field(default_factory=list)
+    cases: list[ResolvedCase] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.spec.diagnostics + [d for r in self.results for d in r.diagnostics]
+
+    @property
+    def unreadable(self) -> bool:
+        return any(r.unreadable for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def load_inputs(paths: Sequence[str], align: str | None = None, sort: str | None = None) -> LoadedInputs:
+    """Load files and case sets as a comparison would show them (case sets expand to their entries)."""
+    spec = expand_inputs(paths, align, sort)
+    loaded = LoadedInputs(spec)
+    cache: dict[str, LoadResult] = {}
+    for path, case_ids in spec.entries:
+        result = cache.get(path)
+        if result is None:
+            result = cache[path] = load_file(path)
+            loaded.results.append(result)
+        wanted = set(case_ids)
+        if result.ok:
+            loaded.cases.extend(c for c in result.cases if not wanted or c.id in wanted)
+    return loaded
+
+
+__all__ = ["LoadResult", "LoadedInputs", "load_cases", "load_file", "load_inputs"]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from caseline.analysis.wording import format_day, format_interval_days
 from caseline.layout.timeline_layout import LayoutOptions
 from caseline.model.kinds import Category
-from caseline.render.view import TimelinePlot
+from caseline.render.timeline_plot import TimelinePlot
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.load import LoadResult
 from caseline.timeline.resolved import ResolvedCase

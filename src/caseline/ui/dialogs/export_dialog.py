@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseline.render.export import PRESETS, ExportError, ExportInfo, export_figure, render_figure, view_state
-from caseline.theme import THEMES
+from caseline.render.exporters import ExportInfo, export_figure, file_filters
+from caseline.render.figure import MM_PER_INCH, ExportError, render_figure, view_state
+from caseline.theme import PRESETS, THEMES
 
-FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)", "pdf": "PDF document (*.pdf)"}
 PREVIEW_DELAY_MS = 250
 
 
@@ -45,11 +45,11 @@ class ExportDialog(QDialog):
         self.last_info: ExportInfo | None = None
         self.last_error = ""
         self.format_box = QComboBox()
-        for fmt in FILTERS:
+        for fmt in file_filters():
             self.format_box.addItem(fmt.upper(), fmt)
         self.preset_box = QComboBox()
         for key, preset in PRESETS.items():
-            self.preset_box.addItem(preset[0], key)
+            self.preset_box.addItem(preset.label, key)
         self.preset_box.addItem("Custom", "custom")
         self.width_box = QDoubleSpinBox(decimals=1, minimum=10.0, maximum=1000.0, suffix=" mm")
         self.width_box.setValue(174.0)
@@ -126,23 +126,25 @@ class ExportDialog(QDialog):
     def _apply_preset(self) -> None:
         key = self.preset_box.currentData()
         if key in PRESETS:
-            _label, width_mm, height_mm, width_px, height_px, dpi, theme = PRESETS[key]
+            preset = PRESETS[key]
+            width_mm, height_mm, width_px, height_px, dpi = (preset.width_mm, preset.height_mm, preset.width_px,
+                                                             preset.height_px, preset.dpi)
             for box in (self.width_box, self.height_box, self.dpi_box):
                 box.blockSignals(True)
             self.dpi_box.setValue(int(dpi))
             if width_px is not None:
-                self.width_box.setValue(width_px / dpi * 25.4)
+                self.width_box.setValue(width_px / dpi * MM_PER_INCH)
             else:
                 self.width_box.setValue(float(width_mm or 174.0))
             if height_px is not None:
-                self.height_box.setValue(height_px / dpi * 25.4)
+                self.height_box.setValue(height_px / dpi * MM_PER_INCH)
             else:
                 self.height_box.setValue(float(height_mm or 0.0))
             for box in (self.width_box, self.height_box, self.dpi_box):
                 box.blockSignals(False)
-            self.theme_box.setCurrentIndex(list(THEMES).index(theme))
+            self.theme_box.setCurrentIndex(list(THEMES).index(preset.theme))
             if key == "slide":
-                self.format_box.setCurrentIndex(list(FILTERS).index("png"))
+                self.format_box.setCurrentIndex(self.format_box.findData("png"))
         self._schedule()
 
     def _to_custom(self) -> None:
@@ -162,8 +164,8 @@ class ExportDialog(QDialog):
         """The keyword arguments of export_figure / render_figure for the current choices."""
         key = self.preset_box.currentData()
         size: dict[str, object]
-        if key in PRESETS and PRESETS[key][3] is not None:  # a preset in pixels: exact pixels
-            size = {"width_px": PRESETS[key][3], "height_px": PRESETS[key][4]}
+        if key in PRESETS and PRESETS[key].width_px is not None:  # a preset in pixels: exact pixels
+            size = {"width_px": PRESETS[key].width_px, "height_px": PRESETS[key].height_px}
         else:
             height = self.height_box.value()
             size = {"width_mm": self.width_box.value(), "height_mm": height if height > 0 else None}
@@ -197,8 +199,8 @@ class ExportDialog(QDialog):
         self.last_error = ""
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
         dpi = self.dpi_box.value()
-        self.size_label.setText(f"{image.width()} x {image.height()} px = "
-                                f"{image.width() / dpi * 25.4:.0f} x {image.height() / dpi * 25.4:.0f} mm")
+        width_mm, height_mm = image.width() / dpi * MM_PER_INCH, image.height() / dpi * MM_PER_INCH
+        self.size_label.setText(f"{image.width()} x {image.height()} px = {width_mm:.0f} x {height_mm:.0f} mm")
         pixmap = QPixmap.fromImage(image)
         target = self.preview.size()
         self.preview.setPixmap(pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
@@ -213,7 +215,7 @@ class ExportDialog(QDialog):
         fmt = self.format_box.currentData()
         if path is None:
             start = os.path.join(os.path.expanduser("~"), f"{_safe_name(self.title_edit.text())}.{fmt}")
-            path, _ = QFileDialog.getSaveFileName(self, "Export figure", start, FILTERS[fmt])
+            path, _ = QFileDialog.getSaveFileName(self, "Export figure", start, file_filters()[fmt])
             if not path:
                 return None
             if not os.path.splitext(path)[1]:

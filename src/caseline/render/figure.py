@@ -1,81 +1,52 @@
-"""Publication figures: the timeline rendered to PNG, SVG or PDF at a size in mm and a DPI.
+"""Publication figures: the timeline laid out at a size in mm and a DPI, with its title and caption.
 
-One path serves the export dialog and ``caseline export``. The scene of an offscreen
-TimelinePlot, laid out at the target pixel size, is painted by hand into a QImage, a
-QSvgGenerator or a QPdfWriter (pyqtgraph's exporters mis-size figures, tag PNGs as 96 dpi and
-its SVG exporter crashes on Qt 6.11; see FACTS.md). Type is sized in points: fonts get
-``dpi / 72`` pixels per point, so 7 pt stays 7 pt at any DPI.
-
-Everything is rendered to memory first and written with an atomic rename: a failed export
-never leaves a half-written file and never touches an existing one.
-"""
+An offscreen TimelinePlot, laid out at the target pixel size, is painted by hand onto any QPainter
+device (pyqtgraph's exporters mis-size figures, tag PNGs as 96 dpi and its SVG exporter crashes
+on Qt 6.11; see docs/qt-notes.md). Type is sized in points: fonts get ``dpi / 72`` pixels per point, so
+7 pt stays 7 pt at any DPI. The exporters (caseline.render.exporters) turn a Figure into bytes."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import os
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QIODevice,
-    QMarginsF,
     QPointF,
-    QRect,
     QRectF,
-    QSize,
-    QSizeF,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from caseline.layout.timeline_layout import LayoutOptions
-from caseline.theme import THEMES, Theme
+from caseline.render.qt_app import ensure_app
+from caseline.theme import PRESETS, THEMES, Theme
 from caseline.timeline.resolved import ResolvedCase
 
-FORMATS = ("png", "svg", "pdf")
 #: TimelinePlot attributes a figure copies from the view it is made from (comparison view state).
 VIEW_ATTRIBUTES = ("header_notes", "align_title", "shared_origin", "deidentified", "axis_title")
+
+
 MM_PER_INCH = 25.4
+
+
 MIN_DPI, MAX_DPI = 36.0, 2400.0
+
+
 MAX_SIDE_PX = 20000  # a 1.7 m wide figure at 300 dpi: anything larger is a typo
+
+
 MAX_PIXELS = 200_000_000  # about 800 MB of ARGB32
+
+
 MIN_SIDE_PX = 64
-
-#: Size presets of the export dialog: (label, width_mm, height_mm, width_px, height_px, dpi, theme).
-PRESETS: dict[str, tuple[str, float | None, float | None, int | None, int | None, float, str]] = {
-    "single": ("Single column (85 mm)", 85.0, None, None, None, 300.0, "print"),
-    "double": ("Double column (174 mm)", 174.0, None, None, None, 300.0, "print"),
-    # 1920 px over a 13.33 in (16:9) slide is 144 dpi: projector type stays readable from the back
-    "slide": ("16:9 slide (1920 x 1080 px)", None, None, 1920, 1080, 144.0, "projector"),
-}
-
-_APP: QApplication | None = None
 
 
 class ExportError(ValueError):
     """A figure that cannot be made as asked (bad size, format, path or content)."""
-
-
-@dataclass(frozen=True)
-class ExportInfo:
-    """What was written."""
-
-    path: str
-    fmt: str
-    width_px: int
-    height_px: int
-    dpi: float
-    width_mm: float
-    height_mm: float
-    n_bytes: int
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -107,17 +78,6 @@ def mm_to_px(mm: float, dpi: float) -> int:
 
 def px_to_mm(px: float, dpi: float) -> float:
     return px / dpi * MM_PER_INCH
-
-
-def format_of(path: str | os.PathLike[str], fmt: str | None = None) -> str:
-    """'png', 'svg' or 'pdf' from ``fmt`` or else the file name's suffix."""
-    if fmt is None:
-        fmt = os.path.splitext(os.fspath(path))[1].lstrip(".")
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"cannot export to {fmt or 'a file without a suffix'!r}: "
-                          f"use {', '.join('.' + f for f in FORMATS)}")
-    return fmt
 
 
 def citation_caption(cases: Sequence[ResolvedCase]) -> str:
@@ -155,7 +115,7 @@ def resolve_spec(
     view: Mapping[str, object] | None = None,
 ) -> FigureSpec:
     """Check a request and turn it into pixels. Raises ExportError with a readable message."""
-    from caseline.render.view import AXIS_MODES
+    from caseline.view_state import AXIS_MODES
 
     if not cases:
         raise ExportError("nothing to export: no cases")
@@ -172,7 +132,7 @@ def resolve_spec(
         if value is not None and (not _finite_positive(value) or int(value) != value):
             raise ExportError(f"{name} must be a positive whole number of pixels, not {value!r}")
     if width_mm is None and width_px is None:
-        width_mm = PRESETS["double"][1]
+        width_mm = PRESETS["double"].width_mm
     width = int(width_px) if width_px is not None else mm_to_px(float(width_mm or 0), dpi)
     height: int | None = None
     if height_px is not None:
@@ -223,17 +183,6 @@ def _finite_positive(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
 
 
-def ensure_app() -> QApplication:
-    """The running QApplication, or a new one (headless callers: the CLI, scripts)."""
-    global _APP
-    app = QApplication.instance()
-    if app is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _APP = QApplication([])
-        app = _APP
-    return app  # type: ignore[return-value]
-
-
 class Figure:
     """An offscreen plot laid out for one figure, plus the title and caption around it."""
 
@@ -241,7 +190,7 @@ class Figure:
     MIN_SCALE = 0.45
 
     def __init__(self, cases: Sequence[ResolvedCase], spec: FigureSpec) -> None:
-        from caseline.render.view import TimelinePlot
+        from caseline.render.timeline_plot import TimelinePlot
 
         ensure_app()
         self.spec = spec
@@ -281,13 +230,13 @@ class Figure:
                     "taller, hide lanes, or leave the height out")
             self.scale = max(self.MIN_SCALE, self.scale * min(0.95, plot_h / needed_h))
         plot.resize(spec.width_px, round(plot_h))
-        _settle()
+        settle()
         rows = max(1, plot.content_rows())
         plot.fit()
         if spec.time_range is not None:
             plot.set_time_range(*spec.time_range)
         plot.viewbox.setYRange(0, rows, padding=0)
-        _settle()
+        settle()
         if plot.state is not None:
             plot.state.draw_header_text = False  # paint_headers draws them across the figure
 
@@ -303,7 +252,7 @@ class Figure:
         self.title_h = self._text_height(spec.title, self.title_font, inner)
         self.caption_h = self._text_height(spec.caption, self.caption_font, inner)
         plot.apply_theme(theme, spec.px_per_pt)
-        _settle()
+        settle()
         rows = max(1, plot.content_rows())
         overhead = plot.height() - plot.viewbox.height()
         chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
@@ -359,7 +308,7 @@ class Figure:
         """
         from caseline.analysis.wording import header_lines
         from caseline.layout import timeline_layout as L
-        from caseline.render.items import elide
+        from caseline.render.painting import elide
 
         plot, state = self.plot, self.plot.state
         if plot.layout_ is None or state is None:
@@ -411,7 +360,7 @@ def _min_row_px(plot: object) -> float:
     return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
 
 
-def _settle() -> None:
+def settle() -> None:
     app = QApplication.instance()
     if app is not None:
         app.processEvents()
@@ -426,7 +375,7 @@ def built_figure(cases: Sequence[ResolvedCase], spec: FigureSpec) -> Iterator[Fi
         figure.close()
 
 
-def _image(figure: Figure) -> QImage:
+def figure_image(figure: Figure) -> QImage:
     image = QImage(figure.width_px, figure.height_px, QImage.Format.Format_ARGB32_Premultiplied)
     if image.isNull():
         raise ExportError(f"cannot allocate a {figure.width_px} x {figure.height_px} px image")
@@ -444,129 +393,8 @@ def _image(figure: Figure) -> QImage:
     return image
 
 
-def _png_bytes(figure: Figure) -> bytes:
-    image = _image(figure).convertToFormat(QImage.Format.Format_RGB32)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise ExportError("PNG encoding failed")
-    buffer.close()
-    return bytes(data.data())
-
-
-def _svg_bytes(figure: Figure, title: str) -> bytes:
-    from PySide6.QtSvg import QSvgGenerator
-
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    generator.setSize(QSize(figure.width_px, figure.height_px))
-    generator.setViewBox(QRect(0, 0, figure.width_px, figure.height_px))
-    generator.setResolution(round(figure.spec.dpi))
-    generator.setTitle(title or "caseline timeline")
-    generator.setDescription("Made with caseline")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise ExportError("cannot start the SVG writer")
-    try:
-        figure.paint(painter)
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(data.data())
-
-
-def _pdf_bytes(figure: Figure, title: str) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    dpi = figure.spec.dpi
-    page = QPageSize(QSizeF(px_to_mm(figure.width_px, dpi), px_to_mm(figure.height_px, dpi)),
-                     QPageSize.Unit.Millimeter, "caseline figure", QPageSize.SizeMatchPolicy.ExactMatch)
-    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
-                                     QPageLayout.Unit.Millimeter))
-    writer.setResolution(round(dpi))
-    writer.setTitle(title or "caseline timeline")
-    writer.setCreator("caseline")
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise ExportError("cannot start the PDF writer")
-    try:
-        # the device is the page at `dpi`; scale in case rounding made it a pixel off
-        scale_x = writer.width() / figure.width_px
-        scale_y = writer.height() / figure.height_px
-        if abs(scale_x - 1) > 1e-3 or abs(scale_y - 1) > 1e-3:
-            painter.scale(scale_x, scale_y)
-        figure.paint(painter)
-    finally:
-        painter.end()
-    buffer.close()
-    return bytes(data.data())
-
-
 def render_figure(cases: Sequence[ResolvedCase], **kwargs: object) -> QImage:
     """The figure as a QImage (what a PNG export writes): for previews. Same keywords as export_figure."""
     spec = resolve_spec(cases, **kwargs)  # type: ignore[arg-type]
     with built_figure(cases, spec) as figure:
-        return _image(figure)
-
-
-def export_figure(
-    cases: Sequence[ResolvedCase],
-    path: str | os.PathLike[str],
-    *,
-    fmt: str | None = None,
-    width_mm: float | None = None,
-    height_mm: float | None = None,
-    width_px: int | None = None,
-    height_px: int | None = None,
-    dpi: float = 300.0,
-    theme: str | Theme = "print",
-    options: LayoutOptions | None = None,
-    time_range: tuple[float, float] | None = None,
-    axis_mode: str = "days",
-    title: str | None = None,
-    caption: str | None = None,
-    view: Mapping[str, object] | None = None,
-) -> ExportInfo:
-    """Render the cases to a PNG, SVG or PDF figure and write it atomically.
-
-    Width defaults to 174 mm (double column); height to what the lanes need. ``title`` None
-    means the case title; '' means none. ``caption`` 'auto' lists the cases' citations.
-    ``view`` carries comparison-view settings (VIEW_ATTRIBUTES, e.g. from view_state(plot)).
-    Raises ExportError (the output file is then untouched).
-    """
-    from caseline.io.atomic_write import atomic_write_bytes
-
-    started = time.perf_counter()
-    path = os.fspath(path)
-    fmt = format_of(path, fmt)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ExportError(f"{path}: folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise ExportError(f"{path} is a folder")
-    spec = resolve_spec(cases, width_mm=width_mm, height_mm=height_mm, width_px=width_px,
-                        height_px=height_px, dpi=dpi, theme=theme, options=options, time_range=time_range,
-                        axis_mode=axis_mode, title=title, caption=caption, view=view)
-    with built_figure(cases, spec) as figure:
-        if fmt == "png":
-            data = _png_bytes(figure)
-        elif fmt == "svg":
-            data = _svg_bytes(figure, spec.title)
-        else:
-            data = _pdf_bytes(figure, spec.title)
-        height = figure.height_px
-    if not data:
-        raise ExportError(f"{fmt.upper()} rendering produced no data")
-    try:
-        atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    return ExportInfo(path=path, fmt=fmt, width_px=spec.width_px, height_px=height, dpi=spec.dpi,
-                      width_mm=px_to_mm(spec.width_px, spec.dpi), height_mm=px_to_mm(height, spec.dpi),
-                      n_bytes=len(data), seconds=time.perf_counter() - started)
+        return figure_image(figure)

@@ -1,17 +1,14 @@
 """The timeline plot: one ViewBox holding every case as a group of lane rows.
 
 Used by the window (interactive) and by export (laid out for a target size). No dialogs or
-windows here: those are in caseline.ui.
-"""
+windows here: those are in caseline.ui."""
 
 from __future__ import annotations
 
-import calendar
 import math
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from collections.abc import Callable, Sequence
+from datetime import date
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
@@ -20,113 +17,16 @@ from PySide6.QtWidgets import QWidget
 from caseline.analysis.wording import describe_item, header_lines
 from caseline.layout import timeline_layout as L
 from caseline.model.kinds import Category
-from caseline.render.items import BackgroundLayer, BarLayer, LabelLayer, PointLayer, RenderState
+from caseline.render.axes import DirectPaintAxis, TimeAxis
+from caseline.render.html_rows import rows_html
+from caseline.render.layers import BackgroundLayer, BarLayer, LabelLayer, PointLayer
+from caseline.render.legend import legend_html
+from caseline.render.painting import RenderState
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 
 #: A view of the cases (de-identified copies, the teaching hold-back): same items, same order.
 CaseTransform = Callable[[list[ResolvedCase]], list[ResolvedCase]]
-
-AXIS_MODES = ("days", "weeks", "months", "dates")
-_NICE = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-
-
-def nice_step(span: float, target_ticks: float, unit: float) -> float:
-    raw = span / max(1.0, target_ticks) / unit
-    for n in _NICE:
-        if n >= raw:
-            return n * unit
-    return _NICE[-1] * unit * math.ceil(raw / _NICE[-1])
-
-
-class DirectPaintAxis(pg.AxisItem):
-    """An AxisItem that can paint straight to the device instead of through its QPicture cache.
-
-    A QPicture replays pixel-sized fonts scaled by the target device's DPI over 96, so a figure
-    exported at 300 dpi would get tick labels 3x too big. Export sets ``paint_direct``.
-    """
-
-    paint_direct = False
-
-    def paint(self, p, opt, widget):
-        if not self.paint_direct:
-            super().paint(p, opt, widget)
-            return
-        p.save()
-        try:
-            if self.style["tickFont"]:
-                p.setFont(self.style["tickFont"])
-            specs = self.generateDrawSpecs(p)
-            if specs is not None:
-                self.drawPicture(p, *specs)
-        finally:
-            p.restore()
-
-
-class TimeAxis(DirectPaintAxis):
-    """Bottom axis in days, weeks or months from day 0, or calendar dates."""
-
-    def __init__(self) -> None:
-        super().__init__("bottom")
-        self.mode = "days"
-        self.origin: date | None = None  # calendar date of day 0, for 'dates'
-        self.enableAutoSIPrefix(False)
-
-    def set_mode(self, mode: str, origin: date | None) -> None:
-        if mode not in AXIS_MODES:
-            raise ValueError(f"unknown axis mode {mode!r}")
-        self.mode = mode if (mode != "dates" or origin is not None) else "days"
-        self.origin = origin
-        self.picture = None
-        self.update()
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
-        span = maxVal - minVal
-        if span <= 0 or not math.isfinite(span):
-            return []
-        target = max(2.0, size / 90.0)
-        if self.mode == "dates" and self.origin is not None:
-            return [(0.0, self._date_ticks(minVal, maxVal, target))]
-        unit = {"days": 1.0, "weeks": 7.0, "months": 30.4375}[self.mode]
-        step = nice_step(span, target, unit)
-        first = math.ceil(minVal / step) * step
-        values = list(np.arange(first, maxVal + step * 0.001, step))
-        return [(step, values)]
-
-    def _date_ticks(self, lo: float, hi: float, target: float) -> list[float]:
-        assert self.origin is not None
-        months_span = (hi - lo) / 30.4375
-        for step in (1, 2, 3, 6, 12, 24, 60, 120):
-            if months_span / step <= target:
-                break
-        start = self.origin + timedelta(days=math.floor(lo))
-        year, month = start.year, start.month
-        values: list[float] = []
-        for _ in range(2000):
-            d = date(year, month, 1)
-            day = (d - self.origin).days
-            if day > hi:
-                break
-            if day >= lo and ((year * 12 + month - 1) % step == 0):
-                values.append(float(day))
-            month += 1
-            if month > 12:
-                month, year = 1, year + 1
-        return values
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        out = []
-        for v in values:
-            if self.mode == "weeks":
-                out.append(f"wk {v / 7:g}")
-            elif self.mode == "months":
-                out.append(f"mo {v / 30.4375:.0f}")
-            elif self.mode == "dates" and self.origin is not None:
-                d = self.origin + timedelta(days=round(v))
-                out.append(f"{calendar.month_abbr[d.month]} {d.year}" if d.month != 1 else str(d.year))
-            else:
-                out.append(f"{v:g}")
-        return out
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -508,60 +408,7 @@ class TimelinePlot(pg.PlotWidget):
         item = self.layout_.items[index]
         case = self.layout_.cases[int(self.layout_.item_case[index])]
         rows = describe_item(case, item, self.deidentified)
-        return rows_to_html(rows)
-
-
-GLYPH_LEGEND = (
-    (L.GLYPH_DOSE, "▮", "administration"),
-    (L.GLYPH_TRIANGLE, "▲", "onset"),
-    (L.GLYPH_DIAMOND, "◆", "investigation (hollow ◇ = normal)"),
-    (L.GLYPH_CIRCLE, "○", "course change"),
-    (L.GLYPH_STOP, "┳", "drug stopped"),
-    (L.GLYPH_RESTART, "▶", "drug restarted"),
-    (L.GLYPH_FLAG, "⚑", "milestone"),
-    (L.GLYPH_CROSS, "✝", "death"),
-)
-
-
-def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str, str]]]:
-    """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout."""
-    categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
-    codes = {int(c) & 255 for c in layout.points.style}
-    glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
-    if len(layout.whiskers):
-        glyphs.append(("├┤", "uncertain time"))
-        if any(int(s) & 3 for s in layout.whiskers.style):
-            glyphs.append(("⇢", "later, gap not stated"))
-    return categories, glyphs
-
-
-def legend_parts(layout: L.TimelineLayout, theme: Theme,
-                 titles: Mapping[Category, str] | None = None) -> list[tuple[str, str]]:
-    """(html, plain text) of each legend entry, categories first; ``titles`` overrides category titles."""
-    from caseline.model.kinds import CATEGORY_ORDER, CATEGORY_TITLES
-
-    categories, glyphs = legend_entries(layout)
-    parts = []
-    for c in categories:
-        category = CATEGORY_ORDER[c]
-        color = theme.category_color(category)
-        title = (titles or {}).get(category, CATEGORY_TITLES[category])
-        parts.append((f"<span style='color:{color}'>■</span>&nbsp;{_nbsp(title)}", f"■ {title}"))
-    for sym, text in glyphs:
-        parts.append((f"{sym}&nbsp;{_nbsp(text)}", f"{sym} {text}"))
-    return parts
-
-
-def legend_html(layout: L.TimelineLayout, theme: Theme, titles: Mapping[Category, str] | None = None) -> str:
-    """The legend as HTML; entries never break inside, lines wrap between entries."""
-    # the break goes after the spacing, so a wrapped line never starts indented
-    return "&nbsp;&nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme, titles))
-
-
-def _nbsp(text: str) -> str:
-    import html
-
-    return html.escape(text).replace(" ", "&nbsp;")
+        return rows_html(rows, "tooltip")
 
 
 def _let_title_shrink(label: pg.LabelItem) -> None:
@@ -577,15 +424,3 @@ def _let_title_shrink(label: pg.LabelItem) -> None:
         label.updateGeometry()
 
     label.updateMin = update_min
-
-
-def rows_to_html(rows: list[tuple[str, str]]) -> str:
-    import html
-
-    out = []
-    for key, value in rows:
-        if not key:
-            out.append(f"<b>{html.escape(value)}</b>")
-        else:
-            out.append(f"<span style='color:#555'>{html.escape(key)}:</span> {html.escape(value)}")
-    return "<br>".join(out)
