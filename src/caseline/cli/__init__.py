@@ -65,3 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def gui_main() -> int:
+    """Entry point of ``caseline-gui`` (a desktop launcher): always the window, never a subcommand."""
+    return main(["open", *sys.argv[1:]])

@@ -37,7 +37,7 @@ class TimelineViewBox(pg.ViewBox):
     def __init__(self) -> None:
         super().__init__(invertY=True, enableMenu=False)
         self.setMouseEnabled(x=True, y=True)
-        # FACTS: applying the new range right away avoids a second repaint per pan step.
+        # Applying the new range right away avoids a second repaint per pan step (docs/qt-notes.md).
         self.sigRangeChanged.connect(lambda *_: self.updateMatrix())
 
     def wheelEvent(self, ev, axis=None):

@@ -13,7 +13,7 @@ from caseline.model.case import AtList
 from caseline.timeline.load import load_file
 from caseline.timeline.resolved import ItemRole
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_cases"
 
 
 def write(tmp_path: Path, text: str, name: str = "t.events.csv") -> Path:

@@ -14,7 +14,7 @@ import caseline
 from caseline.analysis.tables import TABLE_COLUMNS, timeline_table
 from caseline.model.diagnostics import CaseFileError
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_cases"
 YAML = SAMPLES / "infliximab-pyoderma.caseline.yaml"
 CSV = SAMPLES / "infliximab-pyoderma.events.csv"
 REQUIRED = ["case_id", "event_id", "lane", "category", "label", "start_day", "end_day", "start_day_min",
@@ -94,7 +94,7 @@ def test_output_file(tmp_path: Path) -> None:
 
 
 def test_table_refuses_files_with_errors(tmp_path: Path) -> None:
-    broken = Path(__file__).resolve().parent / "broken" / "three-errors.caseline.yaml"
+    broken = Path(__file__).resolve().parents[1] / "io" / "broken" / "three-errors.caseline.yaml"
     result = run_table(YAML, broken)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.count(f"{broken}:") == 3
@@ -112,7 +112,7 @@ def test_load_api() -> None:
 
 
 def test_load_api_raises_with_every_error() -> None:
-    broken = Path(__file__).resolve().parent / "broken" / "three-errors.caseline.yaml"
+    broken = Path(__file__).resolve().parents[1] / "io" / "broken" / "three-errors.caseline.yaml"
     with pytest.raises(CaseFileError) as info:
         caseline.load(broken)
     assert len(info.value.diagnostics) == 3

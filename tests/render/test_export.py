@@ -1,53 +1,23 @@
-"""Figure export: sizes, DPI metadata, text kept as text, nothing outside the page, atomic writes.
-
-One export path (caseline.render.figure) serves the dialog and ``caseline export``; these tests
-read the written files back with independent parsers (PNG chunks, xml.etree, the PDF bytes).
-"""
+"""Exported figures: sizes in mm and pixels, DPI metadata, type in points, SVG text, PDF pages, atomic writes."""
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import struct
 import subprocess
-import sys
 import unicodedata
 import xml.etree.ElementTree as ET
-import zlib
-from pathlib import Path
 
 import pytest
 
 from caseline.render.exporters import export_figure
 from caseline.render.figure import ExportError, render_figure
-from caseline.timeline.load import load_file
-
-SVG_NS = "{http://www.w3.org/2000/svg}"
-MM_PER_PT = 25.4 / 72
-
-
-def cases_of(path: Path) -> list:
-    result = load_file(path)
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return result.cases
-
-
-@pytest.fixture(scope="module")
-def pyoderma(qapp) -> list:  # the QApplication must exist first
-    return cases_of(Path(__file__).resolve().parent.parent / "sample_cases" / "infliximab-pyoderma.caseline.yaml")
-
-
-@pytest.fixture(scope="module")
-def crps(qapp) -> list:
-    return cases_of(Path(__file__).resolve().parent.parent / "sample_cases" / "crps-infliximab.caseline.yaml")
+from support import MM_PER_PT, SVG_NS, pdf_media_box, pdf_unicode_text, svg_texts
 
 
 def lane_names(cases: list) -> set[str]:
     return {item.lane for case in cases for item in case.items if item.start is not None}
-
-
-# ---------------------------------------------------------------------------- PNG
 
 
 def png_chunks(data: bytes) -> dict[bytes, bytes]:
@@ -126,32 +96,6 @@ def test_png_border_is_background_and_lane_names_are_whole(crps, preset) -> None
     assert ink_columns[0] >= 2
 
 
-# ---------------------------------------------------------------------------- SVG
-
-
-def svg_texts(root: ET.Element) -> list[tuple[str, float, float, float]]:
-    """(text, x, baseline y, font size) of every <text>, with ancestor transforms applied."""
-    out: list[tuple[str, float, float, float]] = []
-
-    def walk(element: ET.Element, matrix: tuple[float, ...]) -> None:
-        transform = element.get("transform")
-        if transform:
-            values = [float(v) for v in re.findall(r"-?[\d.]+(?:e-?\d+)?", transform)]
-            if transform.startswith("matrix"):
-                a, b, c, d, e, f = values
-                ma, mb, mc, md, me, mf = matrix
-                matrix = (ma * a + mc * b, mb * a + md * b, ma * c + mc * d, mb * c + md * d,
-                          ma * e + mc * f + me, mb * e + md * f + mf)
-        if element.tag == SVG_NS + "text":
-            x, y = float(element.get("x", 0)), float(element.get("y", 0))
-            a, b, c, d, e, f = matrix
-            size = float(element.get("font-size", 0)) * abs(d)
-            out.append(("".join(element.itertext()), a * x + c * y + e, b * x + d * y + f, size))
-        for child in element:
-            walk(child, matrix)
-
-    walk(root, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-    return out
 
 
 @pytest.mark.parametrize("width_mm", [85.0, 174.0])
@@ -188,40 +132,8 @@ def test_type_size_is_in_points_at_any_dpi(pyoderma, tmp_path) -> None:
         assert sizes["Infliximab"] * 72 / dpi == pytest.approx(7.0, abs=0.5 * 72 / dpi + 1e-6)
 
 
-# ---------------------------------------------------------------------------- PDF
 
 
-def pdf_media_box(data: bytes) -> list[float]:
-    match = re.search(rb"/MediaBox\s*\[\s*([-\d.\s]+)\]", data)
-    assert match, "no MediaBox"
-    return [float(v) for v in match.group(1).split()]
-
-
-def pdf_unicode_text(data: bytes) -> str:
-    """Characters the PDF's fonts map to Unicode (ToUnicode CMaps): text, not outlines."""
-    chars: list[str] = []
-
-    def utf16(token: bytes) -> str:
-        return bytes.fromhex(token.decode()).decode("utf-16-be", errors="ignore")
-
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
-        try:
-            body = zlib.decompressobj().decompress(stream)
-        except zlib.error:
-            body = stream
-        for block in re.findall(rb"beginbfchar(.*?)endbfchar", body, re.S):
-            tokens = re.findall(rb"<([0-9A-Fa-f]+)>", block)
-            chars.extend(utf16(t) for t in tokens[1::2])
-        for block in re.findall(rb"beginbfrange(.*?)endbfrange", body, re.S):
-            for lo, hi, dest in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]+>|\[[^]]*\])",
-                                           block):
-                if dest.startswith(b"["):
-                    chars.extend(utf16(t) for t in re.findall(rb"<([0-9A-Fa-f]+)>", dest))
-                else:
-                    first = int(dest[1:-1], 16)
-                    chars.extend(chr(first + i) for i in range(int(hi, 16) - int(lo, 16) + 1))
-    # ligatures (fl, fi) map to one character: spell them out
-    return unicodedata.normalize("NFKC", "".join(chars))
 
 
 @pytest.mark.parametrize(("width_mm", "height_mm"), [(85.0, 120.0), (174.0, None)])
@@ -243,9 +155,6 @@ def test_pdf_page_has_the_requested_size_and_real_text(crps, tmp_path, width_mm,
         flat = unicodedata.normalize("NFKC", " ".join(text.split()))
         for lane in lane_names(crps):
             assert lane in flat, lane
-
-
-# ---------------------------------------------------------------------------- failures
 
 
 def test_bad_requests_raise_and_write_nothing(pyoderma, tmp_path) -> None:
@@ -286,103 +195,3 @@ def test_successful_export_replaces_an_existing_file(pyoderma, tmp_path) -> None
     export_figure(pyoderma, out, width_mm=85.0)
     assert ET.parse(out).getroot().tag == SVG_NS + "svg"
     assert sorted(os.listdir(tmp_path)) == ["figure.svg"]
-
-
-# ---------------------------------------------------------------------------- command line
-
-
-def clean_env() -> dict[str, str]:
-    """No DISPLAY, no QT_QPA_PLATFORM, no HOME: what a cron job or a CI step has."""
-    return {"PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"}
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "caseline", "export", *args], env=clean_env(),
-                          capture_output=True, text=True, timeout=120)
-
-
-def test_cli_exports_a_case_set_without_a_display(samples_dir, tmp_path) -> None:
-    from PySide6.QtGui import QImage
-
-    out = tmp_path / "set.png"
-    done = run_cli(str(samples_dir / "drug-induced-neuropathy.caseset.yaml"), "--align", "first-suspect-dose",
-                   "--width-mm", "85", "--dpi", "200", "--caption", "auto", "-o", str(out))
-    assert done.returncode == 0, done.stderr
-    image = QImage(str(out))
-    assert image.width() == round(85 / 25.4 * 200)
-    assert image.dotsPerMeterX() == pytest.approx(200 / 0.0254, abs=1)
-
-
-def test_cli_svg_and_pdf(samples_dir, tmp_path) -> None:
-    case = str(samples_dir / "neurosarcoidosis-infliximab.caseline.yaml")
-    svg = tmp_path / "f.svg"
-    pdf = tmp_path / "f.pdf"
-    assert run_cli(case, "-o", str(svg), "--preset", "single", "--axis", "weeks").returncode == 0
-    assert run_cli(case, "-o", str(pdf), "--width-mm", "120", "--height-mm", "60",
-                   "--range", "-5", "30", "--title", "Figure 1").returncode == 0
-    strings = {t.strip() for t, *_ in svg_texts(ET.parse(svg).getroot())}
-    assert "Weeks since first infliximab infusion" in strings
-    x0, y0, x1, y1 = pdf_media_box(pdf.read_bytes())
-    assert ((x1 - x0) * MM_PER_PT, (y1 - y0) * MM_PER_PT) == (pytest.approx(120, abs=0.2), pytest.approx(60, abs=0.2))
-
-
-def test_cli_invalid_case_file_exits_1_with_file_line_col(samples_dir, tmp_path) -> None:
-    bad = tmp_path / "bad.caseline.yaml"
-    text = (samples_dir / "neurosarcoidosis-infliximab.caseline.yaml").read_text(encoding="utf-8")
-    assert "kind: symptom" in text
-    bad.write_text(text.replace("kind: symptom", "kind: symptomm", 1), encoding="utf-8")
-    out = tmp_path / "f.png"
-    out.write_bytes(b"keep me")
-    done = run_cli(str(bad), "-o", str(out))
-    assert done.returncode == 1
-    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+", done.stderr), done.stderr
-    assert out.read_bytes() == b"keep me"
-
-
-def test_cli_unreadable_and_bad_requests(tmp_path, samples_dir) -> None:
-    out = tmp_path / "f.png"
-    missing = run_cli(str(tmp_path / "missing.caseline.yaml"), "-o", str(out))
-    assert missing.returncode == 2
-    case = str(samples_dir / "neurosarcoidosis-infliximab.caseline.yaml")
-    too_small = run_cli(case, "-o", str(out), "--width-px", "5")
-    assert too_small.returncode == 3 and "too small" in too_small.stderr
-    assert run_cli(case, "-o", str(tmp_path / "f.bmp")).returncode == 2
-    assert run_cli(case, "-o", str(tmp_path / "nowhere" / "f.png")).returncode == 3
-    assert run_cli(case, "-o", str(out), "--align", "sideways").returncode == 2
-    assert not out.exists()
-    assert os.listdir(tmp_path) == []
-
-
-# ---------------------------------------------------------------------------- dialog
-
-
-def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -> None:
-    from PySide6.QtGui import QImage
-
-    from caseline.ui.dialogs.export_dialog import ExportDialog
-    from caseline.ui.documents import Document
-    from caseline.ui.timeline_tab import TimelineTab
-
-    document = Document(str(samples_dir / "crps-infliximab.caseline.yaml"))
-    document.reload(blocking=True)
-    tab = TimelineTab([document])
-    qtbot.addWidget(tab)
-    tab.resize(1200, 800)
-    tab.refresh()
-    tab.plot.set_time_range(-300.0, 200.0)
-    dialog = ExportDialog(tab)
-    qtbot.addWidget(dialog)
-    preview = dialog.preview.pixmap()
-    assert preview is not None and not preview.isNull()
-    settings = dialog.settings()
-    assert settings["time_range"] == pytest.approx((-300.0, 200.0))
-    dialog.preset_box.setCurrentIndex(0)  # single column
-    assert dialog.width_box.value() == pytest.approx(85.0)
-    out = tmp_path / "dialog.png"
-    info = dialog.save(str(out))
-    assert info is not None
-    image = QImage(str(out))
-    assert image.width() == round(85 / 25.4 * 300)
-    expected = render_figure(tab.plot.cases, **dialog.settings())
-    assert (expected.width(), expected.height()) == (image.width(), image.height())
-    document.close()

@@ -1,6 +1,6 @@
 """`caseline validate` as a real subprocess on every file of the broken-file corpus.
 
-tests/broken/expected.txt lists, for each file, the exit code and every problem it must print
+tests/io/broken/expected.txt lists, for each file, the exit code and every problem it must print
 (FILE:LINE:COL and a message fragment). Files that cannot be committed sensibly (binary, UTF-16,
 50 MB) are generated here in tmp_path.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-BROKEN = HERE / "broken"
-SAMPLES = HERE.parent / "sample_cases"
+BROKEN = HERE.parent / "io" / "broken"
+SAMPLES = HERE.parents[1] / "sample_cases"
 TIMEOUT = 20  # seconds: catches hangs; each run takes well under a second
 
 

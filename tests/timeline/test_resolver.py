@@ -44,7 +44,7 @@ def dose_days(resolved: ResolvedCase, event_id: str) -> list[float]:
 
 @pytest.fixture(scope="module")
 def infliximab() -> ResolvedCase:
-    path = Path(__file__).resolve().parent.parent / "sample_cases" / "infliximab-pyoderma.caseline.yaml"
+    path = Path(__file__).resolve().parents[2] / "sample_cases" / "infliximab-pyoderma.caseline.yaml"
     result = load_file(path)
     assert result.ok, result.diagnostics
     assert not result.diagnostics

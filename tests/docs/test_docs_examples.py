@@ -21,7 +21,7 @@ from caseline.model.kinds import Kind
 from caseline.timeline.load import load_file
 from yamltext import load_yaml_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "case-format.md"
 SCHEMA_PATH = ROOT / "resources" / "caseline.schema.json"
 EXAMPLE_TAGS = {

@@ -20,7 +20,7 @@ from caseline.model.caseset import ALIGN_MODES, SORT_KEYS
 from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from yamltext import load_yaml_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "resources" / "caseline.schema.json"
 SAMPLES = ROOT / "sample_cases"
 
@@ -292,3 +292,9 @@ def test_wrong_documents_are_also_rejected_by_caseline(tmp_path: Path) -> None:
         path = tmp_path / f"{name.replace(' ', '-')}.caseline.json"
         path.write_text(json.dumps(_mutated(WRONG[name])), encoding="utf-8")
         assert not load_file(path).ok, name
+
+
+def test_schema_ships_with_the_package() -> None:
+    from caseline.io.resources import schema_text
+
+    assert json.loads(schema_text()) == json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

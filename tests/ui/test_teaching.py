@@ -1,138 +1,15 @@
-"""Teaching: reveal plan, hold-back, de-identification, presentation mode and slides.
-
-Real widgets and real sample files, offscreen Qt.
-"""
+"""Teaching in the window: presentation mode, reveal steps, hold-back and the de-identified view."""
 
 from __future__ import annotations
 
 import re
-import struct
-import sys
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
-from caseline.analysis.deidentify import contains_date, deidentify_case, deidentify_cases, scrub_dates
-from caseline.analysis.reveal import RevealPlan, held_back_view, is_held_back, reveal_key
-from caseline.analysis.wording import describe_case, describe_item, header_lines
-from caseline.layout import timeline_layout as L
 from caseline.theme import PROJECTOR
-from caseline.timeline.load import load_file
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_cases"
-BORTEZOMIB = SAMPLES / "bortezomib-myeloma.caseline.yaml"
-INFLIXIMAB = SAMPLES / "infliximab-pyoderma.caseline.yaml"
-CASESET = SAMPLES / "drug-induced-neuropathy.caseset.yaml"
-
-MONTHS = ("January|February|March|April|June|July|August|September|October|November|December"
-          "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
-# a year, unless it is a quantity ("2000 mg/day"); a month name; "May 3"
-DATE_RE = re.compile(rf"\b(19|20)\d\d\b(?!\s*(?:mg|g|mcg|ml|IU|units?|%|/))|\b(?:{MONTHS})\b|\bMay\s+\d")
-
-
-def no_date(text: str) -> bool:
-    return DATE_RE.search(text) is None
-
-
-def bortezomib_index_case():
-    result = load_file(BORTEZOMIB)
-    assert result.ok
-    return result.cases[0]
-
-
-# --------------------------------------------------------------------------- pure: reveal
-
-def test_reveal_steps_follow_distinct_start_times():
-    case = bortezomib_index_case()
-    plan = RevealPlan.build([case])
-    times = sorted({round(i.start.best, 3) for i in case.items if i.start is not None})
-    assert [s.time for s in plan.steps] == times  # this case has no undated item
-    for k, step in enumerate(plan.steps):
-        expected = {reveal_key(i) for i in case.items if i.start is not None and round(i.start.best, 3) <= times[k]}
-        assert step.revealed_item_ids == expected
-        assert step.new_item_ids <= step.revealed_item_ids
-        assert not step.neutral
-    assert plan.steps[-1].revealed_item_ids == {reveal_key(i) for i in case.items}
-    assert plan.steps[0].caption.startswith("Day -1340.5")
-
-
-def test_reveal_several_cases_step_together_and_undated_come_last():
-    cases = load_file(BORTEZOMIB).cases
-    plan = RevealPlan.build(cases)
-    undated = {reveal_key(i) for c in cases for i in c.items if i.start is None}
-    assert undated
-    assert plan.steps[-1].title == "Time not stated"
-    assert plan.steps[-1].new_item_ids == undated
-    # day 0 reveals the first bortezomib dose of every case at once
-    day0 = next(s for s in plan.steps if s.time == 0.0)
-    assert {f"{c.id}/bz" for c in cases} <= day0.new_item_ids or all(
-        any(k.startswith(f"{c.id}/bz") for k in day0.revealed_item_ids) for c in cases)
-
-
-def test_hold_back_keeps_outcome_and_suspect_until_last_step():
-    case = bortezomib_index_case()
-    plan = RevealPlan.build([case], hold_back=True)
-    held = {reveal_key(i) for i in case.items if is_held_back(i)}
-    assert {f"{case.id}/recovery", f"{case.id}/death"} <= held
-    for step in plan.steps[:-1]:
-        assert not held & step.revealed_item_ids
-        assert step.neutral
-        assert "suspect" not in step.caption.lower()
-    last = plan.steps[-1]
-    assert not last.neutral and held <= last.new_item_ids
-    assert "Suspected drug: bortezomib" in last.caption
-    neutral = held_back_view([case])[0]
-    assert [i.item_id for i in neutral.items] == [i.item_id for i in case.items]
-    assert all(i.category is not L.Category.SUSPECT for i in neutral.items)
-    assert neutral.item("bz").event.role is None
-    text = " ".join(header_lines(neutral)) + " ".join(v for _, v in describe_case(neutral.case))
-    text += " ".join(v for item in neutral.items for _, v in describe_item(neutral, item))
-    assert "suspect" not in text.lower()
-
-
-# --------------------------------------------------------------------------- pure: de-identification
-
-def test_scrub_dates_relative_wording():
-    from datetime import date
-
-    day0 = date(2009, 11, 15)
-    assert scrub_dates("cycle 4: in February 2010", day0) == "cycle 4: in days 78 to 105"
-    assert scrub_dates("on 2010-02-15", day0) == "on day 92"
-    assert scrub_dates("in 2013 (no closer date given)", day0) == "in [year withheld] (no closer date given)"
-    assert scrub_dates("Mycophenolate 2000 mg/day", day0) == "Mycophenolate 2000 mg/day"
-    assert scrub_dates("seen in March", None) == "seen in [date withheld]"
-    assert not contains_date(scrub_dates("Issue dated Sep-Oct 2014.", None))
-
-
-def test_deidentified_case_has_no_date_or_identifier():
-    case = bortezomib_index_case()
-    assert case.anchor_date is not None and any(i.start_date for i in case.items)
-    patient = case.case.patient
-    marked = deidentify_case(case.__class__(
-        case=case.case.__class__(**{**{f: getattr(case.case, f) for f in case.case.__slots__},
-                                    "patient": patient.__class__(patient.age, patient.sex, ("J. Smith", "MRN 0012345")),
-                                    "summary": case.case.summary + " Seen by Dr Example; J. Smith agreed."}),
-        items=case.items, anchor_description=case.anchor_description, anchor_date=case.anchor_date,
-        anchor_date_precision=case.anchor_date_precision, diagnostics=case.diagnostics))
-    assert marked.anchor_date is None and marked.case.anchor_date is None
-    assert all(i.start_date is None and i.end_date is None for i in marked.items)
-    assert marked.case.patient.identifiers == ()
-    texts = [marked.anchor_description, *header_lines(marked)]
-    texts += [v for _, v in describe_case(marked.case, True)]
-    texts += [v for item in marked.items for _, v in describe_item(marked, item, True)]
-    for text in texts:
-        assert no_date(text), text
-        assert "Smith" not in text and "0012345" not in text and "Example" not in text
-    assert "died of sepsis in days" in marked.case.summary
-    assert [i.item_id for i in marked.items] == [i.item_id for i in case.items]
-    assert deidentify_cases([marked]) == [marked]  # idempotent
-
-
-# --------------------------------------------------------------------------- the window
-
+from support import BORTEZOMIB, CASESET, INFLIXIMAB, no_date
 
 
 def open_and_wait(window, qtbot, path):
@@ -324,47 +201,6 @@ def test_deidentified_comparison_has_no_date(window, qtbot):
     window.teaching.set_deidentified(True)
     for text in all_visible_text(window, tab):
         assert no_date(text), text
-
-
-# --------------------------------------------------------------------------- slides
-
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()[:24]
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
-
-
-def test_reveal_slides(qtbot, tmp_path):
-    from caseline.render.slides import write_reveal_slides
-
-    case = bortezomib_index_case()
-    out = tmp_path / "deck"
-    (out).mkdir()
-    (out / "step-099.png").write_bytes(b"old")
-    slides = write_reveal_slides([case], out, hold_back=True, deidentified=True)
-    plan = RevealPlan.build([case], hold_back=True)
-    assert len(slides) == len(plan.steps)
-    files = sorted(out.glob("step-*.png"))
-    assert [f.name for f in files] == [f"step-{k:03d}.png" for k in range(1, len(plan.steps) + 1)]
-    for f in files:
-        assert png_size(f) == (1920, 1080)
-
-
-def test_export_cli_reveal_steps(tmp_path):
-    import subprocess
-
-    out = tmp_path / "slides"
-    result = subprocess.run(
-        [sys.executable, "-m", "caseline", "export", "--theme", "projector", "--reveal-steps", str(out),
-         str(INFLIXIMAB)],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
-        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-    assert result.returncode == 0, result.stderr
-    plan = RevealPlan.build(load_file(INFLIXIMAB).cases)
-    files = sorted(out.glob("step-*.png"))
-    assert len(files) == len(plan.steps)
-    assert all(png_size(f) == (1920, 1080) for f in files)
 
 
 def test_hover_gives_nothing_away_for_ghosted_marks(window, qtbot):
