@@ -30,7 +30,7 @@ def drawn(plot, index: int) -> bool:
     """Is the item in the layout's marks (not ghosted)?"""
     layout = plot.layout_
     in_marks = any(index in set(m.item.tolist()) for m in (layout.bars, layout.points)) or index in layout.undated
-    return in_marks and index not in plot.state.ghosted
+    return in_marks and index not in plot.paint_state.ghosted
 
 
 def test_enter_and_leave_presentation_mode(window, qtbot):
@@ -57,7 +57,7 @@ def test_enter_and_leave_presentation_mode(window, qtbot):
     assert window.details_dock.isVisible() and window.lanes_dock.isVisible()
     assert plot.theme is screen_theme
     assert not presentation.caption.isVisible()
-    assert plot.options.revealed is None and not plot.state.ghosted and not plot.state.highlighted
+    assert plot.options.revealed is None and not plot.paint_state.ghosted and not plot.paint_state.highlighted
 
 
 @pytest.mark.parametrize("mode", ["ghost", "hide"])
@@ -72,17 +72,17 @@ def test_step_forward_and_back(window, qtbot, mode):
     # step 1: the myeloma diagnosis (day -1340.5), nothing of bortezomib yet
     assert drawn(plot, index_of(plot, case_id, "mm_dx"))
     assert not drawn(plot, index_of(plot, case_id, "bz#1"))
-    assert plot.state.highlighted == {index_of(plot, case_id, "mm_dx"), index_of(plot, case_id, "vad")}
+    assert plot.paint_state.highlighted == {index_of(plot, case_id, "mm_dx"), index_of(plot, case_id, "vad")}
     if mode == "ghost":
-        assert index_of(plot, case_id, "bz#1") in plot.state.ghosted
+        assert index_of(plot, case_id, "bz#1") in plot.paint_state.ghosted
     else:
-        assert plot.options.revealed is not None and not plot.state.ghosted
+        assert plot.options.revealed is not None and not plot.paint_state.ghosted
     for _ in range(4):
         qtbot.keyClick(plot, Qt.Key.Key_Right)
     step = presentation.step()
     assert step.time == 0.0
     bz1 = index_of(plot, case_id, "bz#1")
-    assert drawn(plot, bz1) and bz1 in plot.state.highlighted
+    assert drawn(plot, bz1) and bz1 in plot.paint_state.highlighted
     assert not drawn(plot, index_of(plot, case_id, "bz#4"))
     assert presentation.caption.plain.startswith("Day 0")
     assert f"{case_id}/bz#1" in step.new_item_ids
@@ -94,7 +94,7 @@ def test_step_forward_and_back(window, qtbot, mode):
     qtbot.keyClick(plot, Qt.Key.Key_End)
     assert all(drawn(plot, i) or plot.layout_.item_row[i] < 0 for i in range(len(plot.layout_.items))
                if plot.layout_.items[i].start is not None) or mode == "hide"
-    assert not plot.state.ghosted
+    assert not plot.paint_state.ghosted
 
 
 def legend_text(plot) -> str:
@@ -116,7 +116,7 @@ def test_hold_back_outcome_and_suspect_role(window, qtbot):
         assert presentation.index == k
         assert not drawn(plot, index_of(plot, case_id, "death"))
         assert not drawn(plot, index_of(plot, case_id, "recovery"))
-        headers = [" ".join(plot.case_header_lines(c)) for c in plot.cases]
+        headers = [" ".join(plot.shown.header_lines(c)) for c in plot.cases]
         for text in (presentation.caption.plain, legend_text(plot), *headers, plot.time_axis.labelText):
             assert "suspected" not in text.lower(), text
         for index in range(len(plot.layout_.items)):
@@ -128,7 +128,7 @@ def test_hold_back_outcome_and_suspect_role(window, qtbot):
     assert "Suspected drug" in legend_text(plot)
     assert "suspected" in presentation.caption.plain.lower()
     presentation.leave()
-    assert "hold_back" not in plot.case_transforms
+    assert not plot.view.hold_back
 
 
 def test_presentation_in_comparison_view(window, qtbot):
@@ -138,7 +138,7 @@ def test_presentation_in_comparison_view(window, qtbot):
     assert presentation.enter()
     assert presentation.tab is tab
     presentation.next_step()
-    assert presentation.index == 1 and tab.plot.state.highlighted
+    assert presentation.index == 1 and tab.plot.paint_state.highlighted
     presentation.leave()
     assert tab.plot.theme is not PROJECTOR
 
@@ -149,8 +149,8 @@ def all_visible_text(window, tab) -> list[str]:
              for t in plot.time_axis.tickStrings(level[1], 1.0, level[0] or 1.0)]
     texts.append(plot.time_axis.labelText)
     texts += [label.text for label in plot.layout_.labels]
-    texts += [" ".join(plot.case_header_lines(c)) for c in plot.cases]
-    texts += [" ".join(v) for v in plot.state.header_lines.values()]
+    texts += [" ".join(plot.shown.header_lines(c)) for c in plot.cases]
+    texts += [" ".join(v) for v in plot.paint_state.header_lines.values()]
     texts.append(legend_text(plot))
     texts += [plot.tooltip_html(i) for i in range(len(plot.layout_.items))]
     texts += [str(t) for t in plot.lane_axis._tickLevels[0]] if plot.lane_axis._tickLevels else []
@@ -168,7 +168,7 @@ def test_deidentified_view_shows_no_calendar_date(window, qtbot):
     before = all_visible_text(window, tab)
     assert any(not no_date(t) for t in before)  # the sample really has dates
     window.teaching.deidentify_action.trigger()
-    assert plot.deidentified and window.details.deidentified
+    assert plot.deidentified and tab.view.deidentified
     assert plot.time_axis.mode == "days"  # dates fall back to days
     # the details panel for every item of every case
     for index in range(len(plot.layout_.items)):
@@ -211,7 +211,7 @@ def test_hover_gives_nothing_away_for_ghosted_marks(window, qtbot):
     assert presentation.enter()
     QApplication.processEvents()
     death = index_of(plot, plot.cases[0].id, "death")
-    assert death in plot.state.ghosted
+    assert death in plot.paint_state.ghosted
     x, row = plot.layout_.item_position(death)
     plot.set_time_range(x - 50, x + 50)
     plot.viewbox.setYRange(row - 3, row + 1, padding=0)
