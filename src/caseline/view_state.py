@@ -96,6 +96,19 @@ class Shown:
             return self.cases[0].anchor_date
         return None
 
+    def calendar_problem(self) -> str:
+        """Why this view cannot show calendar dates, worded for a menu tooltip ('' when it can)."""
+        if self.calendar_origin() is not None:
+            return ""
+        if self.deidentified:
+            return "the de-identified view shows no calendar dates"
+        if len(self.cases) > 1:
+            return ("several cases share the axis: align them on calendar dates (Align: calendar dates) "
+                    "to see dates" if any(c.anchor_date for c in self.cases) else "no case gives calendar dates")
+        if any(self.options.shifts.values()):
+            return "the case is shifted by its alignment"
+        return "the case gives no calendar date for its day 0"
+
     def axis_title(self, mode: str, explicit: str = "") -> str:
         """'Days since first infliximab dose', 'Weeks since each case's day 0', 'Date', ..."""
         if explicit:

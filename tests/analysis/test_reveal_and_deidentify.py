@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from caseline.analysis.deidentify import contains_date, deidentify_case, deidentify_cases, scrub_dates
 from caseline.analysis.reveal import RevealPlan, held_back_view, is_held_back, reveal_key
 from caseline.analysis.wording import describe_case, describe_item, header_lines
@@ -16,31 +18,88 @@ from support import BORTEZOMIB, bortezomib_index_case, no_date
 
 
 
-def test_reveal_steps_follow_distinct_start_times():
-    case = bortezomib_index_case()
+def _infliximab():
+    from support import INFLIXIMAB
+
+    return load_file(INFLIXIMAB).cases[0]
+
+
+def _step_of(plan, key: str):
+    return next(step for step in plan.steps if key in step.new_item_ids)
+
+
+def test_reveal_steps_tell_the_story_in_order():
+    case = _infliximab()
     plan = RevealPlan.build([case])
-    times = sorted({round(i.start.best, 3) for i in case.items if i.start is not None})
-    assert [s.time for s in plan.steps] == times  # this case has no undated item
-    for k, step in enumerate(plan.steps):
-        expected = {reveal_key(i) for i in case.items if i.start is not None and round(i.start.best, 3) <= times[k]}
-        assert step.revealed_item_ids == expected
-        assert step.new_item_ids <= step.revealed_item_ids
-        assert not step.neutral
-    assert plan.steps[-1].revealed_item_ids == {reveal_key(i) for i in case.items}
-    assert plan.steps[0].caption.startswith("Day -1340.5")
+    assert [s.title for s in plan.steps] == ["History", "Exposure", "Reaction", "Work-up", "Rescue therapy",
+                                             "Response", "Later course", "Outcome"]
+    # what each step reveals is what the story says comes then
+    assert _step_of(plan, "ifx-pg/presentation").title == "History"
+    assert _step_of(plan, "ifx-pg/hbo").title == "History"  # a therapy before the suspect is history, not rescue
+    assert _step_of(plan, "ifx-pg/weakness").title == "Reaction"
+    assert _step_of(plan, "ifx-pg/ifx-stop").title == "Reaction"
+    assert {_step_of(plan, k).title for k in ("ifx-pg/exam", "ifx-pg/emg")} == {"Work-up"}
+    assert _step_of(plan, "ifx-pg/ivig").title == "Rescue therapy"
+    assert _step_of(plan, "ifx-pg/weakness@1").title == "Response"
+    assert _step_of(plan, "ifx-pg/last-fu").title == "Outcome"
+    # every step adds to the last; the last shows everything; nothing is revealed twice
+    seen: set[str] = set()
+    for step in plan.steps:
+        assert step.new_item_ids and not step.new_item_ids & seen
+        seen |= step.new_item_ids
+        assert step.revealed_item_ids == seen
+        assert step.case_id == "ifx-pg" and not step.neutral
+    assert seen == {reveal_key(i) for i in case.items}
 
 
-def test_reveal_several_cases_step_together_and_undated_come_last():
+def test_a_schedule_is_one_step_not_one_per_administration():
+    case = _infliximab()
+    plan = RevealPlan.build([case])
+    ivig = {reveal_key(i) for i in case.items if i.event_id == "ivig"}
+    assert len(ivig) == 11  # the course and its 10 administrations
+    assert ivig <= _step_of(plan, "ifx-pg/ivig").new_item_ids
+    ifx = {reveal_key(i) for i in case.items if i.event_id == "ifx"}
+    assert ifx <= _step_of(plan, "ifx-pg/ifx").new_item_ids
+    assert len(plan.steps) <= 9
+
+
+def test_captions_word_times_as_the_file_states_them():
+    plan = RevealPlan.build([_infliximab()])
+    text = "\n".join(step.caption for step in plan.steps)
+    assert "in 2013 (no closer date given)" in text  # the file's words, not "day -273.9"
+    assert "two weeks after the third dose" in text
+    assert "week 0, week 2, week 6" in text
+    assert "spacing not stated" in text  # the IVIG administrations have no stated days
+    assert not re.search(r"day -?\d+\.\d", text), "no fractional days the source never gave"
+    assert "#" not in text  # no expressions naming items by id
+    assert "more" not in text.split("Later course")[0]  # nothing hidden behind "and N more"
+    work_up = next(s for s in plan.steps if s.title == "Work-up")
+    assert "Neurological exam" in work_up.caption and "EMG" in work_up.caption
+
+
+def test_when_words_a_time_at_its_precision():
+    from caseline.analysis.reveal import when
+
+    case = _infliximab()
+    by_id = {i.item_id: i for i in case.items}
+    assert when(by_id["ifx#2"]) == "week 2"
+    assert when(by_id["weakness@1"]) == "day 65 or later"  # 'after ivig#last': an expression, not words
+    assert when(by_id["csa"]) == "by day -243"  # an upper bound only, rounded so it stays true
+    assert when(by_id["last-fu"]) == "time not stated"
+
+
+def test_several_cases_are_told_one_after_the_other():
     cases = load_file(BORTEZOMIB).cases
     plan = RevealPlan.build(cases)
+    order = [step.case_id for step in plan.steps]
+    assert order == sorted(order, key=[c.id for c in cases].index), "one case at a time, in view order"
+    assert set(order) == {c.id for c in cases}
+    for step in plan.steps:
+        case = next(c for c in cases if c.id == step.case_id)
+        assert all(key.startswith(case.id + "/") for key in step.new_item_ids)
+        assert step.title.split(" · ")[0].rstrip("…") in case.case.title
     undated = {reveal_key(i) for c in cases for i in c.items if i.start is None}
-    assert undated
-    assert plan.steps[-1].title == "Time not stated"
-    assert plan.steps[-1].new_item_ids == undated
-    # day 0 reveals the first bortezomib dose of every case at once
-    day0 = next(s for s in plan.steps if s.time == 0.0)
-    assert {f"{c.id}/bz" for c in cases} <= day0.new_item_ids or all(
-        any(k.startswith(f"{c.id}/bz") for k in day0.revealed_item_ids) for c in cases)
+    assert undated <= plan.steps[-1].revealed_item_ids
 
 
 def test_hold_back_keeps_outcome_and_suspect_until_last_step():

@@ -186,6 +186,9 @@ def test_save_and_reopen_case_set_restores_the_view(window, qtbot, tmp_path):
     assert caseset.hidden_lanes == ("Laboratory",)
     assert caseset.time_range == pytest.approx((-120.0, 240.0))
 
+    # the tab now stands for the saved file: opening it again switches to it
+    assert window.open_files([str(target)])[0] is tab
+    window.close_tab(window.tabs.indexOf(tab))
     again = open_caseset(window, qtbot, target)
     assert again is not tab
     assert (again.align, again.sort) == ("reaction-onset", "title")

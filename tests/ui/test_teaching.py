@@ -45,7 +45,8 @@ def test_enter_and_leave_presentation_mode(window, qtbot):
     assert not window.tabs.tabBar().isVisible()
     assert not any(d.isVisible() for d in window.findChildren(QDockWidget) + window.findChildren(QToolBar))
     assert plot.theme is PROJECTOR
-    assert presentation.caption.isVisible() and presentation.caption.plain.startswith("Day")
+    assert presentation.caption.isVisible()
+    assert presentation.caption.plain.startswith(presentation.step().title + " (1/")
     # still zoomable and pannable
     lo, hi = plot.time_range()
     plot.viewbox.scaleBy(x=0.5, y=None)
@@ -69,28 +70,28 @@ def test_step_forward_and_back(window, qtbot, mode):
     assert presentation.enter()
     case_id = plot.cases[0].id
     assert presentation.index == 0
-    # step 1: the myeloma diagnosis (day -1340.5), nothing of bortezomib yet
+    # step 1: the first case's history (the myeloma diagnosis, earlier chemotherapy), no bortezomib yet
+    assert presentation.step().title.endswith("History")
     assert drawn(plot, index_of(plot, case_id, "mm_dx"))
     assert not drawn(plot, index_of(plot, case_id, "bz#1"))
-    assert plot.paint_state.highlighted == {index_of(plot, case_id, "mm_dx"), index_of(plot, case_id, "vad")}
+    assert {index_of(plot, case_id, "mm_dx"), index_of(plot, case_id, "vad")} <= plot.paint_state.highlighted
     if mode == "ghost":
         assert index_of(plot, case_id, "bz#1") in plot.paint_state.ghosted
     else:
         assert plot.options.revealed is not None and not plot.paint_state.ghosted
-    for _ in range(4):
-        qtbot.keyClick(plot, Qt.Key.Key_Right)
+    qtbot.keyClick(plot, Qt.Key.Key_Right)
     step = presentation.step()
-    assert step.time == 0.0
-    bz1 = index_of(plot, case_id, "bz#1")
-    assert drawn(plot, bz1) and bz1 in plot.paint_state.highlighted
-    assert not drawn(plot, index_of(plot, case_id, "bz#4"))
-    assert presentation.caption.plain.startswith("Day 0")
-    assert f"{case_id}/bz#1" in step.new_item_ids
+    assert step.title.endswith("Exposure") and step.case_id == case_id
+    doses = [index_of(plot, case_id, f"bz#{k}") for k in range(1, 5)]
+    # the whole schedule comes in one step, ringed
+    assert all(drawn(plot, i) and i in plot.paint_state.highlighted for i in doses)
+    assert presentation.caption.plain.startswith(step.title)
+    assert "4 administrations" in presentation.caption.plain
     qtbot.keyClick(plot, Qt.Key.Key_PageDown)
     qtbot.keyClick(plot, Qt.Key.Key_PageUp)
     qtbot.keyClick(plot, Qt.Key.Key_Left)
-    assert presentation.index == 3
-    assert not drawn(plot, index_of(plot, case_id, "bz#1"))
+    assert presentation.index == 0
+    assert not drawn(plot, doses[0])
     qtbot.keyClick(plot, Qt.Key.Key_End)
     assert all(drawn(plot, i) or plot.layout_.item_row[i] < 0 for i in range(len(plot.layout_.items))
                if plot.layout_.items[i].start is not None) or mode == "hide"

@@ -244,7 +244,12 @@ def test_recent_files_remembered_across_runs(qtbot, tmp_path, infliximab_path):
     second = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
     qtbot.addWidget(second)
     assert second.recent_files() == [str(infliximab_path)]
-    assert [a.toolTip() for a in second.recent_menu.actions()] == [str(infliximab_path)]
+    entries = [a for a in second.recent_menu.actions() if not a.isSeparator()]
+    assert [a.toolTip() for a in entries][:1] == [str(infliximab_path)]
+    assert entries[0].text().endswith(infliximab_path.name)
+    assert entries[-1].text() == "Clear list"
+    second.clear_recent()
+    assert second.recent_files() == [] and not second.recent_menu.isEnabled()
 
 
 def test_labels_never_overlap(window, qtbot, samples_dir):

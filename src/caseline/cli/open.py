@@ -26,7 +26,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="render the window as it would open to a PNG and exit (no display needed)")
     parser.add_argument("--size", type=window_size, default=None, metavar="WxH",
                         help="window size (default: fits the screen)")
-    parser.add_argument("--axis", choices=AXIS_MODES, default="days", help="time axis units")
+    parser.add_argument("--axis", choices=AXIS_MODES, default=None,
+                        help="time axis units (default: the last used in the window; days)")
     parser.add_argument("--align", default=None, metavar="MODE",
                         help="open the files side by side aligned on: " + ", ".join(ALIGN_MODES) + ", or event:LABEL")
     parser.add_argument("--sort", default=None, choices=SORT_KEYS, help="order of compared cases")

@@ -98,15 +98,7 @@ def caseset_text(target: str, files: Sequence[tuple[str, tuple[str, ...]]], *, t
     relative to the target's folder."""
     import yaml
 
-    folder = os.path.dirname(os.path.abspath(target))
-    entries: list[Any] = []
-    for path, wanted in files:
-        try:
-            rel = os.path.relpath(path, folder)
-        except ValueError:  # another drive: keep it absolute
-            rel = path
-        rel = rel.replace(os.sep, "/")
-        entries.append({"path": rel, "cases": list(wanted)} if wanted else rel)
+    entries = _relative_entries(target, files)
     caseset: dict[str, Any] = {"title": title}
     if description:
         caseset["description"] = description
@@ -117,3 +109,87 @@ def caseset_text(target: str, files: Sequence[tuple[str, tuple[str, ...]]], *, t
     body = yaml.safe_dump({"caseline": 1, "caseset": caseset}, sort_keys=False, allow_unicode=True,
                           default_flow_style=None, width=100)
     return SAVED_HEADER + body
+
+
+def written_by_caseline(text: str) -> bool:
+    """Whether a case set file's text is one caseline wrote (its header line), not a hand-written one."""
+    return text.startswith(SAVED_HEADER)
+
+
+def updated_caseset_text(existing: str, target: str, files: Sequence[tuple[str, tuple[str, ...]]], *,
+                         title: str, description: str = "", align: str = "anchor", sort: str = "none",
+                         hidden_lanes: Sequence[str] = (), shared_lanes_only: bool = False,
+                         time_range: tuple[float, float] | None = None) -> str:
+    """``existing`` (a case set file's text) with the view's values written into it, round trip: its
+    comments, key order, quoting and the entries of ``files:`` that did not change stay as they were
+    (a curator's notes in a hand-written case set survive "Save set..."). Raises ValueError when
+    ``existing`` is not a case set mapping."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    try:
+        document = yaml.load(existing)
+    except YAMLError as exc:
+        raise ValueError(f"not a readable case set: {exc}") from None
+    if not isinstance(document, CommentedMap) or not isinstance(document.get("caseset"), CommentedMap):
+        raise ValueError("not a case set: no 'caseset:' mapping at the top level")
+    caseset = document["caseset"]
+    fresh = {"files": _relative_entries(target, files)}
+
+    def put(key: str, value: Any, keep_when: Any = None) -> None:
+        if key not in caseset and value == keep_when:
+            return  # a default the file did not state: leave it unstated
+        if caseset.get(key) != value:
+            caseset[key] = value
+
+    put("title", title, "")
+    old_description = caseset.get("description")
+    if description.strip() != str(old_description or "").strip():
+        if description:
+            caseset["description"] = FoldedScalarString(description.strip() + "\n") \
+                if isinstance(old_description, FoldedScalarString) else description
+        elif "description" in caseset:
+            del caseset["description"]
+    old_files = [entry if isinstance(entry, str) else {"path": entry.get("path"), "cases": list(entry.get("cases", []))}
+                 for entry in caseset.get("files", [])]
+    if old_files != fresh["files"]:
+        seq = CommentedSeq()
+        for entry in fresh["files"]:
+            seq.append(entry)
+        caseset["files"] = seq
+    put("align", align, "anchor")
+    put("sort", sort, "none")
+    put("hidden_lanes", sorted(hidden_lanes), [])
+    put("shared_lanes_only", shared_lanes_only, False)
+    if time_range is not None:
+        wanted = [round(time_range[0], 2), round(time_range[1], 2)]
+        if list(caseset.get("range", [])) != wanted:
+            flow = CommentedSeq(wanted)
+            flow.fa.set_flow_style()
+            caseset["range"] = flow
+    elif "range" in caseset:
+        del caseset["range"]
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _relative_entries(target: str, files: Sequence[tuple[str, tuple[str, ...]]]) -> list[Any]:
+    folder = os.path.dirname(os.path.abspath(target))
+    entries: list[Any] = []
+    for path, wanted in files:
+        try:
+            rel = os.path.relpath(path, folder)
+        except ValueError:  # another drive: keep it absolute
+            rel = path
+        rel = rel.replace(os.sep, "/")
+        entries.append({"path": rel, "cases": list(wanted)} if wanted else rel)
+    return entries

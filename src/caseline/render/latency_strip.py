@@ -25,6 +25,7 @@ from caseline.analysis.metrics import (
     format_duration,
 )
 from caseline.model.kinds import Category
+from caseline.render.timeline_plot import keep_own_tooltip
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import Interval, ResolvedCase
 
@@ -184,6 +185,9 @@ class LatencyStrip(pg.PlotWidget):
     def resizeEvent(self, ev: Any) -> None:
         super().resizeEvent(ev)
         self._place_labels()
+
+    def viewportEvent(self, ev: Any) -> bool:
+        return keep_own_tooltip(ev) or bool(super().viewportEvent(ev))
 
     def _add(self, item: Any) -> None:
         self.addItem(item)

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
@@ -83,6 +83,13 @@ class TimelinePlot(pg.PlotWidget):
         self.cursor.setVisible(False)
         self.cursor.setZValue(20)
         self.addItem(self.cursor, ignoreBounds=True)
+        # the measured interval, drawn on the plot as well as said in the status bar
+        self.measure_line = pg.PlotCurveItem()
+        self.measure_text = pg.TextItem(anchor=(0.5, 1.0))
+        for z, item in ((21, self.measure_line), (22, self.measure_text)):
+            item.setZValue(z)
+            item.setVisible(False)
+            self.addItem(item, ignoreBounds=True)
         _let_title_shrink(self.getPlotItem().titleLabel)
         self.getPlotItem().hideButtons()
         self.getPlotItem().setMenuEnabled(False)
@@ -175,6 +182,7 @@ class TimelinePlot(pg.PlotWidget):
                 layer.set_state(self._empty_state())
             return
         old = self.viewbox.viewRange() if keep_range and self.layout_ is not None else None
+        self.clear_measure()  # its marks may have moved or gone
         self.shown = shown = self.view.shown()
         self.layout_ = L.build_layout(shown.cases, shown.options)
         self._keys = reveal_keys(self.layout_.cases)
@@ -239,6 +247,9 @@ class TimelinePlot(pg.PlotWidget):
         self._update_legend()
         super().resizeEvent(None)
 
+    def viewportEvent(self, ev):
+        return keep_own_tooltip(ev) or super().viewportEvent(ev)
+
     def resizeEvent(self, ev):
         self._update_legend()  # before the base class lays the plot out at the new size
         super().resizeEvent(ev)
@@ -298,6 +309,65 @@ class TimelinePlot(pg.PlotWidget):
 
     def set_time_range(self, lo: float, hi: float) -> None:
         self.viewbox.setXRange(lo, hi, padding=0)
+
+    def zoom_time(self, factor: float) -> None:
+        """Zoom time around the middle of the view: ``factor`` < 1 zooms in (the keyboard's + and -)."""
+        lo, hi = self.time_range()
+        middle, half = (lo + hi) / 2, (hi - lo) / 2 * factor
+        self.set_time_range(middle - half, middle + half)
+
+    def pan_time(self, fraction: float) -> None:
+        """Move the view by ``fraction`` of its width (negative: earlier)."""
+        lo, hi = self.time_range()
+        step = (hi - lo) * fraction
+        self.set_time_range(lo + step, hi + step)
+
+    def scroll_rows(self, rows: float) -> None:
+        """Scroll the lanes by ``rows`` (negative: up), within the rows there are."""
+        y_lo, y_hi = self.viewbox.viewRange()[1]
+        self.viewbox.setYRange(*self._clamp_y((y_lo + rows, y_hi + rows)), padding=0)
+
+    def rows_visible(self) -> float:
+        y_lo, y_hi = self.viewbox.viewRange()[1]
+        return float(y_hi - y_lo)
+
+    def show_rows(self, first: float, last: float) -> None:
+        """Scroll so that rows ``first`` to ``last`` are in view (the top one first when they do not fit)."""
+        y_lo, y_hi = self.viewbox.viewRange()[1]
+        span = y_hi - y_lo
+        if first >= y_lo and last <= y_hi:
+            return
+        top = first if (last - first > span or first < y_lo) else last - span
+        self.viewbox.setYRange(*self._clamp_y((top, top + span)), padding=0)
+
+    def fit_rows(self, first: float = 0.0, last: float | None = None) -> None:
+        """Show rows ``first`` to ``last`` (default: every row) in the height of the view, however small."""
+        last = float(self.content_rows()) if last is None else last
+        self.viewbox.setLimits(yMin=-0.2, yMax=max(float(self.content_rows()), last) + 0.2)
+        self.viewbox.setYRange(first, max(first + 1.0, last), padding=0)
+
+    def keyPressEvent(self, ev):
+        key = ev.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_time(0.8)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_time(1.25)
+        elif key == Qt.Key.Key_Left:
+            self.pan_time(-0.1)
+        elif key == Qt.Key.Key_Right:
+            self.pan_time(0.1)
+        elif key == Qt.Key.Key_Up:
+            self.scroll_rows(-1)
+        elif key == Qt.Key.Key_Down:
+            self.scroll_rows(1)
+        elif key == Qt.Key.Key_PageUp:
+            self.scroll_rows(-max(1.0, self.rows_visible() - 1))
+        elif key == Qt.Key.Key_PageDown:
+            self.scroll_rows(max(1.0, self.rows_visible() - 1))
+        else:
+            super().keyPressEvent(ev)
+            return
+        ev.accept()
 
     def time_range(self) -> tuple[float, float]:
         lo, hi = self.viewbox.viewRange()[0]
@@ -359,6 +429,40 @@ class TimelinePlot(pg.PlotWidget):
         index = self.item_at_scene(event.scenePos())  # type: ignore[attr-defined]
         self.sigItemClicked.emit(index, event.modifiers())  # type: ignore[attr-defined]
 
+    def show_measure(self, first: int, second: int, text: str) -> None:
+        """Draw the interval between two marks' starts as a bracket with ``text`` above it."""
+        if self.layout_ is None:
+            return
+        a, b = self.layout_.item_position(first), self.layout_.item_position(second)
+        if a is None or b is None:
+            self.clear_measure()
+            return
+        y = min(a[1], b[1]) - 0.42  # just above the upper mark, inside its row
+        y_tick = 0.18
+        xs = [a[0], a[0], b[0], b[0]]
+        ys = [y + y_tick, y, y, y + y_tick]
+        color = QColor(self.theme.foreground)
+        self.measure_line.setData(xs, ys, pen=pg.mkPen(color, width=max(1.5, self.theme.line_px)))
+        font = QFont(self.theme.font_family)
+        font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
+        font.setBold(True)
+        self.measure_text.setFont(font)
+        self.measure_text.setColor(color)
+        self.measure_text.fill = pg.mkBrush(QColor(255, 255, 230, 235))
+        self.measure_text.border = pg.mkPen(color)
+        self.measure_text.setText(text)
+        self.measure_text.setPos((a[0] + b[0]) / 2, y)
+        self.measure_line.setVisible(True)
+        self.measure_text.setVisible(True)
+
+    def clear_measure(self) -> None:
+        self.measure_line.setVisible(False)
+        self.measure_text.setVisible(False)
+
+    def measure_shown(self) -> str:
+        """The text of the measured interval on the plot ('' when none is shown)."""
+        return str(self.measure_text.toPlainText()) if self.measure_text.isVisible() else ""
+
     def select(self, index: int | None) -> None:
         """Select the item at ``index`` of the layout (None: nothing)."""
         self.view.selected = self.key_of(index) if index is not None else None
@@ -369,6 +473,20 @@ class TimelinePlot(pg.PlotWidget):
         case = self.layout_.cases[int(self.layout_.item_case[index])]
         rows = describe_item(case, item, self.view.deidentified)
         return rows_html(rows, "tooltip")
+
+
+def keep_own_tooltip(event: QEvent) -> bool:
+    """Swallow the viewport's QEvent.ToolTip: the view shows its own tooltip on hover.
+
+    Left to QGraphicsView, the event becomes a scene help event after Qt's tooltip delay, and
+    QGraphicsScene.helpEvent() -- finding no item with a toolTip() -- calls QToolTip.showText(pos, "")
+    and hides the tooltip the view showed about a second earlier (docs/qt-notes.md). Returns True
+    when the event was swallowed.
+    """
+    if event.type() == QEvent.Type.ToolTip:
+        event.accept()
+        return True
+    return False
 
 
 def _let_title_shrink(label: pg.LabelItem) -> None:

@@ -15,7 +15,7 @@ class AppOptions:
     files: list[str] = field(default_factory=list)
     screenshot: str | None = None
     size: tuple[int, int] | None = None
-    axis: str = "days"
+    axis: str | None = None  # None: the last one used (days on a first start)
     align: str | None = None
     sort: str | None = None
     exit_after_paint: bool = False
@@ -25,14 +25,24 @@ DEFAULT_SIZE = (1500, 900)
 
 
 def run_app(args: AppOptions) -> int:
-    """Open the window on ``args.files``; returns the exit status of the event loop (or of --screenshot)."""
+    """Open the window on ``args.files``; returns the exit status of the event loop (or of --screenshot).
+
+    A file that does not exist opens as a tab that says so (a desktop launcher shows no stderr); with
+    --screenshot or --exit-after-paint it is an error (exit 2), as for any command-line tool.
+    """
     missing = [f for f in args.files if not os.path.exists(f)]
-    if missing:
-        for path in missing:
-            print(f"{path}: file not found", file=sys.stderr)
-        if args.screenshot or args.exit_after_paint:
-            return 2
+    for path in missing:
+        print(f"{path}: file not found", file=sys.stderr)
+    if missing and (args.screenshot or args.exit_after_paint):
+        return 2
     headless = bool(args.screenshot)
+    if not headless:
+        from caseline.ui.desktop import desktop_problem
+
+        problem = desktop_problem(os.environ)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 3
     from PySide6.QtCore import QSettings, Qt, QTimer
 
     from caseline.render.qt_app import ensure_app
@@ -43,13 +53,14 @@ def run_app(args: AppOptions) -> int:
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "caseline", "caseline") \
         if not headless else QSettings(os.devnull, QSettings.Format.IniFormat)
     window = MainWindow(settings)
-    window.resize(*(args.size or DEFAULT_SIZE))
-    existing = [f for f in args.files if os.path.exists(f)]
-    if existing:
-        open_for_args(window, existing, args.align, args.sort)
-    for tab in all_tabs(window):
-        tab.view.axis_mode = args.axis
-    window.axis_actions[args.axis].setChecked(True)
+    if headless:
+        window.resize(*(args.size or DEFAULT_SIZE))
+    else:
+        window.place_on_screen(args.size or DEFAULT_SIZE, restore=args.size is None)
+    if args.files:
+        open_for_args(window, list(args.files), args.align, args.sort)
+    axis = args.axis or ("days" if headless else window.saved_axis_mode())
+    window.set_axis_mode(axis, every_tab=True)
 
     if headless:
         window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)

@@ -62,6 +62,7 @@ class ComparisonTab(TimelineTab):
                  case_filter: dict[str, tuple[str, ...]] | None = None, caseset_path: str | None = None,
                  description: str = "", theme: Theme = SCREEN, parent: QWidget | None = None) -> None:
         super().__init__(documents, title or "Comparison", theme, parent)
+        self.is_comparison = True
         self.problem = ""
         try:
             align = check_mode(align)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import html
+from urllib.parse import quote
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidget
 
 from caseline.analysis.wording import describe_case, describe_item
@@ -19,23 +23,56 @@ class DetailsPanel(QTextBrowser):
     whether the view is de-identified, so it words dates as the view does; it never reads the file.
     """
 
+    linkOpened = Signal(QUrl)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # a link opens in the browser only when the user clicks it, and only a web link
         self.setOpenExternalLinks(False)
         self.setOpenLinks(False)
-        self.setMinimumWidth(260)
+        self.anchorClicked.connect(self.open_link)
+        self.setMinimumWidth(220)
+        self.showing_nothing = True
         self.show_nothing()
 
     def show_nothing(self) -> None:
+        self.showing_nothing = True
         self.setHtml("<p style='color:#666'>Click a mark to see its details.</p>")
 
     def show_case(self, case: ResolvedCase, deidentified: bool = False) -> None:
-        self.setHtml(rows_html(describe_case(case.case, deidentified), "panel", 3))
+        self.showing_nothing = False
+        self.setHtml(rows_html(describe_case(case.case, deidentified), "panel", 3) + links_html(case, deidentified))
 
     def show_item(self, case: ResolvedCase, item: Item, deidentified: bool = False) -> None:
+        self.showing_nothing = False
         body = rows_html(describe_item(case, item, deidentified), "panel", 3)
         meta = rows_html(describe_case(case.case, deidentified), "panel", 4)
-        self.setHtml(body + "<hr>" + meta)
+        self.setHtml(body + "<hr>" + meta + links_html(case, deidentified))
+
+    def open_link(self, url: QUrl) -> None:
+        """Open a clicked https link in the browser (the app itself never goes to the network)."""
+        if url.scheme() == "https":
+            self.linkOpened.emit(url)
+            QDesktopServices.openUrl(url)
+
+
+def links_html(case: ResolvedCase, deidentified: bool = False) -> str:
+    """Links to the source (DOI, PubMed, URL) for the details panel; none in the de-identified view."""
+    citation = case.case.citation
+    if deidentified:
+        return ""
+    links = []
+    if citation.doi:
+        doi = citation.doi.strip().removeprefix("https://doi.org/").removeprefix("doi:")
+        links.append(f"<a href='https://doi.org/{quote(doi, safe='/:;()._-')}'>doi:{html.escape(doi)}</a>")
+    if citation.pmid and citation.pmid.strip().isdigit():
+        pmid = citation.pmid.strip()
+        links.append(f"<a href='https://pubmed.ncbi.nlm.nih.gov/{pmid}/'>PubMed {pmid}</a>")
+    if citation.url.startswith("https://"):
+        links.append(f"<a href='{html.escape(citation.url, quote=True)}'>{html.escape(citation.url)}</a>")
+    if not links:
+        return ""
+    return "<p><b>Source</b><br>" + "<br>".join(links) + "</p>"
 
 
 class LanePanel(QTreeWidget):
@@ -99,6 +136,21 @@ class LanePanel(QTreeWidget):
                 if child.text(0) == lane:
                     child.setCheckState(0, Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
 
-    def _on_changed(self, _item: QTreeWidgetItem, _column: int) -> None:
-        if not self._updating:
-            self.visibilityChanged.emit(*self.hidden())
+    def _on_changed(self, item: QTreeWidgetItem, _column: int) -> None:
+        if self._updating:
+            return
+        kind, _value = item.data(0, Qt.ItemDataRole.UserRole)
+        self._updating = True
+        try:
+            if kind == "category":  # a category's lanes follow its box
+                for j in range(item.childCount()):
+                    child = item.child(j)
+                    if child is not None:
+                        child.setCheckState(0, item.checkState(0))
+            else:  # ticking a lane of an unticked category shows the category again
+                parent = item.parent()
+                if parent is not None and item.checkState(0) == Qt.CheckState.Checked:
+                    parent.setCheckState(0, Qt.CheckState.Checked)
+        finally:
+            self._updating = False
+        self.visibilityChanged.emit(*self.hidden())

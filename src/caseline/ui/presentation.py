@@ -9,7 +9,7 @@ import contextlib
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFontMetricsF, QKeyEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidget
 
 from caseline.analysis.reveal import (
@@ -45,6 +45,11 @@ PX_PER_PT_AT_DESIGN = 1.5
 
 
 MIN_PX_PER_PT = 96.0 / 72.0
+
+
+#: To fit every lane of the presented case (as the exported slides do), type may shrink down to this:
+#: 20 pt labels at 0.7 px per point are 14 px, which still reads on a projected 1024x768 screen.
+FIT_MIN_PX_PER_PT = 0.7
 
 
 CAPTION_STYLE = ("QLabel {{ background: #1F1F1F; color: #FFFFFF; padding: {pad}px {pad2}px;"
@@ -100,6 +105,7 @@ class Presentation(QObject):
             self.reveal_mode = "ghost"
         self.hold_back = _setting(settings, "teaching/hold_back", False, bool)
         self.plan: RevealPlan | None = None
+        self.px_per_pt = MIN_PX_PER_PT
         self.index = 0
         self.tab: TimelineHost | None = None
         self.plot: TimelinePlot | None = None
@@ -195,10 +201,15 @@ class Presentation(QObject):
 
     def _apply_theme(self) -> None:
         assert self.plot is not None
-        height = max(1, self.window.qt_window().height())
-        px_per_pt = max(MIN_PX_PER_PT, PX_PER_PT_AT_DESIGN * height / DESIGN_HEIGHT_PX)
+        screen = self.window.qt_window().screen()
+        height = max(1, screen.geometry().height() if screen is not None else self.window.qt_window().height())
+        self._set_scale(max(MIN_PX_PER_PT, PX_PER_PT_AT_DESIGN * height / DESIGN_HEIGHT_PX))
+
+    def _set_scale(self, px_per_pt: float) -> None:
+        assert self.plot is not None
+        self.px_per_pt = px_per_pt
         self.plot.apply_theme(PROJECTOR, px_per_pt)
-        self.caption.set_scale(px_per_pt)
+        self.caption.set_scale(max(px_per_pt, MIN_PX_PER_PT * 0.8))
 
     # ------------------------------------------------------------------ steps
     def _build_plan(self, keep_step: bool) -> None:
@@ -246,6 +257,7 @@ class Presentation(QObject):
                          highlighted=frozenset(step.new_item_ids))
         assert self.plan is not None
         self.caption.show_step(step, self.index + 1, len(self.plan.steps))
+        self.bring_into_view()
         self.stepChanged.emit(self.index)
 
     def set_hold_back(self, on: bool) -> None:
@@ -270,8 +282,66 @@ class Presentation(QObject):
 
     def _refit(self) -> None:
         if self.active and self.plot is not None:
+            self._fit_type_to_lanes()
             self.plot.fit()  # readable row heights for the new size and type
             self.fit()  # the whole time range of the case, not only what is revealed
+            self.bring_into_view()
+
+    def case_rows(self) -> list[tuple[int, int]]:
+        """(first row, last row + 1) of each presented case, in layout order."""
+        plot = self.plot
+        if plot is None or plot.layout_ is None:
+            return []
+        spans: dict[int, list[int]] = {}
+        for r, row in enumerate(plot.layout_.rows):
+            spans.setdefault(row.case_index, []).append(r)
+        return [(min(rows), max(rows) + 1) for _case, rows in sorted(spans.items())]
+
+    def _min_row_px(self) -> float:
+        """Rows shorter than this hide their labels (the exported figures' floor, render.figure)."""
+        state = self.plot.paint_state if self.plot is not None else None
+        return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
+
+    def _fit_type_to_lanes(self) -> None:
+        """Shrink the type until every lane of the presented case fits the screen, as the slides do (in a
+        case set: the lanes of its largest case, and each step scrolls to the case it is about)."""
+        plot = self.plot
+        if plot is None or plot.layout_ is None:
+            return
+        spans = self.case_rows()
+        rows = max((last - first for first, last in spans), default=1)
+        for _attempt in range(12):
+            QApplication.processEvents()  # the legend and axes take their room at this size
+            have, need = plot.viewbox.height(), rows * self._min_row_px()
+            if need <= have or self.px_per_pt <= FIT_MIN_PX_PER_PT:
+                break
+            self._set_scale(max(FIT_MIN_PX_PER_PT, self.px_per_pt * max(0.5, min(0.95, have / need))))
+
+    def bring_into_view(self) -> None:
+        """Show what the current step reveals: the lanes of the case it is about when they fit the
+        screen, else its new marks; and the time of its marks when the view was zoomed or panned away."""
+        plot, step = self.plot, self.step()
+        if plot is None or plot.layout_ is None or step is None:
+            return
+        layout = plot.layout_
+        new = [i for i in range(len(layout.items)) if plot.key_of(i) in step.new_item_ids]
+        rows = [int(layout.item_row[i]) for i in new if int(layout.item_row[i]) >= 0]
+        spans = self.case_rows()
+        if rows and spans:
+            case = int(layout.rows[rows[0]].case_index)
+            first, last = spans[case] if case < len(spans) else (min(rows), max(rows) + 1)
+            visible = plot.rows_visible()
+            if last - first <= visible + 0.01:
+                plot.show_rows(first, last)
+            else:
+                plot.show_rows(min(rows), max(rows) + 1)
+        days = [p[0] for i in new if (p := layout.item_position(i)) is not None]
+        if days:
+            lo, hi = plot.time_range()
+            if min(days) < lo or max(days) > hi:
+                span = hi - lo
+                left = min(days) - 0.05 * span if min(days) < lo else max(days) + 0.05 * span - span
+                plot.set_time_range(left, left + span)
 
     def _on_cases_changed(self) -> None:
         if self.active and self.tab is not None:

@@ -28,7 +28,7 @@ class Teaching(QObject):
     def _build_actions(self) -> None:
         w = self.window.qt_window()
         p = self.presentation
-        self.present_action = _action(w, "&Presentation mode", "F5", p.toggle, checkable=True)
+        self.present_action = _action(w, "&Presentation mode", "F5", self.toggle_presentation, checkable=True)
         self.present_action.setToolTip("Full screen, projector type, reveal events step by step (F5; Esc leaves)")
         self.deidentify_action = _action(w, "&De-identified", "Ctrl+Shift+D", self.set_deidentified,
                                          checkable=True)
@@ -69,6 +69,22 @@ class Teaching(QObject):
     def _connect_callbacks(self) -> None:
         self.presentation.activeChanged.connect(self.present_action.setChecked)
         self.window.tabOpened.connect(self._on_tab_opened)
+
+    def toggle_presentation(self) -> None:
+        """Enter or leave presentation mode; the action stays checked only while presenting (F5 with no
+        case open is refused and leaves it unchecked)."""
+        self.presentation.toggle()
+        self.present_action.setChecked(self.presentation.active)
+
+    def reset(self) -> None:
+        """Back to the first-start teaching options (Help > Reset settings)."""
+        p = self.presentation
+        if p.active:
+            p.leave()
+        p.hold_back = False
+        p.reveal_mode = "ghost"
+        self.hold_back_action.setChecked(False)
+        self.mode_actions["ghost"].setChecked(True)
 
     def set_deidentified(self, on: bool) -> None:
         """Re-render every tab with de-identified cases; the details panel follows."""

@@ -7,8 +7,9 @@ connects the tab to the shared panels.
 from __future__ import annotations
 
 import html
+import os
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
@@ -27,6 +28,7 @@ from caseline.theme import SCREEN, Theme
 from caseline.timeline.load import LoadResult
 from caseline.timeline.resolved import ResolvedCase
 from caseline.ui.documents import Document
+from caseline.ui.window_settings import remember_folder, start_folder
 from caseline.view_state import ViewState
 
 BANNER_STYLE = ("QLabel { background: #FFF4CE; color: #3D2E00; border: 1px solid #E0B000;"
@@ -46,6 +48,9 @@ class TimelineTab(QWidget):
         self.documents = documents
         self.title = title or (documents[0].name if len(documents) == 1 else "Comparison")
         self.view = ViewState()
+        self.settings: QSettings | None = None  # the window's (dialogs start in its folder)
+        self.is_comparison = False
+        self.opened_as_caseset = False  # a case set file opened as such (re-opening it switches here)
         self.measure_from: int | None = None
         self.last_measure: str = ""
         self.banner = QLabel()
@@ -140,6 +145,14 @@ class TimelineTab(QWidget):
             self.banner.hide()
         self.casesChanged.emit()
 
+    def start_folder(self) -> str:
+        """Where this tab's file dialogs start (the window's last folder, else the tab's own)."""
+        fallback = os.path.dirname(self.documents[0].path) if self.documents else ""
+        return start_folder(self.settings, fallback)
+
+    def remember_folder(self, path: str) -> None:
+        remember_folder(self.settings, path)
+
     def set_hidden(self, lanes: frozenset[str], categories: frozenset[Category]) -> None:
         self.view.update(hidden_lanes=lanes, hidden_categories=categories)
 
@@ -176,11 +189,17 @@ class TimelineTab(QWidget):
             return
         if shift and self.measure_from is not None and self.measure_from != index:
             self.last_measure = self.measure(self.measure_from, index)
+            self.plot.show_measure(self.measure_from, index, self.last_measure.split(" (")[0]
+                                   .removeprefix("Interval: "))
             self.statusMessage.emit(self.last_measure)
             self.measure_from = None
         elif shift:
             self.measure_from = index
+            self.plot.clear_measure()
+            self.last_measure = ""
             self.statusMessage.emit("Measure: shift-click a second mark")
+        else:
+            self.measure_from = None
         self.plot.select(index)
         case = layout.cases[int(layout.item_case[index])]
         self.selectionChanged.emit(case, layout.items[index])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,9 +38,12 @@ PREVIEW_DELAY_MS = 250
 class ExportDialog(QDialog):
     """Export the tab's current view (cases, lanes shown, time range, axis) as a figure."""
 
-    def __init__(self, tab: QWidget, parent: QWidget | None = None) -> None:
+    def __init__(self, tab: QWidget, parent: QWidget | None = None, settings: QSettings | None = None,
+                 folder: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Export figure")
+        self.settings = settings
+        self.folder = folder
         self.tab = tab
         self.plot = tab.plot  # type: ignore[attr-defined]
         self.last_info: ExportInfo | None = None
@@ -85,6 +88,7 @@ class ExportDialog(QDialog):
         self._connect_callbacks()
         self.preset_box.setCurrentIndex(1)  # double column
         self._apply_preset()
+        self._restore_choices()
         self.update_preview()
 
     def _build_layout(self) -> None:
@@ -107,6 +111,10 @@ class ExportDialog(QDialog):
         row.addLayout(side)
         row.addWidget(self.preview, 1)
         self.resize(1100, 700)
+        screen = self.screen()
+        if screen is not None:  # a small screen or projector: the dialog fits it
+            area = screen.availableGeometry()
+            self.resize(min(1100, area.width() - 40), min(700, area.height() - 60))
 
     def _connect_callbacks(self) -> None:
         self.preset_box.currentIndexChanged.connect(self._apply_preset)
@@ -147,6 +155,41 @@ class ExportDialog(QDialog):
             if key == "slide":
                 self.format_box.setCurrentIndex(self.format_box.findData("png"))
         self._schedule()
+
+    # what the dialog remembers between exports and runs (QSettings, export/...)
+    _REMEMBERED = ("format", "preset", "width_mm", "height_mm", "dpi", "theme", "caption")
+
+    def _restore_choices(self) -> None:
+        if self.settings is None:
+            return
+        from caseline.ui.window_settings import EXPORT_PREFIX, setting
+
+        def combo(box: QComboBox, key: str) -> None:
+            index = box.findData(setting(self.settings, EXPORT_PREFIX + key, box.currentData(), str))
+            if index >= 0:
+                box.setCurrentIndex(index)
+
+        combo(self.format_box, "format")
+        combo(self.preset_box, "preset")
+        if self.preset_box.currentData() == "custom":
+            for box, key in ((self.width_box, "width_mm"), (self.height_box, "height_mm")):
+                box.setValue(float(setting(self.settings, EXPORT_PREFIX + key, box.value(), float)))  # type: ignore[arg-type]
+            self.dpi_box.setValue(int(setting(self.settings, EXPORT_PREFIX + "dpi", self.dpi_box.value(), int)))  # type: ignore[call-overload]
+            self.preset_box.setCurrentIndex(self.preset_box.count() - 1)
+        combo(self.theme_box, "theme")
+        combo(self.caption_box, "caption")
+
+    def _store_choices(self) -> None:
+        if self.settings is None:
+            return
+        from caseline.ui.window_settings import EXPORT_PREFIX
+
+        values = {"format": self.format_box.currentData(), "preset": self.preset_box.currentData(),
+                  "width_mm": self.width_box.value(), "height_mm": self.height_box.value(),
+                  "dpi": self.dpi_box.value(), "theme": self.theme_box.currentData(),
+                  "caption": self.caption_box.currentData()}
+        for key in self._REMEMBERED:
+            self.settings.setValue(EXPORT_PREFIX + key, values[key])
 
     def _to_custom(self) -> None:
         if self.preset_box.currentData() != "custom":
@@ -208,18 +251,22 @@ class ExportDialog(QDialog):
         """Ask for a file (unless given) and write the figure; errors are shown, not raised."""
         fmt = self.format_box.currentData()
         if path is None:
-            start = os.path.join(os.path.expanduser("~"), f"{_safe_name(self.title_edit.text())}.{fmt}")
+            start = os.path.join(self.folder or os.path.expanduser("~"), f"{_safe_name(self.title_edit.text())}.{fmt}")
             path, _ = QFileDialog.getSaveFileName(self, "Export figure", start, file_filters()[fmt])
             if not path:
                 return None
             if not os.path.splitext(path)[1]:
                 path += f".{fmt}"
+            from caseline.ui.window_settings import remember_folder
+
+            remember_folder(self.settings, path)
         try:
             self.last_info = export_figure(self.view(), path, self.request())
         except ExportError as exc:
             self.last_error = str(exc)
             QMessageBox.warning(self, "Export figure", f"The figure was not written.\n\n{exc}")
             return None
+        self._store_choices()
         self.accept()
         return self.last_info
 
