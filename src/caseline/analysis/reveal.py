@@ -436,7 +436,6 @@ def _neutral_case(case: ResolvedCase, index: int) -> ResolvedCase:
         if _SPOILER.search(item.stated):
             changes["stated"] = HELD_NOTE
         items.append(dataclasses.replace(item, **changes))  # type: ignore[arg-type]
-    anchor = case.anchor_description
-    if _SPOILER.search(anchor):
-        anchor = "the case's day 0"
+    # "first infliximab dose" names the suspected drug: the axis says "Days since the case's day 0"
+    anchor = "the case's day 0"
     return dataclasses.replace(case, case=new_case, items=tuple(items), anchor_description=anchor)

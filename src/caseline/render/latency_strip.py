@@ -62,6 +62,7 @@ class LatencyStrip(pg.PlotWidget):
         self.metrics: list[CaseMetrics] = []
         self.rows_text: list[str] = []
         self._items: list[Any] = []
+        self.max_height = 260  # the tab lowers it on a small screen
         self._labels: list[tuple[float, float, float, str, Any]] = []  # left, right, y, full text, item
         self.viewbox.sigXRangeChanged.connect(lambda *_: self._place_labels())
         self.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -158,8 +159,9 @@ class LatencyStrip(pg.PlotWidget):
         self._place_labels()
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
         self.viewbox.setYRange(0, max(1, n), padding=0)
-        height = self.ROW_PX * max(1, n) + 6
-        self.setFixedHeight(min(260, height))
+        # rows shrink (to 16 px, still one line of type) before the strip takes more than its share
+        row_px = max(16, min(self.ROW_PX, (self.max_height - 6) // max(1, n)))
+        self.setFixedHeight(row_px * max(1, n) + 6)
 
     def _place_labels(self) -> None:
         """Each row's summary goes right of its marks, or left of them when it fits better there;

@@ -34,6 +34,7 @@ from caseline.render.painting import (
     first_per_spot,
     glyph_path,
 )
+from caseline.timeline.resolved import ItemRole
 
 
 class BackgroundLayer(LayerItem):
@@ -255,6 +256,8 @@ class PointLayer(LayerItem):
     def _draw_whiskers(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
         w = self.state.layout.whiskers
         sel = self.visible(w, view)
+        if self.state.ghosted and sel.size:  # teaching: an arrow or span in full colour would tell what comes
+            sel = sel[~np.isin(w.item[sel], list(self.state.ghosted))]
         if sel.size == 0:
             return
         theme = self.state.theme
@@ -299,8 +302,12 @@ class PointLayer(LayerItem):
 
     def _draw_severity(self, p: QPainter, sx: float, dx: float, sy: float, dy: float) -> None:
         theme = self.state.theme
-        for row, xs, values, low, high in self.state.layout.severity:
-            if xs.size == 0:
+        layout = self.state.layout
+        # teaching: a trace with values still to come would tell them
+        hidden_rows = {int(layout.item_row[i]) for i in self.state.ghosted
+                       if layout.items[i].role is ItemRole.SEVERITY}
+        for row, xs, values, low, high in layout.severity:
+            if xs.size == 0 or int(row) in hidden_rows:
                 continue
             top = row * sy + dy
             row_h = abs(sy)

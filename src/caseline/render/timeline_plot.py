@@ -25,6 +25,9 @@ from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, ViewState, reveal_keys
 
+#: The name shown for a lane whose events a teaching step has not revealed yet.
+LANE_TO_COME = "…"
+
 
 class TimelineViewBox(pg.ViewBox):
     """Wheel zooms time only; drag pans; double-click fits."""
@@ -56,6 +59,7 @@ class TimelinePlot(pg.PlotWidget):
     sigItemHovered = Signal(object, object)  # item index or None, scene QPointF
     sigItemClicked = Signal(object, object)  # item index or None, keyboard modifiers
     sigCursorMoved = Signal(object)  # day under the mouse, or None
+    sigShownChanged = Signal(object)  # names of the view's fields that changed (after the plot has followed)
 
     def __init__(self, parent: QWidget | None = None, theme: Theme = SCREEN, interactive: bool = True) -> None:
         self.time_axis = TimeAxis()
@@ -68,6 +72,7 @@ class TimelinePlot(pg.PlotWidget):
         self.layout_: L.TimelineLayout | None = None
         self.paint_state: RenderState | None = None
         self.legend_full_width = False
+        self.legend_visible = True
         self.shown: Shown | None = None
         self.view = ViewState()
         self.view.changed.connect(self._on_view_changed)
@@ -158,10 +163,28 @@ class TimelinePlot(pg.PlotWidget):
         else:
             if names & MARK_FIELDS:
                 self._apply_marks()
+                if self.layout_ is not None and "ghosted" in names:
+                    self._update_lane_axis()
             if names & AXIS_FIELDS and self.layout_ is not None:
                 self._update_time_axis()
         if "time_range" in names and self.view.time_range is not None and self.layout_ is not None:
             self.set_time_range(*self.view.time_range)
+        self.sigShownChanged.emit(names)
+
+    def revealed_keys(self) -> frozenset[str] | None:
+        """Reveal keys of the items a teaching step shows in full (None: not teaching, all are)."""
+        view = self.view
+        if view.revealed is None and not view.ghosted:
+            return None
+        shown = frozenset(self._keys) if view.revealed is None else view.revealed
+        return shown - view.ghosted
+
+    def _revealed_rows(self) -> set[int] | None:
+        revealed = self.revealed_keys()
+        if revealed is None or self.layout_ is None:
+            return None
+        rows = self.layout_.item_row
+        return {int(rows[index]) for key, index in self._keys.items() if key in revealed}
 
     def _apply_marks(self) -> None:
         """The view's selection, ghosted and highlighted items, by reveal key, on this layout."""
@@ -215,6 +238,11 @@ class TimelinePlot(pg.PlotWidget):
         plot = self.getPlotItem()
         if plot is None:  # closed: pyqtgraph drops the plot item before the last resize
             return
+        if not getattr(self, "legend_visible", True):  # View > Legend off: the rows get its room
+            plot.setTitle(None)
+            plot.titleLabel.setMaximumHeight(0)
+            plot.layout.setRowFixedHeight(0, 0)
+            return
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
         titles = self.shown.category_titles if self.shown is not None else None
@@ -233,6 +261,12 @@ class TimelinePlot(pg.PlotWidget):
         height = math.ceil(label.item.boundingRect().height())
         label.setMaximumHeight(height)
         plot.layout.setRowFixedHeight(0, height)
+
+    def set_legend_visible(self, visible: bool) -> None:
+        """Show or hide the legend above the plot (small screens; exported figures always have one)."""
+        self.legend_visible = bool(visible)
+        self._update_legend()
+        super().resizeEvent(None)
 
     def set_legend_full_width(self, full: bool) -> None:
         """Let the legend run over the lane-name column too (exported figures: fewer lines)."""
@@ -257,16 +291,19 @@ class TimelinePlot(pg.PlotWidget):
     def _update_lane_axis(self) -> None:
         assert self.layout_ is not None
         ticks = []
+        # teaching: a lane with nothing revealed yet is not named (its name would tell what comes)
+        revealed_rows = self._revealed_rows()
         for r, row in enumerate(self.layout_.rows):
             if row.kind == L.RowKind.LANE:
-                ticks.append((r + 0.5, row.lane))
+                ticks.append((r + 0.5, row.lane if revealed_rows is None or r in revealed_rows else LANE_TO_COME))
             elif row.kind == L.RowKind.UNDATED:
                 ticks.append((r + 0.5, "Time not stated"))
         self.lane_axis.setTicks([ticks, []])
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.axis_font_pt * self.px_per_pt)))
         fm = QFontMetricsF(font)
-        width = max([fm.horizontalAdvance(t) for _, t in ticks] or [40.0])
+        names = [row.lane for row in self.layout_.rows if row.kind == L.RowKind.LANE] + [t for _, t in ticks]
+        width = max([fm.horizontalAdvance(t) for t in names] or [40.0])  # steady while lanes are revealed
         self.lane_axis.setWidth(int(width + 12 * self.px_per_pt * self.theme.axis_font_pt / 9 + 8))
 
     def _update_time_axis(self) -> None:

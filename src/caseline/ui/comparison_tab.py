@@ -6,12 +6,13 @@ them the latency strip (caseline.render.latency_strip), x-linked to the plot. A 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +38,13 @@ from caseline.analysis.metrics import (
     comparison_table,
 )
 from caseline.io.atomic_write import atomic_write_text
-from caseline.io.caseset_file import CaseSetSpec, caseset_text
+from caseline.io.caseset_file import (
+    CaseSetSpec,
+    caseset_text,
+    is_caseset_file,
+    updated_caseset_text,
+    written_by_caseline,
+)
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 from caseline.ui.documents import Document
@@ -46,7 +53,9 @@ from caseline.ui.timeline_tab import TimelineTab
 if TYPE_CHECKING:
     import pandas as pd
 from caseline.render.latency_strip import LatencyStrip
+from caseline.ui.dialogs.caseset_dialog import SaveSetDialog, arrangement_sentence, updated_description
 from caseline.ui.dialogs.table_dialog import ComparisonTableDialog
+from caseline.ui.flow_layout import flow_bar
 
 CASESET_FILTER = "Case sets (*.caseset.yaml *.caseset.yml);;YAML files (*.yaml *.yml)"
 
@@ -77,16 +86,18 @@ class ComparisonTab(TimelineTab):
         self.case_filter = dict(case_filter or {})
         self.caseset_path = caseset_path
         self.description = description
+        self.saved_arrangement = (self.view.align, self.view.sort)  # what the description was written for
         self._fit_time_next = False
         self._build_controls()
         self.strip = LatencyStrip(theme)
         self.strip.setXLink(self.plot.viewbox)
         self.strip.hide()
         self.strip_caption = QLabel(
-            "Strip: ▬ first suspected dose → reaction onset ▲ (faint: onset uncertainty) · "
+            "Latency strip: ▬ first suspected dose → reaction onset ▲ (faint: onset uncertainty) · "
             "━ rescue therapy → first documented improvement ○ · * not aligned · hover a row for details")
         self.strip_caption.setStyleSheet("QLabel { color: #555; padding: 1px 6px; }")
-        self.strip_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.strip_caption.setWordWrap(True)  # never cut: on a narrow window it takes two lines
+        self.strip_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.strip_caption.hide()
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
@@ -94,6 +105,7 @@ class ComparisonTab(TimelineTab):
         layout.insertWidget(2, self.strip_caption)  # after the banner, above the plot
         layout.insertWidget(3, self.strip)
         self._connect_comparison_callbacks()
+        self.plot.sigShownChanged.connect(self._on_shown_changed)
 
     @classmethod
     def from_spec(cls, spec: CaseSetSpec, document: Callable[[str], Document]) -> ComparisonTab:
@@ -112,8 +124,8 @@ class ComparisonTab(TimelineTab):
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self) -> None:
-        self.controls = QWidget()
-        bar = QHBoxLayout(self.controls)
+        # the controls wrap to a second row on a narrow window rather than cutting their text
+        self.controls, bar = flow_bar()
         bar.setContentsMargins(6, 4, 6, 4)
         self.align_combo = QComboBox()
         for mode in ALIGN_MODES:
@@ -122,7 +134,6 @@ class ComparisonTab(TimelineTab):
         self.align_combo.setToolTip("Which event of every case becomes the shared day 0")
         self.event_edit = QLineEdit()
         self.event_edit.setPlaceholderText("event label, lane or id (Enter)")
-        self.event_edit.setMaximumWidth(220)
         self.sort_combo = QComboBox()
         for key in SORT_KEYS:
             self.sort_combo.addItem(SORT_TITLES[key], key)
@@ -131,28 +142,23 @@ class ComparisonTab(TimelineTab):
         self.shared_check.setToolTip("Show only the lanes every case has")
         self.table_button = QPushButton("Table…")
         self.table_button.setToolTip("Latency, dechallenge and rescue response of every case")
+        self.strip_check = QCheckBox("Latency strip")
+        self.strip_check.setChecked(True)
+        self.strip_check.setToolTip("Show the latency strip above the timeline (hide it for more lanes on a "
+                                    "small screen)")
         self.save_button = QPushButton("Save set…")
         self.save_button.setToolTip("Save these files and this view (alignment, sort, lanes, range) as a case set")
         for combo in (self.align_combo, self.sort_combo):
-            # the bar must fit a narrow window between the docks: combos shrink and elide
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
-        self.event_edit.setMinimumWidth(80)
+            # wide enough for their longest entry: "first dose of the suspected drug" is never cut
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
         self.note_label = QLabel()
         self.note_label.setStyleSheet("QLabel { color: #8A4B00; }")
-        # a long note must not widen the window: it is cut at the bar's width instead
-        self.note_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bar.addWidget(QLabel("Align"))
-        bar.addWidget(self.align_combo)
-        bar.addWidget(self.event_edit)
-        bar.addSpacing(6)
-        bar.addWidget(QLabel("Sort"))
-        bar.addWidget(self.sort_combo)
-        bar.addSpacing(6)
-        bar.addWidget(self.shared_check)
-        bar.addWidget(self.note_label, 1)
-        bar.addWidget(self.table_button)
-        bar.addWidget(self.save_button)
+        self.event_edit.setMinimumWidth(240)  # its placeholder reads in full
+        for widgets in ((QLabel("Align"), self.align_combo, self.event_edit), (QLabel("Sort"), self.sort_combo),
+                        (self.shared_check, self.strip_check), (self.table_button, self.save_button),
+                        (self.note_label,)):
+            bar.addWidget(_group(*widgets))
         if self.description:
             self.controls.setToolTip(self.description)
         self._sync_controls()
@@ -162,6 +168,7 @@ class ComparisonTab(TimelineTab):
         self.event_edit.returnPressed.connect(self._on_event_entered)
         self.sort_combo.activated.connect(lambda i: self.set_sort(str(self.sort_combo.itemData(i))))
         self.shared_check.toggled.connect(self.set_shared_lanes_only)
+        self.strip_check.toggled.connect(self.set_strip_visible)
         self.table_button.clicked.connect(self.show_table)
         self.save_button.clicked.connect(self.save_dialog)
 
@@ -245,6 +252,59 @@ class ComparisonTab(TimelineTab):
         super().refresh()
         self._update_comparison()
 
+    def use_settings(self, settings: QSettings | None) -> None:
+        super().use_settings(settings)
+        if settings is not None:
+            from caseline.ui.window_settings import setting
+
+            self.set_strip_visible(bool(setting(settings, "comparison/strip", True, bool)))
+
+    def set_strip_visible(self, on: bool) -> None:
+        """Show or hide the latency strip and its caption (more room for the lanes on a small screen)."""
+        self.strip_check.blockSignals(True)
+        self.strip_check.setChecked(bool(on))
+        self.strip_check.blockSignals(False)
+        if self.settings is not None:
+            self.settings.setValue("comparison/strip", bool(on))
+        self._update_strip()
+
+    def strip_wanted(self) -> bool:
+        return self.strip_check.isChecked()
+
+    def _on_shown_changed(self, names: frozenset[str]) -> None:
+        if names & {"ghosted", "revealed", "hold_back"}:
+            self._update_strip()  # teaching: the strip shows only what has been revealed
+
+    def strip_cases(self) -> list[ResolvedCase]:
+        """The plot's cases with only the items a teaching step has revealed (all of them otherwise): the
+        strip must not tell a latency or a response before the timeline does."""
+        revealed = self.plot.revealed_keys()
+        cases = self.plot.cases
+        if revealed is None:
+            return cases
+        from caseline.analysis.reveal import reveal_key
+
+        return [dataclasses.replace(case, items=tuple(i for i in case.items if reveal_key(i) in revealed))
+                for case in cases]
+
+    def _update_strip(self) -> None:
+        layout = self.plot.layout_
+        if layout is None or not self.plot.cases or not self.strip_wanted():
+            self.strip.hide()
+            self.strip_caption.hide()
+            return
+        self.strip.left_axis.setWidth(self._lane_axis_width())
+        # at most a quarter of the tab: on a 1280x720 screen the timeline keeps its room
+        self.strip.max_height = max(60, round(self.height() * 0.22)) if self.height() > 100 else 260
+        self.strip.set_cases(self.strip_cases(), self.plot.options.shifts, self.alignment.notes, layout.x_range)
+        self.strip.show()
+        self.strip_caption.show()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.strip.isVisible():
+            self._update_strip()
+
     def _update_comparison(self) -> None:
         """The latency strip, the time range and the notes, after the plot has laid the cases out."""
         layout = self.plot.layout_
@@ -257,11 +317,8 @@ class ComparisonTab(TimelineTab):
         if self._fit_time_next:
             self.fit_time()
             self._fit_time_next = False
-        self.strip.left_axis.setWidth(self._lane_axis_width())
         alignment = self.alignment
-        self.strip.set_cases(self.plot.cases, self.plot.options.shifts, alignment.notes, layout.x_range)
-        self.strip.show()
-        self.strip_caption.show()
+        self._update_strip()
         unaligned = len(alignment.notes)
         notes = [self.problem] if self.problem else []
         if unaligned:
@@ -294,36 +351,88 @@ class ComparisonTab(TimelineTab):
         return comparison_table(self.plot.cases or self.cases())
 
     def show_table(self) -> ComparisonTableDialog:
-        dialog = ComparisonTableDialog(self.table(), self.title, self)
+        dialog = ComparisonTableDialog(self.table(), self.title, self, folder=self.start_folder(),
+                                       on_saved=self.remember_folder)
         dialog.show()
         return dialog
 
     def caseset_text(self, target: str) -> str:
-        """The current view as a case set file saved at ``target`` (file paths relative to it)."""
+        """The current view as a case set file saved at ``target`` (file paths relative to it). Over an
+        existing case set the file is updated in place, round trip: its comments and layout stay."""
         files = [(d.path, tuple(self.case_filter.get(d.path, ()))) for d in self.documents]
-        return caseset_text(target, files, title=self.title, description=self.description, align=self.align,
-                            sort=self.sort, hidden_lanes=sorted(self.view.hidden_lanes),
-                            shared_lanes_only=self.shared_lanes_only, time_range=self.plot.time_range())
+        values = dict(title=self.title, description=self.description, align=self.align, sort=self.sort,
+                      hidden_lanes=sorted(self.view.hidden_lanes), shared_lanes_only=self.shared_lanes_only,
+                      time_range=self.plot.time_range())
+        existing = _read_text(target)
+        if existing is not None and is_caseset_file(target):
+            try:
+                return updated_caseset_text(existing, target, files, **values)  # type: ignore[arg-type]
+            except ValueError:
+                pass  # not a case set we can update: written anew (the overwrite was confirmed)
+        return caseset_text(target, files, **values)  # type: ignore[arg-type]
 
-    def save_caseset(self, path: str) -> None:
-        """Write the case set to ``path`` atomically (never a half-written file)."""
+    def save_caseset(self, path: str, title: str | None = None, description: str | None = None) -> None:
+        """Write the case set to ``path`` atomically (never a half-written file), with ``title`` and
+        ``description`` when given."""
+        if title:
+            self.title = title
+        if description is not None:
+            self.description = description
+        kept = _read_text(path)
         atomic_write_text(path, self.caseset_text(path))
         self.caseset_path = os.path.abspath(path)
-        self.statusMessage.emit(f"Saved case set {path}")
+        self.opened_as_caseset = True
+        self.saved_arrangement = (self.align, self.sort)
+        if self.description:
+            self.controls.setToolTip(self.description)
+        hand_written = kept is not None and not written_by_caseline(kept)
+        self.statusMessage.emit(f"Saved case set {path}" + (" (its comments kept)" if hand_written else ""))
+
+    def description_for_save(self) -> tuple[str, str]:
+        """The description to offer when saving, and a note when the view changed since it was written."""
+        old_align, old_sort = self.saved_arrangement
+        if (old_align, old_sort) == (self.align, self.sort) or not self.description:
+            return self.description, ""
+        note = (f"The description was written for: {arrangement_sentence(old_align, old_sort)} The view is now: "
+                f"{arrangement_sentence(self.align, self.sort)} The description below has been brought up to "
+                "date: check it.")
+        return updated_description(self.description, old_align, old_sort, self.align, self.sort), note
 
     def save_dialog(self) -> None:
-        start = self.caseset_path or os.path.join(
-            os.path.dirname(self.documents[0].path) if self.documents else os.getcwd(),
-            _slug(self.title) + ".caseset.yaml")
+        description, note = self.description_for_save()
+        dialog = SaveSetDialog(self.title, description, note, self)
+        if dialog.exec() != SaveSetDialog.DialogCode.Accepted:
+            return
+        name = os.path.basename(self.caseset_path) if self.caseset_path else _slug(self.title) + ".caseset.yaml"
+        start = os.path.join(self.start_folder(), name)
         path, _ = QFileDialog.getSaveFileName(self, "Save case set", start, CASESET_FILTER)
         if not path:
             return
         if not path.lower().endswith((".yaml", ".yml")):
             path += ".caseset.yaml"
+        self.remember_folder(path)
         try:
-            self.save_caseset(path)
+            self.save_caseset(path, dialog.title(), dialog.description())
         except OSError as exc:
             self.statusMessage.emit(f"Could not save {path}: {exc.strerror or exc}")
+
+
+def _group(*widgets: QWidget) -> QWidget:
+    """Widgets that stay together on one row of the wrapping control bar."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    return box
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _slug(text: str) -> str:

@@ -124,6 +124,11 @@ class MainWindow(QMainWindow):
             axis_menu.addAction(action)
             self.axis_actions[mode] = action
         view_menu.addSeparator()
+        self.legend_action = self._action("Le&gend", self.set_legend_visible, "Ctrl+L",
+                                          tip="Show the legend above the timeline (hide it for more lanes)")
+        self.legend_action.setCheckable(True)
+        self.legend_action.setChecked(bool(ws.setting(self.settings, ws.LEGEND, True, bool)))
+        view_menu.addAction(self.legend_action)
         view_menu.addAction(self.lanes_dock.toggleViewAction())
         view_menu.addAction(self.details_dock.toggleViewAction())
         self.view_menu = view_menu
@@ -187,6 +192,11 @@ class MainWindow(QMainWindow):
         self.details_dock.show()
         self.teaching.reset()
         self.set_axis_mode("days", every_tab=True)
+        self.set_legend_visible(True)
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, TimelineTab):
+                tab.use_settings(self.settings)
         self._rebuild_recent_menu()
         from caseline.ui.app import DEFAULT_SIZE
 
@@ -263,7 +273,8 @@ class MainWindow(QMainWindow):
         tab.selectionChanged.connect(self._on_selection)
         tab.casesChanged.connect(lambda t=tab: self._on_cases_changed(t))
         tab.statusMessage.connect(self.statusBar().showMessage)
-        tab.settings = self.settings
+        tab.use_settings(self.settings)
+        tab.plot.set_legend_visible(self.legend_action.isChecked())
         tab.view.changed.connect(lambda _names, t=tab: self._on_view_changed(t))
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, "\n".join(d.path for d in documents))
@@ -373,6 +384,14 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab is not None and tab.plot.layout_ is not None:
             getattr(tab.plot, method)(value)
+
+    def set_legend_visible(self, visible: bool) -> None:
+        self.legend_action.setChecked(bool(visible))
+        self.settings.setValue(ws.LEGEND, bool(visible))
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, TimelineTab):
+                tab.plot.set_legend_visible(bool(visible))
 
     def current_axis_mode(self) -> str:
         checked = self.axis_group.checkedAction()

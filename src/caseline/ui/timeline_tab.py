@@ -145,6 +145,10 @@ class TimelineTab(QWidget):
             self.banner.hide()
         self.casesChanged.emit()
 
+    def use_settings(self, settings: QSettings | None) -> None:
+        """The window's settings: where dialogs start, and what the tab remembers."""
+        self.settings = settings
+
     def start_folder(self) -> str:
         """Where this tab's file dialogs start (the window's last folder, else the tab's own)."""
         fallback = os.path.dirname(self.documents[0].path) if self.documents else ""

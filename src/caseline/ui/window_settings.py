@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 GEOMETRY = "window/geometry"
 STATE = "window/state"  # docks and toolbars
 AXIS_MODE = "view/axis_mode"
+LEGEND = "view/legend"
 FOLDER = "dialogs/folder"  # the folder every open and save dialog starts in
 RECENT = "recent_files"
 EXPORT_PREFIX = "export/"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -60,8 +63,12 @@ class DataFrameModel(QAbstractTableModel):
 class ComparisonTableDialog(QDialog):
     """The comparison table, with Copy (tab-separated, pastes into a spreadsheet) and Save CSV."""
 
-    def __init__(self, frame: pd.DataFrame, title: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, frame: pd.DataFrame, title: str = "", parent: QWidget | None = None, folder: str = "",
+                 on_saved: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
+        self.folder = folder or os.path.expanduser("~")
+        self.on_saved = on_saved
+        self.title = title
         self.setWindowTitle(f"Comparison table: {title}" if title else "Comparison table")
         self.resize(1100, 360)
         self.frame = frame
@@ -95,6 +102,10 @@ class ComparisonTableDialog(QDialog):
         atomic_write_text(path, self.csv_text())
 
     def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save table as CSV", "comparison.csv", "CSV (*.csv)")
+        name = (re.sub(r"[^A-Za-z0-9]+", "-", self.title).strip("-").lower() or "comparison") + ".csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Save table as CSV", os.path.join(self.folder, name),
+                                              "CSV (*.csv)")
         if path:
             self.save_csv(path)
+            if self.on_saved is not None:
+                self.on_saved(path)
