@@ -290,3 +290,56 @@ def test_caseset_entry_with_case_ids_shows_only_those_cases(window, qtbot, tmp_p
     tab.save_caseset(str(saved))
     entries = load_file(saved).caseset.entries
     assert [(e.path, e.case_ids) for e in entries] == [(bortezomib, ("bz-xu", "bz-mm"))]
+
+
+def test_save_set_over_a_hand_written_set_keeps_its_comments_and_updates_the_description(window, qtbot, tmp_path):
+    import shutil
+
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for name in ("infliximab-pyoderma.caseline.yaml", "bortezomib-myeloma.caseline.yaml",
+                 "drug-induced-neuropathy.caseset.yaml"):
+        shutil.copy(CASESET.parent / name, folder / name)
+    path = folder / "drug-induced-neuropathy.caseset.yaml"
+    original = path.read_text(encoding="utf-8")
+    tab = open_caseset(window, qtbot, path)
+    assert path.read_text(encoding="utf-8") == original  # opening writes nothing
+    choose(tab.align_combo, "reaction-onset")
+    description, note = tab.description_for_save()
+    assert "onset of the adverse reaction" in description and "first suspected dose" not in description
+    assert "written for" in note and "now" in note
+    tab.save_caseset(str(path), description=description)
+    saved = path.read_text(encoding="utf-8")
+    assert [line for line in saved.splitlines() if line.startswith("#")] == [
+        line for line in original.splitlines() if line.startswith("#")]
+    assert "align: reaction-onset" in saved
+    result = load_file(path)
+    assert result.ok and result.caseset.description.strip() == description
+    assert "comments kept" in window.statusBar().currentMessage()
+
+
+def test_comparison_controls_wrap_instead_of_cutting_text(window, qtbot):
+    window.resize(1024, 768)
+    tab = open_caseset(window, qtbot)
+    QApplication.processEvents()
+    combo = tab.align_combo
+    longest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.width() >= longest + 10
+    assert tab.controls.width() <= tab.width()
+    for button in (tab.table_button, tab.save_button):
+        assert button.isVisible() and button.geometry().right() <= tab.controls.width()
+    assert tab.strip_caption.wordWrap()
+
+
+def test_latency_strip_and_legend_can_be_hidden_for_room(window, qtbot):
+    window.resize(1280, 720)
+    tab = open_caseset(window, qtbot)
+    QApplication.processEvents()
+    rows_with_strip = tab.plot.viewbox.height()
+    assert tab.strip.isVisible() and tab.strip.height() <= 0.25 * tab.height() + 8
+    tab.strip_check.setChecked(False)
+    window.set_legend_visible(False)
+    QApplication.processEvents()
+    assert not tab.strip.isVisible() and not tab.strip_caption.isVisible()
+    assert tab.plot.viewbox.height() > rows_with_strip + 100
+    assert window.settings.value("comparison/strip") in (False, "false")

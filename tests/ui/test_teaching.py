@@ -219,3 +219,107 @@ def test_hover_gives_nothing_away_for_ghosted_marks(window, qtbot):
     QApplication.processEvents()
     scene = plot.viewbox.mapViewToScene(QPointF(x, row - 0.5 + 0.66))
     assert plot.item_at_scene(scene) is None
+
+
+def lane_names(plot) -> list[str]:
+    return [str(name) for _pos, name in plot.lane_axis._tickLevels[0]] if plot.lane_axis._tickLevels else []
+
+
+def rows_in_view(plot) -> tuple[float, float]:
+    lo, hi = plot.viewbox.viewRange()[1]
+    return float(lo), float(hi)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800), (1920, 1080)])
+def test_presentation_fits_every_lane_of_the_case_like_the_slides(window, qtbot, size):
+    window.resize(*size)
+    tab = open_and_wait(window, qtbot, INFLIXIMAB)
+    presentation = window.teaching.presentation
+    assert presentation.enter()
+    window.resize(*size)  # offscreen 'full screen' is the screen's size: present at the projector's
+    presentation._refit()
+    lo, hi = rows_in_view(tab.plot)
+    assert lo <= 0.01 and hi >= tab.plot.content_rows() - 0.01, "every lane on screen"
+    min_row = presentation._min_row_px()
+    assert tab.plot.viewbox.height() / (hi - lo) >= min_row * 0.95, "rows still tall enough for their labels"
+    for _ in range(len(presentation.plan.steps)):
+        lo2, hi2 = rows_in_view(tab.plot)
+        assert (lo2, hi2) == pytest.approx((lo, hi)), "nothing to scroll: the case fits"
+        presentation.next_step()
+
+
+def test_case_set_presentation_follows_the_case_each_step_is_about(window, qtbot):
+    tab = open_and_wait(window, qtbot, CASESET)
+    presentation = window.teaching.presentation
+    assert presentation.enter()
+    presentation._refit()
+    plot = tab.plot
+    spans = presentation.case_rows()
+    seen_cases = []
+    for _ in range(len(presentation.plan.steps) - 1):
+        step = presentation.step()
+        layout = plot.layout_
+        new_rows = [int(layout.item_row[i]) for i in range(len(layout.items))
+                    if plot.key_of(i) in step.new_item_ids and layout.item_row[i] >= 0]
+        lo, hi = rows_in_view(plot)
+        assert all(lo - 0.01 <= r and r + 1 <= hi + 0.01 for r in new_rows), f"{step.title}: marks off-screen"
+        case_index = [c.id for c in plot.cases].index(step.case_id)
+        first, last = spans[case_index]
+        if last - first <= hi - lo:
+            assert lo <= first + 0.01 and last - 0.01 <= hi, f"{step.title}: its case is not all on screen"
+        seen_cases.append(step.case_id)
+        presentation.next_step()
+    assert seen_cases[0] == plot.cases[0].id and len(set(seen_cases)) == len(plot.cases)
+
+
+def test_ghosted_events_give_nothing_away(window, qtbot):
+    from caseline.render.timeline_plot import LANE_TO_COME
+
+    tab = open_and_wait(window, qtbot, INFLIXIMAB)
+    plot = tab.plot
+    presentation = window.teaching.presentation
+    window.teaching.mode_actions["ghost"].trigger()
+    assert presentation.enter()
+    assert presentation.step().title == "History"
+    names = lane_names(plot)
+    assert "Weakness" not in names and "EMG / nerve conduction" not in names and "IVIG" not in names
+    assert LANE_TO_COME in names and "Methylprednisolone" in names  # revealed lanes keep their names
+    # the dashed "later" arrows of ghosted events are not drawn: compare the weakness row with and without
+    image = plot.grab().toImage()
+    layout = plot.layout_
+    weakness_row = next(r for r, row in enumerate(layout.rows) if row.lane == "Weakness")
+    x_right = plot.mapFromScene(plot.viewbox.mapViewToScene(QPointF(75.0, weakness_row + 0.5)))
+    colour = image.pixelColor(x_right.x(), x_right.y())
+    assert min(colour.red(), colour.green(), colour.blue()) > 170, "a full-colour arrow of an event to come"
+    while presentation.step().title != "Reaction":
+        presentation.next_step()
+    assert "Weakness" in lane_names(plot)
+
+
+def test_hold_back_neutralises_the_axis_title(window, qtbot):
+    tab = open_and_wait(window, qtbot, INFLIXIMAB)
+    assert "infliximab" in tab.plot.time_axis.labelText.lower()
+    presentation = window.teaching.presentation
+    window.teaching.hold_back_action.trigger()
+    assert presentation.enter()
+    assert "infliximab" not in tab.plot.time_axis.labelText.lower()
+    assert "day 0" in tab.plot.time_axis.labelText
+    presentation.go_to(len(presentation.plan.steps) - 1)
+    assert "infliximab" in tab.plot.time_axis.labelText.lower()  # the last step reveals it
+
+
+def test_case_set_latency_strip_shows_latencies_only_once_revealed(window, qtbot):
+    tab = open_and_wait(window, qtbot, CASESET)
+    full = [m.latency for m in tab.strip.metrics]
+    assert any(latency is not None for latency in full)
+    presentation = window.teaching.presentation
+    assert presentation.enter()
+    assert all(m.latency is None for m in tab.strip.metrics), "no latency before any reaction is revealed"
+    first_case = tab.plot.cases[0].id
+    while not presentation.step().title.endswith("Reaction") or presentation.step().case_id != first_case:
+        presentation.next_step()
+    shown = {m.case_id: m.latency for m in tab.strip.metrics}
+    assert shown[first_case] is not None
+    assert all(latency is None for cid, latency in shown.items() if cid != first_case)
+    presentation.leave()
+    assert [m.latency for m in tab.strip.metrics] == full

@@ -284,6 +284,7 @@ class Presentation(QObject):
         if self.active and self.plot is not None:
             self._fit_type_to_lanes()
             self.plot.fit()  # readable row heights for the new size and type
+            self._fit_rows()
             self.fit()  # the whole time range of the case, not only what is revealed
             self.bring_into_view()
 
@@ -316,6 +317,19 @@ class Presentation(QObject):
             if need <= have or self.px_per_pt <= FIT_MIN_PX_PER_PT:
                 break
             self._set_scale(max(FIT_MIN_PX_PER_PT, self.px_per_pt * max(0.5, min(0.95, have / need))))
+
+    def _fit_rows(self) -> None:
+        """As many rows as fit at a height their labels need: every row of a single case, and at least the
+        rows of the largest case of a case set (each step then scrolls to its case)."""
+        plot = self.plot
+        assert plot is not None
+        total = plot.content_rows()
+        fitting = plot.viewbox.height() / max(1.0, self._min_row_px())
+        largest = max((last - first for first, last in self.case_rows()), default=total)
+        if total <= fitting:
+            plot.fit_rows()
+        elif largest <= fitting:
+            plot.fit_rows(0.0, float(max(largest, min(plot.rows_visible(), fitting))))
 
     def bring_into_view(self) -> None:
         """Show what the current step reveals: the lanes of the case it is about when they fit the
