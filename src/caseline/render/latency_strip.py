@@ -159,8 +159,8 @@ class LatencyStrip(pg.PlotWidget):
         self._place_labels()
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
         self.viewbox.setYRange(0, max(1, n), padding=0)
-        # rows shrink (to 16 px, still one line of type) before the strip takes more than its share
-        row_px = max(16, min(self.ROW_PX, (self.max_height - 6) // max(1, n)))
+        # rows shrink (to 13 px, still one line of its type) before the strip takes more than its share
+        row_px = max(13, min(self.ROW_PX, (self.max_height - 6) // max(1, n)))
         self.setFixedHeight(row_px * max(1, n) + 6)
 
     def _place_labels(self) -> None:

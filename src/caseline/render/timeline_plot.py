@@ -99,6 +99,8 @@ class TimelinePlot(pg.PlotWidget):
         self.getPlotItem().hideButtons()
         self.getPlotItem().setMenuEnabled(False)
         self.viewbox.sigFit.connect(self.fit)
+        self._viewbox_height = 0.0
+        self.viewbox.sigResized.connect(self._keep_row_height)
         self.interactive = interactive
         if interactive:
             self.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -281,6 +283,21 @@ class TimelinePlot(pg.PlotWidget):
         self._update_legend()
         super().resizeEvent(None)
 
+    def _keep_row_height(self, *_args: object) -> None:
+        """When the plot grows or shrinks (a panel shown or hidden, the window resized), rows keep their
+        height and more or fewer of them show, instead of squashing every row into the new height."""
+        height = float(self.viewbox.height())
+        old, self._viewbox_height = self._viewbox_height, height
+        if old <= 1.0 or height <= 1.0 or self.layout_ is None or abs(height - old) < 0.5:
+            return
+        y_lo, y_hi = self.viewbox.viewRange()[1]
+        n = float(self.content_rows())
+        span = (y_hi - y_lo) * height / old
+        if span >= n - 0.01:  # every row fits at this row height: show them all, rows grown up to their cap
+            span = max(n, height / (self.theme.row_px * self.px_per_pt * 1.6))
+        self.viewbox.setLimits(yMin=-0.2, yMax=max(n, span) + 0.2)
+        self.viewbox.setYRange(*self._clamp_y((y_lo, y_lo + span)), padding=0)
+
     def viewportEvent(self, ev):
         return keep_own_tooltip(ev) or super().viewportEvent(ev)
 
@@ -334,15 +351,19 @@ class TimelinePlot(pg.PlotWidget):
             return
         x_lo, x_hi = self.layout_.x_range
         pad = 0.03 * (x_hi - x_lo)
+        rows_visible = self._fitting_rows()
+        self.viewbox.setLimits(yMin=-0.2, yMax=max(self.content_rows(), rows_visible) + 0.2)
+        self.viewbox.setRange(xRange=(x_lo - pad, x_hi + pad), yRange=(0, rows_visible), padding=0)
+
+    def _fitting_rows(self) -> float:
+        """How many rows fit the plot's height: many rows scroll, each still readable; few rows do not
+        grow huge."""
         n = self.content_rows()
         height = max(1.0, self.viewbox.height())
         min_row_px = self.theme.row_px * self.px_per_pt * 0.72
         max_row_px = self.theme.row_px * self.px_per_pt * 1.6
-        # many rows: scroll, each still readable; few rows: keep rows from growing huge
         rows_visible = max(1.0, min(n, height / max(1.0, min_row_px)))
-        rows_visible = max(rows_visible, height / max_row_px)
-        self.viewbox.setLimits(yMin=-0.2, yMax=max(n, rows_visible) + 0.2)
-        self.viewbox.setRange(xRange=(x_lo - pad, x_hi + pad), yRange=(0, rows_visible), padding=0)
+        return max(rows_visible, height / max_row_px)
 
     def set_time_range(self, lo: float, hi: float) -> None:
         self.viewbox.setXRange(lo, hi, padding=0)

@@ -57,6 +57,8 @@ from caseline.ui.dialogs.caseset_dialog import SaveSetDialog, arrangement_senten
 from caseline.ui.dialogs.table_dialog import ComparisonTableDialog
 from caseline.ui.flow_layout import flow_bar
 
+#: A comparison tab shorter than this (a 1280x720 screen, or 2x scaling on 1080p) keeps the strip small.
+COMPACT_HEIGHT = 560
 CASESET_FILTER = "Case sets (*.caseset.yaml *.caseset.yml);;YAML files (*.yaml *.yml)"
 
 
@@ -87,14 +89,18 @@ class ComparisonTab(TimelineTab):
         self.caseset_path = caseset_path
         self.description = description
         self.saved_arrangement = (self.view.align, self.view.sort)  # what the description was written for
+        self.strip_suppressed = False
         self._fit_time_next = False
         self._build_controls()
         self.strip = LatencyStrip(theme)
         self.strip.setXLink(self.plot.viewbox)
         self.strip.hide()
         self.strip_caption = QLabel(
-            "Latency strip: ▬ first suspected dose → reaction onset ▲ (faint: onset uncertainty) · "
-            "━ rescue therapy → first documented improvement ○ · * not aligned · hover a row for details")
+            "Strip: ▬ first suspected dose → onset ▲ · ━ rescue → first improvement ○ · * not aligned")
+        self.strip_caption.setToolTip("One row per case: the bar runs from the first dose of the suspected drug "
+                                      "to the onset of the reaction (faint: the onset's uncertainty); the thin "
+                                      "bars from each rescue therapy to the first documented improvement. "
+                                      "Hover a row for its numbers.")
         self.strip_caption.setStyleSheet("QLabel { color: #555; padding: 1px 6px; }")
         self.strip_caption.setWordWrap(True)  # never cut: on a narrow window it takes two lines
         self.strip_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
@@ -203,7 +209,14 @@ class ComparisonTab(TimelineTab):
 
     # ------------------------------------------------------------------ options
     def chrome(self) -> list[QWidget]:
-        return [*super().chrome(), self.controls]
+        return [*super().chrome(), self.controls, self.strip_caption]
+
+    def optional_panels(self) -> list[QWidget]:
+        return [self.strip]
+
+    def suppress_optional_panels(self, on: bool) -> None:
+        self.strip_suppressed = bool(on)
+        self._update_strip()
 
     @property
     def align(self) -> str:
@@ -289,16 +302,23 @@ class ComparisonTab(TimelineTab):
 
     def _update_strip(self) -> None:
         layout = self.plot.layout_
+        if self.strip_suppressed:  # presentation mode needs the room for the lanes
+            self.strip.hide()
+            self.strip_caption.hide()
+            return
         if layout is None or not self.plot.cases or not self.strip_wanted():
             self.strip.hide()
             self.strip_caption.hide()
             return
         self.strip.left_axis.setWidth(self._lane_axis_width())
-        # at most a quarter of the tab: on a 1280x720 screen the timeline keeps its room
-        self.strip.max_height = max(60, round(self.height() * 0.22)) if self.height() > 100 else 260
+        # at most a fifth of the tab: on a 1280x720 screen (or 2x on 1080p) the timeline keeps its room
+        compact = 100 < self.height() < COMPACT_HEIGHT
+        self.strip.max_height = max(60, round(self.height() * (0.16 if compact else 0.22))) \
+            if self.height() > 100 else 260
         self.strip.set_cases(self.strip_cases(), self.plot.options.shifts, self.alignment.notes, layout.x_range)
         self.strip.show()
-        self.strip_caption.show()
+        # presentation hides the caption with the bars; a short tab leaves it out (the rows have tooltips)
+        self.strip_caption.setVisible(self.controls.isVisibleTo(self) and not compact)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -54,12 +54,12 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 
 
 def keys_html() -> str:
-    parts = []
+    parts = ["<table cellspacing='0' cellpadding='3'>"]  # one table: the columns line up across sections
     for section, rows in KEYS:
-        parts.append(f"<h3>{html.escape(section)}</h3><table cellspacing='0' cellpadding='3'>")
+        parts.append(f"<tr><td colspan='2'><h3>{html.escape(section)}</h3></td></tr>")
         parts.extend(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
                      for k, v in rows)
-        parts.append("</table>")
+    parts.append("</table>")
     return "\n".join(parts)
 
 

@@ -27,6 +27,14 @@ class TimelineHost(Protocol):
         """The tab's own bars (banner, controls) that presentation mode hides."""
         ...
 
+    def optional_panels(self) -> list[QWidget]:
+        """Panels presentation mode hides when the lanes of a case would not fit the screen beside them."""
+        ...
+
+    def suppress_optional_panels(self, on: bool) -> None:
+        """Hide the optional panels (True) or show them again as the tab's own settings say (False)."""
+        ...
+
     def caption_area(self) -> QBoxLayout:
         """Where presentation mode puts its caption bar (under the plot)."""
         ...

@@ -26,6 +26,8 @@ from caseline.view_state import AXIS_MODES
 FILE_FILTER = "Case files (*.yaml *.yml *.json *.csv *.tsv);;All files (*)"
 MAX_RECENT = 10
 CALENDAR_TEXT = "Calendar dates"
+#: Below this width (logical pixels) the Lanes and Details panels start as tabs of one column.
+NARROW_SCREEN = 1100
 
 
 class MainWindow(QMainWindow):
@@ -159,6 +161,10 @@ class MainWindow(QMainWindow):
         """Size and place the window on its screen: the saved geometry (when ``restore``) or ``size``,
         clamped to the screen's available area."""
         ws.place_window(self, size, self.settings, restore)
+        if self.settings.value(ws.STATE) is None and ws.screen_area(self).width() < NARROW_SCREEN:
+            # a narrow screen (a projector, 2x scaling): the two panels share one column, as tabs
+            self.tabifyDockWidget(self.lanes_dock, self.details_dock)
+            self.lanes_dock.raise_()
 
     def _restore_state(self) -> None:
         state = self.settings.value(ws.STATE)
@@ -494,6 +500,8 @@ class MainWindow(QMainWindow):
             self.details.show_case(case, deidentified)  # type: ignore[arg-type]
         else:
             self.details.show_item(case, item, deidentified)  # type: ignore[arg-type]
+            if self.tabifiedDockWidgets(self.details_dock):
+                self.details_dock.raise_()  # it shares a column with the lanes: bring it up
 
     # ------------------------------------------------------------------ help
     def show_keys(self) -> TextDialog:

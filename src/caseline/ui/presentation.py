@@ -9,7 +9,7 @@ import contextlib
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetricsF, QKeyEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QKeyEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidget
 
 from caseline.analysis.reveal import (
@@ -65,9 +65,12 @@ class CaptionBar(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setObjectName("presentationCaption")
         self.plain = ""
+        self.body_font = QFont(PROJECTOR.font_family)
 
     def set_scale(self, px_per_pt: float) -> None:
         size = round(PROJECTOR.font_pt * px_per_pt * 0.95)
+        self.body_font = QFont(PROJECTOR.font_family)
+        self.body_font.setPixelSize(max(1, size))
         self.setStyleSheet(CAPTION_STYLE.format(pad=round(size * 0.35), pad2=round(size * 0.6),
                                                 family=PROJECTOR.font_family, size=size))
 
@@ -80,13 +83,21 @@ class CaptionBar(QLabel):
         if step.neutral:
             body.append(HOLD_BACK_NOTICE)
         self.plain = "\n".join([f"{lines[0]} ({number}/{total})", *body])
-        muted = "<span style='color:#BBBBBB; font-size:80%'>"
-        head = f"<b style='font-size:120%'>{html.escape(lines[0])}</b>&nbsp;&nbsp;{muted}{number}/{total}"
+        # Qt's rich text takes font sizes in px or pt, not percent
+        px = self.body_font.pixelSize()
+        muted = f"<span style='color:#BBBBBB; font-size:{round(px * 0.8)}px'>"
+        head = (f"<b style='font-size:{round(px * 1.2)}px'>{html.escape(lines[0])}</b>&nbsp;&nbsp;"
+                f"{muted}{number}/{total}")
         if step.neutral:
             head += f" &nbsp;·&nbsp; {html.escape(HOLD_BACK_NOTICE)}"
         head += "</span>"
         rest = "&nbsp;&nbsp;·&nbsp;&nbsp; ".join(html.escape(line) for line in lines[1:])
-        self.setText(head + (f"<br>{rest}" if rest else ""))
+        # a step with many events: smaller type rather than a caption that eats the screen
+        needed = QFontMetricsF(self.body_font).horizontalAdvance("   ·   ".join(lines[1:]))
+        width = self.width() if self.isVisible() else self.window().width()
+        lines_needed = 1.25 * needed / max(1.0, width - self.body_font.pixelSize() * 1.4)  # words wrap early
+        size = px if lines_needed <= 3 else max(round(px * 0.6), round(px * 3 / lines_needed))
+        self.setText(head + (f"<br><span style='font-size:{size}px'>{rest}</span>" if rest else ""))
 
 
 class Presentation(QObject):
@@ -106,6 +117,9 @@ class Presentation(QObject):
         self.hold_back = _setting(settings, "teaching/hold_back", False, bool)
         self.plan: RevealPlan | None = None
         self.px_per_pt = MIN_PX_PER_PT
+        self._rows_visible = 0.0  # rows on screen once fitted (each step scrolls, keeping it)
+        self._hidden_panels: list[QWidget] = []
+        self._resize_pending = False
         self.index = 0
         self.tab: TimelineHost | None = None
         self.plot: TimelinePlot | None = None
@@ -162,6 +176,7 @@ class Presentation(QObject):
         plot.set_view(self.view)
         self._build_plan(keep_step=False)
         QTimer.singleShot(0, self._refit)  # once the full-screen layout has settled
+        plot.viewbox.sigResized.connect(self._on_plot_resized)
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         tab.casesChanged.connect(self._on_cases_changed)
         self.activeChanged.emit(True)
@@ -171,6 +186,9 @@ class Presentation(QObject):
         if not self.active:
             return
         QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        if self.plot is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.plot.viewbox.sigResized.disconnect(self._on_plot_resized)
         if self.tab is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 self.tab.casesChanged.disconnect(self._on_cases_changed)
@@ -193,6 +211,9 @@ class Presentation(QObject):
         self.window.tabs.tabBar().setVisible(saved["tabbar"])
         for widget, visible in saved["widgets"] + saved["tab_widgets"]:
             widget.setVisible(visible)
+        if self._hidden_panels:
+            tab.suppress_optional_panels(False)
+        self._hidden_panels = []
         x_range, y_range = saved["range"]
         plot.viewbox.setRange(xRange=x_range, yRange=y_range, padding=0)
         self.plan = None
@@ -201,15 +222,22 @@ class Presentation(QObject):
 
     def _apply_theme(self) -> None:
         assert self.plot is not None
+        # type is sized in device pixels (what the projector shows), then given to Qt in logical pixels:
+        # with 2x scaling a 1080-pixel screen is 540 logical pixels high and gets the same type as at 1x
         screen = self.window.qt_window().screen()
+        ratio = self._ratio()
         height = max(1, screen.geometry().height() if screen is not None else self.window.qt_window().height())
-        self._set_scale(max(MIN_PX_PER_PT, PX_PER_PT_AT_DESIGN * height / DESIGN_HEIGHT_PX))
+        device_px_per_pt = max(MIN_PX_PER_PT, PX_PER_PT_AT_DESIGN * height * ratio / DESIGN_HEIGHT_PX)
+        self._set_scale(device_px_per_pt / ratio)
+        self.caption.set_scale(self.px_per_pt)  # the caption keeps this size when the lanes' type shrinks
+
+    def _ratio(self) -> float:
+        return max(1.0, float(self.window.qt_window().devicePixelRatioF()))
 
     def _set_scale(self, px_per_pt: float) -> None:
         assert self.plot is not None
         self.px_per_pt = px_per_pt
         self.plot.apply_theme(PROJECTOR, px_per_pt)
-        self.caption.set_scale(max(px_per_pt, MIN_PX_PER_PT * 0.8))
 
     # ------------------------------------------------------------------ steps
     def _build_plan(self, keep_step: bool) -> None:
@@ -283,6 +311,9 @@ class Presentation(QObject):
     def _refit(self) -> None:
         if self.active and self.plot is not None:
             self._fit_type_to_lanes()
+            if not self._largest_case_fits() and self._hide_optional_panels():
+                QApplication.processEvents()
+                self._fit_type_to_lanes()
             self.plot.fit()  # readable row heights for the new size and type
             self._fit_rows()
             self.fit()  # the whole time range of the case, not only what is revealed
@@ -311,12 +342,41 @@ class Presentation(QObject):
             return
         spans = self.case_rows()
         rows = max((last - first for first, last in spans), default=1)
+        floor = FIT_MIN_PX_PER_PT / self._ratio()  # in device pixels: 14 px type on the screen itself
         for _attempt in range(12):
             QApplication.processEvents()  # the legend and axes take their room at this size
             have, need = plot.viewbox.height(), rows * self._min_row_px()
-            if need <= have or self.px_per_pt <= FIT_MIN_PX_PER_PT:
+            if need <= have or self.px_per_pt <= floor:
                 break
-            self._set_scale(max(FIT_MIN_PX_PER_PT, self.px_per_pt * max(0.5, min(0.95, have / need))))
+            self._set_scale(max(floor, self.px_per_pt * max(0.5, min(0.95, have / need))))
+
+    def _on_plot_resized(self, *_args: object) -> None:
+        # a caption of another length, or the screen's own resize: fit the rows again once it settles
+        if self.active and not self._resize_pending:
+            self._resize_pending = True
+            QTimer.singleShot(0, self._after_resize)
+
+    def _after_resize(self) -> None:
+        self._resize_pending = False
+        if self.active and self.plot is not None and self.plot.layout_ is not None:
+            self._fit_rows()
+            self.bring_into_view()
+
+    def _largest_case_fits(self) -> bool:
+        plot = self.plot
+        assert plot is not None
+        largest = max((last - first for first, last in self.case_rows()), default=plot.content_rows())
+        return largest * self._min_row_px() <= plot.viewbox.height()
+
+    def _hide_optional_panels(self) -> bool:
+        """Hide the tab's optional panels (a comparison's latency strip) for the lanes' sake; True if any."""
+        if self.tab is None:
+            return False
+        panels = [p for p in self.tab.optional_panels() if p.isVisible()]
+        if panels:
+            self.tab.suppress_optional_panels(True)
+        self._hidden_panels = panels
+        return bool(panels)
 
     def _fit_rows(self) -> None:
         """As many rows as fit at a height their labels need: every row of a single case, and at least the
@@ -330,6 +390,7 @@ class Presentation(QObject):
             plot.fit_rows()
         elif largest <= fitting:
             plot.fit_rows(0.0, float(max(largest, min(plot.rows_visible(), fitting))))
+        self._rows_visible = plot.rows_visible()
 
     def bring_into_view(self) -> None:
         """Show what the current step reveals: the lanes of the case it is about when they fit the
@@ -344,11 +405,14 @@ class Presentation(QObject):
         if rows and spans:
             case = int(layout.rows[rows[0]].case_index)
             first, last = spans[case] if case < len(spans) else (min(rows), max(rows) + 1)
-            visible = plot.rows_visible()
+            visible = self._rows_visible or plot.rows_visible()
             if last - first <= visible + 0.01:
-                plot.show_rows(first, last)
-            else:
-                plot.show_rows(min(rows), max(rows) + 1)
+                plot.viewbox.setYRange(*plot._clamp_y((first, first + visible)), padding=0)
+            elif max(rows) + 1 - min(rows) <= visible + 0.01:
+                top = max(first, min(min(rows), max(rows) + 1 - visible))
+                plot.viewbox.setYRange(*plot._clamp_y((top, top + visible)), padding=0)
+            else:  # what this step reveals spans more rows than fit: squeeze them, all must be seen
+                plot.fit_rows(float(min(rows)), float(max(rows) + 1))
         days = [p[0] for i in new if (p := layout.item_position(i)) is not None]
         if days:
             lo, hi = plot.time_range()

@@ -59,6 +59,7 @@ class TimelineTab(QWidget):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
         self.plot = TimelinePlot(theme=theme)
+        self.plot.set_legend_full_width(True)  # over the lane names too: fewer legend lines, more rows
         self.plot.set_view(self.view)
         self.error_page = QTextBrowser()
         self.loading_page = QWidget()
@@ -99,6 +100,13 @@ class TimelineTab(QWidget):
     def chrome(self) -> list[QWidget]:
         """The tab's own bars that presentation mode hides."""
         return [self.banner]
+
+    def optional_panels(self) -> list[QWidget]:
+        """Panels presentation mode may hide to fit a case's lanes (none here)."""
+        return []
+
+    def suppress_optional_panels(self, on: bool) -> None:
+        del on  # no optional panels
 
     @property
     def options(self) -> LayoutOptions:
