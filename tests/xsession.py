@@ -124,7 +124,10 @@ class XSession:
         self.run(["xdotool", "mousemove", str(x), str(y)])
 
     def key(self, window: Window, keys: str) -> None:
-        self.run(["xdotool", "key", "--window", str(window.id), keys], check=False)
+        """Type ``keys`` into ``window`` as a user would: focus it, then press (XTEST, not XSendEvent,
+        which leaves modifiers behind for the next client)."""
+        self.run(["xdotool", "windowactivate", "--sync", str(window.id)], check=False)
+        self.run(["xdotool", "key", "--clearmodifiers", keys], check=False)
 
     def screenshot(self, path: str) -> None:
         self.run(["import", "-window", "root", path])

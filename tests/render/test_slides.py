@@ -7,7 +7,7 @@ import sys
 from caseline.analysis.reveal import RevealPlan
 from caseline.timeline.load import load_file
 from caseline.view_state import ViewState
-from support import INFLIXIMAB, bortezomib_index_case, png_size
+from support import BORTEZOMIB, INFLIXIMAB, bortezomib_index_case, png_size
 
 
 def test_reveal_slides(qtbot, tmp_path):
@@ -41,3 +41,22 @@ def test_export_cli_reveal_steps(tmp_path):
     files = sorted(out.glob("step-*.png"))
     assert len(files) == len(plan.steps)
     assert all(png_size(f) == (1920, 1080) for f in files)
+
+
+def test_slide_captions_list_every_event_of_a_step(qapp):
+    from PySide6.QtGui import QFontMetricsF
+
+    from caseline.render.slides import CaptionBar, _body, _wrap
+
+    for path in (INFLIXIMAB, BORTEZOMIB):
+        plan = RevealPlan.build(load_file(path).cases)
+        bar = CaptionBar(1920, plan.steps)
+        assert 1 <= bar.body_lines <= CaptionBar.MAX_BODY_LINES
+        for step in plan.steps:
+            text = _body(step)
+            font = bar.body_font_for(text)
+            fm = QFontMetricsF(font)
+            room = int((bar.body_lines * bar.body_h + 0.5) // fm.lineSpacing())
+            lines = _wrap(text, fm, 1920 - 2 * CaptionBar.PAD, 99)
+            assert len(lines) <= room or font.pixelSize() == CaptionBar.MIN_BODY_PX, step.title
+            assert not text.rstrip().endswith("more")  # nothing hidden behind "and N more"

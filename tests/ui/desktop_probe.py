@@ -1,6 +1,6 @@
 """Runs ``caseline FILE...`` unchanged and, every 100 ms, writes what the window shows to the JSON file
 named by CASELINE_PROBE_OUT: the window's title and geometry, where a mark is on the screen, and
-whether a tooltip is showing. Used by test_desktop.py under a real X server: the probe only reports,
+whether a tooltip is showing, and (in a comparison) where the latency strip's first row is. Used by test_desktop.py under a real X server: the probe only reports,
 it installs no event filter and changes nothing the user would see.
 
     CASELINE_PROBE_OUT=state.json CASELINE_PROBE_ITEM=ifx#2 python desktop_probe.py FILE...
@@ -37,6 +37,15 @@ def report(out: str, item_id: str) -> None:
                 where = tab.plot.mapToGlobal(view)
                 ratio = window.devicePixelRatioF()  # X pixels, for xdotool
                 state["mark"] = [round(where.x() * ratio), round(where.y() * ratio)]
+        strip = getattr(tab, "strip", None)
+        if strip is not None and strip.isVisible() and strip.cases:
+            from PySide6.QtCore import QPointF
+
+            rect = strip.viewbox.sceneBoundingRect()
+            scene_y = strip.viewbox.mapViewToScene(QPointF(0.0, 0.5)).y()  # the middle of the first row
+            where = strip.mapToGlobal(strip.mapFromScene(QPointF(rect.center().x(), scene_y)))
+            ratio = window.devicePixelRatioF()
+            state["strip_row"] = [round(where.x() * ratio), round(where.y() * ratio)]
     tmp = out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as handle:
         json.dump(state, handle)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from support import INFLIXIMAB, ROOT
+from support import CASESET, INFLIXIMAB, ROOT
 from xsession import XSession, missing_tools
 
 PROBE = Path(__file__).with_name("desktop_probe.py")
@@ -88,6 +88,35 @@ def test_window_is_mapped_at_a_sensible_size_and_its_tooltip_stays(x_session, tm
         tips = [w for w in x_session.top_windows() if w.name == "caseline" and w.width > 100 and w.height > 40]
         assert tips, "no tooltip window is mapped on the X server"
 
+        x_session.key(window, "ctrl+q")
+        assert app.wait(timeout=20) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait(timeout=10)
+        log.close()
+
+
+def test_latency_strip_tooltip_stays(x_session, tmp_path):
+    state_file = tmp_path / "state.json"
+    env = x_session.env(CASELINE_PROBE_OUT=str(state_file), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    log = (tmp_path / "app.log").open("wb")
+    app = subprocess.Popen([sys.executable, str(PROBE), str(CASESET)], env=env, cwd=ROOT, stdout=log,
+                           stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: "strip_row" in read_state(state_file) or app.poll() is not None, 60, "the latency strip")
+        assert app.poll() is None, (tmp_path / "app.log").read_text(errors="replace")
+        window = wait_for(lambda: x_session.find_window("caseline"), 20, "a mapped caseline window")
+        x, y = read_state(state_file)["strip_row"]
+        x_session.move_pointer(x - 3, y)
+        x_session.move_pointer(x, y)
+        wait_for(lambda: read_state(state_file).get("tooltip_visible"), 10, "the strip row's tooltip")
+        time.sleep(3.0)
+        written_after = time.time()
+        state = wait_for(lambda: state_file.stat().st_mtime > written_after and read_state(state_file), 5,
+                         "a fresh report")
+        assert state["tooltip_visible"], "the strip's tooltip was hidden while the pointer rested on its row"
+        assert "Latency" in state["tooltip_text"]
         x_session.key(window, "ctrl+q")
         assert app.wait(timeout=20) == 0
     finally:

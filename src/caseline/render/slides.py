@@ -72,7 +72,7 @@ def write_reveal_slides(view: ViewState, directory: str | os.PathLike[str], widt
     every = frozenset(reveal_key(item) for case in shown.cases for item in case.items)
     written: list[SlideInfo] = []
     ensure_app()
-    bar = CaptionBar(width_px)
+    bar = CaptionBar(width_px, plan.steps)
     figure_h = height_px - bar.height
     dpi = _fitting_dpi(base, width_px, figure_h, theme)
     for number, step in enumerate(plan.steps, start=1):
@@ -107,16 +107,32 @@ class CaptionBar:
     PAD = 14
     HEADING_PX = 46  # about 23 pt on a 16:9 slide: readable from the back of a room
     BODY_PX = 38
-    BODY_LINES = 1
+    MIN_BODY_PX = 24  # a step with many events gets smaller type rather than "… and 3 more"
+    MAX_BODY_LINES = 3
 
-    def __init__(self, width_px: int) -> None:
+    def __init__(self, width_px: int, steps: Sequence[Step] = ()) -> None:
         self.width_px = width_px
         self.heading_font = _font(self.HEADING_PX, bold=True)
         self.body_font = _font(self.BODY_PX)
         self.small_font = _font(round(self.BODY_PX * 0.8))
         self.heading_h = math.ceil(QFontMetricsF(self.heading_font).height())
         self.body_h = math.ceil(QFontMetricsF(self.body_font).lineSpacing())
-        self.height = self.PAD * 2 + self.heading_h + self.BODY_LINES * self.body_h + 6
+        inner = width_px - 2 * self.PAD
+        fm = QFontMetricsF(self.body_font)
+        # the band is as tall as the deck's longest caption needs (up to three lines), on every slide
+        self.body_lines = max([1, *(min(self.MAX_BODY_LINES, len(_wrap(_body(step), fm, inner, 99)))
+                                    for step in steps)])
+        self.height = self.PAD * 2 + self.heading_h + self.body_lines * self.body_h + 6
+
+    def body_font_for(self, text: str) -> QFont:
+        """The largest body type at which ``text`` fits the band's lines."""
+        inner = self.width_px - 2 * self.PAD
+        for px in range(self.BODY_PX, self.MIN_BODY_PX - 1, -2):
+            font = _font(px)
+            if len(_wrap(text, QFontMetricsF(font), inner, 99)) * QFontMetricsF(font).lineSpacing() \
+                    <= self.body_lines * self.body_h + 0.5:
+                return font
+        return _font(self.MIN_BODY_PX)
 
     def paint(self, p: QPainter, top: float, step: Step, number: int, total: int, title: str) -> None:
         width = float(self.width_px)
@@ -139,12 +155,20 @@ class CaptionBar:
                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), right)
         y += self.heading_h + 6
         p.setPen(QColor("#FFFFFF"))
-        p.setFont(self.body_font)
-        entries = step.caption.split("\n")[1:]
-        fm = QFontMetricsF(self.body_font)
-        for line in _wrap("   ·   ".join(entries), fm, inner, self.BODY_LINES):
-            p.drawText(QRectF(self.PAD, y, inner, self.body_h), int(Qt.AlignmentFlag.AlignLeft), line)
-            y += self.body_h
+        text = _body(step)
+        font = self.body_font_for(text)
+        p.setFont(font)
+        fm = QFontMetricsF(font)
+        line_h = fm.lineSpacing()
+        lines = max(1, int((self.body_lines * self.body_h + 0.5) // line_h))
+        for line in _wrap(text, fm, inner, lines):
+            p.drawText(QRectF(self.PAD, y, inner, line_h), int(Qt.AlignmentFlag.AlignLeft), line)
+            y += line_h
+
+
+def _body(step: Step) -> str:
+    """Every event a step reveals, in one paragraph."""
+    return "   ·   ".join(step.caption.split("\n")[1:])
 
 
 def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[str]:
