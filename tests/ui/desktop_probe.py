@@ -1,7 +1,8 @@
 """Runs ``caseline FILE...`` unchanged and, every 100 ms, writes what the window shows to the JSON file
-named by CASELINE_PROBE_OUT: the window's title and geometry, where a mark is on the screen, and
-whether a tooltip is showing, and (in a comparison) where the latency strip's first row is. Used by test_desktop.py under a real X server: the probe only reports,
-it installs no event filter and changes nothing the user would see.
+named by CASELINE_PROBE_OUT: the window's title and geometry, where a mark is on the screen, whether a
+tooltip is showing, and (in a comparison) where the latency strip's first row is. Used by
+test_desktop.py under a real X server: the probe only reports, it installs no event filter and changes
+nothing the user would see.
 
     CASELINE_PROBE_OUT=state.json CASELINE_PROBE_ITEM=ifx#2 python desktop_probe.py FILE...
 """
