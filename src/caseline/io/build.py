@@ -16,6 +16,7 @@ from caseline.io.source import LList, LMap
 from caseline.model.case import (
     ALIGN_MODES,
     FORMAT_VERSION,
+    MAX_ADMINISTRATIONS,
     SORT_KEYS,
     AtList,
     Case,
@@ -88,6 +89,7 @@ SEVERITY_KEYS = {"scale", "min", "max", "higher_is_worse", "values"}
 SEVERITY_POINT_KEYS = {"at", "value", "text"}
 TIME_KEYS = {"time", "stated"}
 
+_UNKNOWN = frozenset({"unknown", "not stated", "unstated", "?"})
 _DAYS_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
 _ORDER = [k.value for k in Kind]
 
@@ -113,6 +115,10 @@ class Builder:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
                 hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(sorted(allowed))
+                if mapping[key] is None and (" " in key or not close):
+                    # {at: after ivig, then plex, state: ...}: a comma inside {...} ends the text
+                    hint = (f"a comma inside {{...}} ends a value: if {key!r} belongs to the text before it, "
+                            "put that text in quotes, e.g. at: \"after a, then b\"")
                 self.error(mapping.key_pos.get(key, mapping.pos), f"unknown field {key!r} in {what}", hint)
 
     # ------------------------------------------------------------------ typed getters
@@ -213,7 +219,7 @@ class Builder:
         except TimeSyntaxError as exc:
             self.error(pos, exc.message, exc.hint)
             return None
-        return TimeExpr(expr.node, expr.text, expr.approximate, expr.widen, stated, pos)
+        return TimeExpr(expr.node, expr.text, expr.approximate, expr.widen, stated, pos, expr.vague)
 
     def duration(self, mapping: LMap, key: str) -> Amount | None:
         if key not in mapping:
@@ -226,13 +232,14 @@ class Builder:
 
     def count(self, mapping: LMap, key: str) -> int | None:
         value = mapping.get(key)
-        if value is None:
+        if value is None or (isinstance(value, str) and value.strip().lower() in _UNKNOWN):
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.error(mapping.where(key), f"{key!r} must be a whole number of 1 or more", f"got {value!r}")
             return None
-        if value > 10_000:
-            self.error(mapping.where(key), f"{key!r} of {value} is more than 10,000", "check the number")
+        if value > MAX_ADMINISTRATIONS:
+            self.error(mapping.where(key), f"{key!r} of {value} is more than {MAX_ADMINISTRATIONS:,}",
+                       f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations; check the number")
             return None
         return value
 
@@ -542,30 +549,38 @@ class Builder:
             parsed = [self.time_value(t, times.where(i)) for i, t in enumerate(times)]
             return AtList(tuple(t for t in parsed if t is not None)) if all(parsed) else None
         if forms[0] == "every":
-            every = self.duration(s, "every")
+            spacing_unknown = _is_unknown(s["every"])
+            every = None if spacing_unknown else self.duration(s, "every")
             count = self.count(s, "count")
             until = self.time(s, "until")
             if "count" not in s and "until" not in s:
                 self.error(s.where("every"), "a repeat needs 'count' or 'until'",
-                           "write count: 13, or until: a time")
+                           "write count: 13, or until: a time (or count: unknown)")
             if every is not None and every.best <= 0:
                 self.error(s.where("every"), "'every' must be longer than zero")
                 return None
-            if every is None:
+            if every is None and not spacing_unknown:
                 return None
             return Repeat(every, self.time(s, "start"), count, until)
         c = self.mapping(s["cycles"], s.where("cycles"), "'cycles'")
         if c is None:
             return None
         self.check_keys(c, CYCLE_KEYS, "'cycles'")
-        length = self.duration(c, "length")
+        length = None if _is_unknown(c.get("length")) else self.duration(c, "length")
         if length is not None and length.best <= 0:
             self.error(c.where("length"), "cycle 'length' must be longer than zero")
         days = self.cycle_days(c)
         if length is not None and length.best > 0 and days and days[-1] > length.best + 1e-9:
             self.error(c.where("days"), f"dose day {days[-1]} falls outside a {length.text} cycle",
                        "days count from 1 within each cycle")
-        return Cycles(self.count(c, "count"), length, days, self.time(c, "start"))
+        count = self.count(c, "count")
+        if "count" not in c:
+            self.error(c.pos, "cycles need a 'count'", "write count: 4 (how many cycles), or count: unknown")
+        elif count is not None and count * len(days) > MAX_ADMINISTRATIONS:
+            self.error(c.where("count"), f"{count} cycles of {len(days)} administrations are more than "
+                                         f"{MAX_ADMINISTRATIONS:,}",
+                       f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+        return Cycles(count, length, days, self.time(c, "start"))
 
     def cycle_days(self, c: LMap) -> tuple[int, ...]:
         raw = c.get("days", 1)
@@ -575,9 +590,17 @@ class Builder:
             m = _DAYS_RANGE.match(raw)
             assert m is not None
             a, b = int(m.group(1)), int(m.group(2))
+            if b - a + 1 > MAX_ADMINISTRATIONS:
+                self.error(c.where("days"), f"'days' {raw} has {b - a + 1:,} days, more than "
+                                            f"{MAX_ADMINISTRATIONS:,}",
+                           f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+                return (1,)
             values = list(range(a, b + 1))
         elif isinstance(raw, LList) and all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
             values = list(raw)
+            if len(values) > MAX_ADMINISTRATIONS:
+                self.error(c.where("days"), f"'days' lists more than {MAX_ADMINISTRATIONS:,} days")
+                return (1,)
         else:
             self.error(c.where("days"), "'days' must be a day number, a list [1, 4, 8, 11] or a range '1-5'")
             return (1,)
@@ -676,6 +699,10 @@ class Builder:
                                      category=target.category)
             out.append(event)
         return out
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in _UNKNOWN
 
 
 def _replace(event: Event, **changes: Any) -> Event:

@@ -453,8 +453,8 @@ def _parse_core(s: str, text: str) -> TimeNode:
     raise TimeSyntaxError(
         f"cannot read the time {text!r}",
         "write a date ('2013', 'February 2010', '2010-02-14'), a time from day 0 "
-        "('week 2', 'day 14'), a time from another event ('2 weeks after ifx#3', 'after X', "
-        "'at least 3 months after X'), 'between A and B', 'then', or 'unknown'",
+        "('week 2', 'day 14'), a time from another event ('2 weeks after ifx#3'), "
+        "'between A and B', or 'unknown'",
     )
 
 

@@ -160,7 +160,7 @@ def merge_exact(net: Network) -> Components | Inconsistency:
         ry, oy = find(y)
         if rx == ry:
             if abs((ox - oy) - lo) > EPS * (1.0 + abs(lo)):
-                return Inconsistency(tuple(_exact_path(net, y, x, k)) + (k,))
+                return Inconsistency((*_exact_path(net, y, x, k), k))
             continue
         # value(x) = value(y) + lo  =>  value(rx) = value(ry) + lo + oy - ox
         shift = lo + oy - ox
@@ -172,24 +172,28 @@ def merge_exact(net: Network) -> Components | Inconsistency:
     roots = np.fromiter((find(p)[0] for p in range(n)), dtype=np.int64, count=n)
     offset = np.fromiter((off[p] if parent[p] != p else 0.0 for p in range(n)), dtype=np.float64, count=n)
     unique, comp = np.unique(roots, return_inverse=True)
+    return _between_components(net, len(unique), comp.astype(np.int64), offset, inexact)
+
+
+def _between_components(net: Network, n: int, comp: np.ndarray, offset: np.ndarray, inexact: list[int]
+                        ) -> Components | Inconsistency:
+    """Restate the inexact constraints on component roots; check those inside one component."""
     idx = np.asarray(inexact, dtype=np.int64)
-    x = np.asarray(xs, dtype=np.int64)[idx] if len(idx) else np.zeros(0, np.int64)
-    y = np.asarray(ys, dtype=np.int64)[idx] if len(idx) else np.zeros(0, np.int64)
-    lo = np.asarray(los, dtype=np.float64)[idx] if len(idx) else np.zeros(0)
-    hi = np.asarray(his, dtype=np.float64)[idx] if len(idx) else np.zeros(0)
-    shift = offset[y] - offset[x] if len(idx) else np.zeros(0)
-    a, b = comp[x], comp[y]
-    lo, hi = lo + shift, hi + shift
-    # a constraint inside one component only checks that the rigid offset satisfies it
+    x_pt = np.asarray(net.x, dtype=np.int64)[idx]
+    y_pt = np.asarray(net.y, dtype=np.int64)[idx]
+    shift = offset[y_pt] - offset[x_pt]
+    lo = np.asarray(net.lo, dtype=np.float64)[idx] + shift
+    hi = np.asarray(net.hi, dtype=np.float64)[idx] + shift
+    a, b = comp[x_pt], comp[y_pt]
     inside = a == b
     if inside.any():
         bad = inside & ((lo > EPS * (1 + np.abs(lo))) | (hi < -EPS * (1 + np.abs(hi))))
         if bad.any():
             k = int(idx[np.argmax(bad)])
-            return Inconsistency(tuple(_exact_path(net, net.y[k], net.x[k], k)) + (k,))
+            return Inconsistency((*_exact_path(net, net.y[k], net.x[k], k), k))
         keep = ~inside
         idx, a, b, lo, hi = idx[keep], a[keep], b[keep], lo[keep], hi[keep]
-    return Components(len(unique), comp.astype(np.int64), offset, idx, a, b, lo, hi)
+    return Components(n, comp, offset, idx, a, b, lo, hi)
 
 
 def _exact_path(net: Network, start: int, goal: int, skip: int) -> list[int]:
@@ -294,7 +298,8 @@ def shortest_paths(graph: Graph, dist: list[float], queue: list[int]) -> tuple[l
 
 
 def _tails(graph: Graph) -> list[int]:
-    tails = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(np.asarray(graph.indptr, dtype=np.int64)))
+    counts = np.diff(np.asarray(graph.indptr, dtype=np.int64)).astype(np.int64)
+    tails = np.repeat(np.arange(graph.n, dtype=np.int64), counts)
     return tails.tolist()  # type: ignore[no-any-return]
 
 

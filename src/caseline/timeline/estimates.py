@@ -87,11 +87,17 @@ def placement_order(parts: Components, links: np.ndarray, linked: np.ndarray, fi
     return order
 
 
+#: How many constraints away the placement of a time narrows the windows of times not yet
+#: placed. More would follow long chains (quadratic); the final repair keeps it exact anyway.
+PROPAGATION_DEPTH = 3
+
+
 def place(net: Network, parts: Components, lo_c: np.ndarray, hi_c: np.ndarray, linked: np.ndarray,
-          first: list[int], step: float, forward: Graph) -> tuple[np.ndarray, np.ndarray]:
+          first: list[int], step: float, forward: Graph, backward: Graph) -> tuple[np.ndarray, np.ndarray]:
     """Best value and :class:`Mode` of each component's root (nan / -1 where not linked to day 0).
 
-    ``lo_c``/``hi_c`` are the roots' solved bounds relative to day 0 (``first[0]``'s root at 0).
+    ``lo_c``/``hi_c`` are the roots' solved bounds relative to day 0; ``forward``/``backward``
+    the distance graph and its reverse.
     """
     n = parts.n
     edge_index = parts.index
@@ -112,15 +118,17 @@ def place(net: Network, parts: Components, lo_c: np.ndarray, hi_c: np.ndarray, l
     e_mode = mode_all[edge_index].tolist() if len(edge_index) else []
     e_gap = gap_all[edge_index].tolist() if len(edge_index) else []
     lo_l, hi_l = lo_c.tolist(), hi_c.tolist()
+    lo_now, hi_now = list(lo_l), list(hi_l)  # windows narrowed by what is already placed
     link = links.tolist()
     value = [math.nan] * n
     kind = [-1] * n
     for position, c in enumerate(order):
         if position == 0:
-            value[c], kind[c] = 0.0, int(Mode.STATED)
+            value[c], kind[c] = lo_l[c], int(Mode.STATED)  # day 0's component: exact
             continue
-        low, high = lo_l[c], hi_l[c]
+        low, high = lo_now[c], hi_now[c]
         low_gap = high_gap = 1.0
+        own_low = own_high = False  # the sides the time's own statements bound
         stated, stated_kind, stated_subject = math.nan, -1, False
         window = False
         kinds = [[-1, int(Mode.STATED)], [-1, int(Mode.STATED)]]  # [own mode, inherited] reversed / subject
@@ -139,6 +147,9 @@ def place(net: Network, parts: Components, lo_c: np.ndarray, hi_c: np.ndarray, l
                 low, low_gap = base + d_lo, e_gap[e]
             if base + d_hi <= high + EPS:
                 high, high_gap = base + d_hi, e_gap[e]
+            if subject:
+                own_low = own_low or math.isfinite(d_lo)
+                own_high = own_high or math.isfinite(d_hi)
             mode = e_mode[e]
             if mode == Mode.STATED and not math.isnan(d_pref) and (math.isnan(stated) or subject > stated_subject):
                 stated, stated_kind, stated_subject = base + d_pref, max(kind[other], int(Mode.STATED)), subject
@@ -156,18 +167,50 @@ def place(net: Network, parts: Components, lo_c: np.ndarray, hi_c: np.ndarray, l
             v = (low + high) / 2.0 if math.isfinite(low) and math.isfinite(high) else _open_side(low, high, step)
             kind[c] = max(int(Mode.WINDOW), inherited)
         else:
-            if math.isfinite(low) and math.isfinite(high):
-                v = low + (high - low) / (spacing[c] + 2.0)
-            elif math.isfinite(low):
+            # Its own statements open on one side ("after X"): one step past the stated side,
+            # unless the window (closed by other statements) is too narrow; closed on both
+            # sides: an even share of the window.
+            finite = math.isfinite(low) and math.isfinite(high)
+            shared = low + (high - low) / (spacing[c] + 2.0) if finite else math.nan
+            if own_low and not own_high and math.isfinite(low):
                 v = low + step * low_gap
+                v = v if not finite or v <= shared else shared
+            elif own_high and not own_low and math.isfinite(high):
+                v = high - step * high_gap
+                v = v if not finite or v >= low + (high - low) / 2.0 else low + (high - low) / 2.0
+            elif finite:
+                v = shared
             else:
-                v = _open_side(low, high, step * high_gap)
+                v = _open_side(low, high, step * (low_gap if math.isfinite(low) else high_gap))
             kind[c] = max(own_kind if own_kind >= 0 else int(Mode.ORDER), inherited)
         if low <= high + EPS:
             v = min(max(v, low), high)
         v = min(max(v, lo_l[c]), hi_l[c])
         value[c] = v if math.isfinite(v) else 0.0
+        _narrow(c, value[c], value, lo_now, hi_now, forward, backward)
     return _feasible(value, forward, order, lo_c, hi_c), np.asarray(kind, dtype=np.int64)
+
+
+def _narrow(c: int, v: float, value: list[float], lo_now: list[float], hi_now: list[float], forward: Graph,
+            backward: Graph) -> None:
+    """Narrow the windows of unplaced components near ``c`` now that it is placed at ``v``."""
+    for graph, bound, sign in ((forward, hi_now, 1.0), (backward, lo_now, -1.0)):
+        indptr, head, weight = graph.indptr, graph.head, graph.weight
+        frontier = [(c, v)]
+        for _ in range(PROPAGATION_DEPTH):
+            following = []
+            for u, at in frontier:
+                for e in range(indptr[u], indptr[u + 1]):
+                    w = head[e]
+                    if not math.isnan(value[w]):
+                        continue
+                    candidate = at + sign * weight[e]
+                    if (candidate < bound[w] - EPS) if sign > 0 else (candidate > bound[w] + EPS):
+                        bound[w] = candidate
+                        following.append((w, candidate))
+            if not following:
+                break
+            frontier = following
 
 
 def _open_side(low: float, high: float, step: float) -> float:
@@ -185,7 +228,8 @@ def _chain_lengths(parts: Components, links: np.ndarray, order: list[int], modes
     n = parts.n
     follows: list[list[int]] = [[] for _ in range(n)]
     bounded = np.isfinite(hi_c)
-    chain = (modes >= Mode.BOUND) & links & np.isfinite(parts.lo) & ~np.isfinite(parts.hi)
+    del links  # implied order (an end after its start) shares the window too
+    chain = (modes >= Mode.BOUND) & np.isfinite(parts.lo) & ~np.isfinite(parts.hi)
     for e in np.nonzero(chain)[0].tolist():
         later, earlier = int(parts.a[e]), int(parts.b[e])
         if bounded[later]:
