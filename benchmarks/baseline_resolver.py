@@ -11,10 +11,12 @@ import dataclasses
 import math
 from datetime import date
 
-from caseline.io.errors import Diagnostic, Severity
-from caseline.model.case import AtList, Case, Cycles, Event, Kind, Repeat, Role
-from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import (
+from caseline.model.case import AtList, Case, Cycles, Event, Repeat
+from caseline.model.diagnostics import Diagnostic, SourcePos
+from caseline.model.diagnostics import DiagnosticLevel as Severity
+from caseline.model.kinds import DrugRole as Role
+from caseline.model.kinds import Kind
+from caseline.model.time_expressions import (
     AnchorTime,
     CalendarTime,
     EventRef,
@@ -26,8 +28,7 @@ from caseline.model.timeexpr import (
     UnknownTime,
     parse_time,
 )
-from caseline.timeline.resolved import Interval, Item, ResolvedCase
-from caseline.timeline.resolved import Role as ItemRole
+from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
 MAX_ADMINISTRATIONS = 10_000
 

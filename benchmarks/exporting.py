@@ -1,7 +1,7 @@
 """Export benchmark worker: PNG (174 mm, 300 dpi), SVG and PDF, caseline vs matplotlib, in-process.
 
 ``python -m benchmarks.exporting FILE --runs N --out DIR`` prints, per format, the median
-seconds of ``caseline.render.export.export_figure`` and of the matplotlib equivalent drawing the
+seconds of ``caseline.render.figure.export_figure`` and of the matplotlib equivalent drawing the
 same layout at the same size (cases loaded once, before timing; both include layout and writing
 the file). If caseline's export is not available, its entries say so.
 """
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         from PySide6.QtWidgets import QApplication
 
-        from caseline.render.export import export_figure
+        from caseline.render.exporters import export_figure
 
         app = QApplication.instance() or QApplication(["caseline-bench"])
         del app

@@ -58,7 +58,7 @@ def pan_frames(app, set_range, full: tuple[float, float], zoom: float, n: int,  
 
 
 def load_cases(path: str) -> list:
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     result = load_file(path)
     if not result.ok:
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--labels", action="store_true", help="labels on vs off instead of naive")
     args = parser.parse_args(argv)
     app = _app()
-    from caseline.render.view import TimelinePlot
+    from caseline.render.timeline_plot import TimelinePlot
 
     cases = load_cases(args.file)
     plot = TimelinePlot()

@@ -22,7 +22,7 @@ def _peak_rss_bytes() -> int:
 
 
 def main(path: str) -> None:
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     warm = "infliximab-pyoderma.events.csv" if path.endswith(".csv") else "infliximab-pyoderma.caseline.yaml"
     load_file(os.path.join(SAMPLES, warm))

@@ -23,16 +23,16 @@ MARKERS = {0: "|", 1: "D", 2: "^", 3: "P", 4: "_", 5: ">", 6: "o", 7: "X"}
 
 def draw(cases: Sequence[object], path: str, width_mm: float = 174.0, height_mm: float | None = None,
          dpi: float = 300.0) -> None:
-    """Lay the cases out (caseline.timeline.layout) and save them as a figure with matplotlib."""
+    """Lay the cases out (caseline.layout.timeline_layout) and save them as a figure with matplotlib."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection, PolyCollection
 
-    from caseline.render.theme import PRINT
-    from caseline.timeline.labels import place_labels
-    from caseline.timeline.layout import BAR_SYMPTOM, BAR_UNCERTAIN, ROW_HEADER, ROW_LANE, build_layout
+    from caseline.layout.labels import place_labels
+    from caseline.layout.timeline_layout import BAR_SYMPTOM, BAR_UNCERTAIN, ROW_HEADER, ROW_LANE, build_layout
+    from caseline.theme import PRINT
 
     layout = build_layout(list(cases))  # type: ignore[arg-type]
     n = max(1, layout.n_rows)
@@ -110,7 +110,7 @@ def load_all(paths: Sequence[str]) -> list[object]:
     """Cases of case files and case sets (a case set's entries are loaded and filtered)."""
     import os
 
-    from caseline.io import load_file
+    from caseline.timeline.load import load_file
 
     cases: list[object] = []
     for path in paths:

@@ -12,8 +12,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsItem, QGraphicsRectItem
 
-from caseline.render.theme import SCREEN
-from caseline.timeline.layout import TimelineLayout
+from caseline.layout.timeline_layout import TimelineLayout
+from caseline.theme import SCREEN
 
 
 def naive_plot(layout: TimelineLayout) -> pg.PlotWidget:

@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 def load(path: str | os.PathLike[str]) -> list[ResolvedCase]:
     """Return the cases in a case file, resolved. Raises CaseFileError listing every error."""
-    from caseline.io import load_cases
+    from caseline.timeline.load import load_cases
 
     return load_cases(path)
 

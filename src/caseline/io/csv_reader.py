@@ -1,7 +1,7 @@
 """Read a CSV/TSV events table: one row per event, optional ``# key: value`` metadata lines first.
 
 Each row becomes the same located mapping a YAML event is (``LMap`` with the position of every
-cell), so :class:`caseline.io.build.Builder` validates both formats alike and every problem names
+cell), so :class:`caseline.io.case_document.Builder` validates both formats alike and every problem names
 ``FILE:LINE:COL`` of the cell it is about. Layout::
 
     # caseline: 1
@@ -32,11 +32,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from caseline.io.build import Builder
-from caseline.io.errors import Diagnostic, UnreadableFile
-from caseline.io.source import LList, LMap, read_text
-from caseline.model.case import FORMAT_VERSION, Case, CaseSet
-from caseline.model.pos import SourcePos
+from caseline.io.case_document import Builder
+from caseline.io.located import LList, LMap, read_text
+from caseline.io.registry import ReadResult, reader
+from caseline.model.case import FORMAT_VERSION
+from caseline.model.diagnostics import Diagnostic, SourcePos, UnreadableFile
 
 #: Columns copied into the event mapping under the same key.
 EVENT_COLUMNS = (
@@ -71,18 +71,19 @@ _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0"}
 
 
-def read_events_table(path: str) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:
+@reader("caseline-csv", "caseline events tables (CSV/TSV)", ("*.csv", "*.tsv"))
+def read_events_table(path: str) -> ReadResult:
     """Read a .csv/.tsv events table. Raises UnreadableFile; other problems are diagnostics."""
     text, warnings = read_text(path)
     sep = "\t" if path.lower().endswith(".tsv") else ","
     table = _TableReader(path, text, sep)
     top = table.read()
     if top is None:
-        return [], None, warnings + table.builder.diagnostics
+        return ReadResult([], None, warnings + table.builder.diagnostics)
     cases, caseset = table.builder.document(top)
     # Reader and builder problems in file order, as the YAML reader gives them.
     diagnostics = sorted(table.builder.diagnostics, key=lambda d: (d.pos.line, d.pos.col))
-    return cases, caseset, warnings + diagnostics
+    return ReadResult(cases, caseset, warnings + diagnostics)
 
 
 _CELL_RE = {

@@ -6,90 +6,13 @@ Pure Python; no Qt, no pandas. Readers build these; caseline.timeline resolves t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from caseline.model.fastinit import fast_frozen_init
-from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import Amount, TimeExpr
+from caseline.model._fast_init import fast_frozen_init
+from caseline.model.diagnostics import SourcePos
+from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
+from caseline.model.time_expressions import Amount, TimeExpr
 
 FORMAT_VERSION = 1
-
-
-class Kind(StrEnum):
-    """What an event is; it decides which fields it may carry and its default category."""
-
-    DRUG = "drug"
-    DECHALLENGE = "dechallenge"
-    RECHALLENGE = "rechallenge"
-    SYMPTOM = "symptom"
-    INVESTIGATION = "investigation"
-    THERAPY = "therapy"
-    MILESTONE = "milestone"
-
-
-class Category(StrEnum):
-    """Drives lane grouping order, default colour and glyph (same in every case)."""
-
-    SUSPECT = "suspected-drug"
-    DRUG = "drug"
-    SYMPTOM = "symptom"
-    INVESTIGATION = "investigation"
-    RESCUE = "rescue"
-    OUTCOME = "outcome"
-
-
-#: The stable order lanes are grouped in, top to bottom.
-CATEGORY_ORDER: tuple[Category, ...] = (
-    Category.SUSPECT,
-    Category.DRUG,
-    Category.SYMPTOM,
-    Category.INVESTIGATION,
-    Category.RESCUE,
-    Category.OUTCOME,
-)
-
-CATEGORY_TITLES: dict[Category, str] = {
-    Category.SUSPECT: "Suspected drug",
-    Category.DRUG: "Other drugs",
-    Category.SYMPTOM: "Symptoms and signs",
-    Category.INVESTIGATION: "Investigations",
-    Category.RESCUE: "Rescue therapies",
-    Category.OUTCOME: "Outcomes",
-}
-
-
-class Role(StrEnum):
-    SUSPECTED = "suspected"
-    CONCOMITANT = "concomitant"
-    PRIOR = "prior"
-
-
-class CourseState(StrEnum):
-    ONSET = "onset"
-    WORSENING = "worsening"
-    PLATEAU = "plateau"
-    IMPROVEMENT = "improvement"
-    RESOLUTION = "resolution"
-    RELAPSE = "relapse"
-
-
-class Interpretation(StrEnum):
-    NORMAL = "normal"
-    ABNORMAL = "abnormal"
-    BORDERLINE = "borderline"
-    UNKNOWN = "unknown"
-
-
-class MilestoneType(StrEnum):
-    DIAGNOSIS = "diagnosis"
-    ADMISSION = "admission"
-    DISCHARGE = "discharge"
-    REMISSION = "remission"
-    RELAPSE = "relapse"
-    DEATH = "death"
-    LAST_FOLLOW_UP = "last-follow-up"
-    OUTCOME = "outcome"
-    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +96,7 @@ class SeverityPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Severity:
+class SeverityScale:
     scale: str
     minimum: float
     maximum: float
@@ -198,7 +121,7 @@ class Event:
     ongoing: bool = False
     # drugs and therapies
     drug: str = ""
-    role: Role | None = None
+    role: DrugRole | None = None
     dose: float | None = None
     dose_text: str = ""
     unit: str = ""
@@ -208,7 +131,7 @@ class Event:
     target: str = ""  # dechallenge / rechallenge: the id of the drug event
     # symptoms
     course: tuple[CoursePoint, ...] = ()
-    severity: Severity | None = None
+    severity: SeverityScale | None = None
     # investigations
     test: str = ""
     result: str = ""
@@ -318,28 +241,3 @@ class Case:
         return None
 
 
-#: How a comparison can align its cases (plus "event:LABEL") and sort them; used by case set
-#: files, the comparison view and the command line alike.
-ALIGN_MODES = ("anchor", "first-suspect-dose", "reaction-onset", "suspect-stop", "first-rescue", "calendar")
-SORT_KEYS = ("none", "latency", "improvement", "date", "title")
-
-
-@dataclass(frozen=True, slots=True)
-class CaseSetEntry:
-    path: str
-    case_ids: tuple[str, ...] = ()  # empty: every case in the file
-
-
-@dataclass(frozen=True, slots=True)
-class CaseSet:
-    """A list of case files to open together, with how to compare them."""
-
-    title: str
-    entries: tuple[CaseSetEntry, ...]
-    pos: SourcePos
-    align: str = "anchor"
-    sort: str = "none"
-    hidden_lanes: tuple[str, ...] = ()
-    shared_lanes_only: bool = False
-    time_range: tuple[float, float] | None = None
-    description: str = ""

@@ -12,7 +12,7 @@ words              range of the unit   best (middle)
 =================  ==================  ============
 
 ISO 8601 durations (``P2W``, ``P1Y6M``, ``P3DT12H``, ``PT30M``) are exact. Nothing here knows
-about events or cases; the time grammar is :mod:`caseline.model.timeexpr`.
+about events or cases; the time grammar is :mod:`caseline.model.time_expressions`.
 """
 
 from __future__ import annotations

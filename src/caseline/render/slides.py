@@ -1,35 +1,39 @@
 """Teaching slides: one PNG per reveal step (``caseline export --reveal-steps DIR``).
 
-Each slide is the export figure (caseline.render.export) of the same cases with the events of
+Each slide is the export figure (caseline.render.figure) of the same cases with the events of
 that step revealed, the new ones ringed, and the step's caption under the plot. Every slide
 keeps the whole time range of the case, so the axis does not move between clicks.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import math
 import os
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
-from caseline.model.case import Category
-from caseline.timeline.layout import LayoutOptions, build_layout
+from caseline.analysis.reveal import (
+    HELD_BACK_CATEGORY_TITLES,
+    RevealPlan,
+    Step,
+    held_back_labels,
+    held_back_view,
+    reveal_key,
+)
+from caseline.layout.timeline_layout import LayoutOptions, build_layout
+from caseline.render.exporters import encode_png
+from caseline.render.qt_app import ensure_app
 from caseline.timeline.resolved import ResolvedCase
-from caseline.timeline.reveal import RevealPlan, Step, held_back_view, reveal_key
 
 #: Type sizes tried, largest first, until the lanes fit the slide (144 dpi: 20 pt labels are
 #: 40 px on a 1080 px slide; 96 dpi, 27 px, is the smallest that still reads from the back of a
 #: room, so a case with more lanes than that is refused rather than shrunk).
 SLIDE_DPIS = (144.0, 132.0, 120.0, 108.0, 96.0)
-#: While the suspected drug is held back, it is drawn as one of the drugs: not "other" drugs.
-HELD_BACK_TITLES = {Category.DRUG: "Drugs"}
 
 
 @dataclass(frozen=True)
@@ -62,17 +66,17 @@ def write_reveal_slides(
     """Write step-001.png, step-002.png, … into ``directory`` (created if missing).
 
     ``ghost`` draws the events still to come faintly instead of leaving them out; ``time_range``
-    (days) narrows every slide to the same window; ``view`` is render.export's view settings
+    (days) narrows every slide to the same window; ``view`` is render.figure's view settings
     (alignment title, header notes) of a comparison. Slides of
     earlier runs with higher numbers are removed, so the folder holds exactly this deck.
-    Raises render.export.ExportError when the cases cannot be drawn on a slide.
+    Raises render.figure.ExportError when the cases cannot be drawn on a slide.
     """
-    from caseline.render import export
-    from caseline.render_safe import atomic_write_bytes
+    from caseline.io.atomic_write import atomic_write_bytes
+    from caseline.render import figure as export
 
     cases = list(cases)
     if deidentified:
-        from caseline.timeline.deidentify import deidentify_cases
+        from caseline.analysis.deidentify import deidentify_cases
 
         cases = deidentify_cases(cases)
     if not cases:
@@ -93,10 +97,12 @@ def write_reveal_slides(
     if deidentified:
         view["deidentified"] = True
         view.pop("shared_origin", None)
-    neutral_view = {**view, **_neutral_view(view)}
+    notes, subject = held_back_labels(dict(view.get("header_notes") or {}),  # type: ignore[call-overload]
+                                      str(view.get("align_title") or ""))
+    neutral_view = {**view, "header_notes": notes, "align_title": subject}
     keys = [reveal_key(item) for item in full.items]
     written: list[SlideInfo] = []
-    export.ensure_app()
+    ensure_app()
     bar = CaptionBar(width_px)
     figure_h = height_px - bar.height
     dpi = _fitting_dpi(cases, options, width_px, figure_h, theme, time_range)
@@ -110,11 +116,11 @@ def write_reveal_slides(
             plot = figure.plot
             plot.set_legend_full_width(True)
             if step.neutral:
-                plot.category_titles = dict(HELD_BACK_TITLES)
+                plot.category_titles = dict(HELD_BACK_CATEGORY_TITLES)
                 plot._update_legend()
             ghosted = {i for i, k in enumerate(keys) if k not in step.revealed_item_ids} if ghost else set()
             plot.set_reveal(ghosted, {i for i, k in enumerate(keys) if k in step.new_item_ids})
-            export._settle()
+            export.settle()
             image = QImage(width_px, height_px, QImage.Format.Format_RGB32)
             image.fill(QColor(figure.spec.theme.background))
             painter = QPainter(image)
@@ -126,7 +132,7 @@ def write_reveal_slides(
             finally:
                 painter.end()
         path = os.path.join(directory, slide_name(number))
-        atomic_write_bytes(path, _png(image, dpi))
+        atomic_write_bytes(path, encode_png(image, dpi))
         written.append(SlideInfo(path, number, width_px, height_px, dpi))
     _remove_stale(directory, len(plan.steps))
     return written
@@ -194,82 +200,12 @@ def _wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[st
 
 
 def _font(pixels: int, bold: bool = False) -> QFont:
-    from caseline.render.theme import PROJECTOR
+    from caseline.theme import PROJECTOR
 
     font = QFont(PROJECTOR.font_family)
     font.setPixelSize(pixels)
     font.setBold(bold)
     return font
-
-
-def _png(image: QImage, dpi: float) -> bytes:
-    dots_per_meter = round(dpi / 25.4 * 1000)
-    image.setDotsPerMeterX(dots_per_meter)
-    image.setDotsPerMeterY(dots_per_meter)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
-
-
-def _neutral_view(view: Mapping[str, object]) -> dict[str, object]:
-    """View settings that do not name the suspected drug while it is held back."""
-    out: dict[str, object] = {}
-    title = view.get("align_title")
-    if isinstance(title, str) and "suspect" in title.lower():
-        out["align_title"] = "the aligned day 0"
-    notes = view.get("header_notes")
-    if isinstance(notes, dict):
-        out["header_notes"] = {k: ("not aligned" if "suspect" in str(v).lower() else v) for k, v in notes.items()}
-    return out
-
-
-def run_reveal_steps(args: argparse.Namespace) -> int:
-    """``caseline export --reveal-steps DIR FILE...``: the slides; returns the exit status."""
-    from caseline.export_cli import EXIT_EXPORT, arrange, load_inputs
-    from caseline.render.export import ExportError
-
-    inputs = load_inputs(args.files, args.quiet)
-    if inputs.status or not inputs.cases:
-        print(f"caseline export: no slides written to {args.reveal_steps}: "
-              + ("fix the problems above" if inputs.status else "the files hold no cases"), file=sys.stderr)
-        return inputs.status or 1
-    arranged = arrange(inputs.cases, args, inputs)
-    if isinstance(arranged, int):
-        return arranged
-    cases, align, alignment, options = arranged
-    view: dict[str, object] = {}
-    if align != "anchor" and len(cases) > 1:
-        view["align_title"] = alignment.title if align != "calendar" else "the earliest day 0"
-    time_range = tuple(args.range) if args.range else inputs.time_range
-    try:
-        slides = write_reveal_slides(
-            cases, args.reveal_steps, width_px=args.width_px or 1920, height_px=args.height_px or 1080,
-            theme=args.theme or "projector", hold_back=args.hold_back, deidentified=args.deidentified,
-            options=options, ghost=args.ghost, axis_mode=args.axis, time_range=time_range,  # type: ignore[arg-type]
-            view=view)
-    except (ExportError, OSError) as exc:
-        print(f"caseline export: {exc}", file=sys.stderr)
-        return EXIT_EXPORT
-    if not args.quiet:
-        print(f"{args.reveal_steps}: {len(slides)} slides, {slides[0].width_px} x {slides[0].height_px} px",
-              file=sys.stderr)
-    return 0
-
-
-def add_reveal_arguments(parser: argparse.ArgumentParser) -> None:
-    """The teaching options of ``caseline export``."""
-    group = parser.add_argument_group("teaching slides")
-    group.add_argument("--reveal-steps", metavar="DIR",
-                       help="write one PNG per reveal step (DIR/step-001.png, …), 1920 x 1080 px and the "
-                            "projector theme unless --width-px/--height-px/--theme say otherwise; no -o needed")
-    group.add_argument("--hold-back", action="store_true",
-                       help="keep the outcome and which drug is suspected for the last slide")
-    group.add_argument("--deidentified", action="store_true",
-                       help="no calendar dates or identifiers on the slides")
-    group.add_argument("--ghost", action="store_true", help="draw events still to come faintly")
 
 
 def _title(cases: Sequence[ResolvedCase]) -> str:
@@ -279,7 +215,7 @@ def _title(cases: Sequence[ResolvedCase]) -> str:
 def _fitting_dpi(cases: list[ResolvedCase], options: LayoutOptions, width_px: int, height_px: int, theme: str,
                  time_range: tuple[float, float]) -> float:
     """The largest type (dpi) at which every lane fits the slide."""
-    from caseline.render import export
+    from caseline.render import figure as export
 
     problem: export.ExportError | None = None
     for dpi in SLIDE_DPIS:

@@ -1,1 +1,1 @@
-"""Pure geometry of timelines: resolution, alignment, lane layout, label placement. No Qt."""
+"""Resolution: every time of a case turned into days from its day 0, with bounds. No Qt."""

@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from caseline.io.errors import Diagnostic
-from caseline.model.case import Case, Category, Event, Kind
-from caseline.model.fastinit import fast_frozen_init
-from caseline.model.timeexpr import Precision
+from caseline.model._fast_init import fast_frozen_init
+from caseline.model.case import Case, Event
+from caseline.model.diagnostics import Diagnostic
+from caseline.model.kinds import Category, Kind
+from caseline.model.time_expressions import Precision
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,7 +60,7 @@ class Known(StrEnum):
     UNKNOWN = "unknown"  # not stated, or not linked to day 0
 
 
-class Role(StrEnum):
+class ItemRole(StrEnum):
     """What an item draws: a whole course, one administration, a point event, ..."""
 
     COURSE = "course"  # drug/therapy course bar, symptom band
@@ -77,7 +78,7 @@ class Item:
     case_id: str
     event_id: str
     item_id: str  # the event id, "ifx#2" for an administration, "weakness@1" for a course point
-    role: Role
+    role: ItemRole
     kind: Kind
     category: Category
     lane: str

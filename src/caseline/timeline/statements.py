@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from caseline.io.errors import Diagnostic, Severity
-from caseline.model.case import MAX_ADMINISTRATIONS, AtList, Case, Cycles, Event, Kind, Repeat
-from caseline.model.pos import SourcePos
-from caseline.model.timeexpr import (
+from caseline.model.case import MAX_ADMINISTRATIONS, AtList, Case, Cycles, Event, Repeat
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.kinds import Kind
+from caseline.model.time_expressions import (
     PREVIOUS,
     AllOf,
     AnchorTime,
@@ -116,11 +116,12 @@ class Compiler:
         self._referenced: dict[str, int] | None = None
 
     # ------------------------------------------------------------------ reporting
-    def report(self, pos: SourcePos | None, message: str, hint: str = "", severity: Severity = Severity.ERROR) -> None:
+    def report(self, pos: SourcePos | None, message: str, hint: str = "",
+               level: DiagnosticLevel = DiagnosticLevel.ERROR) -> None:
         key = (pos, message)
         if key not in self._reported:
             self._reported.add(key)
-            self.out.diagnostics.append(Diagnostic(pos or self.case.pos, message, hint, severity))
+            self.out.diagnostics.append(Diagnostic(pos or self.case.pos, message, hint, level))
 
     def statement(self, pos: SourcePos | None, text: str, subject: str, event_id: str = "", rule: str = "",
                   refs: tuple[str, ...] = ()) -> int:
@@ -369,7 +370,7 @@ class Compiler:
                 net.constrain(out.origin, point, 0.0, 0.0, tag)
             elif case.anchor_date is None:
                 self.report(case.pos, "the case has no day 0: no 'anchor' and no suspected drug",
-                            "add 'anchor: EVENT_ID' or 'suspect: {drug: EVENT_ID}'", Severity.WARNING)
+                            "add 'anchor: EVENT_ID' or 'suspect: {drug: EVENT_ID}'", DiagnosticLevel.WARNING)
         if case.anchor_date is not None:
             node = case.anchor_date.node
             calendar = isinstance(node, CalendarTime) or (
@@ -509,7 +510,7 @@ class Compiler:
                 return points.start
             if not _has_end(target, self.stops):
                 self.report(expr.pos, f"{ref} refers to the end of {target.id!r}, which has no known end",
-                            f"give {target.id!r} an 'end' or 'duration'", Severity.WARNING)
+                            f"give {target.id!r} an 'end' or 'duration'", DiagnosticLevel.WARNING)
             return points.end
         return points.start
 

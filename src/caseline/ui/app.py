@@ -1,49 +1,31 @@
-"""Start the application: ``caseline [options] FILE...``."""
+"""Start the window: what ``caseline open`` (the default command) runs, with its options already parsed."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
-
-from caseline.model.case import ALIGN_MODES, SORT_KEYS
+from dataclasses import dataclass, field
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="caseline",
-        description="Open clinical cases as interactive swimlane timelines.",
-        epilog="Other commands: 'caseline validate FILE...', 'caseline table FILE...', "
-               "'caseline export FILE... -o OUT'. See README.md.",
-    )
-    parser.add_argument("files", nargs="*", metavar="FILE", help="case files, case sets or CSV event tables")
-    parser.add_argument("--screenshot", metavar="OUT.png",
-                        help="render the window as it would open to a PNG and exit (no display needed)")
-    parser.add_argument("--size", default="1500x900", metavar="WxH", help="window size (default 1500x900)")
-    parser.add_argument("--axis", choices=("days", "weeks", "months", "dates"), default="days",
-                        help="time axis units")
-    parser.add_argument("--align", default=None, metavar="MODE",
-                        help="open the files side by side aligned on: " + ", ".join(ALIGN_MODES)
-                             + ", or event:LABEL")
-    parser.add_argument("--sort", default=None, choices=SORT_KEYS,
-                        help="order of compared cases")
-    parser.add_argument("--exit-after-paint", action="store_true",
-                        help="quit as soon as the first timeline has been painted (start-up benchmark)")
-    return parser
+@dataclass(frozen=True)
+class AppOptions:
+    """What ``caseline open`` asks of the window (parsed by caseline.cli.open)."""
+
+    files: list[str] = field(default_factory=list)
+    screenshot: str | None = None
+    size: tuple[int, int] | None = None
+    axis: str = "days"
+    align: str | None = None
+    sort: str | None = None
+    exit_after_paint: bool = False
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise SystemExit(f"caseline: --size must look like 1500x900, got {text!r}") from None
-    return max(320, w), max(240, h)
+DEFAULT_SIZE = (1500, 900)
 
 
-def run_app(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
+def run_app(args: AppOptions) -> int:
+    """Open the window on ``args.files``; returns the exit status of the event loop (or of --screenshot)."""
     missing = [f for f in args.files if not os.path.exists(f)]
     if missing:
         for path in missing:
@@ -51,21 +33,17 @@ def run_app(argv: Sequence[str]) -> int:
         if args.screenshot or args.exit_after_paint:
             return 2
     headless = bool(args.screenshot)
-    if headless and "QT_QPA_PLATFORM" not in os.environ:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
     from PySide6.QtCore import QSettings, Qt, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(["caseline"])
-    app.setApplicationName("caseline")
-    app.setOrganizationName("caseline")
+    from caseline.render.qt_app import ensure_app
+
+    app = ensure_app(headless=headless)
     from caseline.ui.main_window import MainWindow
 
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "caseline", "caseline") \
         if not headless else QSettings(os.devnull, QSettings.Format.IniFormat)
     window = MainWindow(settings)
-    window.resize(*_size(args.size))
+    window.resize(*(args.size or DEFAULT_SIZE))
     existing = [f for f in args.files if os.path.exists(f)]
     if existing:
         open_for_args(window, existing, args.align, args.sort)
@@ -80,7 +58,7 @@ def run_app(argv: Sequence[str]) -> int:
         for tab in all_tabs(window):
             getattr(tab, "initial_fit", tab.plot.fit)()  # a case set keeps its saved time range
         app.processEvents()
-        from caseline.render_safe import atomic_write_bytes
+        from caseline.io.atomic_write import atomic_write_bytes
 
         image = window.grab().toImage()
         from PySide6.QtCore import QBuffer, QIODevice

@@ -10,8 +10,8 @@ import os
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from caseline.io import LoadResult, load_file
-from caseline.model.case import CaseSet
+from caseline.model.caseset import CaseSet
+from caseline.timeline.load import LoadResult, load_file
 
 
 class _LoadSignals(QObject):
@@ -29,8 +29,7 @@ class _LoadTask(QRunnable):
         try:
             result = load_file(self.path)
         except Exception as exc:
-            from caseline.io.errors import Diagnostic
-            from caseline.model.pos import SourcePos
+            from caseline.model.diagnostics import Diagnostic, SourcePos
 
             result = LoadResult(self.path, unreadable=True)
             result.diagnostics.append(Diagnostic(SourcePos(self.path), f"internal error while reading: {exc!r}",

@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
         self.lanes_dock = self._dock("Lanes", self.lanes, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._build_menus()
         self._connect_callbacks()
-        from caseline.ui.presentation import install_teaching
+        from caseline.ui.teaching_actions import install_teaching
 
         install_teaching(self)  # presentation mode (F5), reveal, View > De-identified
         self.statusBar().showMessage("Open a case file (File > Open, or drop it here)")
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
 
     def open_files(self, paths: list[str]) -> list[TimelineTab]:
         """Open each file in its own tab (a case set opens its cases together)."""
-        from caseline.ui.comparison import is_caseset_file
+        from caseline.io.caseset_file import is_caseset_file
 
         tabs = []
         for path in paths:
@@ -117,9 +117,10 @@ class MainWindow(QMainWindow):
     def open_comparison(self, paths: list[str], align: str | None = None,
                         sort: str | None = None) -> TimelineTab:
         """Open files and case sets side by side in one comparison tab."""
-        from caseline.ui.comparison import ComparisonTab, comparison_spec
+        from caseline.io.caseset_file import expand_inputs
+        from caseline.ui.comparison_tab import ComparisonTab
 
-        spec = comparison_spec(paths, align=align, sort=sort)
+        spec = expand_inputs(paths, align=align, sort=sort)
         tab = ComparisonTab.from_spec(spec, self.document)
         return self.open_tab(tab.documents, tab.title, tab=tab)
 
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             self.statusBar().showMessage("Open a case before exporting a figure")
             return
-        from caseline.ui.export_dialog import ExportDialog
+        from caseline.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(tab, self).exec()
 

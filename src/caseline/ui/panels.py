@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidget
 
-from caseline.model.case import CATEGORY_ORDER, CATEGORY_TITLES, Category
-from caseline.timeline.deidentify import deidentify_case
-from caseline.timeline.describe import describe_case, describe_item
-from caseline.timeline.layout import lane_order
+from caseline.analysis.deidentify import deidentify_case
+from caseline.analysis.wording import describe_case, describe_item
+from caseline.layout.timeline_layout import lane_order
+from caseline.model.kinds import CATEGORY_TITLES, Category
+from caseline.render.html_rows import rows_html
 from caseline.timeline.resolved import Item, ResolvedCase
-
-
-def rows_html(rows: list[tuple[str, str]], heading_level: int = 3) -> str:
-    out = []
-    for key, value in rows:
-        if not key:
-            out.append(f"<h{heading_level}>{html.escape(value)}</h{heading_level}>")
-        else:
-            out.append(f"<p><b>{html.escape(key)}</b><br>{html.escape(value)}</p>")
-    return "\n".join(out)
 
 
 class DetailsPanel(QTextBrowser):
@@ -41,7 +30,7 @@ class DetailsPanel(QTextBrowser):
     def show_case(self, case: ResolvedCase) -> None:
         if self.deidentified:
             case = deidentify_case(case)
-        self.setHtml(rows_html(describe_case(case.case, self.deidentified), 3))
+        self.setHtml(rows_html(describe_case(case.case, self.deidentified), "panel", 3))
 
     def show_item(self, case: ResolvedCase, item: Item) -> None:
         if self.deidentified:
@@ -49,8 +38,8 @@ class DetailsPanel(QTextBrowser):
             index = next((i for i, it in enumerate(case.items) if it is item), None)
             case = deidentify_case(case)
             item = case.items[index] if index is not None else (case.item(item.item_id) or item)
-        body = rows_html(describe_item(case, item, self.deidentified), 3)
-        meta = rows_html(describe_case(case.case, self.deidentified), 4)
+        body = rows_html(describe_item(case, item, self.deidentified), "panel", 3)
+        meta = rows_html(describe_case(case.case, self.deidentified), "panel", 4)
         self.setHtml(body + "<hr>" + meta)
 
 
@@ -114,6 +103,3 @@ class LanePanel(QTreeWidget):
     def _on_changed(self, _item: QTreeWidgetItem, _column: int) -> None:
         if not self._updating:
             self.visibilityChanged.emit(*self.hidden())
-
-
-CATEGORY_ORDER_TITLES = [CATEGORY_TITLES[c] for c in CATEGORY_ORDER]

@@ -1,43 +1,55 @@
-"""Teaching: presentation mode, step-by-step reveal and the de-identified view.
-
-``install_teaching(window)`` adds to a MainWindow a Teaching menu and toolbar, F5 for
-presentation mode and a View > De-identified toggle. The window itself knows nothing about
-teaching: everything here works through its tabs' ``plot`` (a TimelinePlot), so timeline and
-comparison tabs both present.
-
-Presentation mode: full screen without menus, docks, toolbars, status bar or tab bar; the
-projector theme; a caption bar under the plot. Right / PageDown / Space (a clicker) reveal the
-next step, Left / PageUp / Backspace go back, Home / End jump, F fits, Esc or F5 leaves.
-The plot stays zoomable and pannable with the mouse.
-"""
+"""Presentation mode: full screen without menus, docks, toolbars, status bar or tab bar; the projector
+theme; a caption bar under the plot. Right / PageDown / Space (a clicker) reveal the next step, Left /
+PageUp / Backspace go back, Home / End jump, F fits, Esc or F5 leaves. The plot stays zoomable and
+pannable with the mouse."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLabel, QToolBar, QWidget
 
-from caseline.model.case import Category
-from caseline.render.theme import PROJECTOR
-from caseline.timeline.reveal import HOLD_BACK_NOTICE, RevealPlan, Step, held_back_view, reveal_key
+from caseline.analysis.reveal import (
+    HELD_BACK_AXIS_SUBJECT,
+    HELD_BACK_CATEGORY_TITLES,
+    HOLD_BACK_NOTICE,
+    RevealPlan,
+    Step,
+    gives_away,
+    held_back_labels,
+    held_back_view,
+    reveal_key,
+)
+from caseline.theme import PROJECTOR
 
 REVEAL_MODES = ("ghost", "hide")  # events still to come: drawn faintly, or left out
-HELD_BACK_TITLES = {Category.DRUG: "Drugs"}
-_SPOILER = re.compile(r"suspect", re.IGNORECASE)
+
+
+
+
+
+
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Down, Qt.Key.Key_N}
+
+
 PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_Up, Qt.Key.Key_P}
+
+
 #: Type in presentation mode is sized for a 1080-pixel-high screen and scales with the screen:
 #: 1.5 px per point there (20 pt labels are 30 px, 2.8% of the height). Larger type leaves too
 #: few lanes on screen once the legend and the caption bar have their room.
 DESIGN_HEIGHT_PX = 1080.0
+
+
 PX_PER_PT_AT_DESIGN = 1.5
+
+
 MIN_PX_PER_PT = 96.0 / 72.0
+
 
 CAPTION_STYLE = ("QLabel {{ background: #1F1F1F; color: #FFFFFF; padding: {pad}px {pad2}px;"
                  " font-family: '{family}'; font-size: {size}px; }}")
@@ -244,18 +256,17 @@ class Presentation(QObject):
         if step is None or plot is None:
             return
         neutral = step.neutral
-        plot.category_titles = dict(HELD_BACK_TITLES) if neutral else {}
+        plot.category_titles = dict(HELD_BACK_CATEGORY_TITLES) if neutral else {}
         notes = self._saved.get("header_notes", {})
         if hasattr(plot, "header_notes"):
-            plot.header_notes = ({cid: ("not aligned" if _SPOILER.search(n) else n) for cid, n in notes.items()}
-                                 if neutral else dict(notes))
+            plot.header_notes = held_back_labels(notes, "")[0] if neutral else dict(notes)
         plot.axis_title = self._saved.get("axis_title", "")
         was_neutral = "hold_back" in plot.case_transforms
         if neutral != was_neutral:
             plot.set_case_transform("hold_back", held_back_view if neutral else None)
-        if neutral and _SPOILER.search(plot.axis_title or plot.default_axis_title()):
+        if neutral and gives_away(plot.axis_title or plot.default_axis_title()):
             unit = plot.default_axis_title().split(" ")[0]
-            plot.axis_title = f"{unit} since the aligned day 0"
+            plot.axis_title = f"{unit} since {HELD_BACK_AXIS_SUBJECT}"
         revealed = None if self.reveal_mode == "ghost" else step.revealed_item_ids
         plot.set_options(dataclasses.replace(plot.options, revealed=revealed), keep_range=True)
         keys = [reveal_key(item) for item in plot.layout_.items]
@@ -320,121 +331,6 @@ class Presentation(QObject):
         else:
             return False
         return True
-
-
-class Teaching(QObject):
-    """The teaching actions of a window: presentation mode and the de-identified view."""
-
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
-        self.deidentified = False
-        self.presentation = Presentation(window, getattr(window, "settings", None))
-        self._build_actions()
-        self._connect_callbacks()
-
-    def _build_actions(self) -> None:
-        w = self.window
-        p = self.presentation
-        self.present_action = _action(w, "&Presentation mode", "F5", p.toggle, checkable=True)
-        self.present_action.setToolTip("Full screen, projector type, reveal events step by step (F5; Esc leaves)")
-        self.deidentify_action = _action(w, "&De-identified", "Ctrl+Shift+D", self.set_deidentified,
-                                         checkable=True)
-        self.deidentify_action.setToolTip("Hide calendar dates and identifiers in every view and export")
-        self.hold_back_action = _action(w, "&Hold back outcome and suspect role", None, p.set_hold_back,
-                                        checkable=True)
-        self.hold_back_action.setChecked(p.hold_back)
-        self.next_action = _action(w, "&Next step", None, p.next_step)
-        self.previous_action = _action(w, "P&revious step", None, p.previous_step)
-        self.mode_group = QActionGroup(w)
-        self.mode_actions: dict[str, QAction] = {}
-        for mode, text in (("ghost", "Events to come &ghosted"), ("hide", "Events to come &hidden")):
-            action = _action(w, text, None, lambda _=False, m=mode: p.set_reveal_mode(m), checkable=True)
-            action.setChecked(mode == p.reveal_mode)
-            self.mode_group.addAction(action)
-            self.mode_actions[mode] = action
-        view_menu = getattr(w, "view_menu", None)
-        if view_menu is not None:
-            view_menu.addSeparator()
-            view_menu.addAction(self.deidentify_action)
-            view_menu.addAction(self.present_action)
-        menu = w.menuBar().addMenu("&Teaching")
-        for action in (self.present_action, self.next_action, self.previous_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.hold_back_action)
-        for action in self.mode_actions.values():
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.deidentify_action)
-        self.menu = menu
-        toolbar = QToolBar("Teaching", w)
-        toolbar.setObjectName("Teaching toolbar")
-        toolbar.addAction(self.present_action)
-        toolbar.addAction(self.deidentify_action)
-        w.addToolBar(toolbar)
-        self.toolbar = toolbar
-
-    def _connect_callbacks(self) -> None:
-        self.presentation.activeChanged.connect(self.present_action.setChecked)
-        opened = getattr(self.window, "tabOpened", None)
-        if opened is not None:
-            opened.connect(self._on_tab_opened)
-
-    def set_deidentified(self, on: bool) -> None:
-        """Re-render every tab with de-identified cases; the details panel follows."""
-        self.deidentified = bool(on)
-        self.deidentify_action.setChecked(self.deidentified)
-        for tab in self.tabs():
-            self._apply(tab)
-        details = getattr(self.window, "details", None)
-        if details is not None:
-            details.deidentified = self.deidentified
-            tab = self.window.tabs.currentWidget()
-            cases = tab.plot.cases if getattr(tab, "plot", None) is not None else []
-            if cases:
-                details.show_case(cases[0])
-            else:
-                details.show_nothing()
-        # the last status message may hold the calendar date under the cursor
-        self.window.statusBar().showMessage("De-identified view: no calendar dates or identifiers"
-                                            if self.deidentified else "Identified view")
-
-    def tabs(self) -> list[Any]:
-        tabs = self.window.tabs
-        return [tabs.widget(i) for i in range(tabs.count()) if getattr(tabs.widget(i), "plot", None) is not None]
-
-    def _apply(self, tab: Any) -> None:
-        if tab.plot.deidentified == self.deidentified and (
-                ("deidentify" in tab.plot.case_transforms) == self.deidentified):
-            return
-        tab.plot.set_deidentified(self.deidentified)
-        strip = getattr(tab, "strip", None)
-        if strip is not None and tab.plot.layout_ is not None:
-            tab.refresh()  # the comparison's latency strip draws from the plot's cases
-
-    def _on_tab_opened(self, tab: Any) -> None:
-        if getattr(tab, "plot", None) is not None and self.deidentified:
-            self._apply(tab)
-
-
-def install_teaching(window: Any) -> Teaching:
-    """Add presentation mode, the reveal and the de-identified view to ``window``."""
-    teaching = Teaching(window)
-    window.teaching = teaching
-    return teaching
-
-
-def _action(window: QWidget, text: str, shortcut: str | None, slot: Callable[..., Any],
-            checkable: bool = False) -> QAction:
-    action = QAction(text, window)
-    action.setCheckable(checkable)
-    if shortcut:
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.triggered.connect(slot)
-    window.addAction(action)  # shortcuts keep working with the menu bar hidden
-    return action
 
 
 def _setting(settings: Any, key: str, default: Any, kind: type) -> Any:

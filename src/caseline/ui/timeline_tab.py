@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseline.io import LoadResult
-from caseline.model.case import Category
-from caseline.render.theme import SCREEN, Theme
-from caseline.render.view import TimelinePlot
-from caseline.timeline.describe import format_day, format_interval_days
-from caseline.timeline.layout import LayoutOptions
+from caseline.analysis.wording import format_day, format_interval_days
+from caseline.layout.timeline_layout import LayoutOptions
+from caseline.model.kinds import Category
+from caseline.render.timeline_plot import TimelinePlot
+from caseline.theme import SCREEN, Theme
+from caseline.timeline.load import LoadResult
 from caseline.timeline.resolved import ResolvedCase
 from caseline.ui.documents import Document
 

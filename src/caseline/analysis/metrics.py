@@ -1,0 +1,275 @@
+"""Side-by-side comparison of cases: per-case metrics, sort orders and a summary table. Pure Python.
+
+Metrics are durations between resolved times, so each carries the uncertainty of both ends:
+``Interval(lo, best, hi)`` in days, ``hi`` infinite when the source only bounds it from below
+("after the first dose"). A case without the events a metric needs gets ``None``, never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from caseline.analysis import landmarks
+from caseline.analysis.landmarks import dated
+from caseline.model.caseset import SORT_KEYS
+from caseline.model.kinds import Category, CourseState, Kind, MilestoneType
+from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SORT_TITLES = {
+    "none": "as listed",
+    "latency": "latency to onset",
+    "improvement": "time to improvement",
+    "date": "date of day 0",
+    "title": "title",
+}
+TABLE_COLUMNS = [
+    "case", "suspected drug", "latency (days)", "latency min", "latency max",
+    "dechallenge outcome", "rescue therapies", "time to improvement",
+]
+
+_IMPROVED = (CourseState.IMPROVEMENT.value, CourseState.RESOLUTION.value)
+_WORSENED = (CourseState.WORSENING.value, CourseState.RELAPSE.value)
+
+
+@dataclass(frozen=True, slots=True)
+class RescueResponse:
+    """One rescue therapy (a lane of the rescue category) and the first improvement after it."""
+
+    therapy: str  # lane name, e.g. "IVIG"
+    start: Interval  # first start in the lane, case days
+    improvement: Item | None  # the course point or remission milestone, None when none is documented
+    time_to_improvement: Interval | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMetrics:
+    case_id: str
+    title: str
+    suspected_drug: str
+    first_dose: Interval | None  # first administration (or course start) of the suspected drug
+    onset: Interval | None  # start of the adverse reaction
+    latency: Interval | None  # onset minus first dose
+    dechallenge: str  # what the course did after the suspect was stopped
+    rescues: tuple[RescueResponse, ...]
+    date: date | None  # calendar date of day 0
+
+    @property
+    def first_improvement(self) -> Interval | None:
+        """The shortest time from a rescue therapy to improvement, if any is documented."""
+        times = [r.time_to_improvement for r in self.rescues if r.time_to_improvement is not None]
+        return min(times, key=lambda t: t.best) if times else None
+
+
+# ---------------------------------------------------------------------------- events
+
+
+def duration_between(start: Interval, end: Interval, at_least_zero: bool = False) -> Interval:
+    """``end - start`` with the widest bounds both uncertainties allow (inf - inf: unbounded)."""
+    lo = end.lo - start.hi
+    hi = end.hi - start.lo
+    best = end.best - start.best
+    lo = -math.inf if math.isnan(lo) else lo
+    hi = math.inf if math.isnan(hi) else hi
+    if at_least_zero:
+        lo, best = max(0.0, lo), max(0.0, best)
+        hi = max(best, hi)
+    return Interval(min(lo, best), best, max(hi, best))
+
+
+def _improvements(case: ResolvedCase) -> list[tuple[int, Item]]:
+    """Improvement/resolution course points and remission milestones, with their item order."""
+    out = []
+    for order, item in enumerate(case.items):
+        if item.start is None or not math.isfinite(item.start.best):
+            continue
+        improved = item.role is ItemRole.STATE and item.state in _IMPROVED
+        remission = item.kind is Kind.MILESTONE and item.event.milestone is MilestoneType.REMISSION
+        if improved or remission:
+            out.append((order, item))
+    return out
+
+
+def _undone_before(case: ResolvedCase, order: int, improvement: Item, day: float) -> bool:
+    """True when a later point of the same symptom (a worsening) already lies at or before ``day``.
+
+    Relative times often collapse onto one best day ("after X" is placed at X); the order of
+    the course points in the file then tells an improvement that preceded a therapy (and was
+    followed by a relapse) from one that came after it.
+    """
+    if improvement.role is not ItemRole.STATE:
+        return False
+    for item in case.items[order + 1:]:
+        if (item.event_id == improvement.event_id and item.role is ItemRole.STATE and item.state in _WORSENED
+                and item.start is not None and item.start.best <= day):
+            return True
+    return False
+
+
+def first_improvement_after(case: ResolvedCase, day: float) -> Item | None:
+    """The first documented improvement at or after ``day`` (case days)."""
+    candidates = [(item.start.best, order, item) for order, item in _improvements(case)
+                  if item.start is not None and item.start.best >= day
+                  and not _undone_before(case, order, item, day)]
+    return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+
+
+def rescue_responses(case: ResolvedCase, onset: Interval | None) -> tuple[RescueResponse, ...]:
+    """Each rescue therapy started at or after the reaction onset, with its time to improvement."""
+    first_by_lane: dict[str, Item] = {}
+    for item in dated([i for i in case.items if i.category is Category.RESCUE and i.role is ItemRole.COURSE]):
+        assert item.start is not None
+        if onset is not None and item.start.best < onset.best:
+            continue  # given before the reaction: not a treatment of it
+        known = first_by_lane.get(item.lane)
+        if known is None or (known.start is not None and item.start.best < known.start.best):
+            first_by_lane[item.lane] = item
+    out = []
+    for lane, item in sorted(first_by_lane.items(), key=lambda kv: kv[1].start.best if kv[1].start else 0.0):
+        assert item.start is not None
+        improvement = first_improvement_after(case, item.start.best)
+        time = (duration_between(item.start, improvement.start, at_least_zero=True)
+                if improvement is not None and improvement.start is not None else None)
+        out.append(RescueResponse(lane, item.start, improvement, time))
+    return tuple(out)
+
+
+def dechallenge_outcome(case: ResolvedCase) -> str:
+    """'improved', 'improved after rescue therapy (IVIG)', 'worsened', 'no change', 'not stated'
+    or 'no dechallenge recorded', from the symptom course points after the suspect was stopped."""
+    stop = landmarks.suspect_stop(case)
+    day = landmarks.stop_time(stop) if stop is not None else None
+    if day is None:
+        return "no dechallenge recorded"
+    states = [(item.start.best, order, item) for order, item in enumerate(case.items)
+              if item.role is ItemRole.STATE and item.start is not None and item.start.best >= day
+              and item.state != CourseState.ONSET.value]
+    reaction = case.case.suspect.reaction_event
+    own = [s for s in states if s[2].event_id == reaction]
+    states = own or states
+    if not states:
+        return "not stated"
+    first_day, _, first = min(states, key=lambda s: (s[0], s[1]))
+    if first.state in _WORSENED:
+        return "worsened"
+    if first.state == CourseState.PLATEAU.value:
+        return "no change"
+    rescues = sorted({i.lane for i in dated(case.items) if i.category is Category.RESCUE
+                      and i.role is ItemRole.COURSE and i.start is not None and day <= i.start.best <= first_day})
+    if rescues:
+        return f"improved after rescue therapy ({', '.join(rescues)})"
+    return "improved"
+
+
+def case_metrics(case: ResolvedCase) -> CaseMetrics:
+    """Latency, dechallenge outcome and rescue responses of one case."""
+    dose = landmarks.first_suspect_dose(case)
+    onset = landmarks.reaction_onset(case)
+    first_dose = dose.start if dose is not None else None
+    onset_time = onset.start if onset is not None else None
+    latency = (duration_between(first_dose, onset_time, at_least_zero=onset_time.best >= first_dose.best)
+               if first_dose is not None and onset_time is not None else None)
+    drug_event = case.case.event(case.case.suspect.drug) if case.case.suspect.drug else None
+    drug = (drug_event.drug or drug_event.label) if drug_event is not None else ""
+    return CaseMetrics(
+        case_id=case.id,
+        title=case.case.title,
+        suspected_drug=drug,
+        first_dose=first_dose,
+        onset=onset_time,
+        latency=latency,
+        dechallenge=dechallenge_outcome(case),
+        rescues=rescue_responses(case, onset_time),
+        date=case.anchor_date,
+    )
+
+
+# ---------------------------------------------------------------------------- sorting
+
+
+def _rank(value: Interval | None) -> tuple[int, float, float]:
+    """Known durations first (by best value), then ones only bounded below, then missing ones."""
+    if value is None or not math.isfinite(value.best):
+        return (2, 0.0, 0.0)
+    if not math.isfinite(value.hi):
+        # only bounded below: its best estimate is placed for order, the bound is what is stated
+        return (1, value.lo if math.isfinite(value.lo) else value.best, 0.0)
+    return (0, value.best, 0.0)
+
+
+def sort_cases(cases: Sequence[ResolvedCase], key: str) -> list[ResolvedCase]:
+    """Cases in the order ``key`` asks for; cases lacking the value go last; ties keep their order.
+
+    ``latency`` and ``improvement`` put durations the source bounds on both sides before those
+    it only bounds from below ("after the first dose"): a lower bound is not a measured value.
+    """
+    if key not in SORT_KEYS:
+        raise ValueError(f"unknown sort {key!r}: use one of {', '.join(SORT_KEYS)}")
+    cases = list(cases)
+    if key == "none":
+        return cases
+    if key == "title":
+        return sorted(cases, key=lambda c: c.case.title.casefold())
+    if key == "date":
+        return sorted(cases, key=lambda c: (c.anchor_date is None, c.anchor_date or date.min))
+    metrics = {c.id: case_metrics(c) for c in cases}
+    if key == "latency":
+        return sorted(cases, key=lambda c: _rank(metrics[c.id].latency))
+    return sorted(cases, key=lambda c: _rank(metrics[c.id].first_improvement))
+
+
+# ---------------------------------------------------------------------------- table
+
+
+def format_duration(value: Interval | None) -> str:
+    """'56 days', '91 days (63-119)', '≥15 days', or 'not stated'."""
+    if value is None or not math.isfinite(value.best):
+        return "not stated"
+
+    def num(v: float) -> str:
+        return f"{round(v, 1):g}"
+
+    best = f"{num(value.best)} day{'s' if num(value.best) != '1' else ''}"
+    if value.is_exact:
+        return best
+    lo = num(value.lo) if math.isfinite(value.lo) else "?"
+    hi = num(value.hi) if math.isfinite(value.hi) else "?"
+    if hi == "?" and lo != "?":
+        # open above: the best estimate is placed for order, never print it as a measurement
+        return f"≥{lo} day{'s' if lo != '1' else ''}"
+    return f"{best} ({lo}-{hi})"
+
+
+def _finite(value: float | None) -> float | None:
+    return round(value, 3) if value is not None and math.isfinite(value) else None
+
+
+def comparison_table(cases: Sequence[ResolvedCase]) -> pd.DataFrame:
+    """One row per case, columns as TABLE_COLUMNS; latencies in days (empty when not bounded)."""
+    import pandas as pd
+
+    rows = []
+    for case in cases:
+        m = case_metrics(case)
+        latency = m.latency
+        rows.append({
+            "case": case.id,
+            "suspected drug": m.suspected_drug,
+            "latency (days)": _finite(latency.best) if latency else None,
+            "latency min": _finite(latency.lo) if latency else None,
+            "latency max": _finite(latency.hi) if latency else None,
+            "dechallenge outcome": m.dechallenge,
+            "rescue therapies": "; ".join(r.therapy for r in m.rescues),
+            "time to improvement": "; ".join(f"{r.therapy}: {format_duration(r.time_to_improvement)}"
+                                             for r in m.rescues),
+        })
+    frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    for column in ("latency (days)", "latency min", "latency max"):
+        frame[column] = frame[column].astype("Float64")
+    return frame

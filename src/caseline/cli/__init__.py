@@ -1,0 +1,72 @@
+"""``caseline``: the command line, the outermost layer (nothing in the package imports it).
+
+Subcommands: ``open`` (the default: ``caseline FILE...`` opens the window), ``validate``, ``table``
+and ``export``. Each lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``;
+lower layers raise, only this package prints and chooses exit codes. Qt is imported only by the
+subcommands that need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+import caseline
+
+#: (subcommand, module): the order ``caseline --help`` lists them in.
+SUBCOMMANDS = (
+    ("open", "caseline.cli.open"),
+    ("validate", "caseline.cli.validate"),
+    ("table", "caseline.cli.table"),
+    ("export", "caseline.cli.export"),
+)
+DEFAULT_SUBCOMMAND = "open"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caseline",
+        description="Clinical cases as interactive swimlane timelines. 'caseline FILE...' opens the window "
+                    "(the same as 'caseline open FILE...').",
+        epilog="Run 'caseline COMMAND --help' for the options of a command. docs/case-format.md describes "
+               "case files.",
+    )
+    parser.add_argument("--version", action="version", version=f"caseline {caseline.__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for _name, module in SUBCOMMANDS:
+        importlib.import_module(module).add_parser(subparsers)
+    return parser
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    """``caseline FILE...`` means ``caseline open FILE...``; top-level flags stay top-level."""
+    names = {name for name, _ in SUBCOMMANDS}
+    if not argv:
+        return [DEFAULT_SUBCOMMAND]
+    first = argv[0]
+    if first in names or first in ("-h", "--help", "--version"):
+        return argv
+    return [DEFAULT_SUBCOMMAND, *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``caseline`` command; returns the exit status."""
+    args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for a wrong command line
+        return int(exc.code or 0)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def gui_main() -> int:
+    """Entry point of ``caseline-gui`` (a desktop launcher): always the window, never a subcommand."""
+    return main(["open", *sys.argv[1:]])

@@ -1,0 +1,171 @@
+"""``caseline export FILE... -o OUT``: publication figures (and, with ``--reveal-steps DIR``, teaching slides).
+
+Reads case files and case sets, arranges the cases as a case set (or the options) say, and writes
+the figure through caseline.render, the same path the export dialog uses. Runs with no display:
+Qt is started on the offscreen platform.
+
+Exit status: 0 written; 1 a case file has errors (printed as FILE:LINE:COL); 2 a file cannot be
+read, or the command line is wrong; 3 the figure cannot be made or written (the output file is
+then untouched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from caseline.model.caseset import ALIGN_MODES, SORT_KEYS
+from caseline.view_state import AXIS_MODES
+
+EXIT_INVALID = 1
+EXIT_UNREADABLE = 2
+EXIT_EXPORT = 3
+PAGE_HEIGHT_MM = 240.0  # the tallest figure most journals print (A4 / Letter text block)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    from caseline.cli.slides import add_reveal_arguments
+    from caseline.theme import PRESETS, THEMES
+
+    parser = subparsers.add_parser(
+        "export", help="write a publication figure (PNG, SVG, PDF) or teaching slides",
+        description="Write the timeline of case files (or a case set) as a PNG, SVG or PDF figure.",
+        epilog="Exit status: 0 written; 1 a case file has errors; 2 a file cannot be read or the "
+               "command line is wrong; 3 the figure cannot be made or written (the output file is "
+               "left untouched).")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="case files and/or case set files")
+    parser.add_argument("-o", "--output", metavar="OUT",  # required unless --reveal-steps
+                        help="output file: .png, .svg or .pdf (the suffix picks the format)")
+    parser.add_argument("--format", choices=("png", "svg", "pdf"), help="format, if not the suffix's")
+    size = parser.add_argument_group("size (default: 174 mm wide, as tall as the lanes need)")
+    size.add_argument("--preset", choices=tuple(PRESETS),
+                      help="; ".join(f"{key} = {preset.label}" for key, preset in PRESETS.items()))
+    width = size.add_mutually_exclusive_group()
+    width.add_argument("--width-mm", type=float, metavar="MM")
+    width.add_argument("--width-px", type=int, metavar="PX")
+    height = size.add_mutually_exclusive_group()
+    height.add_argument("--height-mm", type=float, metavar="MM")
+    height.add_argument("--height-px", type=int, metavar="PX")
+    size.add_argument("--dpi", type=float, default=None, help="dots per inch (default 300)")
+    look = parser.add_argument_group("content and look")
+    look.add_argument("--theme", choices=tuple(THEMES), default=None, help="default: print")
+    look.add_argument("--align", metavar="MODE",
+                      help=f"line the cases up at: {', '.join(ALIGN_MODES)} or event:LABEL "
+                           "(default: what the case set says, else anchor)")
+    look.add_argument("--sort", choices=SORT_KEYS, help="order of the cases (default: the case set's)")
+    look.add_argument("--range", nargs=2, type=float, metavar=("START", "END"), help="time range shown, in days")
+    look.add_argument("--axis", choices=AXIS_MODES, default="days", help="time axis unit (default days)")
+    look.add_argument("--title", help="title line ('' for none; default: the case or case set title)")
+    look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    add_reveal_arguments(parser)  # --reveal-steps DIR and its options (teaching slides)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.output is None and args.reveal_steps is None:
+        print("caseline export: the following arguments are required: -o/--output (or --reveal-steps DIR)",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
+    from caseline.render.qt_app import use_offscreen_platform
+
+    use_offscreen_platform()  # before anything imports Qt: a headless machine has no display
+    if args.reveal_steps is not None:
+        from caseline.cli.slides import run_reveal_steps
+
+        return run_reveal_steps(args)
+    return run_export(args)
+
+
+def load(args: argparse.Namespace, what: str) -> Any:
+    """Load the inputs and print their problems; an int exit status, or the arranged cases and inputs."""
+    from caseline.timeline.load import load_inputs
+    from caseline.view_state import arrange
+
+    inputs = load_inputs(args.files)
+    for diagnostic in inputs.diagnostics:
+        if diagnostic.is_error or not args.quiet:
+            print(diagnostic, file=sys.stderr)
+    if not inputs.ok:
+        print(f"caseline export: not writing {what}: fix the problems above", file=sys.stderr)
+        return EXIT_UNREADABLE if inputs.unreadable else EXIT_INVALID
+    if not inputs.cases:
+        print(f"caseline export: not writing {what}: the files hold no cases", file=sys.stderr)
+        return EXIT_INVALID
+    from caseline.layout.timeline_layout import LayoutOptions
+
+    spec = inputs.spec
+    options = LayoutOptions(hidden_lanes=spec.hidden_lanes, shared_lanes_only=spec.shared_lanes_only)
+    try:
+        arranged = arrange(inputs.cases, args.align or spec.align, args.sort or spec.sort, options)
+    except ValueError as exc:
+        print(f"caseline export: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return arranged, inputs
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from caseline.render.exporters import ExportError, export_figure, format_of
+
+    output = args.output
+    try:
+        fmt = format_of(output, args.format)
+    except ExportError as exc:
+        print(f"caseline export: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    loaded = load(args, output)
+    if isinstance(loaded, int):
+        return loaded
+    arranged, inputs = loaded
+    cases = arranged.cases
+    view = view_settings(arranged)
+    size = size_arguments(args)
+    time_range = tuple(args.range) if args.range else inputs.spec.time_range
+    title = args.title if args.title is not None else inputs.spec.title or None
+    try:
+        info = export_figure(cases, output, fmt=fmt, options=arranged.options, time_range=time_range,
+                             axis_mode=args.axis, title=title, caption=args.caption, view=view, **size)
+    except ExportError as exc:
+        print(f"caseline export: {exc}", file=sys.stderr)
+        return EXIT_EXPORT
+    if info.height_mm > PAGE_HEIGHT_MM and args.height_mm is None and args.height_px is None:
+        print(f"caseline export: note: {info.height_mm:.0f} mm is taller than a journal page "
+              f"({PAGE_HEIGHT_MM:.0f} mm); hide lanes, export fewer cases or give --height-mm "
+              "(type then shrinks to fit)", file=sys.stderr)
+    if not args.quiet:
+        print(f"{info.path}: {info.fmt.upper()} {info.width_mm:.1f} x {info.height_mm:.1f} mm "
+              f"({info.width_px} x {info.height_px} px at {info.dpi:g} dpi), {len(cases)} "
+              f"case{'s' if len(cases) != 1 else ''}", file=sys.stderr)
+    return 0
+
+
+def view_settings(arranged: Any) -> dict[str, object]:
+    """The comparison wording of the arranged cases (caseline.analysis.alignment_labels) for a figure."""
+    if len(arranged.cases) < 2:
+        return {}
+    labels = arranged.labels
+    view: dict[str, object] = {"header_notes": dict(labels.header_notes), "align_title": labels.axis_subject}
+    if labels.shared_origin is not None:
+        view["shared_origin"] = labels.shared_origin
+    return view
+
+
+def size_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """Width, height, DPI and theme: explicit options win over the preset's."""
+    from caseline.theme import PRESETS
+
+    size: dict[str, Any] = {"width_mm": args.width_mm, "width_px": args.width_px,
+                            "height_mm": args.height_mm, "height_px": args.height_px}
+    dpi, theme = 300.0, "print"
+    if args.preset:
+        preset = PRESETS[args.preset]
+        if args.width_mm is None and args.width_px is None:
+            size["width_mm"], size["width_px"] = preset.width_mm, preset.width_px
+        if args.height_mm is None and args.height_px is None:
+            size["height_mm"], size["height_px"] = preset.height_mm, preset.height_px
+        dpi, theme = preset.dpi, preset.theme
+    size["dpi"] = args.dpi if args.dpi is not None else dpi
+    size["theme"] = args.theme or theme
+    return size

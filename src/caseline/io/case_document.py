@@ -1,0 +1,732 @@
+"""Build the case model from located YAML/JSON values (or CSV rows shaped like them), collecting every
+problem with its FILE:LINE:COL. What each mapping may hold is in caseline.io.case_fields."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any, TypeVar
+
+from caseline.io.case_fields import (
+    CASE_KEYS,
+    CASESET_KEYS,
+    CITATION_KEYS,
+    COURSE_KEYS,
+    CYCLE_KEYS,
+    EVENT_KEYS,
+    PATIENT_KEYS,
+    SCHEDULE_KEYS,
+    SEVERITY_KEYS,
+    SEVERITY_POINT_KEYS,
+    SOURCE_KEYS,
+    SUSPECT_KEYS,
+    TIME_KEYS,
+    TOP_KEYS,
+)
+from caseline.io.located import LList, LMap
+from caseline.model.case import (
+    FORMAT_VERSION,
+    MAX_ADMINISTRATIONS,
+    AtList,
+    Case,
+    Citation,
+    CoursePoint,
+    Cycles,
+    Event,
+    Patient,
+    Provenance,
+    Repeat,
+    Schedule,
+    SeverityPoint,
+    SeverityScale,
+    Suspect,
+)
+from caseline.model.caseset import ALIGN_MODES, SORT_KEYS, CaseSet, CaseSetEntry
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
+from caseline.model.time_expressions import ID_RE, Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
+
+_EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
+_NO_SOURCE = Provenance()
+_UNKNOWN = frozenset({"unknown", "not stated", "unstated", "?"})
+_DAYS_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
+_ORDER = [k.value for k in Kind]
+
+E = TypeVar("E")
+
+
+class Builder:
+    """Collects diagnostics while turning located values into model objects."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    # ------------------------------------------------------------------ reporting
+    def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(pos, message, hint))
+
+    def warn(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(pos, message, hint, DiagnosticLevel.WARNING))
+
+    def check_keys(self, mapping: LMap, allowed: set[str], what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(sorted(allowed))
+                if mapping[key] is None and (" " in key or not close):
+                    # {at: after ivig, then plex, state: ...}: a comma inside {...} ends the text
+                    hint = (f"a comma inside {{...}} ends a value: if {key!r} belongs to the text before it, "
+                            "put that text in quotes, e.g. at: \"after a, then b\"")
+                self.error(mapping.key_pos.get(key, mapping.pos), f"unknown field {key!r} in {what}", hint)
+
+    # ------------------------------------------------------------------ typed getters
+    def mapping(self, value: Any, pos: SourcePos, what: str) -> LMap | None:
+        if isinstance(value, LMap):
+            return value
+        self.error(pos, f"{what} must be a mapping (key: value lines)", f"got {_kind_of(value)}")
+        return None
+
+    def text(self, mapping: LMap, key: str, required: bool = False, what: str = "") -> str:
+        value = mapping.get(key)
+        if value.__class__ is str:  # the common case, first
+            return value.strip()  # type: ignore[no-any-return]
+        if value is None:
+            if required:
+                article = "an" if key[:1] in "aeiou" else "a"
+                self.error(mapping.pos, f"{what} needs {article} {key!r}", f"add '{key}: ...'")
+            return ""
+        value = mapping[key]
+        if isinstance(value, (bool, LMap | LList)):
+            self.error(mapping.where(key), f"{key!r} must be text", f"got {_kind_of(value)}")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def flag(self, mapping: LMap, key: str, default: bool = False) -> bool:
+        value = mapping.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.error(mapping.where(key), f"{key!r} must be true or false", f"got {_kind_of(value)}")
+        return default
+
+    def number(self, mapping: LMap, key: str) -> float | None:
+        if key not in mapping or mapping[key] is None:
+            return None
+        value = mapping[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            try:
+                return float(str(value))
+            except ValueError:
+                self.error(mapping.where(key), f"{key!r} must be a number", f"got {value!r}")
+                return None
+        if not math.isfinite(value):
+            self.error(mapping.where(key), f"{key!r} must be a finite number")
+            return None
+        return float(value)
+
+    def enum(self, mapping: LMap, key: str, enum: type[E], what: str) -> E | None:
+        raw = self.text(mapping, key)
+        if not raw:
+            return None
+        member = enum._value2member_map_.get(raw.lower())  # type: ignore[attr-defined]
+        if member is not None:
+            return member  # type: ignore[no-any-return]
+        try:
+            return enum(raw.lower())  # type: ignore[call-arg]
+        except ValueError:
+            options = [e.value for e in enum]  # type: ignore[attr-defined]
+            close = difflib.get_close_matches(raw.lower(), options, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "use one of: " + ", ".join(options)
+            self.error(mapping.where(key), f"{raw!r} is not a valid {what}", hint)
+            return None
+
+    def string_list(self, mapping: LMap, key: str) -> tuple[str, ...]:
+        value = mapping.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, LList) or any(isinstance(v, LMap | LList) for v in value):
+            self.error(mapping.where(key), f"{key!r} must be a list of text", "write [a, b, c]")
+            return ()
+        return tuple(str(v) for v in value)
+
+    def time(self, mapping: LMap, key: str) -> TimeExpr | None:
+        if key not in mapping:
+            return None
+        return self.time_value(mapping[key], mapping.where(key))
+
+    def time_value(self, value: Any, pos: SourcePos) -> TimeExpr | None:
+        stated = ""
+        if isinstance(value, LMap):
+            self.check_keys(value, TIME_KEYS, "a time")
+            stated = self.text(value, "stated")
+            if "time" not in value:
+                self.error(value.pos, "a time mapping needs 'time'", "write {time: week 2, stated: ...}")
+                return None
+            pos = value.where("time")
+            value = value["time"]
+        if value is None:
+            self.error(pos, "the time is empty", "write a time, or 'unknown' if the source does not say")
+            return None
+        try:
+            expr = parse_time(value)
+        except TimeSyntaxError as exc:
+            self.error(pos, exc.message, exc.hint)
+            return None
+        return TimeExpr(expr.node, expr.text, expr.approximate, expr.widen, stated, pos, expr.vague)
+
+    def duration(self, mapping: LMap, key: str) -> Amount | None:
+        if key not in mapping:
+            return None
+        try:
+            return parse_duration_value(mapping[key])
+        except TimeSyntaxError as exc:
+            self.error(mapping.where(key), exc.message, exc.hint)
+            return None
+
+    def count(self, mapping: LMap, key: str) -> int | None:
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and value.strip().lower() in _UNKNOWN):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(mapping.where(key), f"{key!r} must be a whole number of 1 or more", f"got {value!r}")
+            return None
+        if value > MAX_ADMINISTRATIONS:
+            self.error(mapping.where(key), f"{key!r} of {value} is more than {MAX_ADMINISTRATIONS:,}",
+                       f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations; check the number")
+            return None
+        return value
+
+    # ------------------------------------------------------------------ documents
+    def document(self, root: Any) -> tuple[list[Case], CaseSet | None]:
+        pos = SourcePos(self.path, 1, 1)
+        top = self.mapping(root, getattr(root, "pos", pos), "the file")
+        if top is None:
+            return [], None
+        self.check_keys(top, TOP_KEYS, "the file")
+        self.version(top)
+        cases: list[Case] = []
+        caseset = None
+        if "caseset" in top:
+            caseset = self.caseset(top["caseset"], top.where("caseset"))
+        if "case" in top and "cases" in top:
+            self.error(top.key_pos["cases"], "the file has both 'case' and 'cases'", "use one 'cases:' list")
+        if "case" in top:
+            case = self.case(top["case"], top.where("case"))
+            if case:
+                cases.append(case)
+        elif "cases" in top:
+            items = top["cases"]
+            if not isinstance(items, LList) or not items:
+                self.error(top.where("cases"), "'cases' must be a non-empty list of cases")
+            else:
+                for i, item in enumerate(items):
+                    case = self.case(item, items.where(i))
+                    if case:
+                        cases.append(case)
+        elif caseset is None:
+            self.error(top.pos, "the file has no 'case', 'cases' or 'caseset'", "add 'case:' with the case")
+        seen: dict[str, SourcePos] = {}
+        for case in cases:
+            if case.id in seen:
+                self.error(case.pos, f"duplicate case id {case.id!r} (first at line {seen[case.id].line})",
+                           "give each case its own id")
+            seen.setdefault(case.id, case.pos)
+        return cases, caseset
+
+    def version(self, top: LMap) -> None:
+        if "caseline" not in top:
+            self.error(top.pos, "missing format version", f"add 'caseline: {FORMAT_VERSION}' as the first line")
+            return
+        version = top["caseline"]
+        if isinstance(version, bool) or not isinstance(version, int):
+            self.error(top.where("caseline"), f"format version must be a whole number, got {version!r}",
+                       f"write 'caseline: {FORMAT_VERSION}'")
+        elif version > FORMAT_VERSION:
+            self.error(top.where("caseline"),
+                       f"format version {version} is newer than this caseline reads ({FORMAT_VERSION})",
+                       "update caseline")
+        elif version < 1:
+            self.error(top.where("caseline"), f"format version {version} does not exist",
+                       f"write 'caseline: {FORMAT_VERSION}'")
+
+    def caseset(self, value: Any, pos: SourcePos) -> CaseSet | None:
+        data = self.mapping(value, pos, "'caseset'")
+        if data is None:
+            return None
+        self.check_keys(data, CASESET_KEYS, "the case set")
+        entries: list[CaseSetEntry] = []
+        files = data.get("files")
+        if not isinstance(files, LList) or not files:
+            self.error(data.where("files"), "a case set needs 'files': a list of case files",
+                       "write files: [a.caseline.yaml, b.caseline.yaml]")
+        else:
+            for i, item in enumerate(files):
+                if isinstance(item, str):
+                    entries.append(CaseSetEntry(item))
+                elif isinstance(item, LMap):
+                    self.check_keys(item, {"path", "cases"}, "a case set file entry")
+                    path = self.text(item, "path", required=True, what="a case set entry")
+                    if path:
+                        entries.append(CaseSetEntry(path, self.string_list(item, "cases")))
+                else:
+                    self.error(files.where(i), "each entry of 'files' is a path or {path, cases}")
+        align = self.text(data, "align") or "anchor"
+        if align not in ALIGN_MODES and not align.startswith("event:"):
+            self.error(data.where("align"), f"unknown alignment {align!r}",
+                       "use one of " + ", ".join(ALIGN_MODES) + ", or 'event:LABEL'")
+        sort = self.text(data, "sort") or "none"
+        if sort not in SORT_KEYS:
+            self.error(data.where("sort"), f"unknown sort {sort!r}", "use one of " + ", ".join(SORT_KEYS))
+        time_range = None
+        if "range" in data:
+            rng = data["range"]
+            if (isinstance(rng, LList) and len(rng) == 2
+                    and all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
+                    and rng[0] < rng[1]):
+                time_range = (float(rng[0]), float(rng[1]))
+            else:
+                self.error(data.where("range"), "'range' must be [first_day, last_day] with first < last")
+        return CaseSet(
+            title=self.text(data, "title"),
+            entries=tuple(entries),
+            pos=data.pos,
+            align=align,
+            sort=sort,
+            hidden_lanes=self.string_list(data, "hidden_lanes"),
+            shared_lanes_only=self.flag(data, "shared_lanes_only"),
+            time_range=time_range,
+            description=self.text(data, "description"),
+        )
+
+    # ------------------------------------------------------------------ cases
+    def case(self, value: Any, pos: SourcePos) -> Case | None:
+        data = self.mapping(value, pos, "a case")
+        if data is None:
+            return None
+        self.check_keys(data, CASE_KEYS, "a case")
+        case_id = self.text(data, "id", required=True, what="a case")
+        if case_id and not ID_RE.match(case_id):
+            self.error(data.where("id"), f"case id {case_id!r} has characters ids cannot have",
+                       "use letters, digits, '-' and '_', starting with a letter")
+        events = self.events(data)
+        patient = Patient()
+        if "patient" in data:
+            p = self.mapping(data["patient"], data.where("patient"), "'patient'")
+            if p is not None:
+                self.check_keys(p, PATIENT_KEYS, "'patient'")
+                patient = Patient(self.text(p, "age"), self.text(p, "sex"),
+                                  self.string_list(p, "identifiers"), self.text(p, "note"))
+        citation = Citation()
+        if "citation" in data:
+            c = self.mapping(data["citation"], data.where("citation"), "'citation'")
+            if c is not None:
+                self.check_keys(c, CITATION_KEYS, "'citation'")
+                year = self.number(c, "year")
+                citation = Citation(
+                    self.string_list(c, "authors"), self.text(c, "title"), self.text(c, "journal"),
+                    int(year) if year else None, self.text(c, "volume"), self.text(c, "pages"),
+                    self.text(c, "doi"), self.text(c, "pmid"), self.text(c, "url"), self.text(c, "note"),
+                )
+        suspect = Suspect()
+        if "suspect" in data:
+            s = self.mapping(data["suspect"], data.where("suspect"), "'suspect'")
+            if s is not None:
+                self.check_keys(s, SUSPECT_KEYS, "'suspect'")
+                suspect = Suspect(self.text(s, "drug"), self.text(s, "reaction"),
+                                  self.text(s, "reaction_event"), self.text(s, "causality"))
+                ids = {e.id for e in events}
+                for key in ("drug", "reaction_event"):
+                    ref = getattr(suspect, key)
+                    if ref and ref not in ids:
+                        self.error(s.where(key), f"suspect {key} {ref!r} is not an event of this case",
+                                   _id_hint(ref, ids))
+        events = _apply_suspect_role(events, suspect)
+        events = self.link_targets(events)
+        return Case(
+            id=case_id or "case",
+            title=self.text(data, "title", required=True, what="a case"),
+            pos=data.pos,
+            events=tuple(events),
+            patient=patient,
+            diagnosis=self.text(data, "diagnosis"),
+            citation=citation,
+            suspect=suspect,
+            anchor=self.time(data, "anchor"),
+            anchor_date=self.time(data, "anchor_date"),
+            anchor_label=self.text(data, "anchor_label"),
+            summary=self.text(data, "summary"),
+            lanes=self.string_list(data, "lanes"),
+        )
+
+    def events(self, data: LMap) -> list[Event]:
+        items = data.get("events")
+        if items is None:
+            self.error(data.pos, "the case has no 'events'", "add 'events:' with at least one event")
+            return []
+        if not isinstance(items, LList):
+            self.error(data.where("events"), "'events' must be a list", "start each event with '- id: ...'")
+            return []
+        events: list[Event] = []
+        seen: dict[str, SourcePos] = {}
+        for i, item in enumerate(items):
+            event = self.event(item, items.where(i))
+            if event is None:
+                continue
+            if event.id in seen:
+                self.error(event.pos, f"duplicate event id {event.id!r} (first at line {seen[event.id].line})",
+                           "give each event its own id")
+                continue
+            seen[event.id] = event.pos
+            events.append(event)
+        return events
+
+    def event(self, value: Any, pos: SourcePos) -> Event | None:
+        data = self.mapping(value, pos, "an event")
+        if data is None:
+            return None
+        event_id = self.text(data, "id", required=True, what="an event")
+        if event_id and not ID_RE.match(event_id):
+            self.error(data.where("id"), f"event id {event_id!r} has characters ids cannot have",
+                       "use letters, digits, '-' and '_', starting with a letter")
+            return None
+        kind = self.enum(data, "kind", Kind, "event kind")
+        if kind is None:
+            if "kind" not in data:
+                self.error(data.pos, f"event {event_id!r} needs a 'kind'", "one of: " + ", ".join(_ORDER))
+            return None
+        self.check_keys(data, EVENT_KEYS[kind], _EVENT_WHAT[kind])
+        where = data.pos
+        fields: dict[str, Any] = {}
+        if kind in (Kind.DRUG, Kind.THERAPY, Kind.SYMPTOM):
+            fields["start"] = self.time(data, "start")
+            fields["end"] = self.time(data, "end")
+            fields["duration"] = self.duration(data, "duration")
+            fields["ongoing"] = self.flag(data, "ongoing")
+            if fields["start"] and fields["end"] and fields["duration"]:
+                self.error(data.where("duration"), "give two of 'start', 'end' and 'duration', not all three",
+                           "remove 'duration' or 'end'")
+        else:
+            if "at" not in data:
+                self.error(where, f"{kind.value} event {event_id!r} needs 'at'",
+                           "write 'at: unknown' if the source gives no time")
+            fields["start"] = self.time(data, "at")
+        if kind in (Kind.DRUG, Kind.THERAPY):
+            fields.update(self.drug_fields(data))
+            if kind is Kind.DRUG:
+                fields["role"] = self.enum(data, "role", DrugRole, "drug role")
+            if "start" not in data and "schedule" not in data and "end" not in data:
+                self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
+                           "write 'start: unknown' if the source does not say")
+        elif kind in (Kind.DECHALLENGE, Kind.RECHALLENGE):
+            fields["target"] = self.text(data, "target", required=True, what=f"a {kind.value} event")
+            if kind is Kind.RECHALLENGE:
+                fields["dose"] = self.number(data, "dose")
+                fields["unit"] = self.text(data, "unit")
+                fields["route"] = self.text(data, "route")
+        elif kind is Kind.SYMPTOM:
+            if fields["start"] is None and "start" not in data:
+                self.error(where, f"symptom {event_id!r} needs 'start' (its onset)",
+                           "write 'start: unknown' if the source does not say")
+            fields["course"] = self.course(data)
+            fields["severity"] = self.severity(data)
+        elif kind is Kind.INVESTIGATION:
+            fields["test"] = self.text(data, "test")
+            fields["result"] = self.text(data, "result")
+            fields["interpretation"] = self.enum(data, "interpretation", Interpretation, "interpretation")
+            fields["value"] = self.number(data, "value")
+            fields["value_unit"] = self.text(data, "value_unit")
+            low, high = self.reference(data)
+            fields["reference_low"], fields["reference_high"] = low, high
+        elif kind is Kind.MILESTONE:
+            fields["milestone"] = self.enum(data, "type", MilestoneType, "milestone type") or MilestoneType.OTHER
+        label = self.text(data, "label") or _default_label(kind, fields)
+        if not label:
+            self.error(where, f"event {event_id!r} needs a 'label'", "add 'label: ...', the text the timeline shows")
+            label = event_id
+        lane = self.text(data, "lane") or (fields.get("drug") or "").capitalize() or label
+        category = self.enum(data, "category", Category, "category") or _default_category(kind, fields)
+        source = _NO_SOURCE
+        if "source" in data:
+            src = self.mapping(data["source"], data.where("source"), "'source'")
+            if src is not None:
+                self.check_keys(src, SOURCE_KEYS, "'source'")
+                source = Provenance(*(self.text(src, k) for k in ("section", "paragraph", "figure", "page", "note")))
+        return Event(
+            id=event_id or "event", kind=kind, label=label, lane=lane, category=category, pos=where,
+            source=source, note=self.text(data, "note"), identifying=self.string_list(data, "identifying"),
+            **fields,
+        )
+
+    def drug_fields(self, data: LMap) -> dict[str, Any]:
+        dose_value = data.get("dose")
+        dose_text = ""
+        dose: float | None = None
+        if isinstance(dose_value, str):
+            dose_text = dose_value.strip()  # "0.5 g then tapered", "1.3"
+            try:
+                dose = float(dose_text)
+            except ValueError:
+                dose = None
+            if dose is not None and not math.isfinite(dose):
+                dose = None
+        else:
+            dose = self.number(data, "dose")
+        return {
+            "drug": self.text(data, "drug"),
+            "dose": dose,
+            "dose_text": dose_text,
+            "unit": self.text(data, "unit"),
+            "route": self.text(data, "route"),
+            "frequency": self.text(data, "frequency"),
+            "schedule": self.schedule(data),
+        }
+
+    def schedule(self, data: LMap) -> Schedule | None:
+        if "schedule" not in data:
+            return None
+        s = self.mapping(data["schedule"], data.where("schedule"), "'schedule'")
+        if s is None:
+            return None
+        self.check_keys(s, SCHEDULE_KEYS, "'schedule'")
+        forms = [k for k in ("at", "every", "cycles") if k in s]
+        if len(forms) != 1:
+            self.error(s.pos, "a schedule has exactly one of 'at', 'every' or 'cycles'",
+                       "at: [week 0, week 2] | every: 8 weeks | cycles: {count: 4, length: 21 days}")
+            return None
+        if forms[0] == "at":
+            times = s["at"]
+            if not isinstance(times, LList) or not times:
+                self.error(s.where("at"), "'at' must be a non-empty list of times",
+                           "write at: [week 0, week 2, week 6]")
+                return None
+            parsed = [self.time_value(t, times.where(i)) for i, t in enumerate(times)]
+            return AtList(tuple(t for t in parsed if t is not None)) if all(parsed) else None
+        if forms[0] == "every":
+            spacing_unknown = _is_unknown(s["every"])
+            every = None if spacing_unknown else self.duration(s, "every")
+            count = self.count(s, "count")
+            until = self.time(s, "until")
+            if "count" not in s and "until" not in s:
+                self.error(s.where("every"), "a repeat needs 'count' or 'until'",
+                           "write count: 13, or until: a time (or count: unknown)")
+            if every is not None and every.best <= 0:
+                self.error(s.where("every"), "'every' must be longer than zero")
+                return None
+            if every is None and not spacing_unknown:
+                return None
+            return Repeat(every, self.time(s, "start"), count, until)
+        c = self.mapping(s["cycles"], s.where("cycles"), "'cycles'")
+        if c is None:
+            return None
+        self.check_keys(c, CYCLE_KEYS, "'cycles'")
+        length = None if _is_unknown(c.get("length")) else self.duration(c, "length")
+        if length is not None and length.best <= 0:
+            self.error(c.where("length"), "cycle 'length' must be longer than zero")
+        days = self.cycle_days(c)
+        if length is not None and length.best > 0 and days and days[-1] > length.best + 1e-9:
+            self.error(c.where("days"), f"dose day {days[-1]} falls outside a {length.text} cycle",
+                       "days count from 1 within each cycle")
+        count = self.count(c, "count")
+        if "count" not in c:
+            self.error(c.pos, "cycles need a 'count'", "write count: 4 (how many cycles), or count: unknown")
+        elif count is not None and count * len(days) > MAX_ADMINISTRATIONS:
+            self.error(c.where("count"), f"{count} cycles of {len(days)} administrations are more than "
+                                         f"{MAX_ADMINISTRATIONS:,}",
+                       f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+        return Cycles(count, length, days, self.time(c, "start"))
+
+    def cycle_days(self, c: LMap) -> tuple[int, ...]:
+        raw = c.get("days", 1)
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            values = [raw]
+        elif isinstance(raw, str) and _DAYS_RANGE.match(raw):
+            m = _DAYS_RANGE.match(raw)
+            assert m is not None
+            a, b = int(m.group(1)), int(m.group(2))
+            if b - a + 1 > MAX_ADMINISTRATIONS:
+                self.error(c.where("days"), f"'days' {raw} has {b - a + 1:,} days, more than "
+                                            f"{MAX_ADMINISTRATIONS:,}",
+                           f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+                return (1,)
+            values = list(range(a, b + 1))
+        elif isinstance(raw, LList) and all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
+            values = list(raw)
+            if len(values) > MAX_ADMINISTRATIONS:
+                self.error(c.where("days"), f"'days' lists more than {MAX_ADMINISTRATIONS:,} days")
+                return (1,)
+        else:
+            self.error(c.where("days"), "'days' must be a day number, a list [1, 4, 8, 11] or a range '1-5'")
+            return (1,)
+        if not values or min(values) < 1 or values != sorted(set(values)):
+            self.error(c.where("days"), "cycle days count from 1, in increasing order, without repeats")
+            return (1,)
+        return tuple(values)
+
+    def course(self, data: LMap) -> tuple[CoursePoint, ...]:
+        items = data.get("course")
+        if items is None:
+            return ()
+        if not isinstance(items, LList):
+            self.error(data.where("course"), "'course' must be a list", "- {at: ..., state: improvement}")
+            return ()
+        out: list[CoursePoint] = []
+        for i, item in enumerate(items):
+            point = self.mapping(item, items.where(i), "a course point")
+            if point is None:
+                continue
+            self.check_keys(point, COURSE_KEYS, "a course point")
+            at = self.time(point, "at")
+            state = self.enum(point, "state", CourseState, "course state")
+            if "at" not in point or "state" not in point:
+                self.error(point.pos, "a course point needs 'at' and 'state'")
+            if at is not None and state is not None:
+                out.append(CoursePoint(at, state, self.text(point, "note")))
+        return tuple(out)
+
+    def severity(self, data: LMap) -> SeverityScale | None:
+        if "severity" not in data:
+            return None
+        s = self.mapping(data["severity"], data.where("severity"), "'severity'")
+        if s is None:
+            return None
+        self.check_keys(s, SEVERITY_KEYS, "'severity'")
+        scale = self.text(s, "scale", required=True, what="'severity'")
+        low, high = self.number(s, "min"), self.number(s, "max")
+        if low is None or high is None or low >= high:
+            self.error(s.pos, "'severity' needs numbers 'min' < 'max' for its scale", "e.g. min: 0, max: 5 for MRC")
+            return None
+        points: list[SeverityPoint] = []
+        values = s.get("values")
+        if not isinstance(values, LList) or not values:
+            self.error(s.where("values"), "'severity' needs 'values': a list of {at, value}")
+            return None
+        for i, item in enumerate(values):
+            point = self.mapping(item, values.where(i), "a severity value")
+            if point is None:
+                continue
+            self.check_keys(point, SEVERITY_POINT_KEYS, "a severity value")
+            if "at" not in point:
+                self.error(point.pos, "a severity value needs 'at'", "write {at: TIME, value: N}")
+                continue
+            at = self.time(point, "at")
+            value = self.number(point, "value")
+            if value is None:
+                self.error(point.pos, "a severity value needs a numeric 'value'")
+                continue
+            if not low <= value <= high:
+                self.error(point.where("value"), f"severity {value:g} is outside the scale {low:g}-{high:g}")
+                continue
+            if at is not None:
+                points.append(SeverityPoint(at, value, self.text(point, "text")))
+        higher_is_worse = self.flag(s, "higher_is_worse", default=True)
+        return SeverityScale(scale, low, high, tuple(points), higher_is_worse)
+
+    def reference(self, data: LMap) -> tuple[float | None, float | None]:
+        if "reference" not in data:
+            return None, None
+        ref = data["reference"]
+        if isinstance(ref, str) and _DAYS_RANGE.match(ref.replace(".", "0")):
+            parts = re.split(r"\s*(?:-|–|to)\s*", ref.strip())
+            try:
+                return float(parts[0]), float(parts[1])
+            except (ValueError, IndexError):
+                pass
+        if isinstance(ref, LMap):
+            self.check_keys(ref, {"low", "high"}, "'reference'")
+            return self.number(ref, "low"), self.number(ref, "high")
+        self.error(data.where("reference"), "'reference' must be {low: 0, high: 5} or '0-5'")
+        return None, None
+
+    def link_targets(self, events: list[Event]) -> list[Event]:
+        """Check dechallenge/rechallenge targets; put them on their drug's lane and category."""
+        by_id = {e.id: e for e in events}
+        out: list[Event] = []
+        for event in events:
+            if event.kind in (Kind.DECHALLENGE, Kind.RECHALLENGE) and event.target:
+                target = by_id.get(event.target)
+                if target is None or target.kind not in (Kind.DRUG, Kind.THERAPY):
+                    self.error(event.pos, f"{event.kind.value} target {event.target!r} is not a drug or therapy "
+                                          "event of this case", _id_hint(event.target, set(by_id)))
+                else:
+                    event = _replace(event, lane=event.lane if event.lane != event.label else target.lane,
+                                     category=target.category)
+            out.append(event)
+        return out
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in _UNKNOWN
+
+
+def _replace(event: Event, **changes: Any) -> Event:
+    import dataclasses
+
+    return dataclasses.replace(event, **changes)
+
+
+def _apply_suspect_role(events: list[Event], suspect: Suspect) -> list[Event]:
+    out = []
+    for event in events:
+        if suspect.drug and event.id == suspect.drug and event.kind is Kind.DRUG:
+            event = _replace(event, role=event.role or DrugRole.SUSPECTED, category=Category.SUSPECT)
+        out.append(event)
+    return out
+
+
+def _default_label(kind: Kind, fields: dict[str, Any]) -> str:
+    if kind in (Kind.DRUG, Kind.THERAPY):
+        return str(fields.get("drug") or "").capitalize()
+    if kind is Kind.INVESTIGATION:
+        return str(fields.get("test") or "")
+    if kind is Kind.MILESTONE and fields.get("milestone"):
+        return str(fields["milestone"].value).replace("-", " ").capitalize()
+    if kind in (Kind.DECHALLENGE, Kind.RECHALLENGE):
+        return "Stopped" if kind is Kind.DECHALLENGE else "Restarted"
+    return ""
+
+
+def _default_category(kind: Kind, fields: dict[str, Any]) -> Category:
+    if kind is Kind.DRUG:
+        return Category.SUSPECT if fields.get("role") is DrugRole.SUSPECTED else Category.DRUG
+    return _DEFAULT_CATEGORY[kind]
+
+
+_DEFAULT_CATEGORY = {
+    Kind.THERAPY: Category.RESCUE,
+    Kind.SYMPTOM: Category.SYMPTOM,
+    Kind.INVESTIGATION: Category.INVESTIGATION,
+    Kind.MILESTONE: Category.OUTCOME,
+    Kind.DECHALLENGE: Category.DRUG,
+    Kind.RECHALLENGE: Category.DRUG,
+}
+
+
+def _id_hint(ref: str, ids: set[str]) -> str:
+    close = difflib.get_close_matches(ref, sorted(ids), n=1)
+    return f"did you mean {close[0]!r}?" if close else "use the 'id' of an event in this case"
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, LMap):
+        return "a mapping"
+    if isinstance(value, LList):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
+def build_document(path: str, root: Any) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:
+    builder = Builder(path)
+    cases, caseset = builder.document(root)
+    return cases, caseset, builder.diagnostics
+
+
+__all__ = ["Builder", "build_document"]

@@ -1,0 +1,43 @@
+"""The field tables: the single definition of what a case file may say.
+
+The JSON Schema in resources/ and docs/case-format.md describe the same fields (a test keeps them
+in step); the builder (caseline.io.case_document) checks every mapping against these sets.
+"""
+
+from __future__ import annotations
+
+from caseline.model.kinds import Kind
+
+TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
+CASE_KEYS = {
+    "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
+    "anchor_date", "anchor_label", "lanes", "events",
+}
+PATIENT_KEYS = {"age", "sex", "identifiers", "note"}
+CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note"}
+SUSPECT_KEYS = {"drug", "reaction", "reaction_event", "causality"}
+SOURCE_KEYS = {"section", "paragraph", "figure", "page", "note"}
+CASESET_KEYS = {
+    "title", "description", "files", "align", "sort", "hidden_lanes", "shared_lanes_only", "range",
+}
+
+COMMON_EVENT_KEYS = {"id", "kind", "label", "lane", "category", "source", "note", "identifying"}
+INTERVAL_KEYS = {"start", "end", "duration", "ongoing"}
+DRUG_KEYS = {"drug", "dose", "unit", "route", "frequency", "schedule"}
+EVENT_KEYS: dict[Kind, set[str]] = {
+    Kind.DRUG: COMMON_EVENT_KEYS | INTERVAL_KEYS | DRUG_KEYS | {"role"},
+    Kind.THERAPY: COMMON_EVENT_KEYS | INTERVAL_KEYS | DRUG_KEYS,
+    Kind.DECHALLENGE: COMMON_EVENT_KEYS | {"at", "target"},
+    Kind.RECHALLENGE: COMMON_EVENT_KEYS | {"at", "target", "dose", "unit", "route"},
+    Kind.SYMPTOM: COMMON_EVENT_KEYS | INTERVAL_KEYS | {"course", "severity"},
+    Kind.INVESTIGATION: COMMON_EVENT_KEYS
+    | {"at", "test", "result", "interpretation", "value", "value_unit", "reference"},
+    Kind.MILESTONE: COMMON_EVENT_KEYS | {"at", "type"},
+}
+SCHEDULE_KEYS = {"at", "every", "count", "until", "start", "cycles"}
+CYCLE_KEYS = {"count", "length", "days", "start"}
+COURSE_KEYS = {"at", "state", "note"}
+SEVERITY_KEYS = {"scale", "min", "max", "higher_is_worse", "values"}
+SEVERITY_POINT_KEYS = {"at", "value", "text"}
+TIME_KEYS = {"time", "stated"}
+

@@ -1,0 +1,252 @@
+"""Read a YAML or JSON file into plain Python values that remember where they came from.
+
+Guards every way a file can hurt the reader: size, binary content, encoding, byte-order
+marks, tab indentation, anchors/aliases (alias bombs), duplicate keys and deep nesting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+import yaml
+
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos, UnreadableFile
+
+#: Largest case file we read. A 100,000-event YAML case is about 15 MB.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Deepest nesting a case file needs is about 6; anything past this is hostile or broken.
+MAX_DEPTH = 64
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
+_DEEP_OPEN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_DEPTH) + ",}")
+
+
+class LMap(dict[str, Any]):
+    """A mapping with the position of itself, each key and each value."""
+
+    __slots__ = ("key_pos", "pos", "val_pos")
+
+    def __init__(self, pos: SourcePos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, SourcePos] = {}
+        self.val_pos: dict[str, SourcePos] = {}
+
+    def where(self, key: str) -> SourcePos:
+        """Position of a key's value (or the mapping itself when the key is absent)."""
+        return self.val_pos.get(key) or self.key_pos.get(key) or self.pos
+
+
+class LList(list[Any]):
+    """A list with the position of itself and each item."""
+
+    __slots__ = ("item_pos", "pos")
+
+    def __init__(self, pos: SourcePos) -> None:
+        super().__init__()
+        self.pos = pos
+        self.item_pos: list[SourcePos] = []
+
+    def where(self, index: int) -> SourcePos:
+        return self.item_pos[index] if 0 <= index < len(self.item_pos) else self.pos
+
+
+def read_text(path: str) -> tuple[str, list[Diagnostic]]:
+    """Read a text file as UTF-8, refusing what is not a case file. Warnings are returned."""
+    warnings: list[Diagnostic] = []
+    where = SourcePos(path)
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        raise UnreadableFile(Diagnostic(where, "file not found", "check the path")) from None
+    except OSError as exc:
+        raise UnreadableFile(Diagnostic(where, f"cannot open: {exc.strerror}")) from None
+    if os.path.isdir(path):
+        raise UnreadableFile(Diagnostic(where, "is a directory, not a case file"))
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            Diagnostic(
+                where,
+                f"file is {size / 1e6:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
+                "caseline reads",
+                "split it into several case files, or use a CSV events table",
+            )
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UnreadableFile(Diagnostic(where, f"cannot read: {exc.strerror}")) from None
+    if not data.strip():
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), "file is empty", "write at least 'caseline: 1' and a case")
+        )
+    # UTF-16/32 text is full of NUL bytes: name the encoding before calling the file binary.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        what = "UTF-32" if data.startswith(b"\xff\xfe\x00\x00") else "UTF-16"
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), f"file is {what} encoded", "save it as UTF-8")
+        )
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), "this is a binary file, not a text case file",
+                       "open a .yaml, .json or .csv case file")
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        warnings.append(
+            Diagnostic(SourcePos(path, 1, 1), "file starts with a UTF-8 byte-order mark; it was ignored",
+                       "save the file as UTF-8 without BOM", DiagnosticLevel.WARNING)
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, line, col), f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                       "save the file as UTF-8")
+        ) from None
+    return text, warnings
+
+
+def _pos(path: str, node: yaml.Node) -> SourcePos:
+    mark = node.start_mark
+    return SourcePos(path, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.seen: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+        self.errors: list[Diagnostic] = []
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise UnreadableFile(
+                Diagnostic(_pos(self.path, node), f"nesting deeper than {MAX_DEPTH} levels",
+                           "a case file needs only a few levels")
+            )
+        if id(node) in self.seen:
+            raise UnreadableFile(
+                Diagnostic(_pos(self.path, node), "YAML anchors and aliases (&name, *name) are not supported",
+                           "write the value out in full")
+            )
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            out = LMap(_pos(self.path, node))
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise UnreadableFile(
+                        Diagnostic(_pos(self.path, key_node), "YAML merge keys (<<) are not supported",
+                                   "write the keys out in full")
+                    )
+                key = self.build(key_node, depth + 1)
+                key_pos = _pos(self.path, key_node)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in out:
+                    self.errors.append(
+                        Diagnostic(key_pos, f"duplicate key {key!r} (first at line {out.key_pos[key].line})",
+                                   "remove one of them")
+                    )
+                out[key] = self.build(value_node, depth + 1)
+                out.key_pos[key] = key_pos
+                out.val_pos[key] = _pos(self.path, value_node)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            seq = LList(_pos(self.path, node))
+            for item in node.value:
+                seq.append(self.build(item, depth + 1))
+                seq.item_pos.append(_pos(self.path, item))
+            return seq
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay text: the time parser knows their precision
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.YAMLError:
+            return node.value
+
+
+def _check_tabs(path: str, text: str) -> None:
+    match = _TAB_INDENT.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, line, len(match.group(1)) + 1),
+                       "tab character used for indentation", "YAML indentation must use spaces")
+        )
+
+
+def _yaml_error(path: str, exc: yaml.YAMLError, text: str = "") -> Diagnostic:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        where = min(max(exc.position, 0), len(text))
+        line = text.count("\n", 0, where) + 1
+        col = where - (text.rfind("\n", 0, where) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return Diagnostic(SourcePos(path, line, col),
+                          f"control character U+{ord(char):04X} is not allowed in a YAML file",
+                          "remove it (was the file pasted from a binary or a PDF?)")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    pos = SourcePos(path, mark.line + 1, mark.column + 1) if mark else SourcePos(path, 1, 1)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if context and context_mark is not None and mark is not None and context_mark.line != mark.line:
+        context += f" that starts at line {context_mark.line + 1}, column {context_mark.column + 1}"
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    return Diagnostic(pos, message, "check indentation, colons and quotes on this line")
+
+
+def load_yaml(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
+    """Compose YAML into located values. Raises UnreadableFile; returns non-fatal diagnostics."""
+    _check_tabs(path, text)
+    if _DEEP_OPEN.search(text):
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), f"nesting deeper than {MAX_DEPTH} levels",
+                       "a case file needs only a few levels")
+        )
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except RecursionError:
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), "nesting too deep to read", "a case file needs only a few levels")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise UnreadableFile(_yaml_error(path, exc, text)) from None
+    documents = [d for d in documents if d is not None]
+    if not documents:
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), "file has no content (only comments?)",
+                       "write at least 'caseline: 1' and a case")
+        )
+    if len(documents) > 1:
+        raise UnreadableFile(
+            Diagnostic(_pos(path, documents[1]), "more than one YAML document ('---') in the file",
+                       "put several cases in one 'cases:' list instead")
+        )
+    builder = _Builder(path)
+    value = builder.build(documents[0])
+    return value, builder.errors
+
+
+def load_json(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
+    """Parse JSON strictly, then take positions from the YAML composer (JSON is YAML)."""
+    try:
+        json.loads(text, object_pairs_hook=lambda pairs: None)
+    except json.JSONDecodeError as exc:
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}",
+                       "check commas, brackets and quotes")
+        ) from None
+    except RecursionError:
+        raise UnreadableFile(
+            Diagnostic(SourcePos(path, 1, 1), "nesting too deep to read", "a case file needs only a few levels")
+        ) from None
+    # Tabs are legal JSON whitespace; YAML only dislikes them as indentation.
+    return load_yaml(path, text.replace("\t", " "))

@@ -1,0 +1,1 @@
+"""Resolved cases turned into geometry: rows, marks as numpy arrays, label placement. No Qt."""

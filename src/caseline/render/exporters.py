@@ -1,0 +1,228 @@
+"""The exporter registry: each figure format registers a name, a label and its file extensions, and turns
+a Figure into bytes (the pyqtgraph ``Exporter.register`` and glue ``data_exporter`` pattern). The command
+line's choices and the export dialog's filters come from here; :func:`export_figure` is the one export
+path, rendering to memory first and writing with an atomic rename, so a failed export never leaves a
+half-written file and never touches an existing one."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QRect,
+    QSize,
+    QSizeF,
+)
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from caseline.layout.timeline_layout import LayoutOptions
+from caseline.render.figure import (
+    MM_PER_INCH,
+    ExportError,
+    Figure,
+    built_figure,
+    figure_image,
+    px_to_mm,
+    resolve_spec,
+)
+from caseline.theme import Theme
+from caseline.timeline.resolved import ResolvedCase
+
+#: Turns a laid-out figure into the bytes of a file.
+WriteFunction = Callable[["Figure"], bytes]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One registered figure format."""
+
+    format: str  # "png"
+    label: str  # "PNG image"
+    extensions: tuple[str, ...]  # (".png",)
+    write: WriteFunction
+    raster: bool  # a pixel image (DPI in its metadata), not vector drawing
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def exporter(fmt: str, label: str, extensions: tuple[str, ...], raster: bool = False
+             ) -> Callable[[WriteFunction], WriteFunction]:
+    """Register ``write(figure) -> bytes`` as the exporter of ``fmt``."""
+
+    def register(write: WriteFunction) -> WriteFunction:
+        EXPORTERS[fmt] = Exporter(fmt, label, extensions, write, raster)
+        return write
+
+    return register
+
+
+def formats() -> tuple[str, ...]:
+    """The registered format names, in registration order."""
+    return tuple(EXPORTERS)
+
+
+def file_filters() -> dict[str, str]:
+    """A QFileDialog filter per format: {'png': 'PNG image (*.png)', ...}."""
+    return {fmt: f"{e.label} ({' '.join('*' + ext for ext in e.extensions)})" for fmt, e in EXPORTERS.items()}
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What was written."""
+
+    path: str
+    fmt: str
+    width_px: int
+    height_px: int
+    dpi: float
+    width_mm: float
+    height_mm: float
+    n_bytes: int
+    seconds: float
+
+
+def format_of(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The registered format named by ``fmt``, or else by the file name's suffix."""
+    if fmt is None:
+        suffix = os.path.splitext(os.fspath(path))[1].lower()
+        fmt = next((name for name, e in EXPORTERS.items() if suffix in e.extensions), suffix.lstrip("."))
+    fmt = fmt.lower()
+    if fmt not in EXPORTERS:
+        raise ExportError(f"cannot export to {fmt or 'a file without a suffix'!r}: "
+                          f"use {', '.join(e.extensions[0] for e in EXPORTERS.values())}")
+    return fmt
+
+
+@exporter("png", "PNG image", (".png",), raster=True)
+def png_bytes(figure: Figure) -> bytes:
+    return encode_png(figure_image(figure), figure.spec.dpi)
+
+
+def encode_png(image: QImage, dpi: float) -> bytes:
+    """``image`` as PNG bytes, opaque, with ``dpi`` in its pHYs chunk."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    dots_per_meter = round(dpi / MM_PER_INCH * 1000)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("PNG encoding failed")
+    buffer.close()
+    return bytes(data.data())
+
+
+@exporter("svg", "SVG drawing", (".svg",))
+def svg_bytes(figure: Figure) -> bytes:
+    from PySide6.QtSvg import QSvgGenerator
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(figure.width_px, figure.height_px))
+    generator.setViewBox(QRect(0, 0, figure.width_px, figure.height_px))
+    generator.setResolution(round(figure.spec.dpi))
+    generator.setTitle(figure.spec.title or "caseline timeline")
+    generator.setDescription("Made with caseline")
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise ExportError("cannot start the SVG writer")
+    try:
+        figure.paint(painter)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+@exporter("pdf", "PDF document", (".pdf",))
+def pdf_bytes(figure: Figure) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    dpi = figure.spec.dpi
+    page = QPageSize(QSizeF(px_to_mm(figure.width_px, dpi), px_to_mm(figure.height_px, dpi)),
+                     QPageSize.Unit.Millimeter, "caseline figure", QPageSize.SizeMatchPolicy.ExactMatch)
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
+                                     QPageLayout.Unit.Millimeter))
+    writer.setResolution(round(dpi))
+    writer.setTitle(figure.spec.title or "caseline timeline")
+    writer.setCreator("caseline")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError("cannot start the PDF writer")
+    try:
+        # the device is the page at `dpi`; scale in case rounding made it a pixel off
+        scale_x = writer.width() / figure.width_px
+        scale_y = writer.height() / figure.height_px
+        if abs(scale_x - 1) > 1e-3 or abs(scale_y - 1) > 1e-3:
+            painter.scale(scale_x, scale_y)
+        figure.paint(painter)
+    finally:
+        painter.end()
+    buffer.close()
+    return bytes(data.data())
+
+
+def export_figure(
+    cases: Sequence[ResolvedCase],
+    path: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    width_mm: float | None = None,
+    height_mm: float | None = None,
+    width_px: int | None = None,
+    height_px: int | None = None,
+    dpi: float = 300.0,
+    theme: str | Theme = "print",
+    options: LayoutOptions | None = None,
+    time_range: tuple[float, float] | None = None,
+    axis_mode: str = "days",
+    title: str | None = None,
+    caption: str | None = None,
+    view: Mapping[str, object] | None = None,
+) -> ExportInfo:
+    """Render the cases to a PNG, SVG or PDF figure and write it atomically.
+
+    Width defaults to 174 mm (double column); height to what the lanes need. ``title`` None
+    means the case title; '' means none. ``caption`` 'auto' lists the cases' citations.
+    ``view`` carries comparison-view settings (VIEW_ATTRIBUTES, e.g. from view_state(plot)).
+    Raises ExportError (the output file is then untouched).
+    """
+    from caseline.io.atomic_write import atomic_write_bytes
+
+    started = time.perf_counter()
+    path = os.fspath(path)
+    fmt = format_of(path, fmt)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ExportError(f"{path}: folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise ExportError(f"{path} is a folder")
+    spec = resolve_spec(cases, width_mm=width_mm, height_mm=height_mm, width_px=width_px,
+                        height_px=height_px, dpi=dpi, theme=theme, options=options, time_range=time_range,
+                        axis_mode=axis_mode, title=title, caption=caption, view=view)
+    with built_figure(cases, spec) as figure:
+        data = EXPORTERS[fmt].write(figure)
+        height = figure.height_px
+    if not data:
+        raise ExportError(f"{fmt.upper()} rendering produced no data")
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    return ExportInfo(path=path, fmt=fmt, width_px=spec.width_px, height_px=height, dpi=spec.dpi,
+                      width_mm=px_to_mm(spec.width_px, spec.dpi), height_mm=px_to_mm(height, spec.dpi),
+                      n_bytes=len(data), seconds=time.perf_counter() - started)

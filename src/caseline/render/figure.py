@@ -1,0 +1,400 @@
+"""Publication figures: the timeline laid out at a size in mm and a DPI, with its title and caption.
+
+An offscreen TimelinePlot, laid out at the target pixel size, is painted by hand onto any QPainter
+device (pyqtgraph's exporters mis-size figures, tag PNGs as 96 dpi and its SVG exporter crashes
+on Qt 6.11; see docs/qt-notes.md). Type is sized in points: fonts get ``dpi / 72`` pixels per point, so
+7 pt stays 7 pt at any DPI. The exporters (caseline.render.exporters) turn a Figure into bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QPointF,
+    QRectF,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from caseline.layout.timeline_layout import LayoutOptions
+from caseline.render.qt_app import ensure_app
+from caseline.theme import PRESETS, THEMES, Theme
+from caseline.timeline.resolved import ResolvedCase
+
+#: TimelinePlot attributes a figure copies from the view it is made from (comparison view state).
+VIEW_ATTRIBUTES = ("header_notes", "align_title", "shared_origin", "deidentified", "axis_title")
+
+
+MM_PER_INCH = 25.4
+
+
+MIN_DPI, MAX_DPI = 36.0, 2400.0
+
+
+MAX_SIDE_PX = 20000  # a 1.7 m wide figure at 300 dpi: anything larger is a typo
+
+
+MAX_PIXELS = 200_000_000  # about 800 MB of ARGB32
+
+
+MIN_SIDE_PX = 64
+
+
+class ExportError(ValueError):
+    """A figure that cannot be made as asked (bad size, format, path or content)."""
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A fully resolved request: pixel size, DPI, theme in device pixels and the text lines."""
+
+    width_px: int
+    height_px: int | None  # None: as tall as the lanes need
+    dpi: float
+    theme: Theme
+    title: str
+    caption: str
+    options: LayoutOptions
+    time_range: tuple[float, float] | None
+    axis_mode: str
+    view: dict[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def px_per_pt(self) -> float:
+        return self.dpi / 72.0
+
+    def px(self, mm: float) -> float:
+        return mm / MM_PER_INCH * self.dpi
+
+
+def mm_to_px(mm: float, dpi: float) -> int:
+    return round(mm / MM_PER_INCH * dpi)
+
+
+def px_to_mm(px: float, dpi: float) -> float:
+    return px / dpi * MM_PER_INCH
+
+
+def citation_caption(cases: Sequence[ResolvedCase]) -> str:
+    """'Source: …' listing each distinct citation of the cases once ('' when none is given)."""
+    seen: list[str] = []
+    for case in cases:
+        citation = case.case.citation
+        text = citation.full() or citation.short()
+        if text and text not in seen:
+            seen.append(text)
+    if not seen:
+        return ""
+    return ("Source: " if len(seen) == 1 else "Sources: ") + "; ".join(seen)
+
+
+def default_title(cases: Sequence[ResolvedCase]) -> str:
+    """A single case's title; none for several (their headers name them; a case set has one)."""
+    return cases[0].case.title if len(cases) == 1 else ""
+
+
+def resolve_spec(
+    cases: Sequence[ResolvedCase],
+    *,
+    width_mm: float | None = None,
+    height_mm: float | None = None,
+    width_px: int | None = None,
+    height_px: int | None = None,
+    dpi: float = 300.0,
+    theme: str | Theme = "print",
+    options: LayoutOptions | None = None,
+    time_range: tuple[float, float] | None = None,
+    axis_mode: str = "days",
+    title: str | None = None,
+    caption: str | None = None,
+    view: Mapping[str, object] | None = None,
+) -> FigureSpec:
+    """Check a request and turn it into pixels. Raises ExportError with a readable message."""
+    from caseline.view_state import AXIS_MODES
+
+    if not cases:
+        raise ExportError("nothing to export: no cases")
+    if not _finite_positive(dpi) or not MIN_DPI <= dpi <= MAX_DPI:
+        raise ExportError(f"DPI must be between {MIN_DPI:g} and {MAX_DPI:g}, not {dpi!r}")
+    if width_mm is not None and width_px is not None:
+        raise ExportError("give the width in mm or in pixels, not both")
+    if height_mm is not None and height_px is not None:
+        raise ExportError("give the height in mm or in pixels, not both")
+    for name, value in (("width", width_mm), ("height", height_mm)):
+        if value is not None and not _finite_positive(value):
+            raise ExportError(f"{name} must be a positive number of mm, not {value!r}")
+    for name, value in (("width", width_px), ("height", height_px)):
+        if value is not None and (not _finite_positive(value) or int(value) != value):
+            raise ExportError(f"{name} must be a positive whole number of pixels, not {value!r}")
+    if width_mm is None and width_px is None:
+        width_mm = PRESETS["double"].width_mm
+    width = int(width_px) if width_px is not None else mm_to_px(float(width_mm or 0), dpi)
+    height: int | None = None
+    if height_px is not None:
+        height = int(height_px)
+    elif height_mm is not None:
+        height = mm_to_px(height_mm, dpi)
+    for name, value in (("width", width), ("height", height)):
+        if value is None:
+            continue
+        if value < MIN_SIDE_PX:
+            raise ExportError(f"{name} of {value} px is too small for a figure (at least {MIN_SIDE_PX} px)")
+        if value > MAX_SIDE_PX:
+            raise ExportError(f"{name} of {value} px is too large (at most {MAX_SIDE_PX} px)")
+    if height is not None and width * height > MAX_PIXELS:
+        raise ExportError(f"{width} x {height} px is too large an image")
+    if isinstance(theme, str):
+        if theme not in THEMES:
+            raise ExportError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
+        theme = THEMES[theme]
+    if axis_mode not in AXIS_MODES:
+        raise ExportError(f"unknown time axis {axis_mode!r}: use one of {', '.join(AXIS_MODES)}")
+    if time_range is not None:
+        lo, hi = (float(v) for v in time_range)
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
+            raise ExportError(f"time range must be START END with END after START, not {lo:g} {hi:g}")
+        time_range = (lo, hi)
+    # lines and marks keep their on-screen thickness in physical units (theme sizes are 96 dpi px)
+    device_theme = dataclasses.replace(theme, line_px=theme.line_px * dpi / 96.0)
+    title_text = default_title(cases) if title is None else title
+    caption_text = citation_caption(cases) if caption == "auto" else (caption or "")
+    return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(),
+                      options or LayoutOptions(), time_range, axis_mode, _check_view(view))
+
+
+def _check_view(view: Mapping[str, object] | None) -> dict[str, object]:
+    unknown = set(view or {}) - set(VIEW_ATTRIBUTES)
+    if unknown:
+        raise ExportError(f"unknown view settings: {', '.join(sorted(unknown))}")
+    return dict(view or {})
+
+
+def view_state(plot: object) -> dict[str, object]:
+    """The settings of a live TimelinePlot that an export of it must repeat."""
+    return {name: getattr(plot, name) for name in VIEW_ATTRIBUTES if hasattr(plot, name)}
+
+
+def _finite_positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+
+
+class Figure:
+    """An offscreen plot laid out for one figure, plus the title and caption around it."""
+
+    #: a fixed height too small for the rows shrinks type and marks, down to this factor
+    MIN_SCALE = 0.45
+
+    def __init__(self, cases: Sequence[ResolvedCase], spec: FigureSpec) -> None:
+        from caseline.render.timeline_plot import TimelinePlot
+
+        ensure_app()
+        self.spec = spec
+        self.margin = max(2.0, round(spec.px(1.5)))
+        self.plot = TimelinePlot(theme=spec.theme, interactive=False)
+        plot = self.plot
+        plot.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        plot.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        plot.setFrameShape(plot.Shape.NoFrame)
+        # the plot runs to the figure's edges; the margin is inside the plot item
+        plot.getPlotItem().setContentsMargins(self.margin, 0, self.margin, 0)
+        for axis in (plot.time_axis, plot.lane_axis):
+            axis.paint_direct = True  # no QPicture: it rescales pixel fonts on 300 dpi devices
+            # keep the spine and labels inside the axis: no 15 px overhang into legend or margin
+            axis.setStyle(hideOverlappingLabels=True)
+        plot.set_legend_full_width(True)
+        plot.axis_mode = spec.axis_mode
+        for name, value in spec.view.items():
+            setattr(plot, name, dict(value) if isinstance(value, Mapping) else value)
+        plot.resize(spec.width_px, max(200, spec.height_px or 1000))
+        plot.show()
+        options = spec.options
+        if len(cases) == 1 and spec.title and options.headers:
+            # the title line names the case: a header row would repeat it
+            options = dataclasses.replace(options, headers=False)
+        self.scale = 1.0
+        plot.set_cases(cases, options)
+        while True:
+            plot_h, needed_h = self._lay_out(self.scale)
+            if plot_h >= needed_h:
+                break
+            if self.scale <= self.MIN_SCALE:
+                raise ExportError(
+                    f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
+                    f"{plot.content_rows()} rows even with type at {self.scale:.0%}: make the figure "
+                    "taller, hide lanes, or leave the height out")
+            self.scale = max(self.MIN_SCALE, self.scale * min(0.95, plot_h / needed_h))
+        plot.resize(spec.width_px, round(plot_h))
+        settle()
+        rows = max(1, plot.content_rows())
+        plot.fit()
+        if spec.time_range is not None:
+            plot.set_time_range(*spec.time_range)
+        plot.viewbox.setYRange(0, rows, padding=0)
+        settle()
+        if plot.state is not None:
+            plot.state.draw_header_text = False  # paint_headers draws them across the figure
+
+    def _lay_out(self, scale: float) -> tuple[float, float]:
+        """Fonts and plot at ``scale``: (height left for the plot, least height its rows need)."""
+        spec, plot = self.spec, self.plot
+        theme = spec.theme if scale == 1.0 else spec.theme.scaled(scale)
+        self.theme = theme
+        self.title_font = _font(theme, theme.title_font_pt * spec.px_per_pt, bold=True)
+        self.caption_font = _font(theme, theme.font_pt * spec.px_per_pt)
+        self.gap = round(theme.font_pt * spec.px_per_pt * 0.6)
+        inner = spec.width_px - 2 * self.margin
+        self.title_h = self._text_height(spec.title, self.title_font, inner)
+        self.caption_h = self._text_height(spec.caption, self.caption_font, inner)
+        plot.apply_theme(theme, spec.px_per_pt)
+        settle()
+        rows = max(1, plot.content_rows())
+        overhead = plot.height() - plot.viewbox.height()
+        chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
+        if spec.height_px is None:
+            self.height_px = math.ceil(chrome + overhead + rows * theme.row_px * spec.px_per_pt * 0.75)
+        else:
+            self.height_px = spec.height_px
+        self.plot_top = self.margin + self._block(self.title_h)
+        return self.height_px - chrome, overhead + rows * _min_row_px(plot)
+
+    def _block(self, h: float) -> float:
+        return h + self.gap if h else 0.0
+
+    def _text_height(self, text: str, font: QFont, width: float) -> float:
+        if not text:
+            return 0.0
+        fm = QFontMetricsF(font)
+        rect = fm.boundingRect(QRectF(0, 0, width, 1e6), int(Qt.TextFlag.TextWordWrap), text)
+        return math.ceil(rect.height())
+
+    @property
+    def width_px(self) -> int:
+        return self.spec.width_px
+
+    def paint(self, painter: QPainter) -> None:
+        """Paint the whole figure with painter coordinates in figure pixels."""
+        spec = self.spec
+        width, height = float(spec.width_px), float(self.height_px)
+        painter.fillRect(QRectF(0, 0, width, height), QColor(spec.theme.background))
+        inner = width - 2 * self.margin
+        fg = QColor(spec.theme.foreground)
+        if spec.title:
+            painter.setPen(fg)
+            painter.setFont(self.title_font)
+            painter.drawText(QRectF(self.margin, self.margin, inner, self.title_h),
+                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.title)
+        plot_h = float(self.plot.height())
+        source = QRectF(0, 0, width, plot_h)
+        target = QRectF(0, self.plot_top, width, plot_h)
+        self.plot.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        self.paint_headers(painter)
+        if spec.caption:
+            painter.setPen(fg)
+            painter.setFont(self.caption_font)
+            top = self.plot_top + plot_h + self.gap
+            painter.drawText(QRectF(self.margin, top, inner, self.caption_h),
+                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.caption)
+
+    def paint_headers(self, painter: QPainter) -> None:
+        """Case header rows as bands across the whole width, lane-name column included.
+
+        In the plot a header is clipped to the data area; a narrow figure would cut most titles.
+        """
+        from caseline.analysis.wording import header_lines
+        from caseline.layout import timeline_layout as L
+        from caseline.render.painting import elide
+
+        plot, state = self.plot, self.plot.state
+        if plot.layout_ is None or state is None:
+            return
+        vb = plot.viewbox
+        data_rect = vb.sceneBoundingRect()
+        left, right = float(self.margin), data_rect.right()
+        title_fm, small_fm = QFontMetricsF(state.title_font), QFontMetricsF(state.small_font)
+        band = QColor(self.spec.theme.header_band)
+        lines_of = getattr(plot, "case_header_lines", header_lines)
+        for r, row in enumerate(plot.layout_.rows):
+            if row.kind != L.ROW_HEADER:
+                continue
+            top = vb.mapViewToScene(QPointF(0, r)).y() + self.plot_top
+            bottom = vb.mapViewToScene(QPointF(0, r + 1)).y() + self.plot_top
+            painter.fillRect(QRectF(left, top, right - left, bottom - top), band)
+            lines = lines_of(plot.layout_.cases[row.case_index])
+            pad = 0.6 * title_fm.averageCharWidth()
+            title, width = lines[0], state.text_width(lines[0], state.title_font)
+            if left + pad + width > right - pad:
+                title, width = elide(state, title, state.title_font, right - left - 2 * pad)
+            baseline = top + (bottom - top - title_fm.height()) / 2 + title_fm.ascent()
+            painter.setPen(QColor(self.spec.theme.foreground))
+            painter.setFont(state.title_font)
+            painter.drawText(QPointF(left + pad, baseline), title)
+            rest = " · ".join(lines[1:])
+            x_rest = left + pad + width + 2 * pad
+            if rest and title == lines[0] and x_rest + state.text_width(rest, state.small_font) < right - pad:
+                painter.setPen(QColor(self.spec.theme.muted))
+                painter.setFont(state.small_font)
+                painter.drawText(QPointF(x_rest, baseline - (title_fm.descent() - small_fm.descent())), rest)
+
+    def close(self) -> None:
+        self.plot.hide()
+        self.plot.setParent(None)
+        self.plot.deleteLater()
+
+
+def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:
+    font = QFont(theme.font_family)
+    font.setPixelSize(max(1, round(pixels)))
+    font.setBold(bold)
+    return font
+
+
+def _min_row_px(plot: object) -> float:
+    """Rows shorter than this hide their labels: the layout's floor for a fixed height."""
+    state = plot.state  # type: ignore[attr-defined]
+    return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
+
+
+def settle() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+
+
+@contextmanager
+def built_figure(cases: Sequence[ResolvedCase], spec: FigureSpec) -> Iterator[Figure]:
+    figure = Figure(cases, spec)
+    try:
+        yield figure
+    finally:
+        figure.close()
+
+
+def figure_image(figure: Figure) -> QImage:
+    image = QImage(figure.width_px, figure.height_px, QImage.Format.Format_ARGB32_Premultiplied)
+    if image.isNull():
+        raise ExportError(f"cannot allocate a {figure.width_px} x {figure.height_px} px image")
+    dots_per_meter = round(figure.spec.dpi / MM_PER_INCH * 1000)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    image.setDevicePixelRatio(1.0)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        figure.paint(painter)
+    finally:
+        painter.end()
+    return image
+
+
+def render_figure(cases: Sequence[ResolvedCase], **kwargs: object) -> QImage:
+    """The figure as a QImage (what a PNG export writes): for previews. Same keywords as export_figure."""
+    spec = resolve_spec(cases, **kwargs)  # type: ignore[arg-type]
+    with built_figure(cases, spec) as figure:
+        return figure_image(figure)

@@ -1,0 +1,61 @@
+"""The legend: the categories and glyphs a layout draws, as HTML for the plot's title row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from caseline.layout import timeline_layout as L
+from caseline.model.kinds import Category
+from caseline.theme import Theme
+
+GLYPH_LEGEND = (
+    (L.GLYPH_DOSE, "▮", "administration"),
+    (L.GLYPH_TRIANGLE, "▲", "onset"),
+    (L.GLYPH_DIAMOND, "◆", "investigation (hollow ◇ = normal)"),
+    (L.GLYPH_CIRCLE, "○", "course change"),
+    (L.GLYPH_STOP, "┳", "drug stopped"),
+    (L.GLYPH_RESTART, "▶", "drug restarted"),
+    (L.GLYPH_FLAG, "⚑", "milestone"),
+    (L.GLYPH_CROSS, "✝", "death"),
+)
+
+
+def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str, str]]]:
+    """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout."""
+    categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
+    codes = {int(c) & 255 for c in layout.points.style}
+    glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
+    if len(layout.whiskers):
+        glyphs.append(("├┤", "uncertain time"))
+        if any(int(s) & 3 for s in layout.whiskers.style):
+            glyphs.append(("⇢", "later, gap not stated"))
+    return categories, glyphs
+
+
+def legend_parts(layout: L.TimelineLayout, theme: Theme,
+                 titles: Mapping[Category, str] | None = None) -> list[tuple[str, str]]:
+    """(html, plain text) of each legend entry, categories first; ``titles`` overrides category titles."""
+    from caseline.model.kinds import CATEGORY_ORDER, CATEGORY_TITLES
+
+    categories, glyphs = legend_entries(layout)
+    parts = []
+    for c in categories:
+        category = CATEGORY_ORDER[c]
+        color = theme.category_color(category)
+        title = (titles or {}).get(category, CATEGORY_TITLES[category])
+        parts.append((f"<span style='color:{color}'>■</span>&nbsp;{_nbsp(title)}", f"■ {title}"))
+    for sym, text in glyphs:
+        parts.append((f"{sym}&nbsp;{_nbsp(text)}", f"{sym} {text}"))
+    return parts
+
+
+def legend_html(layout: L.TimelineLayout, theme: Theme, titles: Mapping[Category, str] | None = None) -> str:
+    """The legend as HTML; entries never break inside, lines wrap between entries."""
+    # the break goes after the spacing, so a wrapped line never starts indented
+    return "&nbsp;&nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme, titles))
+
+
+def _nbsp(text: str) -> str:
+    import html
+
+    return html.escape(text).replace(" ", "&nbsp;")

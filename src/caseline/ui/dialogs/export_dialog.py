@@ -1,0 +1,235 @@
+"""File > Export figure…: size preset, DPI, theme, title and caption, with a live preview.
+
+The preview is render_figure() of exactly the settings that Save… passes to export_figure(),
+scaled into a label, so what you see is what is written.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseline.render.exporters import ExportInfo, export_figure, file_filters
+from caseline.render.figure import MM_PER_INCH, ExportError, render_figure, view_state
+from caseline.theme import PRESETS, THEMES
+
+PREVIEW_DELAY_MS = 250
+
+
+class ExportDialog(QDialog):
+    """Export the tab's current view (cases, lanes shown, time range, axis) as a figure."""
+
+    def __init__(self, tab: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export figure")
+        self.tab = tab
+        self.plot = tab.plot  # type: ignore[attr-defined]
+        self.last_info: ExportInfo | None = None
+        self.last_error = ""
+        self.format_box = QComboBox()
+        for fmt in file_filters():
+            self.format_box.addItem(fmt.upper(), fmt)
+        self.preset_box = QComboBox()
+        for key, preset in PRESETS.items():
+            self.preset_box.addItem(preset.label, key)
+        self.preset_box.addItem("Custom", "custom")
+        self.width_box = QDoubleSpinBox(decimals=1, minimum=10.0, maximum=1000.0, suffix=" mm")
+        self.width_box.setValue(174.0)
+        self.height_box = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=1000.0, suffix=" mm")
+        self.height_box.setSpecialValueText("as the lanes need")
+        self.dpi_box = QSpinBox(minimum=72, maximum=1200, singleStep=50, suffix=" dpi")
+        self.dpi_box.setValue(300)
+        self.theme_box = QComboBox()
+        for name in THEMES:
+            self.theme_box.addItem(name.capitalize(), name)
+        self.theme_box.setCurrentIndex(list(THEMES).index("print"))
+        cases = self.plot.cases
+        self.title_edit = QLineEdit(cases[0].case.title if len(cases) == 1 else getattr(tab, "title", ""))
+        self.caption_box = QComboBox()
+        self.caption_box.addItem("No caption", "")
+        self.caption_box.addItem("Cite the sources", "auto")
+        self.caption_box.addItem("Custom text", "custom")
+        self.caption_edit = QLineEdit()
+        self.caption_edit.setPlaceholderText("caption text")
+        self.size_label = QLabel()
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(420, 320)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.preview.setStyleSheet("QLabel { background: #9A9A9A; }")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._build_layout()
+        self._connect_callbacks()
+        self.preset_box.setCurrentIndex(1)  # double column
+        self._apply_preset()
+        self.update_preview()
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        form.addRow("Format", self.format_box)
+        form.addRow("Size", self.preset_box)
+        form.addRow("Width", self.width_box)
+        form.addRow("Height", self.height_box)
+        form.addRow("Resolution", self.dpi_box)
+        form.addRow("Theme", self.theme_box)
+        form.addRow("Title", self.title_edit)
+        form.addRow("Caption", self.caption_box)
+        form.addRow("", self.caption_edit)
+        form.addRow("", self.size_label)
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addStretch(1)
+        side.addWidget(self.buttons)
+        row = QHBoxLayout(self)
+        row.addLayout(side)
+        row.addWidget(self.preview, 1)
+        self.resize(1100, 700)
+
+    def _connect_callbacks(self) -> None:
+        self.preset_box.currentIndexChanged.connect(self._apply_preset)
+        for box in (self.width_box, self.height_box):
+            box.valueChanged.connect(self._to_custom)
+        self.dpi_box.valueChanged.connect(self._schedule)
+        for combo in (self.format_box, self.theme_box, self.caption_box):
+            combo.currentIndexChanged.connect(self._schedule)
+        self.title_edit.textChanged.connect(self._schedule)
+        self.caption_edit.textChanged.connect(self._schedule)
+        self.caption_box.currentIndexChanged.connect(self._sync_caption)
+        self._timer.timeout.connect(self.update_preview)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self._sync_caption()
+
+    # ------------------------------------------------------------------ settings
+    def _apply_preset(self) -> None:
+        key = self.preset_box.currentData()
+        if key in PRESETS:
+            preset = PRESETS[key]
+            width_mm, height_mm, width_px, height_px, dpi = (preset.width_mm, preset.height_mm, preset.width_px,
+                                                             preset.height_px, preset.dpi)
+            for box in (self.width_box, self.height_box, self.dpi_box):
+                box.blockSignals(True)
+            self.dpi_box.setValue(int(dpi))
+            if width_px is not None:
+                self.width_box.setValue(width_px / dpi * MM_PER_INCH)
+            else:
+                self.width_box.setValue(float(width_mm or 174.0))
+            if height_px is not None:
+                self.height_box.setValue(height_px / dpi * MM_PER_INCH)
+            else:
+                self.height_box.setValue(float(height_mm or 0.0))
+            for box in (self.width_box, self.height_box, self.dpi_box):
+                box.blockSignals(False)
+            self.theme_box.setCurrentIndex(list(THEMES).index(preset.theme))
+            if key == "slide":
+                self.format_box.setCurrentIndex(self.format_box.findData("png"))
+        self._schedule()
+
+    def _to_custom(self) -> None:
+        if self.preset_box.currentData() != "custom":
+            self.preset_box.blockSignals(True)
+            self.preset_box.setCurrentIndex(self.preset_box.count() - 1)
+            self.preset_box.blockSignals(False)
+        self._schedule()
+
+    def _sync_caption(self) -> None:
+        self.caption_edit.setVisible(self.caption_box.currentData() == "custom")
+
+    def _schedule(self) -> None:
+        self._timer.start()
+
+    def settings(self) -> dict[str, object]:
+        """The keyword arguments of export_figure / render_figure for the current choices."""
+        key = self.preset_box.currentData()
+        size: dict[str, object]
+        if key in PRESETS and PRESETS[key].width_px is not None:  # a preset in pixels: exact pixels
+            size = {"width_px": PRESETS[key].width_px, "height_px": PRESETS[key].height_px}
+        else:
+            height = self.height_box.value()
+            size = {"width_mm": self.width_box.value(), "height_mm": height if height > 0 else None}
+        caption_mode = self.caption_box.currentData()
+        caption = self.caption_edit.text() if caption_mode == "custom" else caption_mode
+        plot = self.plot
+        return {
+            **size,
+            "dpi": float(self.dpi_box.value()),
+            "theme": self.theme_box.currentData(),
+            "options": plot.options,
+            "time_range": plot.time_range(),
+            "axis_mode": plot.axis_mode,
+            "title": self.title_edit.text(),
+            "caption": caption or None,
+            "view": view_state(plot),
+        }
+
+    # ------------------------------------------------------------------ preview and save
+    def update_preview(self) -> None:
+        self._timer.stop()
+        try:
+            image = render_figure(self.plot.cases, **self.settings())
+        except ExportError as exc:
+            self.last_error = str(exc)
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(str(exc))
+            self.size_label.setText("")
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+            return
+        self.last_error = ""
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+        dpi = self.dpi_box.value()
+        width_mm, height_mm = image.width() / dpi * MM_PER_INCH, image.height() / dpi * MM_PER_INCH
+        self.size_label.setText(f"{image.width()} x {image.height()} px = {width_mm:.0f} x {height_mm:.0f} mm")
+        pixmap = QPixmap.fromImage(image)
+        target = self.preview.size()
+        self.preview.setPixmap(pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._schedule()
+
+    def save(self, path: str | None = None) -> ExportInfo | None:
+        """Ask for a file (unless given) and write the figure; errors are shown, not raised."""
+        fmt = self.format_box.currentData()
+        if path is None:
+            start = os.path.join(os.path.expanduser("~"), f"{_safe_name(self.title_edit.text())}.{fmt}")
+            path, _ = QFileDialog.getSaveFileName(self, "Export figure", start, file_filters()[fmt])
+            if not path:
+                return None
+            if not os.path.splitext(path)[1]:
+                path += f".{fmt}"
+        try:
+            self.last_info = export_figure(self.plot.cases, path, **self.settings())  # type: ignore[arg-type]
+        except ExportError as exc:
+            self.last_error = str(exc)
+            QMessageBox.warning(self, "Export figure", f"The figure was not written.\n\n{exc}")
+            return None
+        self.accept()
+        return self.last_info
+
+
+def _safe_name(title: str) -> str:
+    name = "".join(ch if ch.isalnum() or ch in "-_ " else "" for ch in title).strip().replace(" ", "-")
+    return name[:60] or "timeline"

@@ -1,0 +1,100 @@
+"""The comparison table dialog: a read-only pandas table with Copy (tab-separated) and Save CSV."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from caseline.io.atomic_write import atomic_write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class DataFrameModel(QAbstractTableModel):
+    """Read-only view of a pandas DataFrame (missing values shown empty)."""
+
+    def __init__(self, frame: pd.DataFrame, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.frame = frame
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.frame.columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        import pandas as pd
+
+        value = self.frame.iat[index.row(), index.column()]
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return str(self.frame.columns[section])
+        return str(section + 1)
+
+
+class ComparisonTableDialog(QDialog):
+    """The comparison table, with Copy (tab-separated, pastes into a spreadsheet) and Save CSV."""
+
+    def __init__(self, frame: pd.DataFrame, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Comparison table: {title}" if title else "Comparison table")
+        self.resize(1100, 360)
+        self.frame = frame
+        self.view = QTableView()
+        self.view.setModel(DataFrameModel(frame, self))
+        self.view.setWordWrap(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.copy_button = QPushButton("Copy")
+        self.save_button = QPushButton("Save CSV…")
+        close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Latencies in days; '?' = the source gives no upper bound."))
+        buttons.addStretch(1)
+        for button in (self.copy_button, self.save_button, close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.copy_button.clicked.connect(self.copy_to_clipboard)
+        self.save_button.clicked.connect(self.save_dialog)
+        close_button.clicked.connect(self.close)
+
+    def csv_text(self, sep: str = ",") -> str:
+        return str(self.frame.to_csv(sep=sep, index=False))
+
+    def copy_to_clipboard(self) -> None:
+        QApplication.clipboard().setText(self.csv_text("\t"))
+
+    def save_csv(self, path: str) -> None:
+        atomic_write_text(path, self.csv_text())
+
+    def save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save table as CSV", "comparison.csv", "CSV (*.csv)")
+        if path:
+            self.save_csv(path)

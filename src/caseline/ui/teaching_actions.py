@@ -1,0 +1,128 @@
+"""The Teaching menu and toolbar of a window: presentation mode (F5), the reveal steps, hold-back and the
+de-identified view (View > De-identified)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QToolBar, QWidget
+
+from caseline.ui.presentation import Presentation
+
+
+class Teaching(QObject):
+    """The teaching actions of a window: presentation mode and the de-identified view."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.deidentified = False
+        self.presentation = Presentation(window, getattr(window, "settings", None))
+        self._build_actions()
+        self._connect_callbacks()
+
+    def _build_actions(self) -> None:
+        w = self.window
+        p = self.presentation
+        self.present_action = _action(w, "&Presentation mode", "F5", p.toggle, checkable=True)
+        self.present_action.setToolTip("Full screen, projector type, reveal events step by step (F5; Esc leaves)")
+        self.deidentify_action = _action(w, "&De-identified", "Ctrl+Shift+D", self.set_deidentified,
+                                         checkable=True)
+        self.deidentify_action.setToolTip("Hide calendar dates and identifiers in every view and export")
+        self.hold_back_action = _action(w, "&Hold back outcome and suspect role", None, p.set_hold_back,
+                                        checkable=True)
+        self.hold_back_action.setChecked(p.hold_back)
+        self.next_action = _action(w, "&Next step", None, p.next_step)
+        self.previous_action = _action(w, "P&revious step", None, p.previous_step)
+        self.mode_group = QActionGroup(w)
+        self.mode_actions: dict[str, QAction] = {}
+        for mode, text in (("ghost", "Events to come &ghosted"), ("hide", "Events to come &hidden")):
+            action = _action(w, text, None, lambda _=False, m=mode: p.set_reveal_mode(m), checkable=True)
+            action.setChecked(mode == p.reveal_mode)
+            self.mode_group.addAction(action)
+            self.mode_actions[mode] = action
+        view_menu = getattr(w, "view_menu", None)
+        if view_menu is not None:
+            view_menu.addSeparator()
+            view_menu.addAction(self.deidentify_action)
+            view_menu.addAction(self.present_action)
+        menu = w.menuBar().addMenu("&Teaching")
+        for action in (self.present_action, self.next_action, self.previous_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.hold_back_action)
+        for action in self.mode_actions.values():
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.deidentify_action)
+        self.menu = menu
+        toolbar = QToolBar("Teaching", w)
+        toolbar.setObjectName("Teaching toolbar")
+        toolbar.addAction(self.present_action)
+        toolbar.addAction(self.deidentify_action)
+        w.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _connect_callbacks(self) -> None:
+        self.presentation.activeChanged.connect(self.present_action.setChecked)
+        opened = getattr(self.window, "tabOpened", None)
+        if opened is not None:
+            opened.connect(self._on_tab_opened)
+
+    def set_deidentified(self, on: bool) -> None:
+        """Re-render every tab with de-identified cases; the details panel follows."""
+        self.deidentified = bool(on)
+        self.deidentify_action.setChecked(self.deidentified)
+        for tab in self.tabs():
+            self._apply(tab)
+        details = getattr(self.window, "details", None)
+        if details is not None:
+            details.deidentified = self.deidentified
+            tab = self.window.tabs.currentWidget()
+            cases = tab.plot.cases if getattr(tab, "plot", None) is not None else []
+            if cases:
+                details.show_case(cases[0])
+            else:
+                details.show_nothing()
+        # the last status message may hold the calendar date under the cursor
+        self.window.statusBar().showMessage("De-identified view: no calendar dates or identifiers"
+                                            if self.deidentified else "Identified view")
+
+    def tabs(self) -> list[Any]:
+        tabs = self.window.tabs
+        return [tabs.widget(i) for i in range(tabs.count()) if getattr(tabs.widget(i), "plot", None) is not None]
+
+    def _apply(self, tab: Any) -> None:
+        if tab.plot.deidentified == self.deidentified and (
+                ("deidentify" in tab.plot.case_transforms) == self.deidentified):
+            return
+        tab.plot.set_deidentified(self.deidentified)
+        strip = getattr(tab, "strip", None)
+        if strip is not None and tab.plot.layout_ is not None:
+            tab.refresh()  # the comparison's latency strip draws from the plot's cases
+
+    def _on_tab_opened(self, tab: Any) -> None:
+        if getattr(tab, "plot", None) is not None and self.deidentified:
+            self._apply(tab)
+
+
+def install_teaching(window: Any) -> Teaching:
+    """Add presentation mode, the reveal and the de-identified view to ``window``."""
+    teaching = Teaching(window)
+    window.teaching = teaching
+    return teaching
+
+
+def _action(window: QWidget, text: str, shortcut: str | None, slot: Callable[..., Any],
+            checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    action.setCheckable(checkable)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(slot)
+    window.addAction(action)  # shortcuts keep working with the menu bar hidden
+    return action

@@ -1,0 +1,39 @@
+"""The export dialog previews exactly what it saves."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseline.render.figure import render_figure
+
+
+def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -> None:
+    from PySide6.QtGui import QImage
+
+    from caseline.ui.dialogs.export_dialog import ExportDialog
+    from caseline.ui.documents import Document
+    from caseline.ui.timeline_tab import TimelineTab
+
+    document = Document(str(samples_dir / "crps-infliximab.caseline.yaml"))
+    document.reload(blocking=True)
+    tab = TimelineTab([document])
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.refresh()
+    tab.plot.set_time_range(-300.0, 200.0)
+    dialog = ExportDialog(tab)
+    qtbot.addWidget(dialog)
+    preview = dialog.preview.pixmap()
+    assert preview is not None and not preview.isNull()
+    settings = dialog.settings()
+    assert settings["time_range"] == pytest.approx((-300.0, 200.0))
+    dialog.preset_box.setCurrentIndex(0)  # single column
+    assert dialog.width_box.value() == pytest.approx(85.0)
+    out = tmp_path / "dialog.png"
+    info = dialog.save(str(out))
+    assert info is not None
+    image = QImage(str(out))
+    assert image.width() == round(85 / 25.4 * 300)
+    expected = render_figure(tab.plot.cases, **dialog.settings())
+    assert (expected.width(), expected.height()) == (image.width(), image.height())
+    document.close()
