@@ -31,7 +31,7 @@ def draw(cases: Sequence[object], path: str, width_mm: float = 174.0, height_mm:
     from matplotlib.collections import LineCollection, PolyCollection
 
     from caseline.layout.labels import place_labels
-    from caseline.layout.timeline_layout import BAR_SYMPTOM, BAR_UNCERTAIN, ROW_HEADER, ROW_LANE, build_layout
+    from caseline.layout.timeline_layout import GLYPH_MASK, BarStyle, RowKind, build_layout
     from caseline.theme import PRINT
 
     layout = build_layout(list(cases))  # type: ignore[arg-type]
@@ -47,20 +47,20 @@ def draw(cases: Sequence[object], path: str, width_mm: float = 174.0, height_mm:
     ax.set_ylim(n, 0)
     # lane bands and names
     for r, row in enumerate(layout.rows):
-        if row.kind == ROW_HEADER:
+        if row.kind == RowKind.HEADER:
             ax.axhspan(r, r + 1, color=PRINT.header_band, lw=0)
             ax.text(x_lo - pad, r + 0.5, layout.cases[row.case_index].case.title, va="center", fontsize=8,
                     fontweight="bold")
         elif r % 2 == 0:
             ax.axhspan(r, r + 1, color=PRINT.band, lw=0)
-    ax.set_yticks([r + 0.5 for r, row in enumerate(layout.rows) if row.kind == ROW_LANE])
-    ax.set_yticklabels([row.lane for row in layout.rows if row.kind == ROW_LANE], fontsize=6)
+    ax.set_yticks([r + 0.5 for r, row in enumerate(layout.rows) if row.kind == RowKind.LANE])
+    ax.set_yticklabels([row.lane for row in layout.rows if row.kind == RowKind.LANE], fontsize=6)
     ax.axvline(0, color="black", lw=0.6, ls="--")
     # bars
     b = layout.bars
     for c in np.unique(b.color):
         for symptom in (False, True):
-            m = (b.color == c) & (((b.style & BAR_SYMPTOM) != 0) == symptom) & ((b.style & BAR_UNCERTAIN) == 0)
+            m = (b.color == c) & (((b.style & BarStyle.BAND) != 0) == symptom) & ((b.style & BarStyle.UNCERTAIN) == 0)
             if not m.any():
                 continue
             h = 0.3 * (0.8 if symptom else 1.0)
@@ -76,7 +76,7 @@ def draw(cases: Sequence[object], path: str, width_mm: float = 174.0, height_mm:
         ax.add_collection(LineCollection(segs, colors=[colors[int(c)] for c in w.color], linewidths=0.8))
     # points, one scatter per glyph and colour
     p = layout.points
-    codes = p.style & 255
+    codes = p.style & GLYPH_MASK
     for code in np.unique(codes):
         for c in np.unique(p.color[codes == code]):
             m = (codes == code) & (p.color == c)

@@ -67,7 +67,7 @@ def test_caseset_opens_all_cases_in_one_plot(window, qtbot):
     assert set(case_ids(tab)) == ALL_IDS
     assert case_ids(tab) == LATENCY_ORDER
     # one ViewBox: every case is a header row followed by its own lanes
-    headers = [r for r, row in enumerate(layout.rows) if row.kind == L.ROW_HEADER]
+    headers = [r for r, row in enumerate(layout.rows) if row.kind == L.RowKind.HEADER]
     assert len(headers) == len(ALL_IDS)
     assert [layout.rows[r].case_id for r in headers] == LATENCY_ORDER
     assert tab.plot.state.header_lines[headers[0]][0].startswith("Motor polyneuropathy after infliximab")
@@ -112,7 +112,7 @@ def test_cases_without_the_event_are_shown_unaligned_with_a_note(window, qtbot):
     assert set(tab.alignment.notes) == unaligned
     layout = tab.plot.layout_
     for r, row in enumerate(layout.rows):
-        if row.kind != L.ROW_HEADER:
+        if row.kind != L.RowKind.HEADER:
             continue
         title = tab.plot.state.header_lines[r][0]
         assert ("(not aligned: no dated event matching 'IVIG'" in title) == (row.case_id in unaligned)
@@ -144,7 +144,7 @@ def test_hiding_a_shared_lane_removes_it_from_every_case(window, qtbot):
     assert "Weakness" in tab.options.hidden_lanes
     rows = tab.plot.layout_.rows
     assert not [row for row in rows if row.lane == "Weakness"]
-    assert {row.case_id for row in rows if row.kind == L.ROW_HEADER} == ALL_IDS
+    assert {row.case_id for row in rows if row.kind == L.RowKind.HEADER} == ALL_IDS
     # alignment survives the rebuild
     assert tab.options.shifts == tab.alignment.shifts
 
@@ -155,7 +155,7 @@ def test_shared_lanes_only(window, qtbot):
     assert tab.shared_lanes_only and tab.options.shared_lanes_only
     lanes_per_case: dict[str, set[str]] = {}
     for row in tab.plot.layout_.rows:
-        if row.kind == L.ROW_LANE:
+        if row.kind == L.RowKind.LANE:
             lanes_per_case.setdefault(row.case_id, set()).add(row.lane)
     every = set.intersection(*[{i.lane for i in c.items} for c in tab.plot.layout_.cases])
     for lanes in lanes_per_case.values():

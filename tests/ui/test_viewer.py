@@ -58,9 +58,9 @@ def close(color: QColor, rgb: tuple[int, int, int], tolerance: int = 18) -> bool
 def test_lanes_grouped_by_category_and_marks_at_resolved_days(window, qtbot, infliximab_path):
     tab = open_and_wait(window, qtbot, infliximab_path)
     layout = tab.plot.layout_
-    lanes = [row.lane for row in layout.rows if row.kind == L.ROW_LANE]
+    lanes = [row.lane for row in layout.rows if row.kind == L.RowKind.LANE]
     assert lanes[0] == "Infliximab"  # suspected drug first
-    categories = [row.category for row in layout.rows if row.kind == L.ROW_LANE]
+    categories = [row.category for row in layout.rows if row.kind == L.RowKind.LANE]
     order = [L.CATEGORY_INDEX[c] for c in categories]
     assert order == sorted(order), "lanes must be grouped in the category order"
     assert {"Weakness", "IVIG", "EMG / nerve conduction"} <= set(lanes)
@@ -72,7 +72,7 @@ def test_lanes_grouped_by_category_and_marks_at_resolved_days(window, qtbot, inf
     x, _ = layout.item_position(item_index(tab, "weakness"))
     assert x == 56.0
     # the undated strip holds the outcome whose time is not stated
-    assert any(row.kind == L.ROW_UNDATED for row in layout.rows)
+    assert any(row.kind == L.RowKind.UNDATED for row in layout.rows)
     assert any(layout.items[i].event_id == "last-fu" for i in layout.undated)
 
 

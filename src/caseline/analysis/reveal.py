@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from caseline.analysis.wording import format_day, item_title
 from caseline.model.case import Event, Suspect
-from caseline.model.kinds import Category, DrugRole, Kind, MilestoneType
+from caseline.model.kinds import KIND_SPECS, Category, DrugRole, FieldGroup, Kind, MilestoneType
 from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
 #: Milestones that tell how the case ended: held back until the last step.
@@ -168,16 +168,15 @@ def _importance(item: Item) -> int:
         return 5
     if item.role in (ItemRole.STATE, ItemRole.SEVERITY):
         return 6 if item.role is ItemRole.STATE else 7
-    return {Kind.SYMPTOM: 0, Kind.DECHALLENGE: 1, Kind.RECHALLENGE: 1, Kind.MILESTONE: 2, Kind.DRUG: 3,
-            Kind.THERAPY: 3, Kind.INVESTIGATION: 4}[item.kind]
+    return KIND_SPECS[item.kind].caption_order
 
 
 def describe_new(item: Item) -> str:
     """A caption line for a newly revealed item: 'Needle EMG: Active denervation in distal leg muscles'."""
     event = item.event
     if item.role is ItemRole.COURSE:
-        text = f"{item.label} begins" if item.kind is not Kind.SYMPTOM else f"{item.label} (onset)"
-    elif item.role is ItemRole.POINT and item.kind is Kind.INVESTIGATION and event.result:
+        text = f"{item.label} {KIND_SPECS[item.kind].start_words}"
+    elif item.role is ItemRole.POINT and KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
         text = f"{item.label}: {event.result}"
     else:
         text = item_title(item)
@@ -228,7 +227,8 @@ def _neutral_event(event: Event, suspect_ids: frozenset[str]) -> Event:
         if "suspect" in event.lane.lower():
             changes["lane"] = _drug_name(event)
         if "suspect" in event.label.lower():
-            changes["label"] = _drug_name(event) if event.kind is Kind.DRUG else event.kind.value.capitalize()
+            drug_like = KIND_SPECS[event.kind].has(FieldGroup.DRUG)
+            changes["label"] = _drug_name(event) if drug_like else event.kind.value.capitalize()
     if event.role is DrugRole.SUSPECTED:
         changes["role"] = None
     for name in ("note", "result"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from caseline.model.case import Case
-from caseline.model.kinds import Kind
+from caseline.model.kinds import KIND_SPECS, FieldGroup
 from caseline.model.time_expressions import Precision
 from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
@@ -52,17 +52,6 @@ def format_resolved(interval: Interval | None, precision: Precision) -> str:
     return f"between {format_day(lo)} and {format_day(hi)} (best {format_day(best)})"
 
 
-KIND_WORDS = {
-    Kind.DRUG: "Drug",
-    Kind.THERAPY: "Therapy",
-    Kind.DECHALLENGE: "Drug stopped (dechallenge)",
-    Kind.RECHALLENGE: "Drug restarted (rechallenge)",
-    Kind.SYMPTOM: "Symptom / sign",
-    Kind.INVESTIGATION: "Investigation",
-    Kind.MILESTONE: "Milestone",
-}
-
-
 def item_title(item: Item) -> str:
     if item.role is ItemRole.DOSE:
         cycle = f", cycle {item.cycle}" if item.cycle else ""
@@ -78,10 +67,11 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
     """Everything known about an item, as (field, text) pairs in reading order."""
     event = item.event
     rows: list[tuple[str, str]] = [("", item_title(item))]
-    kind = KIND_WORDS[item.kind]
-    if item.kind is Kind.DRUG and event.role is not None:
+    spec = KIND_SPECS[item.kind]
+    kind = spec.words
+    if spec.has(FieldGroup.ROLE) and event.role is not None:
         kind += f" ({event.role.value})"
-    if item.kind is Kind.MILESTONE and event.milestone is not None:
+    if spec.has(FieldGroup.MILESTONE) and event.milestone is not None:
         kind += f" ({event.milestone.value.replace('-', ' ')})"
     rows.append(("Kind", kind))
     if event.drug and event.drug.lower() not in item.label.lower():
@@ -89,7 +79,7 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
     dose = event.dose_description()
     if dose and item.role in (ItemRole.COURSE, ItemRole.DOSE, ItemRole.POINT):
         rows.append(("Dose", dose))
-    if item.kind is Kind.INVESTIGATION:
+    if spec.has(FieldGroup.RESULT):
         if event.test:
             rows.append(("Test", event.test))
         if event.result:
@@ -115,7 +105,7 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
             rows.append(("Date", _date_text(item)))
     precision = item.precision.value + (", approximate" if item.approximate else "")
     rows.append(("Precision", precision))
-    if event.kind is Kind.SYMPTOM and event.severity is not None and item.role is ItemRole.COURSE:
+    if event.severity is not None and item.role is ItemRole.COURSE:
         sev = event.severity
         values = ", ".join(f"{p.value:g}" for p in sev.points)
         rows.append(("Severity", f"{sev.scale} ({sev.minimum:g}-{sev.maximum:g}): {values}"))

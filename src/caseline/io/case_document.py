@@ -44,7 +44,18 @@ from caseline.model.case import (
 )
 from caseline.model.caseset import ALIGN_MODES, SORT_KEYS, CaseSet, CaseSetEntry
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
-from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
+from caseline.model.finalize import finalize_events, id_hint
+from caseline.model.kinds import (
+    KIND_SPECS,
+    Category,
+    CourseState,
+    DrugRole,
+    FieldGroup,
+    Interpretation,
+    Kind,
+    KindSpec,
+    MilestoneType,
+)
 from caseline.model.time_expressions import ID_RE, Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
 
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
@@ -346,9 +357,9 @@ class Builder:
                     ref = getattr(suspect, key)
                     if ref and ref not in ids:
                         self.error(s.where(key), f"suspect {key} {ref!r} is not an event of this case",
-                                   _id_hint(ref, ids))
-        events = _apply_suspect_role(events, suspect)
-        events = self.link_targets(events)
+                                   id_hint(ref, ids))
+        events, problems = finalize_events(events, suspect)
+        self.diagnostics.extend(problems)
         return Case(
             id=case_id or "case",
             title=self.text(data, "title", required=True, what="a case"),
@@ -401,10 +412,16 @@ class Builder:
             if "kind" not in data:
                 self.error(data.pos, f"event {event_id!r} needs a 'kind'", "one of: " + ", ".join(_ORDER))
             return None
+        spec = KIND_SPECS[kind]
         self.check_keys(data, EVENT_KEYS[kind], _EVENT_WHAT[kind])
         where = data.pos
         fields: dict[str, Any] = {}
-        if kind in (Kind.DRUG, Kind.THERAPY, Kind.SYMPTOM):
+        if spec.point:
+            if "at" not in data:
+                self.error(where, f"{kind.value} event {event_id!r} needs 'at'",
+                           "write 'at: unknown' if the source gives no time")
+            fields["start"] = self.time(data, "at")
+        else:
             fields["start"] = self.time(data, "start")
             fields["end"] = self.time(data, "end")
             fields["duration"] = self.duration(data, "duration")
@@ -412,46 +429,22 @@ class Builder:
             if fields["start"] and fields["end"] and fields["duration"]:
                 self.error(data.where("duration"), "give two of 'start', 'end' and 'duration', not all three",
                            "remove 'duration' or 'end'")
-        else:
-            if "at" not in data:
-                self.error(where, f"{kind.value} event {event_id!r} needs 'at'",
-                           "write 'at: unknown' if the source gives no time")
-            fields["start"] = self.time(data, "at")
-        if kind in (Kind.DRUG, Kind.THERAPY):
-            fields.update(self.drug_fields(data))
-            if kind is Kind.DRUG:
-                fields["role"] = self.enum(data, "role", DrugRole, "drug role")
-            if "start" not in data and "schedule" not in data and "end" not in data:
-                self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
+            if spec.has(FieldGroup.DRUG):
+                if "start" not in data and "schedule" not in data and "end" not in data:
+                    self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
+                               "write 'start: unknown' if the source does not say")
+            elif "start" not in data:
+                self.error(where, f"{kind.value} {event_id!r} needs 'start'"
+                                  + (" (its onset)" if spec.has(FieldGroup.COURSE) else ""),
                            "write 'start: unknown' if the source does not say")
-        elif kind in (Kind.DECHALLENGE, Kind.RECHALLENGE):
-            fields["target"] = self.text(data, "target", required=True, what=f"a {kind.value} event")
-            if kind is Kind.RECHALLENGE:
-                fields["dose"] = self.number(data, "dose")
-                fields["unit"] = self.text(data, "unit")
-                fields["route"] = self.text(data, "route")
-        elif kind is Kind.SYMPTOM:
-            if fields["start"] is None and "start" not in data:
-                self.error(where, f"symptom {event_id!r} needs 'start' (its onset)",
-                           "write 'start: unknown' if the source does not say")
-            fields["course"] = self.course(data)
-            fields["severity"] = self.severity(data)
-        elif kind is Kind.INVESTIGATION:
-            fields["test"] = self.text(data, "test")
-            fields["result"] = self.text(data, "result")
-            fields["interpretation"] = self.enum(data, "interpretation", Interpretation, "interpretation")
-            fields["value"] = self.number(data, "value")
-            fields["value_unit"] = self.text(data, "value_unit")
-            low, high = self.reference(data)
-            fields["reference_low"], fields["reference_high"] = low, high
-        elif kind is Kind.MILESTONE:
-            fields["milestone"] = self.enum(data, "type", MilestoneType, "milestone type") or MilestoneType.OTHER
-        label = self.text(data, "label") or _default_label(kind, fields)
+        for group in spec.groups:
+            fields.update(self.group_fields(group, data, kind))
+        label = self.text(data, "label") or _default_label(spec, fields)
         if not label:
             self.error(where, f"event {event_id!r} needs a 'label'", "add 'label: ...', the text the timeline shows")
             label = event_id
         lane = self.text(data, "lane") or (fields.get("drug") or "").capitalize() or label
-        category = self.enum(data, "category", Category, "category") or _default_category(kind, fields)
+        category = self.enum(data, "category", Category, "category") or _default_category(spec, fields)
         source = _NO_SOURCE
         if "source" in data:
             src = self.mapping(data["source"], data.where("source"), "'source'")
@@ -463,6 +456,31 @@ class Builder:
             source=source, note=self.text(data, "note"), identifying=self.string_list(data, "identifying"),
             **fields,
         )
+
+    def group_fields(self, group: FieldGroup, data: LMap, kind: Kind) -> dict[str, Any]:
+        """The model fields of one field group of the kind table (caseline.model.kinds.GROUP_KEYS)."""
+        if group is FieldGroup.DRUG:
+            return self.drug_fields(data)
+        if group is FieldGroup.ROLE:
+            return {"role": self.enum(data, "role", DrugRole, "drug role")}
+        if group is FieldGroup.TARGET:
+            return {"target": self.text(data, "target", required=True, what=f"a {kind.value} event")}
+        if group is FieldGroup.DOSE:
+            return {"dose": self.number(data, "dose"), "unit": self.text(data, "unit"),
+                    "route": self.text(data, "route")}
+        if group is FieldGroup.COURSE:
+            return {"course": self.course(data)}
+        if group is FieldGroup.SEVERITY:
+            return {"severity": self.severity(data)}
+        if group is FieldGroup.RESULT:
+            low, high = self.reference(data)
+            return {"test": self.text(data, "test"), "result": self.text(data, "result"),
+                    "interpretation": self.enum(data, "interpretation", Interpretation, "interpretation"),
+                    "value": self.number(data, "value"), "value_unit": self.text(data, "value_unit"),
+                    "reference_low": low, "reference_high": high}
+        if group is FieldGroup.MILESTONE:
+            return {"milestone": self.enum(data, "type", MilestoneType, "milestone type") or MilestoneType.OTHER}
+        raise AssertionError(f"no reader for field group {group}")  # tests/model/test_kinds.py keeps this complete
 
     def drug_fields(self, data: LMap) -> dict[str, Any]:
         dose_value = data.get("dose")
@@ -644,73 +662,25 @@ class Builder:
         self.error(data.where("reference"), "'reference' must be {low: 0, high: 5} or '0-5'")
         return None, None
 
-    def link_targets(self, events: list[Event]) -> list[Event]:
-        """Check dechallenge/rechallenge targets; put them on their drug's lane and category."""
-        by_id = {e.id: e for e in events}
-        out: list[Event] = []
-        for event in events:
-            if event.kind in (Kind.DECHALLENGE, Kind.RECHALLENGE) and event.target:
-                target = by_id.get(event.target)
-                if target is None or target.kind not in (Kind.DRUG, Kind.THERAPY):
-                    self.error(event.pos, f"{event.kind.value} target {event.target!r} is not a drug or therapy "
-                                          "event of this case", _id_hint(event.target, set(by_id)))
-                else:
-                    event = _replace(event, lane=event.lane if event.lane != event.label else target.lane,
-                                     category=target.category)
-            out.append(event)
-        return out
+
+def _default_label(spec: KindSpec, fields: dict[str, Any]) -> str:
+    """The label an event gets when the file gives none: from the kind's label field, else its default."""
+    value = fields.get({"type": "milestone"}.get(spec.label_field, spec.label_field)) if spec.label_field else None
+    if value:
+        text = str(getattr(value, "value", value))
+        return text.replace("-", " ").capitalize() if spec.label_field == "type" else (
+            text.capitalize() if spec.label_field == "drug" else text)
+    return spec.default_label
 
 
 def _is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in _UNKNOWN
 
 
-def _replace(event: Event, **changes: Any) -> Event:
-    import dataclasses
-
-    return dataclasses.replace(event, **changes)
-
-
-def _apply_suspect_role(events: list[Event], suspect: Suspect) -> list[Event]:
-    out = []
-    for event in events:
-        if suspect.drug and event.id == suspect.drug and event.kind is Kind.DRUG:
-            event = _replace(event, role=event.role or DrugRole.SUSPECTED, category=Category.SUSPECT)
-        out.append(event)
-    return out
-
-
-def _default_label(kind: Kind, fields: dict[str, Any]) -> str:
-    if kind in (Kind.DRUG, Kind.THERAPY):
-        return str(fields.get("drug") or "").capitalize()
-    if kind is Kind.INVESTIGATION:
-        return str(fields.get("test") or "")
-    if kind is Kind.MILESTONE and fields.get("milestone"):
-        return str(fields["milestone"].value).replace("-", " ").capitalize()
-    if kind in (Kind.DECHALLENGE, Kind.RECHALLENGE):
-        return "Stopped" if kind is Kind.DECHALLENGE else "Restarted"
-    return ""
-
-
-def _default_category(kind: Kind, fields: dict[str, Any]) -> Category:
-    if kind is Kind.DRUG:
-        return Category.SUSPECT if fields.get("role") is DrugRole.SUSPECTED else Category.DRUG
-    return _DEFAULT_CATEGORY[kind]
-
-
-_DEFAULT_CATEGORY = {
-    Kind.THERAPY: Category.RESCUE,
-    Kind.SYMPTOM: Category.SYMPTOM,
-    Kind.INVESTIGATION: Category.INVESTIGATION,
-    Kind.MILESTONE: Category.OUTCOME,
-    Kind.DECHALLENGE: Category.DRUG,
-    Kind.RECHALLENGE: Category.DRUG,
-}
-
-
-def _id_hint(ref: str, ids: set[str]) -> str:
-    close = difflib.get_close_matches(ref, sorted(ids), n=1)
-    return f"did you mean {close[0]!r}?" if close else "use the 'id' of an event in this case"
+def _default_category(spec: KindSpec, fields: dict[str, Any]) -> Category:
+    if fields.get("role") is DrugRole.SUSPECTED:
+        return Category.SUSPECT
+    return spec.default_category
 
 
 def _kind_of(value: Any) -> str:

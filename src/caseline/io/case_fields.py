@@ -6,7 +6,7 @@ in step); the builder (caseline.io.case_document) checks every mapping against t
 
 from __future__ import annotations
 
-from caseline.model.kinds import Kind
+from caseline.model.kinds import KIND_SPECS, Kind
 
 TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
 CASE_KEYS = {
@@ -21,19 +21,8 @@ CASESET_KEYS = {
     "title", "description", "files", "align", "sort", "hidden_lanes", "shared_lanes_only", "range",
 }
 
-COMMON_EVENT_KEYS = {"id", "kind", "label", "lane", "category", "source", "note", "identifying"}
-INTERVAL_KEYS = {"start", "end", "duration", "ongoing"}
-DRUG_KEYS = {"drug", "dose", "unit", "route", "frequency", "schedule"}
-EVENT_KEYS: dict[Kind, set[str]] = {
-    Kind.DRUG: COMMON_EVENT_KEYS | INTERVAL_KEYS | DRUG_KEYS | {"role"},
-    Kind.THERAPY: COMMON_EVENT_KEYS | INTERVAL_KEYS | DRUG_KEYS,
-    Kind.DECHALLENGE: COMMON_EVENT_KEYS | {"at", "target"},
-    Kind.RECHALLENGE: COMMON_EVENT_KEYS | {"at", "target", "dose", "unit", "route"},
-    Kind.SYMPTOM: COMMON_EVENT_KEYS | INTERVAL_KEYS | {"course", "severity"},
-    Kind.INVESTIGATION: COMMON_EVENT_KEYS
-    | {"at", "test", "result", "interpretation", "value", "value_unit", "reference"},
-    Kind.MILESTONE: COMMON_EVENT_KEYS | {"at", "type"},
-}
+#: The keys of each kind of event, from the kind table (caseline.model.kinds.KIND_SPECS).
+EVENT_KEYS: dict[Kind, set[str]] = {kind: set(spec.keys) for kind, spec in KIND_SPECS.items()}
 SCHEDULE_KEYS = {"at", "every", "count", "until", "start", "cycles"}
 CYCLE_KEYS = {"count", "length", "days", "start"}
 COURSE_KEYS = {"at", "state", "note"}

@@ -11,34 +11,65 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum, IntFlag
 
 import numpy as np
 
-from caseline.model.kinds import CATEGORY_ORDER, Category, Interpretation, Kind, MilestoneType
+from caseline.model.kinds import (
+    CATEGORY_ORDER,
+    KIND_SPECS,
+    MILESTONE_GLYPHS,
+    Category,
+    FieldGroup,
+    Glyph,
+    Interpretation,
+    Kind,
+    MilestoneType,
+)
 from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
-#: Glyph codes shared with the renderer.
-GLYPH_DOSE = 0  # vertical tick/bar for an administration
-GLYPH_DIAMOND = 1  # investigation
-GLYPH_TRIANGLE = 2  # symptom onset
-GLYPH_FLAG = 3  # milestone
-GLYPH_STOP = 4  # dechallenge: a bar across the lane
-GLYPH_RESTART = 5  # rechallenge
-GLYPH_CIRCLE = 6  # course state point
-GLYPH_CROSS = 7  # death
-GLYPH_NAMES = ("dose", "diamond", "triangle", "flag", "stop", "restart", "circle", "cross")
+
+class RowKind(IntEnum):
+    LANE = 0  # the lane of one case
+    HEADER = 1  # a case's header (title, patient, citation)
+    UNDATED = 2  # the "Time not stated" strip of a case
+
+
+class BarStyle(IntFlag):
+    """How a bar (a course, an uncertainty span, a cycle bracket) is drawn."""
+
+    OPEN_END = 1  # fades out to the right: still running or end not stated
+    STOPPED = 2  # ended by a dechallenge: draw a stop mark
+    BAND = 4  # a light band (a symptom's course), not a solid bar
+    UNCERTAIN = 8  # an uncertainty band (start or end span), drawn soft
+    CYCLE = 16  # one cycle of a cyclic schedule (grouping bracket)
+    OPEN_START = 32  # start only bounded: fades in from the left
+
+
+class WhiskerEnd(IntFlag):
+    """Which end of an uncertainty whisker the source leaves open ("after X", gap not stated)."""
+
+    CLOSED = 0
+    OPEN_START = 1  # earlier, by an amount not stated
+    OPEN_END = 2  # later, by an amount not stated
+
+
+class PointFlag(IntFlag):
+    """Bits a point's style carries above its Glyph code."""
+
+    ABNORMAL = 256  # an abnormal or borderline result: drawn filled
+
+
+GLYPH_MASK = 255
+
 
 CATEGORY_INDEX = {category: i for i, category in enumerate(CATEGORY_ORDER)}
 
-#: Row kinds.
-ROW_LANE = 0
-ROW_HEADER = 1
-ROW_UNDATED = 2
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    kind: int
+    kind: RowKind
     case_index: int
     case_id: str
     lane: str  # lane name ("" for headers)
@@ -83,15 +114,6 @@ class Marks:
 
     def __len__(self) -> int:
         return int(self.x0.shape[0])
-
-
-# Bar style flags
-BAR_OPEN_END = 1  # fades out to the right: still running or end not stated
-BAR_STOPPED = 2  # ended by a dechallenge: draw a stop mark
-BAR_SYMPTOM = 4  # symptom course band (lighter, thinner)
-BAR_UNCERTAIN = 8  # an uncertainty band (start or end span), drawn soft
-BAR_CYCLE = 16  # one cycle of a cyclic schedule (grouping bracket)
-BAR_OPEN_START = 32  # start only bounded: fades in from the left
 
 
 @dataclass
@@ -149,7 +171,7 @@ class TimelineLayout:
                     return int(p.item[sel[k]])
         b = self.bars
         if len(b):
-            drawn_as_bar = (b.style & (BAR_UNCERTAIN | BAR_CYCLE)) == 0
+            drawn_as_bar = (b.style & (BarStyle.UNCERTAIN | BarStyle.CYCLE)) == 0
             sel = np.nonzero((b.y == ry) & (b.x0 - tol <= x) & (b.x1 + tol >= x) & drawn_as_bar)[0]
             if sel.size:
                 # the shortest bar under the cursor is the most specific one
@@ -184,21 +206,15 @@ def lane_order(cases: Sequence[ResolvedCase]) -> list[tuple[Category, str]]:
     return sorted(seen, key=lambda k: seen[k])
 
 
-def _glyph(item: Item) -> int:
+def glyph_of(item: Item) -> Glyph:
+    """The mark of a point item: an administration, a course change, else its kind's (caseline.model.kinds)."""
     if item.role is ItemRole.DOSE:
-        return GLYPH_DOSE
-    if item.role is ItemRole.STATE:
-        return GLYPH_CIRCLE
-    kind = item.kind
-    if kind is Kind.INVESTIGATION:
-        return GLYPH_DIAMOND
-    if kind is Kind.DECHALLENGE:
-        return GLYPH_STOP
-    if kind is Kind.RECHALLENGE:
-        return GLYPH_RESTART
-    if kind is Kind.MILESTONE:
-        return GLYPH_CROSS if item.event.milestone is MilestoneType.DEATH else GLYPH_FLAG
-    return GLYPH_TRIANGLE
+        return Glyph.DOSE
+    if item.role in (ItemRole.STATE, ItemRole.SEVERITY):
+        return Glyph.CIRCLE
+    if item.event.milestone is not None and item.event.milestone in MILESTONE_GLYPHS:
+        return MILESTONE_GLYPHS[item.event.milestone]
+    return KIND_SPECS[item.kind].glyph or Glyph.FLAG
 
 
 def is_abnormal(item: Item) -> bool:
@@ -224,16 +240,16 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     for case_index, case in enumerate(cases):
         has = {(i.category, i.lane) for i in case.items}
         if options.headers:
-            rows.append(Row(ROW_HEADER, case_index, case.id, "", None, float(len(rows))))
+            rows.append(Row(RowKind.HEADER, case_index, case.id, "", None, float(len(rows))))
         for category, lane in visible:
             if (category, lane) in has:
                 row_index[(case_index, category, lane)] = len(rows)
-                rows.append(Row(ROW_LANE, case_index, case.id, lane, category, float(len(rows))))
+                rows.append(Row(RowKind.LANE, case_index, case.id, lane, category, float(len(rows))))
         if options.undated_strip and any(
             i.start is None and (i.category, i.lane) in set(visible) for i in case.items
         ):
             undated_row[case_index] = len(rows)
-            rows.append(Row(ROW_UNDATED, case_index, case.id, "Time not stated", None, float(len(rows))))
+            rows.append(Row(RowKind.UNDATED, case_index, case.id, "Time not stated", None, float(len(rows))))
         for item in case.items:
             items.append(item)
             item_case.append(case_index)
@@ -265,7 +281,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     finite: list[float] = []
     revealed = options.revealed
     stopped = [
-        frozenset(e.target for e in c.case.events if e.kind is Kind.DECHALLENGE and e.target) for c in cases
+        frozenset(e.target for e in c.case.events if KIND_SPECS[e.kind].ends_target and e.target) for c in cases
     ]
 
     def add_bar(x0: float, x1: float, y: float, color: int, index: int, style: int) -> None:
@@ -282,7 +298,8 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
         wy.append(y)
         wc.append(color)
         wi.append(index)
-        ws.append((0 if math.isfinite(lo) else 1) | (0 if math.isfinite(hi) else 2))
+        ws.append((WhiskerEnd.CLOSED if math.isfinite(lo) else WhiskerEnd.OPEN_START)
+                  | (WhiskerEnd.CLOSED if math.isfinite(hi) else WhiskerEnd.OPEN_END))
 
     for index, item in enumerate(items):
         case_index = item_case[index]
@@ -309,36 +326,37 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
                 finite.append(v)
         if item.role is ItemRole.COURSE:
             end = item.end.shifted(shift) if item.end is not None else None
-            style = BAR_SYMPTOM if item.kind is Kind.SYMPTOM else 0
+            spec = KIND_SPECS[item.kind]
+            style = BarStyle.BAND if spec.band else BarStyle(0)
             if end is not None and math.isfinite(end.best):
                 x1 = end.best
                 finite.extend(v for v in (end.lo, end.hi) if math.isfinite(v))
                 finite.append(x1)
                 if item.event.id in stopped[case_index] and item.event.end is None:
-                    style |= BAR_STOPPED
+                    style |= BarStyle.STOPPED
                 if not end.is_exact:
                     if end.is_bounded:
-                        add_bar(end.lo, end.hi, y, color, index, BAR_UNCERTAIN)
+                        add_bar(end.lo, end.hi, y, color, index, BarStyle.UNCERTAIN)
                     else:
                         add_whisker(end.lo, end.hi, y, color, index)
             else:
                 x1 = math.nan  # resolved later to the case's extent
-                style |= BAR_OPEN_END
+                style |= BarStyle.OPEN_END
             if item.open_end:
-                style |= BAR_OPEN_END
+                style |= BarStyle.OPEN_END
             if not start.is_bounded:
-                style |= BAR_OPEN_START
+                style |= BarStyle.OPEN_START
                 add_whisker(start.lo, start.hi, y, color, index)
             elif not start.is_exact:
-                add_bar(start.lo, start.hi, y, color, index, BAR_UNCERTAIN)
+                add_bar(start.lo, start.hi, y, color, index, BarStyle.UNCERTAIN)
             add_bar(start.best, x1, y, color, index, style)
             course_label = Label(start.best, y, _label_text(item), index, 2, x1)
-            if item.kind is Kind.SYMPTOM:
+            if spec.glyph is not None:  # a course with a mark at its start (a symptom's onset)
                 px.append(start.best)
                 py.append(y)
                 pc.append(color)
                 pi.append(index)
-                pg.append(GLYPH_TRIANGLE)
+                pg.append(spec.glyph)
             labels.append(course_label)
         elif item.role is ItemRole.SEVERITY:
             if item.value is not None and item.event.severity is not None:
@@ -348,14 +366,14 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
             py.append(y)
             pc.append(color)
             pi.append(index)
-            pg.append(GLYPH_CIRCLE)
+            pg.append(Glyph.CIRCLE)
         else:
-            glyph = _glyph(item)
+            glyph = glyph_of(item)
             px.append(start.best)
             py.append(y)
             pc.append(color)
             pi.append(index)
-            pg.append(glyph | (256 if is_abnormal(item) else 0))
+            pg.append(glyph | (PointFlag.ABNORMAL if is_abnormal(item) else 0))
             if not start.is_exact:
                 add_whisker(start.lo, start.hi, y, color, index)
             if item.role is ItemRole.DOSE and item.cycle is not None and math.isfinite(start.best):
@@ -372,7 +390,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     # one bracket under the administrations of each cycle: cycles read as groups
     for (cycle_row, _event_id, _cycle), (color, index, days) in cycle_spans.items():
         if len(days) > 1:
-            add_bar(min(days), max(days) + 1.0, cycle_row + 0.5, color, index, BAR_CYCLE)
+            add_bar(min(days), max(days) + 1.0, cycle_row + 0.5, color, index, BarStyle.CYCLE)
     if finite:
         x_lo, x_hi = min(finite), max(finite)
     else:
@@ -405,7 +423,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
 
 def _label_text(item: Item) -> str:
     event = item.event
-    if item.kind is Kind.INVESTIGATION and event.result:
+    if KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
         short = event.result if len(event.result) <= 40 else event.result[:38] + "…"
         return f"{item.label}: {short}"
     return item.label

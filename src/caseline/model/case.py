@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from caseline.model._fast_init import fast_frozen_init
 from caseline.model.diagnostics import SourcePos
-from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
+from caseline.model.kinds import KIND_SPECS, Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from caseline.model.time_expressions import Amount, TimeExpr
 
 FORMAT_VERSION = 1
@@ -149,7 +149,7 @@ class Event:
 
     @property
     def is_point(self) -> bool:
-        return self.kind in (Kind.DECHALLENGE, Kind.RECHALLENGE, Kind.INVESTIGATION, Kind.MILESTONE)
+        return KIND_SPECS[self.kind].point
 
     def dose_description(self) -> str:
         """'5 mg/kg IV, weeks 0, 2, 6' style text; empty when nothing is known."""

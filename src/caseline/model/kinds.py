@@ -1,12 +1,18 @@
-"""The vocabulary of a case: kinds of event, categories of lane, drug roles, course states, ...
+"""The vocabulary of a case, and the kind table.
 
-These enums are what a case file may say in its ``kind``, ``category``, ``role``, ``state``,
-``interpretation`` and milestone ``type`` fields. Pure Python.
+The enums are what a case file may say in its ``kind``, ``category``, ``role``, ``state``,
+``interpretation`` and milestone ``type`` fields. :data:`KIND_SPECS` is the one place that says, per
+kind of event, which fields it carries, whether it is a point or a course, its default category and
+label, the glyph that marks it, the words for it and its place in teaching captions: the builder,
+the resolver, the layout, the renderer, the wording and the reveal all read it, and a test fails when
+a kind lacks an entry. Adding a kind is one entry here, plus the JSON Schema and docs/case-format.md.
+Pure Python.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
 
 
 class Kind(StrEnum):
@@ -84,3 +90,99 @@ class MilestoneType(StrEnum):
     LAST_FOLLOW_UP = "last-follow-up"
     OUTCOME = "outcome"
     OTHER = "other"
+
+
+class Glyph(IntEnum):
+    """The mark of a point event (or of the start of a course), by shape; the renderer draws each."""
+
+    DOSE = 0  # vertical tick for an administration
+    DIAMOND = 1  # investigation (hollow: normal)
+    TRIANGLE = 2  # onset of a symptom
+    FLAG = 3  # milestone
+    STOP = 4  # a bar across the lane: the drug stopped
+    RESTART = 5  # the drug given again
+    CIRCLE = 6  # a change in a course (or a severity value)
+    CROSS = 7  # death
+
+
+class FieldGroup(StrEnum):
+    """Fields that several kinds share; the builder has one reader per group."""
+
+    DRUG = "drug"  # what was given and when: drug, dose, unit, route, frequency, schedule
+    ROLE = "role"  # the drug's role: suspected, concomitant, prior
+    TARGET = "target"  # the drug event a stop or restart is about
+    DOSE = "dose"  # one administration's dose: dose, unit, route
+    COURSE = "course"  # course points: onset, worsening, improvement, ...
+    SEVERITY = "severity"  # values on a severity scale
+    RESULT = "result"  # test, result, interpretation, value, value_unit, reference
+    MILESTONE = "milestone"  # the milestone's type
+
+
+#: The keys each group adds to an event.
+GROUP_KEYS: dict[FieldGroup, frozenset[str]] = {
+    FieldGroup.DRUG: frozenset({"drug", "dose", "unit", "route", "frequency", "schedule"}),
+    FieldGroup.ROLE: frozenset({"role"}),
+    FieldGroup.TARGET: frozenset({"target"}),
+    FieldGroup.DOSE: frozenset({"dose", "unit", "route"}),
+    FieldGroup.COURSE: frozenset({"course"}),
+    FieldGroup.SEVERITY: frozenset({"severity"}),
+    FieldGroup.RESULT: frozenset({"test", "result", "interpretation", "value", "value_unit", "reference"}),
+    FieldGroup.MILESTONE: frozenset({"type"}),
+}
+#: Timing keys: a course has a start and an end (or a duration); a point happens ``at`` a time.
+COURSE_TIMING_KEYS = frozenset({"start", "end", "duration", "ongoing"})
+POINT_TIMING_KEYS = frozenset({"at"})
+#: Keys every event may carry.
+COMMON_EVENT_KEYS = frozenset({"id", "kind", "label", "lane", "category", "source", "note", "identifying"})
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What one kind of event is (see the module docstring)."""
+
+    kind: Kind
+    point: bool  # True: one time ('at'); False: a course (start, end, duration, ongoing)
+    groups: tuple[FieldGroup, ...]
+    default_category: Category
+    words: str  # how tooltips and the details panel name the kind
+    glyph: Glyph | None  # a point's mark; for a course, the mark at its start (None: the bar alone)
+    caption_order: int  # teaching captions list what changes the story first (lower first)
+    label_field: str = ""  # the field whose value is the default label ('drug', 'test', 'type')
+    default_label: str = ""  # the label when no field gives one
+    start_words: str = "begins"  # teaching caption of a course's start: "Infliximab begins"
+    ends_target: bool = False  # a stop: it ends the course of its target drug
+    band: bool = False  # a course drawn as a light band (a symptom's course), not a solid bar
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key an event of this kind may carry."""
+        timing = POINT_TIMING_KEYS if self.point else COURSE_TIMING_KEYS
+        return COMMON_EVENT_KEYS | timing | frozenset().union(*(GROUP_KEYS[g] for g in self.groups))
+
+    def has(self, group: FieldGroup) -> bool:
+        return group in self.groups
+
+
+KIND_SPECS: dict[Kind, KindSpec] = {
+    spec.kind: spec for spec in (
+        KindSpec(Kind.DRUG, False, (FieldGroup.DRUG, FieldGroup.ROLE), Category.DRUG, "Drug", None, 3,
+                 label_field="drug"),
+        KindSpec(Kind.DECHALLENGE, True, (FieldGroup.TARGET,), Category.DRUG, "Drug stopped (dechallenge)",
+                 Glyph.STOP, 1, default_label="Stopped", ends_target=True),
+        KindSpec(Kind.RECHALLENGE, True, (FieldGroup.TARGET, FieldGroup.DOSE), Category.DRUG,
+                 "Drug restarted (rechallenge)", Glyph.RESTART, 1, default_label="Restarted"),
+        KindSpec(Kind.SYMPTOM, False, (FieldGroup.COURSE, FieldGroup.SEVERITY), Category.SYMPTOM, "Symptom / sign",
+                 Glyph.TRIANGLE, 0, start_words="(onset)", band=True),
+        KindSpec(Kind.INVESTIGATION, True, (FieldGroup.RESULT,), Category.INVESTIGATION, "Investigation",
+                 Glyph.DIAMOND, 4, label_field="test"),
+        KindSpec(Kind.THERAPY, False, (FieldGroup.DRUG,), Category.RESCUE, "Therapy", None, 3, label_field="drug"),
+        KindSpec(Kind.MILESTONE, True, (FieldGroup.MILESTONE,), Category.OUTCOME, "Milestone", Glyph.FLAG, 2,
+                 label_field="type"),
+    )
+}
+#: Milestones with a mark of their own.
+MILESTONE_GLYPHS: dict[MilestoneType, Glyph] = {MilestoneType.DEATH: Glyph.CROSS}
+
+
+def kind_spec(kind: Kind) -> KindSpec:
+    return KIND_SPECS[kind]

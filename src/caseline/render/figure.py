@@ -320,7 +320,7 @@ class Figure:
         band = QColor(self.spec.theme.header_band)
         lines_of = getattr(plot, "case_header_lines", header_lines)
         for r, row in enumerate(plot.layout_.rows):
-            if row.kind != L.ROW_HEADER:
+            if row.kind != L.RowKind.HEADER:
                 continue
             top = vb.mapViewToScene(QPointF(0, r)).y() + self.plot_top
             bottom = vb.mapViewToScene(QPointF(0, r + 1)).y() + self.plot_top

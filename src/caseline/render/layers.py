@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 
 from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
-from caseline.model.kinds import CATEGORY_ORDER
+from caseline.model.kinds import CATEGORY_ORDER, Glyph
 from caseline.render.painting import (
     MARK_CENTER,
     SPRITE_MIN_GLYPHS,
@@ -51,14 +51,14 @@ class BackgroundLayer(LayerItem):
         sep = QPen(self.state.muted, max(1.0, self.state.theme.line_px * 0.6))
         for r, row in enumerate(layout.rows):
             y = r * sy + dy
-            if row.kind == L.ROW_HEADER:
+            if row.kind == L.RowKind.HEADER:
                 p.setBrush(header)
                 p.drawRect(QRectF(left, y, right - left, row_h))
             elif r % 2 == 0:
                 p.setBrush(band)
                 p.drawRect(QRectF(left, y, right - left, row_h))
             key = (row.case_index, row.category)
-            if previous is not None and row.kind == L.ROW_LANE and key != previous and previous[1] is not None:
+            if previous is not None and row.kind == L.RowKind.LANE and key != previous and previous[1] is not None:
                 p.setPen(sep)
                 p.drawLine(QPointF(left, y), QPointF(right, y))
                 p.setPen(Qt.PenStyle.NoPen)
@@ -108,7 +108,7 @@ class BarLayer(LayerItem):
         ghosted = self.state.ghosted
         p.setPen(Qt.PenStyle.NoPen)
         # soft uncertainty bands first
-        unc = (style & L.BAR_UNCERTAIN) != 0
+        unc = (style & L.BarStyle.UNCERTAIN) != 0
         for c in np.unique(color[unc]):
             m = np.nonzero(unc & (color == c))[0]
             col = QColor(self.state.colors[int(c)])
@@ -116,7 +116,7 @@ class BarLayer(LayerItem):
             p.setBrush(col)
             h = bar_h * 1.5
             self.batch.rects(p, X0[m], YC[m] - h / 2, np.maximum(2.0, X1[m] - X0[m]), h)
-        cycles = (style & L.BAR_CYCLE) != 0
+        cycles = (style & L.BarStyle.CYCLE) != 0
         if cycles.any():
             pen = QPen(self.state.fg, max(1.0, theme.line_px * 1.2))
             p.setPen(pen)
@@ -129,8 +129,8 @@ class BarLayer(LayerItem):
                 p.drawLine(QPointF(X1[i], yb), QPointF(X1[i], yb - tick))
             p.setPen(Qt.PenStyle.NoPen)
         solid = ~unc & ~cycles
-        open_end = solid & ((style & L.BAR_OPEN_END) != 0)
-        symptom = (style & L.BAR_SYMPTOM) != 0
+        open_end = solid & ((style & L.BarStyle.OPEN_END) != 0)
+        symptom = (style & L.BarStyle.BAND) != 0
         plain = solid & ~open_end
         for c in np.unique(color[plain]):
             for is_symptom in (False, True):
@@ -164,7 +164,7 @@ class BarLayer(LayerItem):
             p.setBrush(QBrush(gradient))
             p.drawRect(QRectF(X0[i], YC[i] - h / 2, max(2.0, X1[i] - X0[i]), h))
         # stop marks: a heavy bar across the end of a stopped course
-        stopped = solid & ((style & L.BAR_STOPPED) != 0)
+        stopped = solid & ((style & L.BarStyle.STOPPED) != 0)
         if stopped.any():
             p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2.5), Qt.PenStyle.SolidLine,
                           Qt.PenCapStyle.FlatCap))
@@ -211,18 +211,18 @@ class PointLayer(LayerItem):
         ghosted = self.state.ghosted
         raster = p.paintEngine() is not None and p.paintEngine().type() == QPaintEngine.Type.Raster
         for glyph in np.unique(code[first]):
-            base = int(glyph) & 255
-            filled = (int(glyph) & 256) != 0 or base not in (L.GLYPH_DIAMOND, L.GLYPH_CIRCLE)
+            base = int(glyph) & L.GLYPH_MASK
+            filled = (int(glyph) & L.PointFlag.ABNORMAL) != 0 or base not in (Glyph.DIAMOND, Glyph.CIRCLE)
             template = glyph_path(base, size)
             for c in np.unique(color[first][code[first] == glyph]):
                 m = first[(code[first] == glyph) & (color[first] == c)]
                 col = QColor(self.state.colors[int(c)])
-                if base in (L.GLYPH_STOP, L.GLYPH_CROSS):
+                if base in (Glyph.STOP, Glyph.CROSS):
                     col = QColor(self.state.fg)
-                elif base == L.GLYPH_DOSE:
+                elif base == Glyph.DOSE:
                     col = col.darker(135)
                 if filled:
-                    pen = QPen(Qt.PenStyle.NoPen) if base == L.GLYPH_DOSE else QPen(self.state.bg, 1.0)
+                    pen = QPen(Qt.PenStyle.NoPen) if base == Glyph.DOSE else QPen(self.state.bg, 1.0)
                     brush = QBrush(col)
                 else:
                     pen = QPen(col, max(2.0, theme.line_px * 2))
@@ -268,7 +268,7 @@ class PointLayer(LayerItem):
         for c in np.unique(w.color[sel]):
             col = QColor(self.state.colors[int(c)])
             m = np.nonzero(w.color[sel] == c)[0]
-            closed = m[style[m] == 0]
+            closed = m[style[m] == L.WhiskerEnd.CLOSED]
             band = QColor(col)
             band.setAlpha(45)
             p.setPen(Qt.PenStyle.NoPen)
@@ -277,8 +277,8 @@ class PointLayer(LayerItem):
             solid = QPen(col, max(1.5, theme.line_px * 1.5))
             dashed = QPen(col, max(1.5, theme.line_px * 1.5), Qt.PenStyle.DashLine)
             # "later/earlier, by an amount the source does not give": a dashed arrow of fixed length
-            later = m[style[m] == 2]
-            earlier = m[style[m] == 1]
+            later = m[style[m] == L.WhiskerEnd.OPEN_END]
+            earlier = m[style[m] == L.WhiskerEnd.OPEN_START]
             lx0, ly = X0[later], Y[later]
             lx1 = lx0 + arrow
             ex1, ey = X1[earlier], Y[earlier]
@@ -347,7 +347,7 @@ class LabelLayer(LayerItem):
         # headers
         for r, row in enumerate(layout.rows):
             y = r * sy + dy
-            if row.kind == L.ROW_HEADER and state.draw_header_text:
+            if row.kind == L.RowKind.HEADER and state.draw_header_text:
                 lines = state.header_lines.get(r, [layout.cases[row.case_index].case.title])
                 title_h = QFontMetricsF(state.title_font).height()
                 ty = y + max(0.0, (row_h - title_h) / 2)
@@ -366,7 +366,7 @@ class LabelLayer(LayerItem):
                         p.setFont(state.small_font)
                         p.drawStaticText(QPointF(x_rest, ty + (title_h - small_h) * 0.75),
                                          state.static_text(rest, state.small_font))
-            elif row.kind == L.ROW_UNDATED:
+            elif row.kind == L.RowKind.UNDATED:
                 self._draw_undated(p, r, y, row_h, left, right)
         if not state.show_labels or row_h < fm_h * 0.9 or not layout.labels:
             return

@@ -5,29 +5,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from caseline.layout import timeline_layout as L
-from caseline.model.kinds import Category
+from caseline.model.kinds import Category, Glyph
 from caseline.theme import Theme
 
+#: What each glyph means, in legend order (a test checks every Glyph has an entry).
 GLYPH_LEGEND = (
-    (L.GLYPH_DOSE, "▮", "administration"),
-    (L.GLYPH_TRIANGLE, "▲", "onset"),
-    (L.GLYPH_DIAMOND, "◆", "investigation (hollow ◇ = normal)"),
-    (L.GLYPH_CIRCLE, "○", "course change"),
-    (L.GLYPH_STOP, "┳", "drug stopped"),
-    (L.GLYPH_RESTART, "▶", "drug restarted"),
-    (L.GLYPH_FLAG, "⚑", "milestone"),
-    (L.GLYPH_CROSS, "✝", "death"),
+    (Glyph.DOSE, "▮", "administration"),
+    (Glyph.TRIANGLE, "▲", "onset"),
+    (Glyph.DIAMOND, "◆", "investigation (hollow ◇ = normal)"),
+    (Glyph.CIRCLE, "○", "course change"),
+    (Glyph.STOP, "┳", "drug stopped"),
+    (Glyph.RESTART, "▶", "drug restarted"),
+    (Glyph.FLAG, "⚑", "milestone"),
+    (Glyph.CROSS, "✝", "death"),
 )
 
 
 def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str, str]]]:
     """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout."""
     categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
-    codes = {int(c) & 255 for c in layout.points.style}
+    codes = {int(c) & L.GLYPH_MASK for c in layout.points.style}
     glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
     if len(layout.whiskers):
         glyphs.append(("├┤", "uncertain time"))
-        if any(int(s) & 3 for s in layout.whiskers.style):
+        if any(int(s) & (L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END) for s in layout.whiskers.style):
             glyphs.append(("⇢", "later, gap not stated"))
     return categories, glyphs
 

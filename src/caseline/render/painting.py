@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 
 from caseline.layout import timeline_layout as L
+from caseline.model.kinds import Glyph
 from caseline.theme import Theme
 
 MARK_CENTER = 0.66  # where marks sit within a row (labels above them)
@@ -261,27 +262,30 @@ class LayerItem(pg.GraphicsObject):
 
 
 def glyph_path(code: int, size: float) -> QPainterPath:
+    """The shape of a Glyph, centred on (0, 0), ``size`` px across."""
     s = size / 2.0
     path = QPainterPath()
-    if code == L.GLYPH_DIAMOND:
+    if code == Glyph.DIAMOND:
         path.addPolygon(QPolygonF([QPointF(0, -s), QPointF(s, 0), QPointF(0, s), QPointF(-s, 0), QPointF(0, -s)]))
-    elif code == L.GLYPH_TRIANGLE:
+    elif code == Glyph.TRIANGLE:
         path.addPolygon(QPolygonF([QPointF(-s, s * 0.8), QPointF(s, s * 0.8), QPointF(0, -s), QPointF(-s, s * 0.8)]))
-    elif code == L.GLYPH_FLAG:
+    elif code == Glyph.FLAG:
         path.addRect(QRectF(-s * 0.12, -s * 1.2, s * 0.24, s * 2.2))
         path.addPolygon(QPolygonF([QPointF(0, -s * 1.2), QPointF(s * 1.3, -s * 0.75), QPointF(0, -s * 0.3)]))
-    elif code == L.GLYPH_STOP:
+    elif code == Glyph.STOP:
         path.addRect(QRectF(-s * 0.25, -s * 1.1, s * 0.5, s * 2.2))
         path.addRect(QRectF(-s * 0.9, -s * 1.1, s * 1.8, s * 0.4))
-    elif code == L.GLYPH_RESTART:
+    elif code == Glyph.RESTART:
         path.addPolygon(QPolygonF([QPointF(-s * 0.6, -s), QPointF(s, 0), QPointF(-s * 0.6, s), QPointF(-s * 0.6, -s)]))
-    elif code == L.GLYPH_CIRCLE:
+    elif code == Glyph.CIRCLE:
         path.addEllipse(QPointF(0, 0), s * 0.7, s * 0.7)
-    elif code == L.GLYPH_CROSS:
+    elif code == Glyph.CROSS:
         path.addRect(QRectF(-s * 0.2, -s * 1.1, s * 0.4, s * 2.2))
         path.addRect(QRectF(-s * 0.75, -s * 0.55, s * 1.5, s * 0.4))
-    else:  # dose tick
+    elif code == Glyph.DOSE:  # a tick
         path.addRect(QRectF(-max(1.5, s * 0.22), -s * 1.05, max(3.0, s * 0.44), s * 2.1))
+    else:
+        raise ValueError(f"no shape for glyph {code!r}")  # tests/render/test_glyphs.py keeps this complete
     return path
 
 

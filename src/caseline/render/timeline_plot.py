@@ -178,7 +178,7 @@ class TimelinePlot(pg.PlotWidget):
         highlighted = self.state.highlighted if self.state is not None else set()
         self.layout_ = L.build_layout(self.cases, self.options)
         headers = {r: self.case_header_lines(self.layout_.cases[row.case_index])
-                   for r, row in enumerate(self.layout_.rows) if row.kind == L.ROW_HEADER}
+                   for r, row in enumerate(self.layout_.rows) if row.kind == L.RowKind.HEADER}
         self.state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
         self.state.selected = selected if selected is not None and selected < len(self.layout_.items) else None
         self.state.ghosted = {g for g in ghosted if g < len(self.layout_.items)}
@@ -255,9 +255,9 @@ class TimelinePlot(pg.PlotWidget):
         assert self.layout_ is not None
         ticks = []
         for r, row in enumerate(self.layout_.rows):
-            if row.kind == L.ROW_LANE:
+            if row.kind == L.RowKind.LANE:
                 ticks.append((r + 0.5, row.lane))
-            elif row.kind == L.ROW_UNDATED:
+            elif row.kind == L.RowKind.UNDATED:
                 ticks.append((r + 0.5, "Time not stated"))
         self.lane_axis.setTicks([ticks, []])
         font = QFont(self.theme.font_family)
