@@ -328,6 +328,76 @@ def _predecessor_cycle(pred: list[int], tail_of: list[int]) -> list[int]:
     return []
 
 
+def _within_components(graph: Graph, components: list[list[int]]) -> tuple[Graph, list[int]]:
+    """The subgraph of edges whose ends share a strongly connected component, and one node of
+    each component with more than one node."""
+    label = np.zeros(graph.n, dtype=np.int64)
+    starts = []
+    for number, members in enumerate(components):
+        label[members] = number
+        if len(members) > 1:
+            starts.append(members[0])
+    tails = np.asarray(_tails(graph), dtype=np.int64)
+    heads = np.asarray(graph.head, dtype=np.int64)
+    keep = label[tails] == label[heads] if len(heads) else np.zeros(0, dtype=bool)
+    kept_tails = tails[keep]
+    indptr = np.zeros(graph.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(kept_tails, minlength=graph.n), out=indptr[1:])
+    weights = np.asarray(graph.weight, dtype=np.float64)[keep]
+    sources = np.asarray(graph.source, dtype=np.int64)[keep]
+    # tails are already sorted (CSR order), so the kept edges stay grouped by tail
+    return Graph(graph.n, indptr.tolist(), heads[keep].tolist(), weights.tolist(), sources.tolist()), starts
+
+
+def strongly_connected(graph: Graph) -> list[list[int]]:
+    """Strongly connected components (Tarjan's algorithm, iterative: no recursion limit)."""
+    n = graph.n
+    indptr, head = graph.indptr, graph.head
+    index = [-1] * n
+    low = [0] * n
+    on_stack = bytearray(n)
+    stack: list[int] = []
+    out: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, indptr[root])]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = 1
+        while work:
+            v, e = work[-1]
+            if e < indptr[v + 1]:
+                work[-1] = (v, e + 1)
+                w = head[e]
+                if index[w] < 0:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = 1
+                    work.append((w, indptr[w]))
+                elif on_stack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[v] < low[parent]:
+                    low[parent] = low[v]
+            if low[v] == index[v]:
+                members = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = 0
+                    members.append(w)
+                    if w == v:
+                        break
+                out.append(members)
+    return out
+
+
 # ---------------------------------------------------------------------------- solving
 
 
@@ -358,12 +428,17 @@ class Solver:
         self.parts: Components = merged
         self.forward = distance_graph(merged)
         self.backward = distance_graph(merged, reverse=True)
-        # Feasibility: all labels 0 (a virtual source joined to every node) relax to a solution
-        # unless a negative cycle exists anywhere, reachable from day 0 or not.
-        start = list(range(merged.n))
-        _, _, cycle = shortest_paths(self.forward, [0.0] * merged.n, start)
+        # Feasibility: a negative cycle lies inside one strongly connected component, and a search
+        # from any node of that component reaches it (reachable from day 0 or not). Starting every
+        # node at 0 instead (a virtual source) would cascade along long chains: quadratic.
+        # One search over the edges inside components, from one node of each, covers them all.
+        inside, starts = _within_components(self.forward, strongly_connected(self.forward))
+        dist = [INF] * merged.n
+        for node in starts:
+            dist[node] = 0.0
+        _, _, cycle = shortest_paths(inside, dist, starts)
         if cycle:
-            self.inconsistency = Inconsistency(self._explain(self.forward, cycle))
+            self.inconsistency = Inconsistency(self._explain(inside, cycle))
 
     def bounds(self, source: int) -> Bounds:
         """Bounds of every point relative to point ``source`` (the network must be consistent)."""

@@ -23,16 +23,60 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
 
-from caseline.timeline.constraints import EPS, INF, Components, Graph, Mode, Network, shortest_paths
+from caseline.timeline.constraints import EPS, INF, Components, Graph, Mode, Network, Solver, connected, shortest_paths
 
 #: The default gap of an order-only statement: this fraction of the span of the case's stated
 #: times, at least a day and at most a month (so the order reads at any case length).
 ORDER_STEP_FRACTION = 1.0 / 20.0
 ORDER_STEP_MIN = 1.0
 ORDER_STEP_MAX = 30.4375
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Every point relative to a source point: bounds, best estimate and how it was placed.
+
+    Arrays per point. ``linked``: tied to the source by some chain of statements (else its
+    bounds are infinite and ``best`` is nan). ``mode``: the weakest :class:`Mode` the best
+    estimate rests on (ORDER or BOUND: placed for order, not stated).
+    """
+
+    lo: np.ndarray
+    hi: np.ndarray
+    best: np.ndarray
+    mode: np.ndarray
+    linked: np.ndarray
+    step: float
+
+
+def estimate(solver: Solver, source: int, also_first: tuple[int, ...] = (), exclude: tuple[int, ...] = ()
+             ) -> Placement:
+    """Solve bounds relative to ``source`` and place every linked point.
+
+    ``also_first``: points placed right after the source (the calendar epoch, so calendar dates
+    are placed from day 0's own date); ``exclude``: points left out of the order step's extent.
+    The network must be consistent (``solver.inconsistency is None``).
+    """
+    parts = solver.parts
+    lo_c, hi_c = solver.component_bounds(source)
+    lo = lo_c[parts.comp] + parts.offset
+    hi = hi_c[parts.comp] + parts.offset
+    linked = connected(solver.net, parts, source)
+    linked_c = np.zeros(parts.n, dtype=bool)
+    linked_c[parts.comp[linked]] = True
+    keep = linked.copy()
+    keep[list(exclude)] = False
+    step = order_step(lo[keep], hi[keep])
+    first = [int(parts.comp[source])] + [int(parts.comp[p]) for p in also_first if linked[p]]
+    values, kinds = place(solver.net, parts, lo_c, hi_c, linked_c, first, step, solver.forward, solver.backward)
+    best = values[parts.comp] + parts.offset
+    best[~linked] = np.nan
+    best = np.minimum(np.maximum(best, lo), hi)
+    return Placement(lo, hi, best, kinds[parts.comp], linked, step)
 
 
 def order_step(lo: np.ndarray, hi: np.ndarray) -> float:

@@ -13,14 +13,12 @@ from __future__ import annotations
 import math
 from datetime import date
 
-import numpy as np
-
 from caseline.model.case import AtList, Case, Event, Repeat
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel
 from caseline.model.kinds import DrugRole
 from caseline.model.time_expressions import Precision, RelativeTime, TimeExpr, parse_time
-from caseline.timeline.constraints import EPS, INF, Mode, Solver, connected
-from caseline.timeline.estimates import order_step, place
+from caseline.timeline.constraints import EPS, INF, Mode, Solver
+from caseline.timeline.estimates import estimate
 from caseline.timeline.resolved import Interval, Item, ItemRole, Known, ResolvedCase, Timing
 from caseline.timeline.statements import MAX_ADMINISTRATIONS, CaseNetwork, Statement, compile_case
 
@@ -35,29 +33,13 @@ class _Solved:
     """Bounds, best estimates and how-known of every point, as arrays and lists for fast reads."""
 
     def __init__(self, compiled: CaseNetwork, solver: Solver) -> None:
-        parts = solver.parts
         origin, epoch = compiled.origin, compiled.epoch
-        lo_c, hi_c = solver.component_bounds(origin)
-        offset = parts.offset
-        lo = lo_c[parts.comp] + offset
-        hi = hi_c[parts.comp] + offset
-        linked = connected(compiled.net, parts, origin)
-        linked_c = np.zeros(parts.n, dtype=bool)
-        linked_c[parts.comp[linked]] = True
-        keep = linked.copy()
-        keep[epoch] = False
-        step = order_step(lo[keep], hi[keep])
-        first = [int(parts.comp[origin])]
-        if linked[epoch]:
-            first.append(int(parts.comp[epoch]))
-        values, kinds = place(compiled.net, parts, lo_c, hi_c, linked_c, first, step, solver.forward,
-                              solver.backward)
-        best = values[parts.comp] + offset
-        best[~linked] = np.nan
-        best = np.minimum(np.maximum(best, lo), hi)
+        placed = estimate(solver, origin, also_first=(epoch,), exclude=(epoch,))
+        lo, hi, best, linked = placed.lo, placed.hi, placed.best, placed.linked
+        self.step = placed.step
         self.linked = linked.tolist()
         self.lo, self.hi, self.best = lo.tolist(), hi.tolist(), best.tolist()
-        self.kind = kinds[parts.comp].tolist()
+        self.kind = placed.mode.tolist()
         self.best_array = best
         self.dated = bool(linked[epoch])
         self.cal_lo: list[float] = []
