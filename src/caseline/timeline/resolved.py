@@ -131,12 +131,11 @@ class Timing:
     def __init__(self, solver: Solver, best: np.ndarray, clock_points: frozenset[int] = frozenset()) -> None:
         self.solver = solver
         self.best = best  # best estimate of every point (days from day 0; nan: not placed)
-        # components holding a time stated to the minute: their calendar times have a time of day
-        self._clocked = frozenset(int(solver.parts.comp[p]) for p in clock_points)
+        self._clocked = clock_points  # times stated to the minute: their calendar text has a time of day
 
     def is_clocked(self, point: int) -> bool:
-        """The time is known to the minute of a calendar day (tied exactly to an ISO date-time)."""
-        return point >= 0 and bool(self._clocked) and int(self.solver.parts.comp[point]) in self._clocked
+        """The time is stated to the minute (an ISO date-time, or minutes/hours after one)."""
+        return point in self._clocked
 
     def between(self, later: int, earlier: int) -> Interval | None:
         """``later - earlier`` in days (None when either is not placed relative to the other)."""

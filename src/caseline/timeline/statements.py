@@ -89,7 +89,8 @@ class CaseNetwork:
     epoch: int
     events: dict[str, EventPoints]
     calendar_tags: list[int] = field(default_factory=list)  # statements with a calendar date
-    clock_points: set[int] = field(default_factory=set)  # points stated to the minute
+    clock_points: set[int] = field(default_factory=set)  # points stated to the minute (see clocked)
+    clock_links: list[tuple[int, int]] = field(default_factory=list)  # (point, ref): hours or minutes after
     until_points: dict[str, int] = field(default_factory=dict)  # hidden 'until' point per schedule
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -138,7 +139,20 @@ class Compiler:
             previous = self.out.events[event.id].start
         self.anchor()
         self.day_zero()
+        self.clocked()
         return self.out
+
+    def clocked(self) -> None:
+        """Times known to the minute: stated as date-times, or hours/minutes after such a time
+        ("day 10" after a day 0 at 08:00 is a day, not 08:00 ten days later)."""
+        out = self.out
+        changed = bool(out.clock_links and out.clock_points)
+        while changed:
+            changed = False
+            for point, ref in out.clock_links:
+                if ref in out.clock_points and point not in out.clock_points:
+                    out.clock_points.add(point)
+                    changed = True
 
     def allocate(self, event: Event) -> None:
         net = self.net
@@ -450,6 +464,8 @@ class Compiler:
             if ref is None:
                 return
             offset = node.offset
+            if offset.lo == offset.hi and offset.lo != round(offset.lo):
+                out.clock_links.append((subject, ref))  # "30 minutes after X": to the minute if X is
             if offset.is_open:
                 own = Mode.ORDER
             elif offset.bound_only or not (math.isfinite(offset.lo) and math.isfinite(offset.hi)):
