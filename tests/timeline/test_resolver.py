@@ -101,6 +101,23 @@ def test_infliximab_history_before_day_0(infliximab: ResolvedCase) -> None:
 def test_infliximab_unknown_time_is_undated(infliximab: ResolvedCase) -> None:
     last = infliximab.item("last-fu")
     assert last is not None and last.start is None and last.precision is Precision.UNKNOWN
+    assert last.known is Known.UNKNOWN
+    mtx = infliximab.item("mtx")  # its end is not reported: no time, an open end
+    assert mtx is not None and mtx.end is None and mtx.open_end and mtx.end_known is Known.UNKNOWN
+
+
+def test_unknown_time_is_undated() -> None:
+    r = resolve_yaml("""
+        suspect: {drug: d}
+        events:
+          - {id: d, kind: drug, drug: x, start: day 0}
+          - {id: fu, kind: milestone, type: last-follow-up, at: unknown}
+          - {id: later, kind: milestone, type: outcome, at: 2 weeks after fu}
+    """)
+    for item_id in ("fu", "later"):  # and what is stated only relative to it
+        item = r.item(item_id)
+        assert item is not None and item.start is None and item.precision is Precision.UNKNOWN
+        assert item.known is Known.UNKNOWN
 
 
 # --------------------------------------------------------------------------- schedules
