@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
+
 from caseline.model.case import AtList, Case, Event, Repeat
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel
 from caseline.model.kinds import DrugRole
@@ -54,6 +56,30 @@ class _Solved:
                 bounds = solver.bounds(epoch)
                 self.cal_lo, self.cal_hi = bounds.lo.tolist(), bounds.hi.tolist()
 
+        self._classify(placed.mode)
+
+    def _classify(self, mode: np.ndarray) -> None:
+        """How each point is known, and its precision, for all points at once."""
+        lo, hi = np.asarray(self.lo), np.asarray(self.hi)
+        linked = np.asarray(self.linked, dtype=bool)
+        finite = np.isfinite(lo) & np.isfinite(hi)
+        with np.errstate(invalid="ignore"):
+            exact = linked & finite & (hi - lo <= EPS * (1.0 + np.abs(lo)))
+        ordered = linked & ~exact & (mode == Mode.ORDER)
+        bounded = linked & ~exact & ~ordered & ((mode == Mode.BOUND) | ~finite)
+        code = np.zeros(len(lo), dtype=np.int64)  # index into _KNOWN
+        code[exact], code[ordered], code[bounded] = 1, 2, 3
+        code[linked & ~exact & ~ordered & ~bounded] = 4
+        self.known = [_KNOWN[c] for c in code.tolist()]
+        precision = np.zeros(len(lo), dtype=np.int64)  # index into _PRECISION
+        precision[linked & ~finite], precision[exact] = 1, 2
+        span = np.nonzero(linked & finite & ~exact)[0]
+        precision[span] = 3
+        self.precision = [_PRECISION[c] for c in precision.tolist()]
+        if self.dated:
+            for p in span.tolist():
+                self.precision[p] = calendar_precision(self.cal_lo[p], self.cal_hi[p])
+
     def interval(self, point: int) -> Interval | None:
         if point < 0 or not self.linked[point]:
             return None
@@ -65,18 +91,9 @@ class _Solved:
         best = self.best[point] + self.cal_shift
         return Interval(min(self.cal_lo[point], best), best, max(self.cal_hi[point], best))
 
-    def known(self, point: int) -> Known:
-        if point < 0 or not self.linked[point]:
-            return Known.UNKNOWN
-        lo, hi = self.lo[point], self.hi[point]
-        if math.isfinite(lo) and hi - lo <= EPS * (1.0 + abs(lo)):
-            return Known.EXACT
-        kind = self.kind[point]
-        if kind == Mode.ORDER:
-            return Known.ORDERED
-        if kind == Mode.BOUND or not (math.isfinite(lo) and math.isfinite(hi)):
-            return Known.BOUNDED
-        return Known.SPAN
+
+_KNOWN = (Known.UNKNOWN, Known.EXACT, Known.ORDERED, Known.BOUNDED, Known.SPAN)
+_PRECISION = (Precision.UNKNOWN, Precision.BOUNDED, Precision.DAY, Precision.RANGE)
 
 
 class Resolver:
@@ -99,7 +116,7 @@ class Resolver:
             self._contradiction(compiled, constraints, solved)
         if solved is not None and not solved.dated:
             for tag in compiled.calendar_tags:
-                statement = compiled.statements[tag]
+                statement = compiled.statement(tag)
                 if statement.subject != "day 0":
                     self.diagnostics.append(Diagnostic(
                         statement.pos, f"the calendar date {statement.text!r} cannot be placed: day 0 of this case "
@@ -141,12 +158,12 @@ class Resolver:
         return compile_case(self.case, counts)
 
     def _contradiction(self, compiled: CaseNetwork, constraints: tuple[int, ...], solved: _Solved | None) -> None:
-        net, statements = compiled.net, compiled.statements
+        net = compiled.net
         tags: list[int] = []
         for k in constraints:
             if net.tag[k] not in tags:
                 tags.append(net.tag[k])
-        involved = [statements[t] for t in tags]
+        involved = [compiled.statement(t) for t in tags]
         details = "; ".join(_describe(s) for s in sorted(involved, key=_position))
         hint = "these statements cannot all be true: check each against the source"
         ends = [s for s in involved if s.rule == "end-after-start"]
@@ -207,18 +224,24 @@ class Resolver:
 
     def _item(self, event: Event, item_id: str, role: ItemRole, solved: _Solved | None, start_point: int,
               end_point: int, expr: TimeExpr | None, **extra: object) -> Item:
+        start = end = start_cal = end_cal = None
+        known = end_known = Known.UNKNOWN
+        precision = Precision.UNKNOWN
         if solved is not None:
-            start, end = solved.interval(start_point), solved.interval(end_point)
-            start_cal, end_cal = solved.calendar(start_point), solved.calendar(end_point)
-            known, end_known = solved.known(start_point), solved.known(end_point)
-        else:
-            start = end = start_cal = end_cal = None
-            known = end_known = Known.UNKNOWN
-        precision = _precision(start, start_cal)
-        if start is not None and end is not None:
-            end_precision = _precision(end, end_cal)
-            if _COARSE.get(end_precision, 0) > _COARSE.get(precision, 0):
-                precision = end_precision
+            start = solved.interval(start_point)
+            if start is not None:
+                known, precision = solved.known[start_point], solved.precision[start_point]
+                if solved.dated:
+                    start_cal = solved.calendar(start_point)
+            if end_point >= 0:
+                end = solved.interval(end_point)
+                if end is not None:
+                    end_known = solved.known[end_point]
+                    if solved.dated:
+                        end_cal = solved.calendar(end_point)
+                    end_precision = solved.precision[end_point]
+                    if start is not None and _COARSE.get(end_precision, 0) > _COARSE.get(precision, 0):
+                        precision = end_precision
         if expr is not None:
             approximate, stated, vague = expr.approximate, expr.stated or expr.text, expr.vague
         else:
@@ -227,7 +250,8 @@ class Resolver:
             case_id=self.case.id, event_id=event.id, item_id=item_id, role=role, kind=event.kind,
             category=event.category, lane=event.lane, label=event.label,
             start=start, end=end, precision=precision, approximate=approximate, stated=stated, event=event,
-            start_date=_date(start_cal), end_date=_date(end_cal), known=known, end_known=end_known, vague=vague,
+            start_date=_date(start_cal) if start_cal is not None else None,
+            end_date=_date(end_cal) if end_cal is not None else None, known=known, end_known=end_known, vague=vague,
             ongoing=event.ongoing, start_calendar=start_cal, end_calendar=end_cal, start_point=start_point,
             end_point=end_point if end is not None else -1,
             **extra,  # type: ignore[arg-type]
@@ -315,19 +339,6 @@ def _date(calendar: Interval | None) -> date | None:
     if calendar is None or not math.isfinite(calendar.best):
         return None
     return date.fromordinal(math.floor(calendar.best + 1e-9))
-
-
-def _precision(axis: Interval | None, calendar: Interval | None) -> Precision:
-    """Precision of a time: exact, one side open, a calendar month or year, else a range."""
-    if axis is None:
-        return Precision.UNKNOWN
-    if not axis.is_bounded:
-        return Precision.BOUNDED
-    if axis.hi - axis.lo <= EPS * (1.0 + abs(axis.lo)):
-        return Precision.DAY
-    if calendar is not None and calendar.is_bounded:
-        return calendar_precision(calendar.lo, calendar.hi)
-    return Precision.RANGE
 
 
 def calendar_precision(first: float, last: float) -> Precision:

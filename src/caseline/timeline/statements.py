@@ -77,13 +77,23 @@ class EventPoints:
     count_known: bool = True  # False: the schedule's number of administrations is not stated
 
 
+#: A statement as compiled: (pos, text, subject, event id, rule, refs or the expression)
+StatementRecord = tuple[SourcePos, str, str, str, str, "tuple[str, ...] | TimeExpr"]
+
+
+def _ref_name(ref: EventRef) -> str:
+    if ref.event_id == PREVIOUS:
+        return "the time before it"
+    return f"{ref.event_id}.start" if ref.part == "start" else str(ref)
+
+
 @dataclass
 class CaseNetwork:
     """A case compiled to a network, with what is needed to read the solution back."""
 
     case: Case
     net: Network
-    statements: list[Statement]
+    statements: list[StatementRecord]
     origin: int
     file_day0: int
     epoch: int
@@ -94,6 +104,13 @@ class CaseNetwork:
     until_points: dict[str, int] = field(default_factory=dict)  # hidden 'until' point per schedule
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def statement(self, tag: int) -> Statement:
+        """The statement behind the constraints tagged ``tag``."""
+        pos, text, subject, event_id, rule, refs = self.statements[tag]
+        if isinstance(refs, TimeExpr):
+            refs = tuple(_ref_name(r) for r in refs.refs())
+        return Statement(pos, text, subject, event_id, rule, refs)
+
 
 class Compiler:
     """Builds the :class:`CaseNetwork` of a case. ``dose_counts`` fixes the number of
@@ -103,7 +120,7 @@ class Compiler:
         self.case = case
         self.by_id = {e.id: e for e in case.events}
         self.net = Network()
-        self.statements: list[Statement] = []
+        self.statements: list[StatementRecord] = []
         self.dose_counts = dose_counts or {}
         self._reported: set[tuple[SourcePos | None, str]] = set()
         net = self.net
@@ -125,8 +142,9 @@ class Compiler:
             self.out.diagnostics.append(Diagnostic(pos or self.case.pos, message, hint, level))
 
     def statement(self, pos: SourcePos | None, text: str, subject: str, event_id: str = "", rule: str = "",
-                  refs: tuple[str, ...] = ()) -> int:
-        self.statements.append(Statement(pos or self.case.pos, text, subject, event_id, rule, refs))
+                  refs: tuple[str, ...] | TimeExpr = ()) -> int:
+        # a plain tuple: a Statement is made only when a diagnostic needs it (CaseNetwork.statement)
+        self.statements.append((pos or self.case.pos, text, subject, event_id, rule, refs))
         return len(self.statements) - 1
 
     # ------------------------------------------------------------------ the whole case
@@ -433,16 +451,10 @@ class Compiler:
         node = expr.node
         if isinstance(node, UnknownTime):
             return
-        refs = tuple(self._ref_name(r, previous) for r in expr.refs())
         tag = self.statement(expr.pos or (event.pos if event else None), expr.text, name,
-                             event.id if event else "", refs=refs)
+                             event.id if event else "", refs=expr)
         widen = expr.widen.hi if expr.widen is not None else 0.0
         self._node(node, subject, tag, widen, expr, event, previous, Mode.STATED)
-
-    def _ref_name(self, ref: EventRef, previous: int) -> str:
-        if ref.event_id == PREVIOUS:
-            return "the time before it"
-        return f"{ref.event_id}.start" if ref.part == "start" else str(ref)
 
     def _node(self, node: TimeNode, subject: int, tag: int, widen: float, expr: TimeExpr, event: Event | None,
               previous: int, mode: Mode, side: int = 0) -> None:
