@@ -64,19 +64,16 @@ class Network:
     bounds but does not by itself place a point that nothing else places.
     """
 
-    __slots__ = ("gap", "hi", "links", "lo", "mode", "n_points", "pref", "tag", "x", "y")
+    __slots__ = ("_columns", "_rows", "n_points")
+
+    _FIELDS = ("x", "y", "lo", "hi", "tag", "pref", "mode", "gap", "links")
 
     def __init__(self) -> None:
         self.n_points = 0
-        self.x: list[int] = []
-        self.y: list[int] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
-        self.pref: list[float] = []
-        self.mode: list[int] = []
-        self.gap: list[float] = []
-        self.tag: list[int] = []
-        self.links: list[bool] = []
+        # one tuple per constraint while building (one append, not nine); the columns below are
+        # made from them on first use
+        self._rows: list[tuple[int, int, float, float, int, float, int, float, bool]] = []
+        self._columns: tuple[list, ...] | None = None  # type: ignore[type-arg]
 
     def add_points(self, count: int = 1) -> int:
         """Add ``count`` points; returns the number of the first."""
@@ -87,19 +84,62 @@ class Network:
     def constrain(self, x: int, y: int, lo: float, hi: float, tag: int = -1, pref: float = math.nan,
                   mode: Mode = Mode.STATED, gap: float = 1.0, links: bool = True) -> int:
         """Add ``lo <= x - y <= hi``; returns the constraint's number."""
-        self.links.append(links)
-        self.x.append(x)
-        self.y.append(y)
-        self.lo.append(lo)
-        self.hi.append(hi)
-        self.pref.append(pref)
-        self.mode.append(int(mode))
-        self.gap.append(gap)
-        self.tag.append(tag)
-        return len(self.x) - 1
+        self._rows.append((x, y, lo, hi, tag, pref, mode, gap, links))
+        self._columns = None
+        return len(self._rows) - 1
+
+    def set_aside(self, k: int) -> None:
+        """Make constraint ``k`` say nothing (a statement dropped from a contradiction)."""
+        x, y, _, _, tag, _, _, gap, _ = self._rows[k]
+        self._rows[k] = (x, y, -INF, INF, tag, math.nan, Mode.ORDER, gap, False)
+        self._columns = None
+
+    def _column(self, index: int) -> list:  # type: ignore[type-arg]
+        if self._columns is None:
+            if self._rows:
+                self._columns = tuple(list(column) for column in zip(*self._rows, strict=True))
+            else:
+                self._columns = tuple([] for _ in self._FIELDS)
+        return self._columns[index]
+
+    @property
+    def x(self) -> list[int]:
+        return self._column(0)
+
+    @property
+    def y(self) -> list[int]:
+        return self._column(1)
+
+    @property
+    def lo(self) -> list[float]:
+        return self._column(2)
+
+    @property
+    def hi(self) -> list[float]:
+        return self._column(3)
+
+    @property
+    def tag(self) -> list[int]:
+        return self._column(4)
+
+    @property
+    def pref(self) -> list[float]:
+        return self._column(5)
+
+    @property
+    def mode(self) -> list[int]:
+        return self._column(6)
+
+    @property
+    def gap(self) -> list[float]:
+        return self._column(7)
+
+    @property
+    def links(self) -> list[bool]:
+        return self._column(8)
 
     def __len__(self) -> int:
-        return len(self.x)
+        return len(self._rows)
 
 
 # ---------------------------------------------------------------------------- rigid components

@@ -19,7 +19,7 @@ from caseline.model.case import AtList, Case, Event, Repeat
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel
 from caseline.model.kinds import DrugRole
 from caseline.model.time_expressions import Precision, RelativeTime, TimeExpr, parse_time
-from caseline.timeline.constraints import EPS, INF, Mode, Solver
+from caseline.timeline.constraints import EPS, Mode, Solver
 from caseline.timeline.estimates import estimate
 from caseline.timeline.resolved import Interval, Item, ItemRole, Known, ResolvedCase, Timing
 from caseline.timeline.statements import MAX_ADMINISTRATIONS, CaseNetwork, Statement, compile_case
@@ -303,8 +303,7 @@ def _consistent(compiled: CaseNetwork) -> tuple[Solver | None, list[tuple[int, .
         found.append(constraints)
         implied = [k for k in constraints if not net.links[k]]
         drop = max(implied) if implied else max(constraints, key=lambda k: (net.tag[k], k))
-        net.lo[drop], net.hi[drop], net.pref[drop], net.mode[drop] = -INF, INF, math.nan, int(Mode.ORDER)
-        net.links[drop] = False
+        net.set_aside(drop)
     return None, found
 
 
