@@ -1,0 +1,96 @@
+"""Writing an import: YAML text the case reader accepts, written atomically, never over an input.
+
+The case reader refuses YAML anchors and aliases, so the dumper never emits them (PyYAML would
+for any value that appears twice). The file is written to a temporary file in the same folder,
+flushed to disk and renamed over the target, so a crash never leaves half a case file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from caseline.io.standards.model import ImportResult
+
+HEADER = (
+    "# Imported by caseline import from {sources}.\n"
+    "# Check the suspected drug, day 0 and the labels; every event names its source record.\n"
+)
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """SafeDumper that writes repeated values out in full (the case reader has no aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def to_yaml(document: dict[str, Any], sources: Iterable[str] = ()) -> str:
+    """``document`` (a case-file dict) as YAML text, with a comment naming its sources."""
+    names = ", ".join(os.path.basename(s.rstrip(os.sep)) for s in sources) or "a standard file"
+    body = yaml.dump(document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=120,
+                     default_flow_style=False)
+    return HEADER.format(sources=names) + body
+
+
+def caseset_for(result: ImportResult, file_name: str, limit: int) -> dict[str, Any] | None:
+    """A case set that lines several imported cases up on their first suspected dose, or None
+    (one case, or more than ``limit``: hundreds of cases in one comparison are not legible)."""
+    if len(result.cases) < 2 or len(result.cases) > limit:
+        return None
+    standards = sorted({s.standard for s in result.summaries})
+    return {
+        "title": f"{len(result.cases)} cases imported from {', '.join(standards)}",
+        "files": [file_name],
+        "align": "first-suspect-dose",
+    }
+
+
+def write_import(result: ImportResult, out_path: str | os.PathLike[str], inputs: Iterable[str] = (),
+                 caseset_limit: int = 20) -> str:
+    """Write ``result`` as a case file at ``out_path`` and return the path written.
+
+    Refuses (``ValueError``) to write over any of ``inputs`` or over a folder. The write is atomic:
+    a temporary file in the target folder, fsync, then ``os.replace``.
+    """
+    target = os.path.abspath(os.fspath(out_path))
+    input_list = list(inputs)
+    for source in input_list:
+        source_path = os.path.abspath(source)
+        if os.path.exists(target) and os.path.exists(source_path) and os.path.samefile(source_path, target):
+            raise ValueError(f"{out_path}: is an input of this import; choose another output file")
+        if os.path.isdir(source_path) and os.path.commonpath([source_path, target]) == source_path \
+                and os.path.exists(target) and _is_standard_file(target):
+            raise ValueError(f"{out_path}: would overwrite a file of the imported folder")
+    if os.path.isdir(target):
+        raise ValueError(f"{out_path}: is a folder; give a file name such as case.caseline.yaml")
+    result.caseset = caseset_for(result, os.path.basename(target), caseset_limit)
+    text = to_yaml(result.document(), input_list)
+    folder = os.path.dirname(target) or "."
+    handle, temp = tempfile.mkstemp(prefix=".caseline-import-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644 & ~_umask())
+        os.replace(temp, target)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+    return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _is_standard_file(path: str) -> bool:
+    return not path.lower().endswith((".caseline.yaml", ".caseline.yml", ".caseline.json"))
