@@ -16,20 +16,68 @@ from caseline.io.standards.model import CaseSummary, ImportOptions
 from caseline.io.standards.provenance import add_source_detail, record_of
 
 _SLUG = re.compile(r"[^A-Za-z0-9_]+")
-_SMALL_WORDS = frozenset({"of", "and", "or", "the", "in", "on", "to", "at", "with", "for", "by", "due", "a", "an",
-                          "not", "no", "per", "nos"})
+_SMALL_WORDS = frozenset(
+    {"of", "and", "or", "the", "in", "on", "to", "at", "with", "for", "by", "due", "a", "an", "not", "no", "per", "nos"}
+)
 _CALENDAR = re.compile(r"^(?:\d{4}(?:-\d{2}){0,2}|between \d{4}(?:-\d{2}){0,2} and \d{4}(?:-\d{2}){0,2})$")
-_DATE_IN_TEXT = re.compile(r"(?<![\d-])(?:18|19|20|21)\d\d(?:-[01]\d(?:-[0-3]\d)?)?(?:T[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?"
-                           r"(?![\d])|(?<!\d)(?:18|19|20|21)\d{6}(?:\d{2,6})?(?:[+-]\d{4})?(?!\d)")
+_DATE_IN_TEXT = re.compile(
+    r"(?<![\d-])(?:18|19|20|21)\d\d(?:-[01]\d(?:-[0-3]\d)?)?(?:T[0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?"
+    r"(?![\d])|(?<!\d)(?:18|19|20|21)\d{6}(?:\d{2,6})?(?:[+-]\d{4})?(?!\d)"
+)
 TIME_FIELDS = ("start", "end", "at")
 #: The order fields are written in, as a person would read an event.
-FIELD_ORDER = ("id", "kind", "type", "label", "drug", "test", "target", "lane", "category", "role", "dose", "unit",
-               "route", "frequency", "start", "end", "duration", "at", "ongoing", "schedule", "value", "value_unit",
-               "reference", "interpretation", "result", "course", "severity", "note", "identifying", "source")
+FIELD_ORDER = (
+    "id",
+    "kind",
+    "type",
+    "label",
+    "drug",
+    "test",
+    "target",
+    "lane",
+    "category",
+    "role",
+    "dose",
+    "unit",
+    "route",
+    "frequency",
+    "start",
+    "end",
+    "duration",
+    "at",
+    "ongoing",
+    "schedule",
+    "value",
+    "value_unit",
+    "reference",
+    "interpretation",
+    "result",
+    "course",
+    "severity",
+    "note",
+    "identifying",
+    "source",
+)
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
-_CASE_RANK = {name: i for i, name in enumerate((
-    "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor", "anchor_date", "anchor_label",
-    "lanes", "events"))}
+_CASE_RANK = {
+    name: i
+    for i, name in enumerate(
+        (
+            "id",
+            "title",
+            "patient",
+            "diagnosis",
+            "summary",
+            "citation",
+            "suspect",
+            "anchor",
+            "anchor_date",
+            "anchor_label",
+            "lanes",
+            "events",
+        )
+    )
+}
 
 
 def ordered(event: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +125,7 @@ def first_time(event: dict[str, Any]) -> str:
         if name in event:
             return time_text(event[name])
     schedule = event.get("schedule") or {}
-    if "at" in schedule and schedule["at"]:
+    if schedule.get("at"):
         return time_text(schedule["at"][0])
     if "start" in schedule:
         return time_text(schedule["start"])
@@ -91,7 +139,10 @@ class CaseDraft:
         self.standard = standard
         self.subject = subject
         self.files = files
-        self.case: dict[str, Any] = {"id": slug(f"{prefix}-{subject}") if subject else prefix, "title": title}
+        case_id = slug(subject, prefix) if subject else prefix
+        if not case_id.startswith(prefix):
+            case_id = slug(f"{prefix}-{case_id}")
+        self.case: dict[str, Any] = {"id": case_id, "title": title}
         self.patient: dict[str, Any] = {}
         self.identifiers: list[str] = []
         self.suspect: dict[str, Any] = {}
@@ -152,8 +203,15 @@ class CaseDraft:
                 case[key] = self.case[key]
         case["events"] = [ordered(e) for e in self.events]
         if not self.events:
-            case["events"] = [{"id": "no-events", "kind": "milestone", "type": "other",
-                               "label": "No events in the source", "at": "unknown"}]
+            case["events"] = [
+                {
+                    "id": "no-events",
+                    "kind": "milestone",
+                    "type": "other",
+                    "label": "No events in the source",
+                    "at": "unknown",
+                }
+            ]
         _ensure_day_zero(case)
         if options.relative_days:
             relativize(case)
@@ -164,7 +222,11 @@ class CaseDraft:
         suspect_id = (case.get("suspect") or {}).get("drug", "")
         suspect_event = next((e for e in case["events"] if e["id"] == suspect_id), None)
         return CaseSummary(
-            case_id=case["id"], standard=self.standard, subject=self.subject, title=case["title"], arm=self.arm,
+            case_id=case["id"],
+            standard=self.standard,
+            subject=self.subject,
+            title=case["title"],
+            arm=self.arm,
             events=len(case["events"]),
             first_exposure=first_time(suspect_event) if suspect_event else "",
             suspect=str(suspect_event.get("drug") or suspect_event.get("label") or "") if suspect_event else "",
@@ -225,8 +287,10 @@ def _relative_text(text: str, origin: int) -> str:
 def _walk(value: Any, origin: int, key: str = "") -> Any:
     if isinstance(value, dict):
         if set(value) <= {"time", "stated"} and "time" in value:
-            return {"time": _relative_expr(str(value["time"]), origin),
-                    **({"stated": _relative_text(str(value["stated"]), origin)} if "stated" in value else {})}
+            return {
+                "time": _relative_expr(str(value["time"]), origin),
+                **({"stated": _relative_text(str(value["stated"]), origin)} if "stated" in value else {}),
+            }
         return {k: _walk(v, origin, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_walk(v, origin, key) for v in value]

@@ -201,12 +201,28 @@ def _amount(amount: float, unit: str) -> str:
 
 #: UCUM / HL7 unit codes of time quantities (E2B pauseQuantity, PIVL periods), as grammar units.
 TIME_UNITS = {
-    "a": "year", "ann": "year", "yr": "year", "y": "year", "year": "year", "years": "year",
-    "mo": "month", "month": "month", "months": "month",
-    "wk": "week", "w": "week", "week": "week", "weeks": "week",
-    "d": "day", "day": "day", "days": "day",
-    "h": "hour", "hr": "hour", "hour": "hour", "hours": "hour",
-    "min": "minute", "s": "second",
+    "a": "year",
+    "ann": "year",
+    "yr": "year",
+    "y": "year",
+    "year": "year",
+    "years": "year",
+    "mo": "month",
+    "month": "month",
+    "months": "month",
+    "wk": "week",
+    "w": "week",
+    "week": "week",
+    "weeks": "week",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+    "h": "hour",
+    "hr": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "min": "minute",
+    "s": "second",
 }
 
 
@@ -239,7 +255,7 @@ def day_number(iso: str | None) -> int | None:
 def date_span(iso: str) -> tuple[int, int] | None:
     """First and last day (ordinals) that a caseline date at any precision covers."""
     if iso.startswith("between "):
-        first, _, last = iso[len("between "):].partition(" and ")
+        first, _, last = iso[len("between ") :].partition(" and ")
         a, b = date_span(first), date_span(last)
         return (a[0], b[1]) if a and b else None
     parts = iso.split("-")

@@ -23,15 +23,37 @@ from caseline.io.standards.provenance import coded, set_source, timed
 
 _SEX = {"1": "male", "2": "female"}
 _AGE_UNITS = {"a": "", "mo": "months", "wk": "weeks", "d": "days", "h": "hours", "{decade}": "decades"}
-_OUTCOME = {"0": "unknown", "1": "recovered/resolved", "2": "recovering/resolving", "3": "not recovered/not resolved",
-            "4": "recovered/resolved with sequelae", "5": "fatal"}
-_SERIOUS = {"34": "results in death", "21": "life-threatening", "33": "hospitalisation",
-            "35": "disability", "12": "congenital anomaly", "26": "other medically important condition"}
+_OUTCOME = {
+    "0": "unknown",
+    "1": "recovered/resolved",
+    "2": "recovering/resolving",
+    "3": "not recovered/not resolved",
+    "4": "recovered/resolved with sequelae",
+    "5": "fatal",
+}
+_SERIOUS = {
+    "34": "results in death",
+    "21": "life-threatening",
+    "33": "hospitalisation",
+    "35": "disability",
+    "12": "congenital anomaly",
+    "26": "other medically important condition",
+}
 _ROLE = {"1": "suspect", "2": "concomitant", "3": "interacting", "4": "drug not administered"}
-_ACTION = {"1": "drug withdrawn", "2": "dose reduced", "3": "dose increased", "4": "dose not changed",
-           "0": "unknown", "9": "not applicable"}
-_RECURRENCE = {"1": "rechallenge: reaction recurred", "2": "rechallenge: reaction did not recur",
-               "3": "rechallenge: recurrence unknown", "4": "no rechallenge"}
+_ACTION = {
+    "1": "drug withdrawn",
+    "2": "dose reduced",
+    "3": "dose increased",
+    "4": "dose not changed",
+    "0": "unknown",
+    "9": "not applicable",
+}
+_RECURRENCE = {
+    "1": "rechallenge: reaction recurred",
+    "2": "rechallenge: reaction did not recur",
+    "3": "rechallenge: recurrence unknown",
+    "4": "no rechallenge",
+}
 _TEST_RESULT = {"1": "positive", "2": "negative", "3": "borderline", "4": "inconclusive"}
 
 
@@ -68,8 +90,9 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
 class _Report:
     """One ICSR being read into a case draft."""
 
-    def __init__(self, path: str, report: Element, report_id: str, options: ImportOptions,
-                 warnings: list[ImportWarning]) -> None:
+    def __init__(
+        self, path: str, report: Element, report_id: str, options: ImportOptions, warnings: list[ImportWarning]
+    ) -> None:
         self.path, self.report, self.report_id, self.options, self.warnings = path, report, report_id, options, warnings
         self.file = os.path.basename(path)
         self.assessment = x.find(report, "component/adverseEventAssessment")
@@ -151,15 +174,20 @@ class _Report:
     def reaction(self, number: int, observation: Element) -> None:
         value = x.find(observation, "value")
         reported = x.text_of(x.find(value, "originalText"))
-        translated = x.value_text(x.find(x.first_by_code(observation, "outboundRelationship2/observation", "30"),
-                                         "value"))
+        translated = x.value_text(
+            x.find(x.first_by_code(observation, "outboundRelationship2/observation", "30"), "value")
+        )
         meddra = x.attr(value, "code")
         label = legible(reported or translated or (f"MedDRA {meddra}" if meddra else "Reaction"))
         times = x.interval(x.find(observation, "effectiveTime"))
         start, start_stated = x.ts(times["low"], "E.i.4")
         end, end_stated = x.ts(times["high"], "E.i.5")
-        event: dict[str, Any] = {"id": f"reaction-{number}", "kind": "symptom", "label": label,
-                                 "start": timed(start, start_stated)}
+        event: dict[str, Any] = {
+            "id": f"reaction-{number}",
+            "kind": "symptom",
+            "label": label,
+            "start": timed(start, start_stated),
+        }
         if end:
             event["end"] = timed(end, end_stated)
         elif times["width"] is not None:
@@ -167,7 +195,9 @@ class _Report:
             if duration and start:
                 event["duration"] = duration
         flags = {x.code_of(o): o for o in x.findall(observation, "outboundRelationship2/observation")}
-        serious = [label for code, label in _SERIOUS.items() if x.attr(x.find(flags.get(code), "value"), "value") == "true"]
+        serious = [
+            label for code, label in _SERIOUS.items() if x.attr(x.find(flags.get(code), "value"), "value") == "true"
+        ]
         outcome = x.attr(x.find(flags.get("27"), "value"), "code")
         notes = []
         if serious:
@@ -178,15 +208,29 @@ class _Report:
                 event["ongoing"] = True
         if notes:
             event["note"] = " ".join(notes)
-        codes = [coded("MedDRA", meddra, "") + (f" (version {x.attr(value, 'codeSystemVersion')})"
-                                                 if meddra and x.attr(value, "codeSystemVersion") else ""),
-                 f"E.i.1.1a {reported!r}" if reported else "", f"E.i.1.2 {translated!r}" if translated else ""]
+        codes = [
+            coded("MedDRA", meddra, "")
+            + (
+                f" (version {x.attr(value, 'codeSystemVersion')})"
+                if meddra and x.attr(value, "codeSystemVersion")
+                else ""
+            ),
+            f"E.i.1.1a {reported!r}" if reported else "",
+            f"E.i.1.2 {translated!r}" if translated else "",
+        ]
         added = self.draft.add(set_source(event, self.where(f"reaction {number}"), self.details(*codes)))
         if outcome in ("1", "4") and "end" in added:
             added["course"] = [{"at": f"{added['id']}.end", "state": "resolution"}]
         if outcome == "5" and not any(e["kind"] == "milestone" and e.get("type") == "death" for e in self.draft.events):
-            death = {"id": "death", "kind": "milestone", "type": "death", "label": f"Death ({label})",
-                     "at": timed(end, end_stated) if end else timed(f"after {added['id']}", "E.i.7 fatal; date of death not given")}
+            death = {
+                "id": "death",
+                "kind": "milestone",
+                "type": "death",
+                "label": f"Death ({label})",
+                "at": timed(end, end_stated)
+                if end
+                else timed(f"after {added['id']}", "E.i.7 fatal; date of death not given"),
+            }
             self.draft.add(set_source(death, self.where(f"reaction {number}"), self.details("E.i.7 fatal")))
         self.reactions[x.attr(x.find(observation, "id"), "root") or added["id"]] = added
 
@@ -203,7 +247,9 @@ class _Report:
         name = x.text_of(x.find(product, "name")) or f"drug {number}"
         record = self.where(f"drug {number} (G.k)")
         if role_code == "4":
-            self.warnings.append(ImportWarning(self.path, "drug not administered (G.k.1 = 4): not drawn", record=record))
+            self.warnings.append(
+                ImportWarning(self.path, "drug not administered (G.k.1 = 4): not drawn", record=record)
+            )
             return
         role = _ROLE.get(role_code, "")
         dosages = [d for d in x.findall(drug, "outboundRelationship2/substanceAdministration")]
@@ -220,10 +266,14 @@ class _Report:
         if action in _ACTION:
             notes.append(f"Action taken (G.k.8): {_ACTION[action]}.")
         ingredients = [x.text_of(i) for i in findall_names(product)]
-        codes = [coded("product code", x.attr(x.find(product, "code"), "code")),
-                 "ingredients " + ", ".join(ingredients) if ingredients else "", f"G.k.1 {role}" if role else ""]
+        codes = [
+            coded("product code", x.attr(x.find(product, "code"), "code")),
+            "ingredients " + ", ".join(ingredients) if ingredients else "",
+            f"G.k.1 {role}" if role else "",
+        ]
         events: list[dict[str, Any]] = []
-        for block in dosages or [None]:
+        blocks: list[Element | None] = list(dosages) or [None]
+        for block in blocks:
             event = self.dosage(name, block, role)
             if notes:
                 event["note"] = " ".join(notes)
@@ -235,11 +285,21 @@ class _Report:
         self.onset_and_recurrence(drug, first, events)
         if action == "1":
             last = events[-1]
-            at = last["end"] if "end" in last else timed(
-                f"after {next(iter(self.reactions.values()))['id']}" if self.reactions else None,
-                "G.k.8 drug withdrawn; the date is not given")
-            stop = {"id": f"{first['id']}-stop", "kind": "dechallenge", "target": first["id"], "at": at,
-                    "label": "Withdrawn"}
+            at = (
+                last["end"]
+                if "end" in last
+                else timed(
+                    f"after {next(iter(self.reactions.values()))['id']}" if self.reactions else None,
+                    "G.k.8 drug withdrawn; the date is not given",
+                )
+            )
+            stop = {
+                "id": f"{first['id']}-stop",
+                "kind": "dechallenge",
+                "target": first["id"],
+                "at": at,
+                "label": "Withdrawn",
+            }
             self.draft.add(set_source(stop, record, self.details("G.k.8 1 (drug withdrawn)")))
         self.causality(drug, first)
 
@@ -250,8 +310,13 @@ class _Report:
         if flavor and times["low"] is None:
             start_stated = f"G.k.4.r.4 nullFlavor {flavor}"
         end, end_stated = x.ts(times["high"], "G.k.4.r.5")
-        event: dict[str, Any] = {"id": slug(name, "drug"), "kind": "drug", "drug": legible(name), "lane": legible(name),
-                                 "start": timed(start, start_stated)}
+        event: dict[str, Any] = {
+            "id": slug(name, "drug"),
+            "kind": "drug",
+            "drug": legible(name),
+            "lane": legible(name),
+            "start": timed(start, start_stated),
+        }
         if role in ("suspect", "interacting"):
             event["role"] = "suspected"
         elif role == "concomitant":
@@ -265,7 +330,9 @@ class _Report:
         dose = x.find(block, "doseQuantity")
         if x.attr(dose, "value"):
             try:
-                event["dose"] = float(x.attr(dose, "value")) if "." in x.attr(dose, "value") else int(x.attr(dose, "value"))
+                event["dose"] = (
+                    float(x.attr(dose, "value")) if "." in x.attr(dose, "value") else int(x.attr(dose, "value"))
+                )
             except ValueError:
                 event["dose"] = x.attr(dose, "value")
             if x.attr(dose, "unit") not in ("", "1"):
@@ -276,7 +343,9 @@ class _Report:
         period = times["period"]
         if x.attr(period, "value"):
             every = quantity_duration(x.attr(period, "value"), x.attr(period, "unit"))
-            event["frequency"] = f"every {every}" if every else f"every {x.attr(period, 'value')} {x.attr(period, 'unit')}"
+            event["frequency"] = (
+                f"every {every}" if every else f"every {x.attr(period, 'value')} {x.attr(period, 'unit')}"
+            )
         dosage_text = x.text_of(x.find(block, "text"))
         if dosage_text:
             event["frequency"] = f"{event['frequency']}; {dosage_text}" if "frequency" in event else dosage_text
@@ -300,21 +369,34 @@ class _Report:
             elif kind == "SAS" and first["start"]["time"] == "unknown" and reaction_start != "unknown":
                 first["start"] = timed(f"{duration} before {reaction['id']}", stated)
             else:
-                reaction["note"] = " ".join(filter(None, [reaction.get("note", ""), f"{label}: {duration} after"
-                                                         f" {first['drug']}."]))
+                reaction["note"] = " ".join(
+                    filter(None, [reaction.get("note", ""), f"{label}: {duration} after {first['drug']}."])
+                )
         for observation in x.by_code(drug, "outboundRelationship2/observation", "31"):
             code = x.attr(x.find(observation, "value"), "code")
             reaction = self.reactions.get(x.attr(x.find(observation, "outboundRelationship1/actReference/id"), "root"))
             if code not in _RECURRENCE or code == "4":
                 continue
             target = reaction or next(iter(self.reactions.values()), None)
-            again = {"id": f"{first['id']}-again", "kind": "rechallenge", "target": first["id"], "label": "Readministered",
-                     "at": timed(f"after {target['id']}" if target else None, f"G.k.9.i.4 {code} ({_RECURRENCE[code]})")}
+            again = {
+                "id": f"{first['id']}-again",
+                "kind": "rechallenge",
+                "target": first["id"],
+                "label": "Readministered",
+                "at": timed(f"after {target['id']}" if target else None, f"G.k.9.i.4 {code} ({_RECURRENCE[code]})"),
+            }
             again = self.draft.add(set_source(again, self.where("G.k.9.i.4"), self.details(_RECURRENCE[code])))
             if code == "1" and target is not None:
-                recurred = {"id": f"{target['id']}-recurred", "kind": "symptom", "label": f"{target['label']} (recurred)",
-                            "lane": target["label"], "start": timed(f"after {again['id']}", "G.k.9.i.4 1: recurred")}
-                self.draft.add(set_source(recurred, self.where("G.k.9.i.4"), self.details("recurrence on readministration")))
+                recurred = {
+                    "id": f"{target['id']}-recurred",
+                    "kind": "symptom",
+                    "label": f"{target['label']} (recurred)",
+                    "lane": target["label"],
+                    "start": timed(f"after {again['id']}", "G.k.9.i.4 1: recurred"),
+                }
+                self.draft.add(
+                    set_source(recurred, self.where("G.k.9.i.4"), self.details("recurrence on readministration"))
+                )
 
     def causality(self, drug: Element, event: dict[str, Any]) -> None:
         root = x.attr(x.find(drug, "id"), "root")
@@ -326,15 +408,21 @@ class _Report:
             result = x.value_text(x.find(assessment, "value"))
             method = x.text_of(x.find(assessment, "methodCode/originalText"))
             source = x.text_of(x.find(assessment, "author/assignedEntity/code/originalText"))
-            text = f"{reaction['label'] if reaction else 'reaction'}: {result}" + \
-                (f" ({', '.join(s for s in (method, source.lower()) if s)})" if method or source else "")
+            text = f"{reaction['label'] if reaction else 'reaction'}: {result}" + (
+                f" ({', '.join(s for s in (method, source.lower()) if s)})" if method or source else ""
+            )
             notes.append(text)
-            if reaction is not None and reaction["id"] == self.draft.suspect.get("reaction_event", "reaction-1") \
-                    and event["id"] == self.draft.suspect.get("drug"):
+            if (
+                reaction is not None
+                and reaction["id"] == self.draft.suspect.get("reaction_event", "reaction-1")
+                and event["id"] == self.draft.suspect.get("drug")
+            ):
                 previous = self.draft.suspect.get("causality", "")
                 self.draft.suspect["causality"] = f"{previous}; {text}" if previous else text
         if notes:
-            event["note"] = " ".join(filter(None, [event.get("note", ""), "Causality (G.k.9.i.2): " + "; ".join(notes) + "."]))
+            event["note"] = " ".join(
+                filter(None, [event.get("note", ""), "Causality (G.k.9.i.2): " + "; ".join(notes) + "."])
+            )
 
     # ------------------------------------------------------------------ history and tests
     def history(self, organizer: Element | None) -> None:
@@ -345,14 +433,23 @@ class _Report:
                 if code == "18" and text:
                     self.draft.patient["note"] = f"Medical history (D.7.2): {text}"
                 continue
-            comment = x.value_text(x.find(x.first_by_code(observation, "outboundRelationship2/observation", "10"), "value"))
+            comment = x.value_text(
+                x.find(x.first_by_code(observation, "outboundRelationship2/observation", "10"), "value")
+            )
             times = x.interval(x.find(observation, "effectiveTime"))
             start, stated = x.ts(times["low"], "D.7.1.r.2")
             label = comment or (f"MedDRA {code}" if code else "Medical history")
-            event = {"id": f"history-{number}", "kind": "milestone", "type": "diagnosis", "label": legible(label),
-                     "lane": "Medical history", "at": timed(start, stated)}
-            self.draft.add(set_source(event, self.where(f"history {number} (D.7.1.r)"),
-                                      self.details(coded("MedDRA", code))))
+            event = {
+                "id": f"history-{number}",
+                "kind": "milestone",
+                "type": "diagnosis",
+                "label": legible(label),
+                "lane": "Medical history",
+                "at": timed(start, stated),
+            }
+            self.draft.add(
+                set_source(event, self.where(f"history {number} (D.7.1.r)"), self.details(coded("MedDRA", code)))
+            )
 
     def drug_history(self, organizer: Element | None) -> None:
         for number, administration in enumerate(x.findall(organizer, "component/substanceAdministration"), 1):
@@ -360,8 +457,13 @@ class _Report:
             times = x.interval(x.find(administration, "effectiveTime"))
             start, start_stated = x.ts(times["low"], "D.8.r.4")
             end, end_stated = x.ts(times["high"], "D.8.r.5")
-            event: dict[str, Any] = {"id": f"past-{slug(name)}", "kind": "drug", "drug": legible(name), "role": "prior",
-                                     "start": timed(start, start_stated)}
+            event: dict[str, Any] = {
+                "id": f"past-{slug(name)}",
+                "kind": "drug",
+                "drug": legible(name),
+                "role": "prior",
+                "start": timed(start, start_stated),
+            }
             if end:
                 event["end"] = timed(end, end_stated)
             self.draft.add(set_source(event, self.where(f"drug history {number} (D.8.r)"), self.details()))
@@ -369,11 +471,19 @@ class _Report:
     def tests(self, organizer: Element | None) -> None:
         for number, observation in enumerate(x.findall(organizer, "component/observation"), 1):
             code_element = x.find(observation, "code")
-            name = x.text_of(x.find(code_element, "originalText")) or x.attr(code_element, "displayName") or \
-                (f"MedDRA {x.attr(code_element, 'code')}" if x.attr(code_element, "code") else "test")
+            name = (
+                x.text_of(x.find(code_element, "originalText"))
+                or x.attr(code_element, "displayName")
+                or (f"MedDRA {x.attr(code_element, 'code')}" if x.attr(code_element, "code") else "test")
+            )
             when, stated = x.ts(x.find(observation, "effectiveTime"), "F.r.1")
-            event: dict[str, Any] = {"id": f"test-{number}", "kind": "investigation", "test": legible(name),
-                                     "lane": legible(name), "at": timed(when, stated)}
+            event: dict[str, Any] = {
+                "id": f"test-{number}",
+                "kind": "investigation",
+                "test": legible(name),
+                "lane": legible(name),
+                "at": timed(when, stated),
+            }
             value = x.find(observation, "value")
             kind = x.attr(value, x.XSI_TYPE)
             amount = x.find(value, "center") if kind == "IVL_PQ" else value
@@ -401,8 +511,13 @@ class _Report:
                     pass
             if reference and not ("low" in reference and "high" in reference and reference["low"] >= reference["high"]):
                 event["reference"] = reference
-            self.draft.add(set_source(event, self.where(f"test {number} (F.r)"),
-                                      self.details(coded("MedDRA", x.attr(code_element, "code")))))
+            self.draft.add(
+                set_source(
+                    event,
+                    self.where(f"test {number} (F.r)"),
+                    self.details(coded("MedDRA", x.attr(code_element, "code"))),
+                )
+            )
 
 
 def findall_names(product: Element | None) -> list[Element]:

@@ -24,9 +24,18 @@ ICH_CODES = "2.16.840.1.113883.3.989.2.1.1.19"  # ICH observation codes (29 = re
 ORGANIZER_CODES = "2.16.840.1.113883.3.989.2.1.1.20"  # 1 history, 2 drug history, 3 tests, 4 drugs
 MEDDRA = "2.16.840.1.113883.6.163"
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
-_NULL_FLAVORS = {"NI": "no information", "UNK": "unknown", "ASKU": "asked, unknown", "NASK": "not asked",
-                 "MSK": "masked", "NA": "not applicable", "OTH": "other", "NAV": "not available",
-                 "NINF": "negative infinity", "PINF": "positive infinity"}
+_NULL_FLAVORS = {
+    "NI": "no information",
+    "UNK": "unknown",
+    "ASKU": "asked, unknown",
+    "NASK": "not asked",
+    "MSK": "masked",
+    "NA": "not applicable",
+    "OTH": "other",
+    "NAV": "not available",
+    "NINF": "negative infinity",
+    "PINF": "positive infinity",
+}
 
 
 def parse(path: str, raw: bytes) -> Element:
@@ -35,14 +44,20 @@ def parse(path: str, raw: bytes) -> Element:
     if declared is not None:
         line = raw.count(b"\n", 0, declared.start()) + 1
         column = declared.start() - (raw.rfind(b"\n", 0, declared.start()) + 1) + 1
-        raise UnreadableInput(path, f"refused: the XML declares <!{declared.group(1).decode().upper()}",
-                              "E2B(R3) files need no DTD; caseline never expands entities or fetches anything",
-                              line=line, column=column)
+        raise UnreadableInput(
+            path,
+            f"refused: the XML declares <!{declared.group(1).decode().upper()}",
+            "E2B(R3) files need no DTD; caseline never expands entities or fetches anything",
+            line=line,
+            column=column,
+        )
     try:
         return SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except ParseError as exc:
-        line, column = getattr(exc, "position", (None, None))
-        raise UnreadableInput(path, f"not well-formed XML: {exc}", line=line, column=(column or 0) + 1) from exc
+        position: tuple[int, int] | None = getattr(exc, "position", None)
+        line = position[0] if position else None
+        column = position[1] + 1 if position else None
+        raise UnreadableInput(path, f"not well-formed XML: {exc}", line=line, column=column) from exc
     except DefusedXmlException as exc:
         raise UnreadableInput(path, f"refused: {exc}") from exc
 
@@ -95,8 +110,9 @@ def value_text(element: Element | None) -> str:
         return original
     for name in ("displayName", "value", "code"):
         if attr(element, name):
-            return attr(element, name) + (f" {attr(element, 'unit')}" if name == "value" and attr(element, "unit")
-                                           not in ("", "1") else "")
+            return attr(element, name) + (
+                f" {attr(element, 'unit')}" if name == "value" and attr(element, "unit") not in ("", "1") else ""
+            )
     return ""
 
 

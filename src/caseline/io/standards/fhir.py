@@ -25,24 +25,55 @@ _INPATIENT = {"IMP", "ACUTE", "NONAC", "EMER", "OBSENC", "PRENC", "SS", "inpatie
 _NORMAL_CODES = {"N", "NEG", "ND", "260385009", "260415000"}  # normal, negative, not detected
 _ABNORMAL_CODES = {"H", "L", "A", "HH", "LL", "AA", "HU", "LU", "POS", "DET", "R", "260373001", "10828004"}
 _NOISE_CATEGORIES = {"social-history", "survey"}
-_SDOH_WORDS = ("employment", "education", "labor force", "housing", "social isolation", "social contact", "stress",
-               "risk activity", "criminal record", "unemploy", "intimate partner", "refugee", "transport",
-               "(situation)", "high school", "higher education")
+_SDOH_WORDS = (
+    "employment",
+    "education",
+    "labor force",
+    "housing",
+    "social isolation",
+    "social contact",
+    "stress",
+    "risk activity",
+    "criminal record",
+    "unemploy",
+    "intimate partner",
+    "refugee",
+    "transport",
+    "(situation)",
+    "high school",
+    "higher education",
+)
 _SEVERITY = {"mild": 1, "moderate": 2, "severe": 3}
 _DRUG_TYPES = ("MedicationAdministration", "MedicationStatement", "MedicationRequest", "Immunization")
-_MAPPED = {*_DRUG_TYPES, "AdverseEvent", "Condition", "Observation", "DiagnosticReport", "Procedure", "Encounter",
-           "Patient", "Medication"}
+_MAPPED = {
+    *_DRUG_TYPES,
+    "AdverseEvent",
+    "Condition",
+    "Observation",
+    "DiagnosticReport",
+    "Procedure",
+    "Encounter",
+    "Patient",
+    "Medication",
+}
 
 
 def convert(path: str, options: ImportOptions, subject: str | None = None, suspect: str | None = None) -> ImportResult:
     """A Bundle, a resource, an NDJSON file or a Bulk export folder: one case per patient."""
     data = fr.load(path)
     result = ImportResult(warnings=list(data.warnings))
-    ignored = Counter(item.resource["resourceType"] for item in data.items if item.resource["resourceType"] not in _MAPPED)
+    ignored = Counter(
+        item.resource["resourceType"] for item in data.items if item.resource["resourceType"] not in _MAPPED
+    )
     if ignored:
         listed = ", ".join(f"{count} {kind}" for kind, count in sorted(ignored.items()))
-        result.warnings.append(ImportWarning(path, f"resources not imported: {listed}",
-                                             hint="billing, care-team and administrative resources have no timeline"))
+        result.warnings.append(
+            ImportWarning(
+                path,
+                f"resources not imported: {listed}",
+                hint="billing, care-team and administrative resources have no timeline",
+            )
+        )
     groups = data.by_patient()
     for key, items in groups.items():
         if subject is not None and subject.lower() not in (key.lower(), key.split("/")[-1].lower()):
@@ -55,17 +86,36 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
         result.cases.append(case)
         result.summaries.append(summary)
     if not result.cases:
-        result.warnings.append(ImportWarning(path, "no patient" + (f" {subject!r}" if subject else "")
-                                             + " with clinical resources in the file", error=True))
+        result.warnings.append(
+            ImportWarning(
+                path,
+                "no patient" + (f" {subject!r}" if subject else "") + " with clinical resources in the file",
+                error=True,
+            )
+        )
     return result
 
 
 class _Patient:
     """The resources of one patient being turned into a case draft."""
 
-    def __init__(self, path: str, key: str, items: list[fr.Located], data: fr.FhirData, options: ImportOptions,
-                 warnings: list[ImportWarning]) -> None:
-        self.path, self.key, self.items, self.data, self.options, self.warnings = path, key, items, data, options, warnings
+    def __init__(
+        self,
+        path: str,
+        key: str,
+        items: list[fr.Located],
+        data: fr.FhirData,
+        options: ImportOptions,
+        warnings: list[ImportWarning],
+    ) -> None:
+        self.path, self.key, self.items, self.data, self.options, self.warnings = (
+            path,
+            key,
+            items,
+            data,
+            options,
+            warnings,
+        )
         self.file = os.path.basename(path.rstrip(os.sep))
         self.draft = CaseDraft("fhir", key.split("/")[-1], f"FHIR {key}", (self.file,), "patient")
         self.draft.identify(key)
@@ -85,10 +135,18 @@ class _Patient:
         return added
 
     def build(self) -> CaseDraft:
-        handlers = {"Patient": self.patient, "MedicationAdministration": self.administration,
-                    "MedicationStatement": self.statement, "MedicationRequest": self.request,
-                    "Immunization": self.immunization, "Condition": self.condition, "Observation": self.observation,
-                    "DiagnosticReport": self.report, "Procedure": self.procedure, "Encounter": self.encounter}
+        handlers = {
+            "Patient": self.patient,
+            "MedicationAdministration": self.administration,
+            "MedicationStatement": self.statement,
+            "MedicationRequest": self.request,
+            "Immunization": self.immunization,
+            "Condition": self.condition,
+            "Observation": self.observation,
+            "DiagnosticReport": self.report,
+            "Procedure": self.procedure,
+            "Encounter": self.encounter,
+        }
         for item in self.items:
             resource = item.resource
             self.draft.identify((resource.get("subject") or resource.get("patient") or {}).get("display"))
@@ -107,8 +165,14 @@ class _Patient:
         self.window_labs()
         if self.skipped:
             listed = ", ".join(f"{n} {what}" for what, n in sorted(self.skipped.items()))
-            self.warnings.append(ImportWarning(self.path, f"skipped: {listed}", record=self.key,
-                                               hint="use the option to include noise to keep them"))
+            self.warnings.append(
+                ImportWarning(
+                    self.path,
+                    f"skipped: {listed}",
+                    record=self.key,
+                    hint="use the option to include noise to keep them",
+                )
+            )
         return self.draft
 
     # ------------------------------------------------------------------ patient
@@ -127,7 +191,11 @@ class _Patient:
             draft.patient["sex"] = str(resource["gender"])
         kind, value = fr.choice(resource, "deceased")
         if kind == "DateTime" or value is True:
-            at = fr.when(value, "Patient.deceasedDateTime") if kind == "DateTime" else timed(None, "Patient.deceasedBoolean true")
+            at = (
+                fr.when(value, "Patient.deceasedDateTime")
+                if kind == "DateTime"
+                else timed(None, "Patient.deceasedBoolean true")
+            )
             self.add({"id": "death", "kind": "milestone", "type": "death", "label": "Death", "at": at}, item)
 
     # ------------------------------------------------------------------ medications
@@ -141,11 +209,23 @@ class _Patient:
                 return resource["medicationReference"].get("display") or reference, ""
         return fr.concept_text(concept) or "medication", fr.codes(concept)
 
-    def drug_event(self, item: fr.Located, start: dict[str, str], end: dict[str, str] | None,
-                   dosage: dict[str, Any] | None, single: bool = False) -> dict[str, Any]:
+    def drug_event(
+        self,
+        item: fr.Located,
+        start: dict[str, str],
+        end: dict[str, str] | None,
+        dosage: dict[str, Any] | None,
+        single: bool = False,
+    ) -> dict[str, Any]:
         name, codes = self.medication(item.resource)
-        event: dict[str, Any] = {"id": f"{item.resource['resourceType'][:3].lower()}-{name}", "kind": "drug",
-                                 "drug": legible(name), "lane": legible(name), "role": "concomitant", "start": start}
+        event: dict[str, Any] = {
+            "id": f"{item.resource['resourceType'][:3].lower()}-{name}",
+            "kind": "drug",
+            "drug": legible(name),
+            "lane": legible(name),
+            "role": "concomitant",
+            "start": start,
+        }
         if end is not None and end["time"] != "unknown":
             event["end"] = end
         elif single and start["time"] != "unknown":
@@ -167,7 +247,9 @@ class _Patient:
             notes.append("Reason: " + ", ".join(reasons) + ".")
         if notes:
             event["note"] = " ".join(notes)
-        return self.add(event, item, codes, f"status {item.resource.get('status')}" if item.resource.get("status") else "")
+        return self.add(
+            event, item, codes, f"status {item.resource.get('status')}" if item.resource.get("status") else ""
+        )
 
     def administration(self, item: fr.Located) -> None:
         start, end = fr.time_choice(item.resource, "effective", "MedicationAdministration")
@@ -187,15 +269,28 @@ class _Patient:
         start = fr.when(resource.get("authoredOn"), "MedicationRequest.authoredOn")
         start["stated"] += " (prescribed; when intake began is not recorded)"
         event = self.drug_event(item, start, None, (resource.get("dosageInstruction") or [None])[0])
-        event["note"] = " ".join(filter(None, [
-            "Prescription date, not exposure: the request records when the drug was prescribed, not when it was taken.",
-            event.get("note", "")]))
+        event["note"] = " ".join(
+            filter(
+                None,
+                [
+                    "Prescription date, not exposure: the request records when the drug was prescribed,"
+                    " not when it was taken.",
+                    event.get("note", ""),
+                ],
+            )
+        )
 
     def immunization(self, item: fr.Located) -> None:
         start, _ = fr.time_choice(item.resource, "occurrence", "Immunization")
         name, codes = self.medication(item.resource)
-        event: dict[str, Any] = {"id": f"imm-{name}", "kind": "drug", "drug": legible(name), "lane": legible(name),
-                                 "role": "concomitant", "schedule": {"at": [start]}}
+        event: dict[str, Any] = {
+            "id": f"imm-{name}",
+            "kind": "drug",
+            "drug": legible(name),
+            "lane": legible(name),
+            "role": "concomitant",
+            "schedule": {"at": [start]},
+        }
         if fr.concept_text(item.resource.get("route")):
             event["route"] = fr.concept_text(item.resource.get("route"))
         self.add(event, item, codes)
@@ -206,8 +301,12 @@ class _Patient:
         groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
         for event in self.draft.events:
             if event["kind"] in ("drug", "therapy") and "schedule" in event:
-                key = (event["kind"], str(event.get("drug") or event.get("label", "")), str(event.get("dose", "")),
-                       str(event.get("unit", "")))
+                key = (
+                    event["kind"],
+                    str(event.get("drug") or event.get("label", "")),
+                    str(event.get("dose", "")),
+                    str(event.get("unit", "")),
+                )
                 groups.setdefault(key, []).append(event)
         for events in groups.values():
             if len(events) < 2:
@@ -240,13 +339,20 @@ class _Patient:
                 notes.append(f"{name}: {fr.concept_text(resource.get(element))}.")
         if notes:
             event["note"] = " ".join(notes)
-        added = self.add(event, item, fr.codes(resource.get("event")),
-                         f"recordedDate {resource['recordedDate']}" if resource.get("recordedDate") else "")
+        added = self.add(
+            event,
+            item,
+            fr.codes(resource.get("event")),
+            f"recordedDate {resource['recordedDate']}" if resource.get("recordedDate") else "",
+        )
         severity = _SEVERITY.get(next(iter(fr.coding_codes(resource.get("severity"))), "").lower())
         if severity is not None:
-            added["severity"] = {"scale": "Severity", "min": 1, "max": 3,
-                                 "values": [{"at": added["id"], "value": severity,
-                                             "text": fr.concept_text(resource.get("severity"))}]}
+            added["severity"] = {
+                "scale": "Severity",
+                "min": 1,
+                "max": 3,
+                "values": [{"at": added["id"], "value": severity, "text": fr.concept_text(resource.get("severity"))}],
+            }
         if not self.draft.suspect.get("reaction_event"):
             self.draft.suspect["reaction_event"] = added["id"]
             self.draft.suspect["reaction"] = added["label"]
@@ -259,10 +365,20 @@ class _Patient:
         key = f"{target.get('resourceType')}/{target.get('id')}" if target else reference
         drug = self.events_by_ref.get(key)
         if drug is None:
-            name = fr.concept_text((target or {}).get("code")) or (entity.get("instance") or {}).get("display") or reference
-            drug = {"id": f"suspect-{name}", "kind": "drug", "drug": legible(name), "lane": legible(name),
-                    "start": timed(None, f"AdverseEvent.suspectEntity {reference}: no administration in the file"),
-                    "note": f"Named as the suspected cause by {self.ref(item.resource)}; when it was given is not recorded."}
+            name = (
+                fr.concept_text((target or {}).get("code"))
+                or (entity.get("instance") or {}).get("display")
+                or reference
+            )
+            drug = {
+                "id": f"suspect-{name}",
+                "kind": "drug",
+                "drug": legible(name),
+                "lane": legible(name),
+                "start": timed(None, f"AdverseEvent.suspectEntity {reference}: no administration in the file"),
+                "note": f"Named as the suspected cause by {self.ref(item.resource)};"
+                " when it was given is not recorded.",
+            }
             drug = self.add(drug, item, f"suspectEntity {reference}")
         drug["role"] = "suspected"
         for event in self.draft.events:
@@ -278,8 +394,9 @@ class _Patient:
     def condition(self, item: fr.Located) -> None:
         resource = item.resource
         label = fr.concept_text(resource.get("code")) or "Condition"
-        if not self.options.include_noise and (fr.category_codes(resource) & _NOISE_CATEGORIES
-                                               or any(w in label.lower() for w in _SDOH_WORDS)):
+        if not self.options.include_noise and (
+            fr.category_codes(resource) & _NOISE_CATEGORIES or any(w in label.lower() for w in _SDOH_WORDS)
+        ):
             self.skipped["social-history findings"] += 1
             return
         start, _ = fr.time_choice(resource, "onset", "Condition")
@@ -322,11 +439,18 @@ class _Patient:
         interpretation = self.interpretation(resource)
         chosen = {t.lower() for t in self.options.lab_tests}
         is_chosen = bool(chosen & ({name.lower()} | {c.lower() for c in fr.coding_codes(resource.get("code"))}))
-        if not is_chosen and (self.options.labs == "none" or (self.options.labs == "abnormal" and interpretation != "abnormal")):
+        if not is_chosen and (
+            self.options.labs == "none" or (self.options.labs == "abnormal" and interpretation != "abnormal")
+        ):
             return
         at, _ = fr.time_choice(resource, "effective", "Observation")
-        event: dict[str, Any] = {"id": f"obs-{name}", "kind": "investigation", "test": legible(name),
-                                 "lane": legible(name), "at": at}
+        event: dict[str, Any] = {
+            "id": f"obs-{name}",
+            "kind": "investigation",
+            "test": legible(name),
+            "lane": legible(name),
+            "at": at,
+        }
         quantity = resource.get("valueQuantity") or {}
         if isinstance(quantity.get("value"), int | float):
             event["value"] = quantity["value"]
@@ -337,14 +461,23 @@ class _Patient:
         elif resource.get("component"):
             event["result"] = "; ".join(self.component_text(c) for c in resource["component"])
         bounds = (resource.get("referenceRange") or [{}])[0]
-        reference = {side: (bounds.get(side) or {}).get("value") for side in ("low", "high")
-                     if isinstance((bounds.get(side) or {}).get("value"), int | float)}
-        if reference and not (len(reference) == 2 and reference["low"] >= reference["high"]):
+        reference = {
+            side: (bounds.get(side) or {}).get("value")
+            for side in ("low", "high")
+            if isinstance((bounds.get(side) or {}).get("value"), int | float)
+        }
+        if reference and not (len(reference) == 2 and float(reference["low"] or 0) >= float(reference["high"] or 0)):
             event["reference"] = reference
         if interpretation:
             event["interpretation"] = interpretation
-        self.labs.append(self.add(event, item, fr.codes(resource.get("code")), "category " + ", ".join(sorted(categories))
-                                  if categories else ""))
+        self.labs.append(
+            self.add(
+                event,
+                item,
+                fr.codes(resource.get("code")),
+                "category " + ", ".join(sorted(categories)) if categories else "",
+            )
+        )
 
     def component_text(self, component: dict[str, Any]) -> str:
         quantity = component.get("valueQuantity") or {}
@@ -359,16 +492,26 @@ class _Patient:
         flags = []
         for reference in resource.get("result") or []:
             member = self.data.resolve(reference.get("reference", ""), resource) or {}
-            value = fr.concept_text(member.get("valueCodeableConcept")) or str(
-                (member.get("valueQuantity") or {}).get("value", "")) or "no value"
+            value = (
+                fr.concept_text(member.get("valueCodeableConcept"))
+                or str((member.get("valueQuantity") or {}).get("value", ""))
+                or "no value"
+            )
             results.setdefault(value.replace(" (qualifier value)", ""), []).append(
-                fr.concept_text(member.get("code")) or reference.get("display", "result"))
+                fr.concept_text(member.get("code")) or reference.get("display", "result")
+            )
             flags.append(self.interpretation(member) if member else "")
-        event: dict[str, Any] = {"id": f"report-{name}", "kind": "investigation", "test": legible(name),
-                                 "lane": legible(name), "at": at}
+        event: dict[str, Any] = {
+            "id": f"report-{name}",
+            "kind": "investigation",
+            "test": legible(name),
+            "lane": legible(name),
+            "at": at,
+        }
         summary = resource.get("conclusion") or "; ".join(
             f"{value}: {len(tests)} test{'s' if len(tests) > 1 else ''}" if len(tests) > 1 else f"{value}: {tests[0]}"
-            for value, tests in results.items())
+            for value, tests in results.items()
+        )
         if summary:
             event["result"] = str(summary)
         if "abnormal" in flags:
@@ -382,8 +525,13 @@ class _Patient:
         resource = item.resource
         label = fr.concept_text(resource.get("code")) or "Procedure"
         start, end = fr.time_choice(resource, "performed", "Procedure")
-        event: dict[str, Any] = {"id": f"proc-{label}", "kind": "therapy", "label": legible(label), "lane": "Procedures",
-                                 "start": start}
+        event: dict[str, Any] = {
+            "id": f"proc-{label}",
+            "kind": "therapy",
+            "label": legible(label),
+            "lane": "Procedures",
+            "start": start,
+        }
         if end is not None and end["time"] not in ("unknown", start["time"]):
             event["end"] = end
         elif start["time"] != "unknown":
@@ -399,16 +547,34 @@ class _Patient:
             if not self.options.include_noise:
                 self.skipped["ambulatory encounters"] += 1
                 return
-            event = {"id": "visit", "kind": "milestone", "type": "other", "label": legible(kind), "lane": "Encounters",
-                     "at": fr.when(period.get("start"), "Encounter.period.start")}
+            event = {
+                "id": "visit",
+                "kind": "milestone",
+                "type": "other",
+                "label": legible(kind),
+                "lane": "Encounters",
+                "at": fr.when(period.get("start"), "Encounter.period.start"),
+            }
             self.add(event, item, f"class {klass}")
             return
-        admission = {"id": "admission", "kind": "milestone", "type": "admission", "label": f"Admission ({legible(kind)})",
-                     "lane": "Hospital stays", "at": fr.when(period.get("start"), "Encounter.period.start")}
+        admission = {
+            "id": "admission",
+            "kind": "milestone",
+            "type": "admission",
+            "label": f"Admission ({legible(kind)})",
+            "lane": "Hospital stays",
+            "at": fr.when(period.get("start"), "Encounter.period.start"),
+        }
         self.add(admission, item, f"class {klass}")
         if period.get("end"):
-            discharge = {"id": "discharge", "kind": "milestone", "type": "discharge", "label": "Discharge",
-                         "lane": "Hospital stays", "at": fr.when(period["end"], "Encounter.period.end")}
+            discharge = {
+                "id": "discharge",
+                "kind": "milestone",
+                "type": "discharge",
+                "label": "Discharge",
+                "lane": "Hospital stays",
+                "at": fr.when(period["end"], "Encounter.period.end"),
+            }
             self.add(discharge, item, f"class {klass}")
 
     def window_labs(self) -> None:
@@ -418,8 +584,11 @@ class _Patient:
         suspect = next((e for e in self.draft.events if e["id"] == self.draft.suspect.get("drug")), None)
         origin = day_number(first_time(suspect)) if suspect else None
         if origin is None:
-            self.warnings.append(ImportWarning(self.path, "lab window ignored: the suspected drug has no exact first date",
-                                               record=self.key))
+            self.warnings.append(
+                ImportWarning(
+                    self.path, "lab window ignored: the suspected drug has no exact first date", record=self.key
+                )
+            )
             return
         first, last = self.options.lab_window
         drop = set()

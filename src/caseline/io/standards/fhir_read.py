@@ -19,10 +19,15 @@ from caseline.io.standards.provenance import timed
 
 Resource = dict[str, Any]
 SYSTEMS = {
-    "http://snomed.info/sct": "SNOMED CT", "http://loinc.org": "LOINC", "http://www.nlm.nih.gov/research/umls/rxnorm":
-    "RxNorm", "http://hl7.org/fhir/sid/ndc": "NDC", "http://hl7.org/fhir/sid/cvx": "CVX",
-    "http://hl7.org/fhir/sid/icd-10": "ICD-10", "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
-    "http://www.whocc.no/atc": "ATC", "http://unitsofmeasure.org": "UCUM",
+    "http://snomed.info/sct": "SNOMED CT",
+    "http://loinc.org": "LOINC",
+    "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
+    "http://hl7.org/fhir/sid/ndc": "NDC",
+    "http://hl7.org/fhir/sid/cvx": "CVX",
+    "http://hl7.org/fhir/sid/icd-10": "ICD-10",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD-10-CM",
+    "http://www.whocc.no/atc": "ATC",
+    "http://unitsofmeasure.org": "UCUM",
 }
 
 
@@ -210,7 +215,7 @@ def choice(resource: Resource, stem: str) -> tuple[str, Any]:
     """A ``value[x]``-style choice element: (suffix, value) of ``stem`` + DateTime/Period/..."""
     for key, value in resource.items():
         if key.startswith(stem) and key != stem and key[len(stem)].isupper():
-            return key[len(stem):], value
+            return key[len(stem) :], value
     return "", None
 
 

@@ -55,6 +55,7 @@ class ImportWarning:
     line: int | None = None
     column: int | None = None
     error: bool = False  # True: the content could not be converted (exit status 1)
+    unreadable: bool = False  # True: the input could not be read at all (exit status 2)
 
     def __str__(self) -> str:
         hint = f" ({self.hint})" if self.hint else ""
@@ -68,10 +69,11 @@ class ImportWarning:
 class UnreadableInput(Exception):
     """A file that cannot be read at all (missing, not the standard it claims, refused XML)."""
 
-    def __init__(self, file: str, message: str, hint: str = "", line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, file: str, message: str, hint: str = "", line: int | None = None, column: int | None = None
+    ) -> None:
         super().__init__(message)
-        self.warning = ImportWarning(file, message, hint=hint, line=line, column=column, error=True)
+        self.warning = ImportWarning(file, message, hint=hint, line=line, column=column, error=True, unreadable=True)
 
     def __str__(self) -> str:
         return str(self.warning)
@@ -125,5 +127,4 @@ class ImportResult:
     def select(self, case_ids: set[str]) -> ImportResult:
         """The cases whose id is in ``case_ids`` (the picker's choice), with all warnings."""
         keep = [i for i, case in enumerate(self.cases) if case["id"] in case_ids]
-        return ImportResult([self.cases[i] for i in keep], [self.summaries[i] for i in keep],
-                            list(self.warnings), None)
+        return ImportResult([self.cases[i] for i in keep], [self.summaries[i] for i in keep], list(self.warnings), None)

@@ -21,18 +21,54 @@ _AGE_UNIT = {"800": "decades", "801": "", "802": "months", "803": "weeks", "804"
 _TIME_UNIT = {"801": "a", "802": "mo", "803": "wk", "804": "d", "805": "h", "806": "min"}
 _DATE_LENGTH = {"102": 8, "610": 6, "602": 4}
 _ROLE = {"1": "suspect", "2": "concomitant", "3": "interacting"}
-_OUTCOME = {"1": "recovered/resolved", "2": "recovering/resolving", "3": "not recovered/not resolved",
-            "4": "recovered/resolved with sequelae", "5": "fatal", "6": "unknown"}
-_ACTION = {"1": "drug withdrawn", "2": "dose reduced", "3": "dose increased", "4": "dose not changed",
-           "5": "unknown", "6": "not applicable"}
-_RECURRENCE = {"1": "reaction recurred on readministration", "2": "reaction did not recur on readministration",
-               "3": "readministered, recurrence unknown"}
+_OUTCOME = {
+    "1": "recovered/resolved",
+    "2": "recovering/resolving",
+    "3": "not recovered/not resolved",
+    "4": "recovered/resolved with sequelae",
+    "5": "fatal",
+    "6": "unknown",
+}
+_ACTION = {
+    "1": "drug withdrawn",
+    "2": "dose reduced",
+    "3": "dose increased",
+    "4": "dose not changed",
+    "5": "unknown",
+    "6": "not applicable",
+}
+_RECURRENCE = {
+    "1": "reaction recurred on readministration",
+    "2": "reaction did not recur on readministration",
+    "3": "readministered, recurrence unknown",
+}
 #: E2B(R2) dose unit codes (ICH code list, not a licensed terminology): the common ones.
-_UNITS = {"001": "kg", "002": "g", "003": "mg", "004": "µg", "005": "ng", "006": "pg", "007": "mg/kg", "008": "µg/kg",
-          "009": "mg/m2", "010": "µg/m2", "011": "l", "012": "ml", "013": "µl", "025": "IU", "031": "%", "032": "drops"}
-_SERIOUS = {"seriousnessdeath": "results in death", "seriousnesslifethreatening": "life-threatening",
-            "seriousnesshospitalization": "hospitalisation", "seriousnessdisabling": "disability",
-            "seriousnesscongenitalanomali": "congenital anomaly", "seriousnessother": "other serious"}
+_UNITS = {
+    "001": "kg",
+    "002": "g",
+    "003": "mg",
+    "004": "µg",
+    "005": "ng",
+    "006": "pg",
+    "007": "mg/kg",
+    "008": "µg/kg",
+    "009": "mg/m2",
+    "010": "µg/m2",
+    "011": "l",
+    "012": "ml",
+    "013": "µl",
+    "025": "IU",
+    "031": "%",
+    "032": "drops",
+}
+_SERIOUS = {
+    "seriousnessdeath": "results in death",
+    "seriousnesslifethreatening": "life-threatening",
+    "seriousnesshospitalization": "hospitalisation",
+    "seriousnessdisabling": "disability",
+    "seriousnesscongenitalanomali": "congenital anomaly",
+    "seriousnessother": "other serious",
+}
 
 
 def identify(head: bytes) -> bool:
@@ -62,13 +98,16 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
             continue
         draft = _report(path, report, report_id, options)
         if suspect is not None and not apply_suspect(draft, suspect):
-            result.warnings.append(ImportWarning(path, f"no drug named {suspect!r}", record=f"safetyreportid {report_id}"))
+            result.warnings.append(
+                ImportWarning(path, f"no drug named {suspect!r}", record=f"safetyreportid {report_id}")
+            )
         case, summary = draft.finish(options)
         result.cases.append(case)
         result.summaries.append(summary)
     if not result.cases:
-        result.warnings.append(ImportWarning(path, "no report" + (f" {subject!r}" if subject else "") + " in the file",
-                                             error=True))
+        result.warnings.append(
+            ImportWarning(path, "no report" + (f" {subject!r}" if subject else "") + " in the file", error=True)
+        )
     return result
 
 
@@ -86,24 +125,37 @@ def _report(path: str, report: dict[str, Any], report_id: str, options: ImportOp
     reactions: list[dict[str, Any]] = []
     for number, reaction in enumerate(patient.get("reaction") or [], 1):
         term = str(reaction.get("reactionmeddrapt") or "Reaction")
-        event: dict[str, Any] = {"id": f"reaction-{number}", "kind": "symptom", "label": legible(term),
-                                 "start": _date(reaction.get("reactionstartdate"), reaction.get("reactionstartdateformat"),
-                                                "reactionstartdate")}
+        event: dict[str, Any] = {
+            "id": f"reaction-{number}",
+            "kind": "symptom",
+            "label": legible(term),
+            "start": _date(
+                reaction.get("reactionstartdate"), reaction.get("reactionstartdateformat"), "reactionstartdate"
+            ),
+        }
         outcome = str(reaction.get("reactionoutcome", ""))
         if outcome in _OUTCOME:
             event["note"] = f"Outcome: {_OUTCOME[outcome]}."
             if outcome in ("2", "3"):
                 event["ongoing"] = True
-        details = [f"from {file}", f"reactionmeddrapt {term!r}",
-                   f"MedDRA version {reaction['reactionmeddraversionpt']}" if reaction.get("reactionmeddraversionpt") else ""]
+        details = [
+            f"from {file}",
+            f"reactionmeddrapt {term!r}",
+            f"MedDRA version {reaction['reactionmeddraversionpt']}" if reaction.get("reactionmeddraversionpt") else "",
+        ]
         reactions.append(draft.add(set_source(event, f"{record} reaction {number}", details)))
     for number, drug in enumerate(patient.get("drug") or [], 1):
         _drug(draft, drug, number, record, file, reactions)
     serious = [label for key, label in _SERIOUS.items() if str(report.get(key, "")) == "1"]
     death = patient.get("patientdeath") or {}
     if death or "results in death" in serious:
-        event = {"id": "death", "kind": "milestone", "type": "death", "label": "Death",
-                 "at": _date(death.get("patientdeathdate"), death.get("patientdeathdateformat"), "patientdeathdate")}
+        event = {
+            "id": "death",
+            "kind": "milestone",
+            "type": "death",
+            "label": "Death",
+            "at": _date(death.get("patientdeathdate"), death.get("patientdeathdateformat"), "patientdeathdate"),
+        }
         draft.add(set_source(event, f"{record} patientdeath", [f"from {file}"]))
     if serious and reactions:
         first = reactions[0]
@@ -112,21 +164,31 @@ def _report(path: str, report: dict[str, Any], report_id: str, options: ImportOp
         draft.suspect["reaction_event"] = reactions[0]["id"]
         draft.suspect["reaction"] = reactions[0]["label"]
         drug_name = next((e["drug"] for e in draft.events if e["id"] == draft.suspect.get("drug")), "")
-        draft.case["title"] = f"{reactions[0]['label']}" + (f" after {drug_name}" if drug_name else "") + \
-            f" (safety report {report_id})"
+        draft.case["title"] = (
+            f"{reactions[0]['label']}" + (f" after {drug_name}" if drug_name else "") + f" (safety report {report_id})"
+        )
     narrative = (report.get("summary") or {}).get("narrativeincludeclinical")
     if narrative:
         draft.case["summary"] = str(narrative)
     return draft
 
 
-def _drug(draft: CaseDraft, drug: dict[str, Any], number: int, record: str, file: str,
-          reactions: list[dict[str, Any]]) -> None:
-    name = str(drug.get("medicinalproduct") or (drug.get("activesubstance") or {}).get("activesubstancename")
-               or f"drug {number}")
+def _drug(
+    draft: CaseDraft, drug: dict[str, Any], number: int, record: str, file: str, reactions: list[dict[str, Any]]
+) -> None:
+    name = str(
+        drug.get("medicinalproduct")
+        or (drug.get("activesubstance") or {}).get("activesubstancename")
+        or f"drug {number}"
+    )
     role = _ROLE.get(str(drug.get("drugcharacterization", "")), "")
-    event: dict[str, Any] = {"id": slug(name, "drug"), "kind": "drug", "drug": legible(name), "lane": legible(name),
-                             "start": _date(drug.get("drugstartdate"), drug.get("drugstartdateformat"), "drugstartdate")}
+    event: dict[str, Any] = {
+        "id": slug(name, "drug"),
+        "kind": "drug",
+        "drug": legible(name),
+        "lane": legible(name),
+        "start": _date(drug.get("drugstartdate"), drug.get("drugstartdateformat"), "drugstartdate"),
+    }
     if role:
         event["role"] = "suspected" if role in ("suspect", "interacting") else "concomitant"
     end = _date(drug.get("drugenddate"), drug.get("drugenddateformat"), "drugenddate")
@@ -160,15 +222,30 @@ def _drug(draft: CaseDraft, drug: dict[str, Any], number: int, record: str, file
         notes.append(f"Rechallenge: {_RECURRENCE[recurrence]}.")
     if notes:
         event["note"] = " ".join(notes)
-    details = [f"from {file}", f"drugadministrationroute {drug['drugadministrationroute']}"
-               if drug.get("drugadministrationroute") else "",
-               "generic name " + ", ".join((drug.get("openfda") or {}).get("generic_name", [])) if
-               (drug.get("openfda") or {}).get("generic_name") else ""]
+    details = [
+        f"from {file}",
+        f"drugadministrationroute {drug['drugadministrationroute']}" if drug.get("drugadministrationroute") else "",
+        "generic name " + ", ".join((drug.get("openfda") or {}).get("generic_name", []))
+        if (drug.get("openfda") or {}).get("generic_name")
+        else "",
+    ]
     added = draft.add(set_source(event, f"{record} drug {number}", details))
     if role in ("suspect", "interacting") and not draft.suspect.get("drug"):
         draft.suspect["drug"] = added["id"]
     if action == "1":
-        at = added["end"] if "end" in added else timed(f"after {reactions[0]['id']}" if reactions else None,
-                                                       "actiondrug 1 (drug withdrawn); the date is not given")
-        stop = {"id": f"{added['id']}-stop", "kind": "dechallenge", "target": added["id"], "label": "Withdrawn", "at": at}
+        at = (
+            added["end"]
+            if "end" in added
+            else timed(
+                f"after {reactions[0]['id']}" if reactions else None,
+                "actiondrug 1 (drug withdrawn); the date is not given",
+            )
+        )
+        stop = {
+            "id": f"{added['id']}-stop",
+            "kind": "dechallenge",
+            "target": added["id"],
+            "label": "Withdrawn",
+            "at": at,
+        }
         draft.add(set_source(stop, f"{record} drug {number}", [f"from {file}", "actiondrug 1"]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -50,14 +50,22 @@ def _choose(tables: list[Table], warnings: list[ImportWarning]) -> dict[str, Tab
     for table in sorted(sdtm, key=order) + sorted(adam, key=order):
         table = adam_as_sdtm(table) if table.name in ADAM_DOMAIN else table
         if table.name in chosen:
-            warnings.append(ImportWarning(table.file, f"{table.name} is also in {os.path.basename(chosen[table.name].file)};"
-                                          " that one is used"))
+            warnings.append(
+                ImportWarning(
+                    table.file, f"{table.name} is also in {os.path.basename(chosen[table.name].file)}; that one is used"
+                )
+            )
             continue
         chosen[table.name] = table
     skipped = sorted({t.name for t in tables if t.name not in SDTM_DOMAINS and t.name not in ADAM_DOMAIN})
     if skipped:
-        warnings.append(ImportWarning(tables[0].file if tables else "", "datasets not imported: " + ", ".join(skipped),
-                                      hint="the importer maps DM, EX/EC, AE, CM, LB, MH, DS, PR and their ADaM forms"))
+        warnings.append(
+            ImportWarning(
+                tables[0].file if tables else "",
+                "datasets not imported: " + ", ".join(skipped),
+                hint="the importer maps DM, EX/EC, AE, CM, LB, MH, DS, PR and their ADaM forms",
+            )
+        )
     return chosen
 
 
@@ -66,12 +74,17 @@ def _bucket(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
     if frame is None or frame.empty or "USUBJID" not in frame.columns:
         return buckets
     for record in frame.to_dict("records"):
-        buckets[str(record["USUBJID"])].append(record)
+        buckets[str(record["USUBJID"])].append(cast(dict[str, Any], record))
     return buckets
 
 
-def convert_study(paths: list[str], options: ImportOptions, subject: str | None = None, suspect: str | None = None,
-                  progress: Progress | None = None) -> ImportResult:
+def convert_study(
+    paths: list[str],
+    options: ImportOptions,
+    subject: str | None = None,
+    suspect: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Convert the SDTM/ADaM datasets in ``paths`` (files or study folders) into one case per subject."""
     result = ImportResult()
     tables: list[Table] = []
@@ -88,7 +101,7 @@ def convert_study(paths: list[str], options: ImportOptions, subject: str | None 
     files = {name: os.path.basename(table.file) for name, table in domains.items()}
     frames = {name: table.frame for name, table in domains.items()}
     dm = frames.get("DM")
-    dm_rows = {str(r["USUBJID"]): r for r in dm.to_dict("records")} if dm is not None and "USUBJID" in dm else {}
+    dm_rows = {str(r["USUBJID"]): cast(dict[str, Any], r) for r in dm.to_dict("records")} if dm is not None and "USUBJID" in dm else {}
     subjects = list(dm_rows)
     for name, frame in frames.items():
         if name != "DM" and "USUBJID" in frame.columns:
@@ -96,10 +109,18 @@ def convert_study(paths: list[str], options: ImportOptions, subject: str | None 
     subjects = list(dict.fromkeys(subjects))
     if subject is not None:
         wanted = subject.strip().lower()
-        subjects = [s for s in subjects if s.lower() == wanted or ev.text(dm_rows.get(s, {}), "SUBJID").lower() == wanted]
+        subjects = [
+            s for s in subjects if s.lower() == wanted or ev.text(dm_rows.get(s, {}), "SUBJID").lower() == wanted
+        ]
         if not subjects:
-            result.warnings.append(ImportWarning(", ".join(files.values()), f"no subject {subject!r} in the study",
-                                                 hint="give a USUBJID or SUBJID from DM", error=True))
+            result.warnings.append(
+                ImportWarning(
+                    ", ".join(files.values()),
+                    f"no subject {subject!r} in the study",
+                    hint="give a USUBJID or SUBJID from DM",
+                    error=True,
+                )
+            )
             return result
     exposure_prefix = "EX" if "EX" in frames else ("EC" if "EC" in frames else "")
     exposure = frames.get(exposure_prefix) if exposure_prefix else None
@@ -117,22 +138,52 @@ def convert_study(paths: list[str], options: ImportOptions, subject: str | None 
     buckets = {name: _bucket(frame) for name, frame in frames.items() if name not in ("DM", "EX", "EC", "LB")}
     runs = _bucket(collapse_exposure(exposure, exposure_prefix) if exposure is not None else None)
     lab_rows = _bucket(lab)
+    empty: list[str] = []
     for done, key in enumerate(subjects):
         if progress is not None:
             progress(done, len(subjects), f"subject {key}")
-        draft = _subject_case(key, dm_rows.get(key, {}), files, options, suspect, exposure_prefix, runs.get(key, []),
-                              lab_rows.get(key, []), {name: rows.get(key, []) for name, rows in buckets.items()})
+        draft = _subject_case(
+            key,
+            dm_rows.get(key, {}),
+            files,
+            options,
+            suspect,
+            exposure_prefix,
+            runs.get(key, []),
+            lab_rows.get(key, []),
+            {name: rows.get(key, []) for name, rows in buckets.items()},
+        )
+        if not draft.events and subject is None and not options.include_noise:
+            empty.append(key)  # screen failures: DM only
+            continue
         case, summary = draft.finish(options)
         result.cases.append(case)
         result.summaries.append(summary)
+    if empty:
+        result.warnings.append(
+            ImportWarning(
+                files.get("DM", ""),
+                f"{len(empty)} subjects with no records beyond DM "
+                f"(screen failures?) not imported: {', '.join(empty[:5])}" + (", ..." if len(empty) > 5 else ""),
+                hint="name one with --subject, or include noise, to import it",
+            )
+        )
     if progress is not None:
         progress(len(subjects), len(subjects), "done")
     return result
 
 
-def _subject_case(key: str, dm: dict[str, Any], files: dict[str, str], options: ImportOptions, suspect: str | None,
-                  prefix: str, runs: list[dict[str, Any]], lab_rows: list[dict[str, Any]],
-                  rows: dict[str, list[dict[str, Any]]]) -> CaseDraft:
+def _subject_case(
+    key: str,
+    dm: dict[str, Any],
+    files: dict[str, str],
+    options: ImportOptions,
+    suspect: str | None,
+    prefix: str,
+    runs: list[dict[str, Any]],
+    lab_rows: list[dict[str, Any]],
+    rows: dict[str, list[dict[str, Any]]],
+) -> CaseDraft:
     study = ev.text(dm, "STUDYID")
     arm = ev.text(dm, "ACTARM") or ev.text(dm, "ARM")
     title = f"{study + ' ' if study else ''}subject {key}" + (f" ({arm})" if arm else "")
@@ -154,8 +205,11 @@ def _subject_case(key: str, dm: dict[str, Any], files: dict[str, str], options: 
     if arm:
         draft.case["summary"] = f"Arm: {arm}."
     subject = ev.Subject(draft, options, files, has_reference)
-    subject.withdrawals = {ev.text(r, "DSLNKID"): r for r in rows.get("DS", [])
-                           if ev.text(r, "DSLNKID") and "TREATMENT" in ev.text(r, "DSSCAT").upper()}
+    subject.withdrawals = {
+        ev.text(r, "DSLNKID"): r
+        for r in rows.get("DS", [])
+        if ev.text(r, "DSLNKID") and "TREATMENT" in ev.text(r, "DSSCAT").upper()
+    }
     if runs:
         subject.suspect_id = ev.exposure_events(subject, runs, prefix, suspect)
     elif ev.text(dm, "RFXSTDTC") and arm and ev.text(dm, "ARMCD").upper() not in ("SCRNFAIL", "NOTASSGN"):
@@ -164,9 +218,15 @@ def _subject_case(key: str, dm: dict[str, Any], files: dict[str, str], options: 
         suspect_event = next(e for e in draft.events if e["id"] == subject.suspect_id)
         lane = suspect_event["lane"]
         ends = [e["end"] for e in draft.events if e.get("lane") == lane and isinstance(e.get("end"), dict)]
-        subject.suspect_end = ends[-1] if ends else (
-            timed(iso_date(ev.text(dm, "RFXENDTC")), f"RFXENDTC {ev.text(dm, 'RFXENDTC')}") if ev.text(dm, "RFXENDTC")
-            else None)
+        subject.suspect_end = (
+            ends[-1]
+            if ends
+            else (
+                timed(iso_date(ev.text(dm, "RFXENDTC")), f"RFXENDTC {ev.text(dm, 'RFXENDTC')}")
+                if ev.text(dm, "RFXENDTC")
+                else None
+            )
+        )
         draft.suspect["drug"] = subject.suspect_id
     ev.disposition(subject, rows.get("DS", []))
     adverse = ev.adverse_events(subject, rows.get("AE", []))
@@ -177,11 +237,17 @@ def _subject_case(key: str, dm: dict[str, Any], files: dict[str, str], options: 
     ev.history(subject, rows.get("MH", []))
     ev.procedures(subject, rows.get("PR", []))
     if (ev.text(dm, "DTHFL").upper() == "Y" or ev.text(dm, "DTHDTC")) and not subject.death_added:
-        death = {"id": "death", "kind": "milestone", "type": "death", "label": "Death",
-                 "at": subject.time(dm, "DTHDTC")}
+        death = {
+            "id": "death",
+            "kind": "milestone",
+            "type": "death",
+            "label": "Death",
+            "at": subject.time(dm, "DTHDTC"),
+        }
         draft.add(set_source(death, f"DM USUBJID={key}", [f"from {files.get('DM', 'DM')}", "DTHFL Y"]))
-    if suspect is not None and not any(suspect.lower() in str(e.get("drug", "")).lower()
-                                       for e in draft.events if e["id"] == subject.suspect_id):
+    if suspect is not None and not any(
+        suspect.lower() in str(e.get("drug", "")).lower() for e in draft.events if e["id"] == subject.suspect_id
+    ):
         apply_suspect(draft, suspect)
     _choose_reaction(draft, adverse)
     return draft
@@ -189,14 +255,26 @@ def _subject_case(key: str, dm: dict[str, Any], files: dict[str, str], options: 
 
 def _treatment_from_dm(subject: ev.Subject, dm: dict[str, Any], arm: str) -> str:
     """Without EX, the study treatment course is DM's first to last exposure (RFXSTDTC-RFXENDTC)."""
-    event: dict[str, Any] = {"id": "study-treatment", "kind": "drug", "drug": legible(arm), "lane": legible(arm),
-                             "role": "suspected", "start": subject.time(dm, "RFXSTDTC")}
+    event: dict[str, Any] = {
+        "id": "study-treatment",
+        "kind": "drug",
+        "drug": legible(arm),
+        "lane": legible(arm),
+        "role": "suspected",
+        "start": subject.time(dm, "RFXSTDTC"),
+    }
     end = subject.time(dm, "RFXENDTC")
     if end["time"] != "unknown":
         event["end"] = end
-    set_source(event, f"DM USUBJID={ev.text(dm, 'USUBJID')}",
-               [f"from {subject.files.get('DM', 'DM')}", "no EX domain: course from RFXSTDTC to RFXENDTC",
-                f"ARM {ev.text(dm, 'ARM')!r}"])
+    set_source(
+        event,
+        f"DM USUBJID={ev.text(dm, 'USUBJID')}",
+        [
+            f"from {subject.files.get('DM', 'DM')}",
+            "no EX domain: course from RFXSTDTC to RFXENDTC",
+            f"ARM {ev.text(dm, 'ARM')!r}",
+        ],
+    )
     return str(subject.draft.add(event)["id"])
 
 
@@ -205,8 +283,15 @@ def _choose_reaction(draft: CaseDraft, adverse: list[dict[str, Any]]) -> None:
     stops = {e["id"].removesuffix("-stop") for e in draft.events if e["kind"] == "dechallenge"}
     chosen = next((e for e in adverse if e["id"] in stops), None)
     if chosen is None:
-        chosen = next((e for e in adverse if "Causality (AEREL): " in e.get("note", "")
-                       and not any(n in e["note"].upper() for n in ("NOT RELATED", "UNLIKELY", "UNRELATED"))), None)
+        chosen = next(
+            (
+                e
+                for e in adverse
+                if "Causality (AEREL): " in e.get("note", "")
+                and not any(n in e["note"].upper() for n in ("NOT RELATED", "UNLIKELY", "UNRELATED"))
+            ),
+            None,
+        )
     if chosen is not None:
         draft.suspect["reaction_event"] = chosen["id"]
         draft.suspect["reaction"] = chosen["label"]

@@ -23,9 +23,16 @@ Row = dict[str, Any]
 _RELATED = ("RELATED", "PROBABLE", "POSSIBLE", "DEFINITE", "LIKELY", "Y")
 _NOT_RELATED = ("NOT RELATED", "UNLIKELY", "UNRELATED", "N")
 _SEVERITY = {"MILD": 1, "MODERATE": 2, "SEVERE": 3}
-_SERIOUS_FLAGS = {"AESDTH": "results in death", "AESLIFE": "life-threatening", "AESHOSP": "hospitalisation",
-                  "AESDISAB": "disability", "AESCONG": "congenital anomaly", "AESMIE": "medically important",
-                  "AESCAN": "cancer", "AESOD": "overdose"}
+_SERIOUS_FLAGS = {
+    "AESDTH": "results in death",
+    "AESLIFE": "life-threatening",
+    "AESHOSP": "hospitalisation",
+    "AESDISAB": "disability",
+    "AESCONG": "congenital anomaly",
+    "AESMIE": "medically important",
+    "AESCAN": "cancer",
+    "AESOD": "overdose",
+}
 
 
 def text(row: Row, column: str) -> str:
@@ -78,8 +85,9 @@ class Subject:
             day = study_day(row.get(dy))
             if day is not None and self.has_reference:
                 expr = day
-                stated = "; ".join(s for s in (stated, f"{dy} {text(row, dy)} (study day {text(row, dy)} = {day})")
-                                   if s)
+                stated = "; ".join(
+                    s for s in (stated, f"{dy} {text(row, dy)} (study day {text(row, dy)} = {day})") if s
+                )
         return timed(expr, stated or f"{dtc} not recorded")
 
 
@@ -88,7 +96,9 @@ def _details(subject: Subject, domain: str, *values: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------- exposure
-def exposure_event(subject: Subject, run: Row, prefix: str, event_id: str, schedule: list[Row] | None) -> dict[str, Any]:
+def exposure_event(
+    subject: Subject, run: Row, prefix: str, event_id: str, schedule: list[Row] | None
+) -> dict[str, Any]:
     """One collapsed exposure run (or a schedule of single-day runs) as a drug event."""
     treatment = text(run, f"{prefix}TRT") or "study treatment"
     event: dict[str, Any] = {"id": event_id, "kind": "drug", "drug": legible(treatment)}
@@ -99,7 +109,9 @@ def exposure_event(subject: Subject, run: Row, prefix: str, event_id: str, sched
         event["dose"] = text(run, f"{prefix}DOSTXT")
     for field_name, column in (("unit", "DOSU"), ("route", "ROUTE"), ("frequency", "DOSFRQ")):
         if text(run, f"{prefix}{column}"):
-            event[field_name] = text(run, f"{prefix}{column}").lower() if column == "ROUTE" else text(run, f"{prefix}{column}")
+            event[field_name] = (
+                text(run, f"{prefix}{column}").lower() if column == "ROUTE" else text(run, f"{prefix}{column}")
+            )
     seqs = ", ".join(text(r, "_SEQS") for r in (schedule or [run]))
     if schedule:
         event["schedule"] = {"at": [subject.time({f"{prefix}STDTC": r["_START"]}, f"{prefix}STDTC") for r in schedule]}
@@ -150,12 +162,20 @@ def exposure_events(subject: Subject, runs: list[Row], prefix: str, suspect_name
 def _severity(row: Row, event_id: str) -> dict[str, Any] | None:
     grade = number(row, "AETOXGR")
     if grade is not None and 1 <= grade <= 5:
-        return {"scale": "CTCAE grade", "min": 1, "max": 5,
-                "values": [{"at": event_id, "value": grade, "text": f"AETOXGR {text(row, 'AETOXGR')}"}]}
+        return {
+            "scale": "CTCAE grade",
+            "min": 1,
+            "max": 5,
+            "values": [{"at": event_id, "value": grade, "text": f"AETOXGR {text(row, 'AETOXGR')}"}],
+        }
     severity = _SEVERITY.get(text(row, "AESEV").upper())
     if severity is not None:
-        return {"scale": "Severity (AESEV)", "min": 1, "max": 3,
-                "values": [{"at": event_id, "value": severity, "text": text(row, "AESEV").lower()}]}
+        return {
+            "scale": "Severity (AESEV)",
+            "min": 1,
+            "max": 3,
+            "values": [{"at": event_id, "value": severity, "text": text(row, "AESEV").lower()}],
+        }
     return None
 
 
@@ -166,12 +186,19 @@ def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
     for row in rows:
         record, _ = subject.record("AE", row, "AESEQ")
         term = text(row, "AETERM") or text(row, "AEDECOD") or "Adverse event"
-        event: dict[str, Any] = {"id": f"ae-{text(row, 'AESEQ') or len(added) + 1}", "kind": "symptom",
-                                 "label": legible(term), "start": subject.time(row, "AESTDTC", "AESTDY")}
+        event: dict[str, Any] = {
+            "id": f"ae-{text(row, 'AESEQ') or len(added) + 1}",
+            "kind": "symptom",
+            "label": legible(term),
+            "start": subject.time(row, "AESTDTC", "AESTDY"),
+        }
         end = subject.time(row, "AEENDTC", "AEENDY")
         outcome = text(row, "AEOUT").upper()
         ongoing = text(row, "AEENRTPT").upper() in ("ONGOING", "AFTER") or text(row, "AEENRF").upper() in (
-            "ONGOING", "AFTER", "DURING/AFTER")
+            "ONGOING",
+            "AFTER",
+            "DURING/AFTER",
+        )
         if end["time"] != "unknown":
             event["end"] = end
         elif ongoing or outcome.startswith("NOT RECOVERED") or outcome.startswith("RECOVERING"):
@@ -189,10 +216,12 @@ def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
         if notes:
             event["note"] = " ".join(notes)
         severity = _severity(row, event["id"])
-        codes = [f"AEDECOD {text(row, 'AEDECOD')!r}" if text(row, "AEDECOD") else "",
-                 f"AEPTCD {text(row, 'AEPTCD')}" if text(row, "AEPTCD") else "",
-                 f"AELLTCD {text(row, 'AELLTCD')}" if text(row, "AELLTCD") else "",
-                 f"AESEV {text(row, 'AESEV')}" if text(row, "AESEV") else ""]
+        codes = [
+            f"AEDECOD {text(row, 'AEDECOD')!r}" if text(row, "AEDECOD") else "",
+            f"AEPTCD {text(row, 'AEPTCD')}" if text(row, "AEPTCD") else "",
+            f"AELLTCD {text(row, 'AELLTCD')}" if text(row, "AELLTCD") else "",
+            f"AESEV {text(row, 'AESEV')}" if text(row, "AESEV") else "",
+        ]
         set_source(event, record, _details(subject, "AE", *codes))
         event = subject.draft.add(event, subject.options.keep_duplicates)
         if severity is not None and "severity" not in event:
@@ -204,8 +233,13 @@ def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
         added.append(event)
         _withdrawal(subject, row, event, record)
         if outcome == "FATAL" and not subject.death_added:
-            death = {"id": "death", "kind": "milestone", "type": "death", "label": f"Death ({event['label']})",
-                     "at": end if end["time"] != "unknown" else timed(f"after {event['id']}", "AEOUT FATAL; date not in AE")}
+            death = {
+                "id": "death",
+                "kind": "milestone",
+                "type": "death",
+                "label": f"Death ({event['label']})",
+                "at": end if end["time"] != "unknown" else timed(f"after {event['id']}", "AEOUT FATAL; date not in AE"),
+            }
             subject.draft.add(set_source(death, record, _details(subject, "AE", "AEOUT FATAL")))
             subject.death_added = True
     return added
@@ -220,13 +254,20 @@ def _withdrawal(subject: Subject, row: Row, event: dict[str, Any], record: str) 
         at = subject.time(linked, "DSSTDTC", "DSSTDY")
         at["stated"] = f"AEACN {action}; {at['stated']} (DS DSSEQ={text(linked, 'DSSEQ')}, linked by AELNKID)"
     elif subject.suspect_end is not None and action == "DRUG WITHDRAWN":
-        at = {"time": subject.suspect_end["time"],
-              "stated": f"AEACN {action}; last exposure {subject.suspect_end['stated']}"}
+        at = {
+            "time": subject.suspect_end["time"],
+            "stated": f"AEACN {action}; last exposure {subject.suspect_end['stated']}",
+        }
     else:
         at = timed(f"after {event['id']}", f"AEACN {action}; the date is not recorded")
-    stop = {"id": f"{event['id']}-stop", "kind": "dechallenge", "target": subject.suspect_id, "at": at,
-            "label": "Withdrawn" if action == "DRUG WITHDRAWN" else "Interrupted",
-            "note": f"{action.capitalize()} because of {event['label']}."}
+    stop = {
+        "id": f"{event['id']}-stop",
+        "kind": "dechallenge",
+        "target": subject.suspect_id,
+        "at": at,
+        "label": "Withdrawn" if action == "DRUG WITHDRAWN" else "Interrupted",
+        "note": f"{action.capitalize()} because of {event['label']}.",
+    }
     subject.draft.add(set_source(stop, record, _details(subject, "AE", f"AEACN {action}")))
 
 
@@ -244,8 +285,11 @@ def concomitant(subject: Subject, rows: list[Row], first_exposure: str | None) -
     """CM records as drugs: prior when they ended before the first study treatment."""
     for row in rows:
         record, _ = subject.record("CM", row, "CMSEQ")
-        event: dict[str, Any] = {"id": f"cm-{text(row, 'CMTRT')}", "kind": "drug",
-                                 "drug": legible(text(row, "CMTRT") or "medication")}
+        event: dict[str, Any] = {
+            "id": f"cm-{text(row, 'CMTRT')}",
+            "kind": "drug",
+            "drug": legible(text(row, "CMTRT") or "medication"),
+        }
         start = subject.time(row, "CMSTDTC", "CMSTDY")
         if start["time"] == "unknown" and text(row, "CMSTRF").upper() == "BEFORE" and subject.suspect_id:
             start = timed(f"before {subject.suspect_id}", "CMSTRF BEFORE (started before the study reference start)")
@@ -266,8 +310,10 @@ def concomitant(subject: Subject, rows: list[Row], first_exposure: str | None) -
                 event[field_name] = text(row, column).lower() if column == "CMROUTE" else text(row, column)
         if text(row, "CMINDC"):
             event["note"] = f"Indication (CMINDC): {text(row, 'CMINDC').lower()}."
-        details = [f"CMDECOD {text(row, 'CMDECOD')!r}" if text(row, "CMDECOD") else "",
-                   f"CMENRTPT {text(row, 'CMENRTPT')}" if text(row, "CMENRTPT") else ""]
+        details = [
+            f"CMDECOD {text(row, 'CMDECOD')!r}" if text(row, "CMDECOD") else "",
+            f"CMENRTPT {text(row, 'CMENRTPT')}" if text(row, "CMENRTPT") else "",
+        ]
         subject.draft.add(set_source(event, record, _details(subject, "CM", *details)), subject.options.keep_duplicates)
 
 
@@ -276,8 +322,13 @@ def labs(subject: Subject, rows: list[Row]) -> None:
     for row in rows:
         record, _ = subject.record("LB", row, "LBSEQ")
         test = text(row, "LBTEST") or text(row, "LBTESTCD") or "laboratory test"
-        event: dict[str, Any] = {"id": f"lb-{text(row, 'LBTESTCD') or test}", "kind": "investigation",
-                                 "test": legible(test), "lane": legible(test), "at": subject.time(row, "LBDTC", "LBDY")}
+        event: dict[str, Any] = {
+            "id": f"lb-{text(row, 'LBTESTCD') or test}",
+            "kind": "investigation",
+            "test": legible(test),
+            "lane": legible(test),
+            "at": subject.time(row, "LBDTC", "LBDY"),
+        }
         value = number(row, "LBSTRESN")
         if value is not None:
             event["value"] = value
@@ -298,9 +349,12 @@ def labs(subject: Subject, rows: list[Row]) -> None:
         elif value is not None and reference:
             outside = (low is not None and value < low) or (high is not None and value > high)
             event["interpretation"] = "abnormal" if outside else "normal"
-        details = [f"LBTESTCD {text(row, 'LBTESTCD')}" if text(row, "LBTESTCD") else "",
-                   f"LBORRES {text(row, 'LBORRES')} {text(row, 'LBORRESU')}".strip() if text(row, "LBORRES") else "",
-                   f"LBNRIND {flag}" if flag else "", f"VISIT {text(row, 'VISIT')}" if text(row, "VISIT") else ""]
+        details = [
+            f"LBTESTCD {text(row, 'LBTESTCD')}" if text(row, "LBTESTCD") else "",
+            f"LBORRES {text(row, 'LBORRES')} {text(row, 'LBORRESU')}".strip() if text(row, "LBORRES") else "",
+            f"LBNRIND {flag}" if flag else "",
+            f"VISIT {text(row, 'VISIT')}" if text(row, "VISIT") else "",
+        ]
         subject.draft.add(set_source(event, record, _details(subject, "LB", *details)), subject.options.keep_duplicates)
 
 
@@ -310,9 +364,14 @@ def history(subject: Subject, rows: list[Row]) -> None:
         record, _ = subject.record("MH", row, "MHSEQ")
         term = legible(text(row, "MHTERM") or text(row, "MHDECOD") or "medical history")
         kind_of_date = text(row, "MHEVDTYP").lower()
-        event: dict[str, Any] = {"id": f"mh-{text(row, 'MHSEQ')}", "kind": "milestone", "type": "diagnosis",
-                                 "label": f"{term} ({kind_of_date})" if kind_of_date else term,
-                                 "lane": "Medical history", "at": subject.time(row, "MHSTDTC", "MHSTDY")}
+        event: dict[str, Any] = {
+            "id": f"mh-{text(row, 'MHSEQ')}",
+            "kind": "milestone",
+            "type": "diagnosis",
+            "label": f"{term} ({kind_of_date})" if kind_of_date else term,
+            "lane": "Medical history",
+            "at": subject.time(row, "MHSTDTC", "MHSTDY"),
+        }
         end = subject.time(row, "MHENDTC", "MHENDY")
         ongoing = (text(row, "MHENRTPT") or text(row, "MHENRF")).upper()
         notes = []
@@ -347,8 +406,14 @@ def disposition(subject: Subject, rows: list[Row]) -> None:
             milestone, label = "outcome", f"{scope.capitalize()} ended: {legible(decoded or text(row, 'DSTERM'))}"
         else:
             milestone, label = "other", legible(text(row, "DSTERM") or decoded)
-        event = {"id": f"ds-{text(row, 'DSSEQ')}", "kind": "milestone", "type": milestone, "label": label,
-                 "lane": "Study course", "at": subject.time(row, "DSSTDTC", "DSSTDY")}
+        event = {
+            "id": f"ds-{text(row, 'DSSEQ')}",
+            "kind": "milestone",
+            "type": milestone,
+            "label": label,
+            "lane": "Study course",
+            "at": subject.time(row, "DSSTDTC", "DSSTDY"),
+        }
         details = [f"DSTERM {text(row, 'DSTERM')!r}", f"DSDECOD {decoded}" if decoded else ""]
         subject.draft.add(set_source(event, record, _details(subject, "DS", *details)), subject.options.keep_duplicates)
 
@@ -357,9 +422,13 @@ def procedures(subject: Subject, rows: list[Row]) -> None:
     """PR records as therapies on a 'Procedures' lane."""
     for row in rows:
         record, _ = subject.record("PR", row, "PRSEQ")
-        event: dict[str, Any] = {"id": f"pr-{text(row, 'PRSEQ')}", "kind": "therapy",
-                                 "label": legible(text(row, "PRTRT") or "procedure"), "lane": "Procedures",
-                                 "start": subject.time(row, "PRSTDTC", "PRSTDY")}
+        event: dict[str, Any] = {
+            "id": f"pr-{text(row, 'PRSEQ')}",
+            "kind": "therapy",
+            "label": legible(text(row, "PRTRT") or "procedure"),
+            "lane": "Procedures",
+            "start": subject.time(row, "PRSTDTC", "PRSTDY"),
+        }
         end = subject.time(row, "PRENDTC", "PRENDY")
         if end["time"] not in ("unknown", event["start"]["time"]):
             event["end"] = end

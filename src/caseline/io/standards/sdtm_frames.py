@@ -106,7 +106,9 @@ def filter_labs(frame: pd.DataFrame, options: ImportOptions, reference_days: pd.
     keep = pd.Series(options.labs == "all", index=frame.index) | (abnormal if options.labs == "abnormal" else False)
     if options.lab_tests:
         chosen = {t.strip().upper() for t in options.lab_tests}
-        keep = keep | _text(frame, "LBTESTCD").str.upper().isin(chosen) | _text(frame, "LBTEST").str.upper().isin(chosen)
+        keep = (
+            keep | _text(frame, "LBTESTCD").str.upper().isin(chosen) | _text(frame, "LBTEST").str.upper().isin(chosen)
+        )
     if options.lab_window is not None:
         study_day = _number(frame, "LBDY")
         day = study_day.where(study_day < 1, study_day - 1)

@@ -58,8 +58,9 @@ def sniff(path: str) -> str | None:
     if head.startswith(_XPT_MAGIC):
         return "xpt"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"{") and (b'"datasetJSONVersion"' in text or b'"clinicalData"' in text
-                                  or b'"referenceData"' in text):
+    if text.startswith(b"{") and (
+        b'"datasetJSONVersion"' in text or b'"clinicalData"' in text or b'"referenceData"' in text
+    ):
         return "dataset-json"
     first = text.split(b"\n", 1)[0].upper()
     if b"USUBJID" in first and (b"DOMAIN" in first or b"STUDYID" in first) and b"," in first:
@@ -89,8 +90,11 @@ def read_table(path: str) -> Table:
         raise
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, zlib.error) as exc:
         raise UnreadableInput(path, f"cannot read the dataset: {exc}") from exc
-    raise UnreadableInput(path, "not an SDTM or ADaM dataset",
-                          "expected SAS XPORT (.xpt), Dataset-JSON (.json, .ndjson, .dsjc) or CSV with USUBJID")
+    raise UnreadableInput(
+        path,
+        "not an SDTM or ADaM dataset",
+        "expected SAS XPORT (.xpt), Dataset-JSON (.json, .ndjson, .dsjc) or CSV with USUBJID",
+    )
 
 
 def _read_xpt(path: str) -> Table:
@@ -172,8 +176,17 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 ADAM_DOMAIN = {"ADSL": "DM", "ADAE": "AE", "ADCM": "CM", "ADLB": "LB", "ADEX": "EX"}
 _ADAM_RENAMES: dict[str, dict[str, str]] = {
     "DM": {"TRT01A": "ACTARM", "TRT01P": "ARM"},
-    "LB": {"PARAMCD": "LBTESTCD", "PARAM": "LBTEST", "AVAL": "LBSTRESN", "AVALC": "LBSTRESC", "ANRLO": "LBSTNRLO",
-           "ANRHI": "LBSTNRHI", "ANRIND": "LBNRIND", "AVALU": "LBSTRESU", "ADY": "LBDY"},
+    "LB": {
+        "PARAMCD": "LBTESTCD",
+        "PARAM": "LBTEST",
+        "AVAL": "LBSTRESN",
+        "AVALC": "LBSTRESC",
+        "ANRLO": "LBSTNRLO",
+        "ANRHI": "LBSTNRHI",
+        "ANRIND": "LBNRIND",
+        "AVALU": "LBSTRESU",
+        "ADY": "LBDY",
+    },
     "AE": {"ASTDY": "AESTDY", "AENDY": "AEENDY"},
     "CM": {"ASTDY": "CMSTDY", "AENDY": "CMENDY"},
     "EX": {"ASTDY": "EXSTDY", "AENDY": "EXENDY"},
@@ -196,8 +209,13 @@ def adam_as_sdtm(table: Table) -> Table:
     from caseline.io.standards.dates import reduce_precision, sas_date
 
     domain = ADAM_DOMAIN[table.name]
-    frame = table.frame.rename(columns={k: v for k, v in _ADAM_RENAMES.get(domain, {}).items()
-                                        if k in table.frame.columns and v not in table.frame.columns})
+    frame = table.frame.rename(
+        columns={
+            k: v
+            for k, v in _ADAM_RENAMES.get(domain, {}).items()
+            if k in table.frame.columns and v not in table.frame.columns
+        }
+    )
     if domain == "LB" and "LBSEQ" not in frame.columns:
         frame["LBSEQ"] = range(1, len(frame) + 1)
     for variable, flag, target in _ADAM_DATES.get(domain, ()):

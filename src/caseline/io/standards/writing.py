@@ -32,8 +32,9 @@ class _NoAliasDumper(yaml.SafeDumper):
 def to_yaml(document: dict[str, Any], sources: Iterable[str] = ()) -> str:
     """``document`` (a case-file dict) as YAML text, with a comment naming its sources."""
     names = ", ".join(os.path.basename(s.rstrip(os.sep)) for s in sources) or "a standard file"
-    body = yaml.dump(document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=120,
-                     default_flow_style=False)
+    body = yaml.dump(
+        document, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False
+    )
     return HEADER.format(sources=names) + body
 
 
@@ -50,8 +51,9 @@ def caseset_for(result: ImportResult, file_name: str, limit: int) -> dict[str, A
     }
 
 
-def write_import(result: ImportResult, out_path: str | os.PathLike[str], inputs: Iterable[str] = (),
-                 caseset_limit: int = 20) -> str:
+def write_import(
+    result: ImportResult, out_path: str | os.PathLike[str], inputs: Iterable[str] = (), caseset_limit: int = 20
+) -> str:
     """Write ``result`` as a case file at ``out_path`` and return the path written.
 
     Refuses (``ValueError``) to write over any of ``inputs`` or over a folder. The write is atomic:
@@ -63,8 +65,12 @@ def write_import(result: ImportResult, out_path: str | os.PathLike[str], inputs:
         source_path = os.path.abspath(source)
         if os.path.exists(target) and os.path.exists(source_path) and os.path.samefile(source_path, target):
             raise ValueError(f"{out_path}: is an input of this import; choose another output file")
-        if os.path.isdir(source_path) and os.path.commonpath([source_path, target]) == source_path \
-                and os.path.exists(target) and _is_standard_file(target):
+        if (
+            os.path.isdir(source_path)
+            and os.path.commonpath([source_path, target]) == source_path
+            and os.path.exists(target)
+            and _is_standard_file(target)
+        ):
             raise ValueError(f"{out_path}: would overwrite a file of the imported folder")
     if os.path.isdir(target):
         raise ValueError(f"{out_path}: is a folder; give a file name such as case.caseline.yaml")
