@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from caseline.io.standards.dates import date_span, day_number
-from caseline.io.standards.model import CaseSummary, ImportOptions
+from caseline.io.standards.model import CaseSummary, ImportOptions, ImportResult, ImportWarning
 from caseline.io.standards.provenance import add_source_detail, record_of
 
 _SLUG = re.compile(r"[^A-Za-z0-9_]+")
@@ -148,6 +148,7 @@ class CaseDraft:
         self.suspect: dict[str, Any] = {}
         self.events: list[dict[str, Any]] = []
         self.arm = ""
+        self.problems: list[ImportWarning] = []  # source inconsistencies found while building
         self._ids: set[str] = set()
         self._seen: dict[str, dict[str, Any]] = {}
 
@@ -173,9 +174,25 @@ class CaseDraft:
             add_source_detail(kept, f"exact repeat: {record_of(event)}")
             return kept
         event["id"] = self.new_id(event.get("id", event.get("kind", "e")))
+        self._check_interval(event)
         self._seen[key] = event
         self.events.append(event)
         return event
+
+    def _check_interval(self, event: dict[str, Any]) -> None:
+        """A source end that lies wholly before its start (a data-entry slip) is dropped, with a
+        note and a warning, rather than written as a case that cannot open."""
+        if "start" not in event or "end" not in event:
+            return
+        start, end = _span(time_text(event["start"])), _span(time_text(event["end"]))
+        if start is None or end is None or start[0] != end[0] or end[2] >= start[1]:
+            return
+        stated = event["end"]["stated"] if isinstance(event["end"], dict) else time_text(event["end"])
+        del event["end"]
+        slip = f"The source's end ({stated}) is before its start; left out."
+        event["note"] = " ".join(filter(None, [event.get("note", ""), slip]))
+        self.problems.append(ImportWarning(", ".join(self.files), f"end before start ({stated}): end left out",
+                                           record=record_of(event)))
 
     def identify(self, *values: Any) -> None:
         """Names, initials, birth dates, subject and report ids: hidden by the de-identified view."""
@@ -232,6 +249,29 @@ class CaseDraft:
             suspect=str(suspect_event.get("drug") or suspect_event.get("label") or "") if suspect_event else "",
             files=self.files,
         )
+
+
+def _span(expr: str) -> tuple[str, float, float] | None:
+    """(scale, first day, last day) of a calendar date or a ``day N``; only like scales compare."""
+    if expr.startswith("day "):
+        try:
+            day = float(expr[4:])
+        except ValueError:
+            return None
+        return ("day", day, day)
+    if _CALENDAR.match(expr):
+        span = date_span(expr)
+        return ("date", float(span[0]), float(span[1])) if span else None
+    return None
+
+
+def finish_into(draft: CaseDraft, options: ImportOptions, result: ImportResult) -> dict[str, Any]:
+    """Finish ``draft`` and add its case, summary and problems to ``result``."""
+    case, summary = draft.finish(options)
+    result.cases.append(case)
+    result.summaries.append(summary)
+    result.warnings.extend(draft.problems)
+    return case
 
 
 def _ensure_day_zero(case: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from caseline.io.standards.casebuild import CaseDraft, time_text
+from caseline.io.standards.casebuild import CaseDraft, finish_into, time_text
 from caseline.io.standards.dates import day_number
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning, UnreadableInput
 from caseline.io.standards.provenance import set_source, timed
@@ -104,9 +104,7 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
 
             if not apply_suspect(draft, suspect):
                 result.warnings.append(ImportWarning(path, f"no treatment named {suspect!r}", record=draft.subject))
-        case, summary = draft.finish(options)
-        result.cases.append(case)
-        result.summaries.append(summary)
+        finish_into(draft, options, result)
     if not result.cases:
         result.warnings.append(ImportWarning(path, "no patient" + (f" {subject!r}" if subject else ""), error=True))
     return result

@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from caseline.io.standards import e2b_xml as x
-from caseline.io.standards.casebuild import CaseDraft, apply_suspect, legible, slug
+from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, legible, slug
 from caseline.io.standards.dates import quantity_duration
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning
 from caseline.io.standards.provenance import coded, set_source, timed
@@ -79,9 +79,7 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
         draft = reader.build()
         if suspect is not None and not apply_suspect(draft, suspect):
             result.warnings.append(ImportWarning(path, f"no drug named {suspect!r}", record=f"ICSR {report_id}"))
-        case, summary = draft.finish(options)
-        result.cases.append(case)
-        result.summaries.append(summary)
+        finish_into(draft, options, result)
     if subject is not None and not result.cases:
         result.warnings.append(ImportWarning(path, f"no ICSR with report id {subject!r}", error=True))
     return result

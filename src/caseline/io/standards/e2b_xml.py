@@ -42,14 +42,14 @@ def parse(path: str, raw: bytes) -> Element:
     """The document's root element; raises :class:`UnreadableInput` for refused or broken XML."""
     declared = _DECLARATION.search(raw)
     if declared is not None:
-        line = raw.count(b"\n", 0, declared.start()) + 1
-        column = declared.start() - (raw.rfind(b"\n", 0, declared.start()) + 1) + 1
+        at_line = raw.count(b"\n", 0, declared.start()) + 1
+        at_column = declared.start() - (raw.rfind(b"\n", 0, declared.start()) + 1) + 1
         raise UnreadableInput(
             path,
             f"refused: the XML declares <!{declared.group(1).decode().upper()}",
             "E2B(R3) files need no DTD; caseline never expands entities or fetches anything",
-            line=line,
-            column=column,
+            line=at_line,
+            column=at_column,
         )
     try:
         return SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)

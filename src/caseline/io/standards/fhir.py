@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from caseline.io.standards import fhir_read as fr
-from caseline.io.standards.casebuild import CaseDraft, apply_suspect, first_time, legible
+from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, first_time, legible
 from caseline.io.standards.dates import date_span, day_number
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning
 from caseline.io.standards.provenance import set_source, timed
@@ -82,9 +82,7 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
         draft = builder.build()
         if suspect is not None and not apply_suspect(draft, suspect):
             result.warnings.append(ImportWarning(path, f"no drug named {suspect!r}", record=key))
-        case, summary = draft.finish(options)
-        result.cases.append(case)
-        result.summaries.append(summary)
+        finish_into(draft, options, result)
     if not result.cases:
         result.warnings.append(
             ImportWarning(

@@ -11,7 +11,7 @@ import json
 import os
 from typing import Any
 
-from caseline.io.standards.casebuild import CaseDraft, apply_suspect, legible, slug
+from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, legible, slug
 from caseline.io.standards.dates import hl7_ts, quantity_duration
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning, UnreadableInput
 from caseline.io.standards.provenance import set_source, timed
@@ -101,9 +101,7 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
             result.warnings.append(
                 ImportWarning(path, f"no drug named {suspect!r}", record=f"safetyreportid {report_id}")
             )
-        case, summary = draft.finish(options)
-        result.cases.append(case)
-        result.summaries.append(summary)
+        finish_into(draft, options, result)
     if not result.cases:
         result.warnings.append(
             ImportWarning(path, "no report" + (f" {subject!r}" if subject else "") + " in the file", error=True)

@@ -14,7 +14,7 @@ import json
 import os
 from typing import Any
 
-from caseline.io.standards.casebuild import CaseDraft, apply_suspect
+from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into
 from caseline.io.standards.dates import iso_date, iso_duration
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning, UnreadableInput
 from caseline.io.standards.provenance import set_source, timed
@@ -99,9 +99,7 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
         draft = _Packet(path, packet, key, result.warnings).build()
         if suspect is not None and not apply_suspect(draft, suspect):
             result.warnings.append(ImportWarning(path, f"no medical action with {suspect!r}", record=key))
-        case, summary = draft.finish(options)
-        result.cases.append(case)
-        result.summaries.append(summary)
+        finish_into(draft, options, result)
     if not result.cases:
         result.warnings.append(
             ImportWarning(path, "no phenopacket" + (f" for {subject!r}" if subject else ""), error=True)

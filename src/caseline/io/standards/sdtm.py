@@ -17,7 +17,7 @@ from typing import Any, cast
 import pandas as pd
 
 from caseline.io.standards import sdtm_events as ev
-from caseline.io.standards.casebuild import CaseDraft, apply_suspect, legible
+from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, legible
 from caseline.io.standards.dates import day_number, iso_date
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning, Progress, UnreadableInput
 from caseline.io.standards.provenance import set_source, timed
@@ -101,7 +101,9 @@ def convert_study(
     files = {name: os.path.basename(table.file) for name, table in domains.items()}
     frames = {name: table.frame for name, table in domains.items()}
     dm = frames.get("DM")
-    dm_rows = {str(r["USUBJID"]): cast(dict[str, Any], r) for r in dm.to_dict("records")} if dm is not None and "USUBJID" in dm else {}
+    dm_rows: dict[str, dict[str, Any]] = {}
+    if dm is not None and "USUBJID" in dm:
+        dm_rows = {str(r["USUBJID"]): cast(dict[str, Any], r) for r in dm.to_dict("records")}
     subjects = list(dm_rows)
     for name, frame in frames.items():
         if name != "DM" and "USUBJID" in frame.columns:
@@ -156,9 +158,7 @@ def convert_study(
         if not draft.events and subject is None and not options.include_noise:
             empty.append(key)  # screen failures: DM only
             continue
-        case, summary = draft.finish(options)
-        result.cases.append(case)
-        result.summaries.append(summary)
+        finish_into(draft, options, result)
     if empty:
         result.warnings.append(
             ImportWarning(
