@@ -95,8 +95,9 @@ def _study(tmp_path: Path) -> Path:
     folder = tmp_path / "study"
     folder.mkdir()
     base = {"STUDYID": "S1", "USUBJID": "S1-001"}
-    _write_csv(folder / "dm.csv", [{**base, "DOMAIN": "DM", "SUBJID": "001", "RFSTDTC": "2020-03-01", "AGE": "61",
-                                    "AGEU": "YEARS", "SEX": "F", "ARM": "Drug X", "ARMCD": "X", "RFXSTDTC": "2020-03-01"}])
+    dm = {**base, "DOMAIN": "DM", "SUBJID": "001", "RFSTDTC": "2020-03-01", "AGE": "61", "AGEU": "YEARS", "SEX": "F",
+          "ARM": "Drug X", "ARMCD": "X", "RFXSTDTC": "2020-03-01"}
+    _write_csv(folder / "dm.csv", [dm])
     ex = [{**base, "DOMAIN": "EX", "EXSEQ": str(i + 1), "EXTRT": "DRUG X", "EXDOSE": "10", "EXDOSU": "mg",
            "EXSTDTC": f"2020-03-{i + 1:02d}", "EXENDTC": f"2020-03-{i + 1:02d}"} for i in range(10)]
     ex += [{**base, "DOMAIN": "EX", "EXSEQ": str(20 + i), "EXTRT": "DRUG Y", "EXDOSE": "5", "EXDOSU": "mg",

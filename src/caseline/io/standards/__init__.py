@@ -87,8 +87,11 @@ def identify(path: str | os.PathLike[str]) -> str | None:
     None for anything else, including caseline's own case files."""
     path = os.fspath(path)
     if os.path.isdir(path):
-        if sdtm_tables.study_files(path):
-            return "sdtm"
+        datasets = sdtm_tables.study_files(path)
+        if datasets:
+            others = [os.path.join(path, n) for n in os.listdir(path) if os.path.join(path, n) not in datasets]
+            mixed = any(os.path.isfile(o) and identify(o) not in (None, "sdtm") for o in others)
+            return None if mixed else "sdtm"  # a folder mixing standards is opened file by file
         if fhir_read.is_bulk_folder(path):
             return "fhir"
         return None

@@ -1,4 +1,4 @@
-"""HL7 FHIR R4 resources -> one caseline case per patient.
+"""HL7 FHIR R4 resources -> one caseline case per patient (texts as written: FHIR is not all capitals).
 
 Mapped: MedicationAdministration, MedicationStatement, MedicationRequest (its date is a
 prescription date, not an exposure: the event says so), Immunization, AdverseEvent
@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from caseline.io.standards import fhir_read as fr
-from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, first_time, legible
+from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, first_time
 from caseline.io.standards.dates import date_span, day_number
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning
 from caseline.io.standards.provenance import set_source, timed
@@ -219,8 +219,8 @@ class _Patient:
         event: dict[str, Any] = {
             "id": f"{item.resource['resourceType'][:3].lower()}-{name}",
             "kind": "drug",
-            "drug": legible(name),
-            "lane": legible(name),
+            "drug": name,
+            "lane": name,
             "role": "concomitant",
             "start": start,
         }
@@ -284,8 +284,8 @@ class _Patient:
         event: dict[str, Any] = {
             "id": f"imm-{name}",
             "kind": "drug",
-            "drug": legible(name),
-            "lane": legible(name),
+            "drug": name,
+            "lane": name,
             "role": "concomitant",
             "schedule": {"at": [start]},
         }
@@ -325,7 +325,7 @@ class _Patient:
         resource = item.resource
         label = fr.concept_text(resource.get("event")) or "Adverse event"
         start = fr.when(resource.get("date") or resource.get("detected"), "AdverseEvent.date")
-        event: dict[str, Any] = {"id": "ae", "kind": "symptom", "label": legible(label), "start": start}
+        event: dict[str, Any] = {"id": "ae", "kind": "symptom", "label": label, "start": start}
         outcome = next(iter(fr.coding_codes(resource.get("outcome"))), "")
         if outcome in ("ongoing", "recovering"):
             event["ongoing"] = True
@@ -371,8 +371,8 @@ class _Patient:
             drug = {
                 "id": f"suspect-{name}",
                 "kind": "drug",
-                "drug": legible(name),
-                "lane": legible(name),
+                "drug": name,
+                "lane": name,
                 "start": timed(None, f"AdverseEvent.suspectEntity {reference}: no administration in the file"),
                 "note": f"Named as the suspected cause by {self.ref(item.resource)};"
                 " when it was given is not recorded.",
@@ -399,7 +399,7 @@ class _Patient:
             return
         start, _ = fr.time_choice(resource, "onset", "Condition")
         end, _ = fr.time_choice(resource, "abatement", "Condition")
-        event: dict[str, Any] = {"id": f"cond-{label}", "kind": "symptom", "label": legible(label), "start": start}
+        event: dict[str, Any] = {"id": f"cond-{label}", "kind": "symptom", "label": label, "start": start}
         if end["time"] != "unknown":
             event["end"] = end
         elif fr.coding_codes(resource.get("clinicalStatus")) & {"active", "recurrence", "relapse"}:
@@ -445,8 +445,8 @@ class _Patient:
         event: dict[str, Any] = {
             "id": f"obs-{name}",
             "kind": "investigation",
-            "test": legible(name),
-            "lane": legible(name),
+            "test": name,
+            "lane": name,
             "at": at,
         }
         quantity = resource.get("valueQuantity") or {}
@@ -502,8 +502,8 @@ class _Patient:
         event: dict[str, Any] = {
             "id": f"report-{name}",
             "kind": "investigation",
-            "test": legible(name),
-            "lane": legible(name),
+            "test": name,
+            "lane": name,
             "at": at,
         }
         summary = resource.get("conclusion") or "; ".join(
@@ -526,7 +526,7 @@ class _Patient:
         event: dict[str, Any] = {
             "id": f"proc-{label}",
             "kind": "therapy",
-            "label": legible(label),
+            "label": label,
             "lane": "Procedures",
             "start": start,
         }
@@ -549,7 +549,7 @@ class _Patient:
                 "id": "visit",
                 "kind": "milestone",
                 "type": "other",
-                "label": legible(kind),
+                "label": kind,
                 "lane": "Encounters",
                 "at": fr.when(period.get("start"), "Encounter.period.start"),
             }
@@ -559,7 +559,7 @@ class _Patient:
             "id": "admission",
             "kind": "milestone",
             "type": "admission",
-            "label": f"Admission ({legible(kind)})",
+            "label": f"Admission ({kind})",
             "lane": "Hospital stays",
             "at": fr.when(period.get("start"), "Encounter.period.start"),
         }

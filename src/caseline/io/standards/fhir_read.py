@@ -75,6 +75,9 @@ class FhirData:
 
     def by_patient(self) -> dict[str, list[Located]]:
         groups: dict[str, list[Located]] = defaultdict(list)
+        for item in self.items:  # patients in the order their Patient resources come, then the others
+            if item.resource.get("resourceType") == "Patient":
+                groups[f"Patient/{item.resource.get('id')}"] = []
         for item in self.items:
             resource = item.resource
             if resource.get("resourceType") == "Patient":
