@@ -33,8 +33,11 @@ def _scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return repr(value)
+    if isinstance(value, float):
+        text = repr(value)  # YAML 1.1 reads an exponent as a float only after a decimal point
+        return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
     text = str(value)
     if _PLAIN.match(text) and not text.endswith(" ") and text.lower() not in _RESERVED:
         return text
@@ -52,7 +55,8 @@ def _emit(value: Any, indent: str, lines: list[str]) -> None:
     """Block-style YAML of plain dicts, lists and scalars (what a case dict holds): no anchors or
     aliases, and every string that could read as something else quoted."""
     if isinstance(value, dict):
-        for key, item in value.items():
+        for raw_key, item in value.items():
+            key = _scalar(str(raw_key))
             if isinstance(item, dict | list) and item:
                 lines.append(f"{indent}{key}:")
                 _emit(item, indent if isinstance(item, list) else indent + "  ", lines)
