@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from std_helpers import load_clean
-
 from caseline.io.standards import cbioportal, convert_paths, identify
+from standards_support import load_clean
 
 TIMELINE = "\n".join([
     "PATIENT_ID\tSTART_DATE\tSTOP_DATE\tEVENT_TYPE\tTREATMENT_TYPE\tAGENT\tTEST\tRESULT\tSTATUS\tSPECIMEN_SITE",

@@ -7,11 +7,11 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from std_helpers import event_of, item_of, load_clean, standard_file
 
 from caseline.io.standards import UnreadableInput, convert_paths, identify
 from caseline.io.standards import e2b as e2b_reader
 from caseline.io.standards.model import ImportOptions
+from standards_support import event_of, item_of, load_clean, standard_file
 
 NS = {"h": "urn:hl7-org:v3"}
 

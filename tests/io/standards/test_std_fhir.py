@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from std_helpers import event_of, load_clean, standard_file
-
 from caseline.io.standards import ImportOptions, convert_paths, identify
+from standards_support import event_of, load_clean, standard_file
 
 
 def test_adverse_event_example_names_the_suspect(tmp_path: Path) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from std_helpers import event_of, item_of, load_clean, standard_file
-
 from caseline.io.standards import convert_paths, identify
 from caseline.io.standards.phenopacket import time_element
+from standards_support import event_of, item_of, load_clean, standard_file
 
 
 def test_setbp1_proposita(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pyreadstat
-from std_helpers import case_of, event_of, events_from, item_of, load_clean, standard_file
 
 from caseline.io.standards import ImportOptions, convert_paths, identify
+from standards_support import case_of, event_of, events_from, item_of, load_clean, standard_file
 
 
 def _dataset_json_rows(path: Path) -> list[dict[str, object]]:

@@ -12,7 +12,7 @@ import pytest
 import caseline
 from caseline.io.standards import ImportResult, write_import
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 STANDARDS = Path(os.environ.get("CASELINE_STANDARDS_DATA", ROOT.parent / "shared" / "testdata" / "standards"))
 
 

@@ -12,19 +12,17 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
-from caseline.io.standards import STANDARDS, convert_paths, write_import
-from caseline.io.standards.model import LAB_MODES, ImportOptions
+from caseline.io.standards.model import LAB_MODES
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="caseline import",
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "import", help="convert SDTM/ADaM, E2B(R3), openFDA, FHIR R4, Phenopackets or cBioPortal files to a case file",
         description="Convert SDTM/ADaM, E2B(R3), openFDA, FHIR R4, Phenopacket or cBioPortal files into a caseline "
         "case file.",
-        epilog="Standards: " + "; ".join(s.label for s in STANDARDS.values()),
+        epilog="Exit status: 0 written; 1 content problems; 2 an input cannot be read or the command line is wrong.",
     )
     parser.add_argument(
         "inputs", nargs="+", metavar="FILE-OR-FOLDER", help="files or folders (an SDTM study, a FHIR Bulk export)"
@@ -55,19 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep visits, social-history findings, surveys and protocol milestones",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.set_defaults(run=run)
     return parser
 
 
-def run_import_cli(
-    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
-) -> int:
-    """Run ``caseline import`` with ``argv`` (without the program and command names)."""
+def run(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """``caseline import`` with parsed ``args``; returns the exit status."""
+    from caseline.io.standards import convert_paths, write_import
+    from caseline.io.standards.model import ImportOptions
+
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
-    except SystemExit as exc:  # argparse printed the usage and the problem
-        return 0 if exc.code == 0 else 2
     inputs = [os.path.abspath(p) for p in args.inputs]
     target = os.path.abspath(args.output)
     if any(os.path.exists(target) and os.path.samefile(target, p) for p in inputs if os.path.exists(p)):
@@ -113,6 +108,3 @@ def run_import_cli(
         return 2
     return 1 if result.has_errors else 0
 
-
-if __name__ == "__main__":  # pragma: no cover - the lead wires this into `caseline import`
-    sys.exit(run_import_cli())

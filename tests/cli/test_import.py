@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -10,17 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from std_helpers import STANDARDS
 
+from caseline.cli import main
 from caseline.io.standards import ImportResult, convert_paths, identify, write_import
-from caseline.io.standards.cli import run_import_cli
+from standards_support import STANDARDS
 
 TIMELINE = "PATIENT_ID\tSTART_DATE\tSTOP_DATE\tEVENT_TYPE\tAGENT\nP1\t0\t10\tTREATMENT\tDrug X\nP2\t3\t\tSTATUS\t\n"
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = run_import_cli(list(argv), stdout=out, stderr=err)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["import", *argv])
     return code, out.getvalue(), err.getvalue()
 
 
