@@ -8,12 +8,12 @@ import os
 import shutil
 
 import pytest
-from standards_support import STANDARDS
-from support import SAMPLES
 
 from caseline.io import registry
 from caseline.model.diagnostics import UnreadableFile
 from caseline.timeline.load import load_file
+from standards_support import STANDARDS
+from support import SAMPLES
 
 TIMELINE = "PATIENT_ID\tSTART_DATE\tSTOP_DATE\tEVENT_TYPE\tAGENT\nP1\t0\t10\tTREATMENT\tDrug X\n"
 
