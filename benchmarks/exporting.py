@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> None:
         from PySide6.QtWidgets import QApplication
 
         from caseline.render.exporters import export_figure
+        from caseline.render.figure import FigureRequest
+        from caseline.view_state import ViewState
 
         app = QApplication.instance() or QApplication(["caseline-bench"])
         del app
@@ -42,14 +44,15 @@ def main(argv: list[str] | None = None) -> None:
         export_figure = None
         result["caseline_error"] = f"not available: {exc}"
     height_mm = None
+    view = ViewState(tuple(cases)) if export_figure is not None else None
+    request = FigureRequest(width_mm=WIDTH_MM, dpi=DPI) if export_figure is not None else None
     for fmt in FORMATS:
         entry: dict[str, object] = {}
         if export_figure is not None:
             path = f"{stem}-caseline.{fmt}"
-            info = export_figure(cases, path, width_mm=WIDTH_MM, dpi=DPI)
+            info = export_figure(view, path, request)
             height_mm = info.height_mm
-            entry["caseline_s"] = median(timed(lambda p=path: export_figure(cases, p, width_mm=WIDTH_MM, dpi=DPI),
-                                               args.runs))
+            entry["caseline_s"] = median(timed(lambda p=path: export_figure(view, p, request), args.runs))
             entry["size_px"] = [info.width_px, info.height_px]
             entry["bytes"] = info.n_bytes
         path = f"{stem}-matplotlib.{fmt}"

@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     app.processEvents()
     build_s = time.perf_counter() - t0
     layout = plot.layout_
-    assert layout is not None and plot.state is not None
+    assert layout is not None and plot.paint_state is not None
     dpr = plot.devicePixelRatioF()
     paints = [0]
     original_paint = plot.labels.paint
@@ -105,10 +105,10 @@ def main(argv: list[str] | None = None) -> None:
     views = {"full": 1.0, "zoomed": ZOOM}
     if args.labels:
         for on in (True, False):
-            plot.state.show_labels = on
+            plot.paint_state.show_labels = on
             key = "labels_on" if on else "labels_off"
             result[key] = pan_frames(app, plot.set_time_range, full, 1.0, args.frames, paints)
-        plot.state.show_labels = True
+        plot.paint_state.show_labels = True
         emit(result)
         return
     for name, zoom in views.items():

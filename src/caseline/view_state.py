@@ -1,22 +1,43 @@
-"""What one view shows, apart from the cases themselves: the view state. Pure Python.
+"""What one view shows: the evented view state. Pure Python (psygnal, as napari's evented models use).
 
-Also the one definition of how a comparison arranges its cases (sort, then align), which the
-window, ``caseline export`` and the reveal slides share.
+A :class:`ViewState` holds everything a timeline view shows apart from its pixels: the cases, how they
+are arranged (sort, alignment), which lanes are hidden, the time axis, the de-identified and held-back
+views, and the teaching reveal and selection. Assigning a field (or several at once with
+:meth:`ViewState.update`) emits ``changed`` once with the names of the fields that changed; the plot
+subscribes and redraws what they touch. Export takes a state (a copy), not a widget; presentation
+mode pushes a copy and pops it back; the window, ``caseline export`` and the slides all derive the
+drawn cases and the wording of an alignment through :meth:`ViewState.shown`, so they agree.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from psygnal import Signal
 
 from caseline.analysis.alignment import Alignment, AlignmentLabels, align_cases, alignment_labels, check_mode
 from caseline.analysis.metrics import sort_cases
+from caseline.analysis.reveal import HELD_BACK_CATEGORY_TITLES, Step, held_back_labels, held_back_view, reveal_key
+from caseline.analysis.wording import header_lines
 from caseline.layout.timeline_layout import LayoutOptions
+from caseline.model.caseset import SORT_KEYS
+from caseline.model.kinds import Category
 from caseline.timeline.resolved import ResolvedCase
 
 #: Units of the time axis: days, weeks or months from day 0, or calendar dates.
 AXIS_MODES = ("days", "weeks", "months", "dates")
+AXIS_UNIT_WORDS = {"days": "Days", "weeks": "Weeks", "months": "Months"}
+
+#: Fields whose change asks for a new layout; the rest only repaint or relabel.
+LAYOUT_FIELDS = frozenset({"cases", "align", "sort", "hidden_lanes", "hidden_categories", "shared_lanes_only",
+                           "case_headers", "deidentified", "hold_back", "revealed"})
+MARK_FIELDS = frozenset({"ghosted", "highlighted", "selected"})
+AXIS_FIELDS = frozenset({"axis_mode", "axis_title"})
 
 
 @dataclass(frozen=True)
@@ -41,3 +62,198 @@ def arrange(cases: Sequence[ResolvedCase], align: str = "anchor", sort: str = "n
     base = options or LayoutOptions()
     return Arranged(ordered, alignment, alignment_labels(alignment),
                     dataclasses.replace(base, shifts=dict(alignment.shifts)))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a view draws, derived from its state: the cases as drawn (arranged, de-identified, held back),
+    the layout options and every piece of wording that depends on the state."""
+
+    cases: list[ResolvedCase]
+    options: LayoutOptions
+    alignment: Alignment
+    header_notes: dict[str, str]
+    axis_subject: str  # "Days since <subject>"; "" when each case keeps its own anchor
+    shared_origin: date | None
+    category_titles: dict[Category, str]
+    deidentified: bool
+
+    def header_lines(self, case: ResolvedCase) -> list[str]:
+        """Header text of a case: title (with its alignment note first, if any), then the details line."""
+        lines = header_lines(case)
+        note = self.header_notes.get(case.id)
+        if note:
+            lines[0] = f"({note})  {lines[0]}"  # first: a long title must not push the note out of sight
+        return [self._scrub(line) for line in lines]
+
+    def calendar_origin(self) -> date | None:
+        """The calendar date of the axis's day 0, when the view may show dates."""
+        if self.deidentified:
+            return None
+        if self.shared_origin is not None:
+            return self.shared_origin
+        if len(self.cases) == 1 and not any(self.options.shifts.values()):
+            return self.cases[0].anchor_date
+        return None
+
+    def axis_title(self, mode: str, explicit: str = "") -> str:
+        """'Days since first infliximab dose', 'Weeks since each case's day 0', 'Date', ..."""
+        if explicit:
+            return self._scrub(explicit)
+        if mode == "dates":
+            return "Date"
+        unit = AXIS_UNIT_WORDS[mode]
+        if len(self.cases) == 1:
+            subject = self.cases[0].anchor_description
+        elif self.axis_subject:
+            subject = self.axis_subject
+        else:
+            anchors = {c.anchor_description for c in self.cases}
+            subject = anchors.pop() if len(anchors) == 1 else "each case's day 0"
+        return self._scrub(f"{unit} since {subject}")
+
+    def _scrub(self, text: str) -> str:
+        if not self.deidentified:
+            return text
+        from caseline.analysis.deidentify import scrub_dates
+
+        return scrub_dates(text, None)
+
+
+@dataclass(eq=False)
+class ViewState:
+    """The evented state of one view (see the module docstring). Compare states with ``is``."""
+
+    changed: ClassVar[Signal] = Signal(frozenset)
+
+    cases: tuple[ResolvedCase, ...] = ()
+    align: str = "anchor"
+    sort: str = "none"
+    hidden_lanes: frozenset[str] = frozenset()
+    hidden_categories: frozenset[Category] = frozenset()
+    shared_lanes_only: bool = False
+    case_headers: bool = True  # a header row per case (a figure whose title names its one case has none)
+    axis_mode: str = "days"
+    axis_title: str = ""  # an explicit axis title ("" : derived from the cases and the alignment)
+    time_range: tuple[float, float] | None = None  # the range asked for (None: fit the cases)
+    deidentified: bool = False
+    hold_back: bool = False  # teaching: the suspected drug and the outcome held back
+    revealed: frozenset[str] | None = None  # reveal keys shown ('case id/item id'); None: all
+    ghosted: frozenset[str] = frozenset()  # reveal keys drawn faintly (events still to come)
+    highlighted: frozenset[str] = frozenset()  # reveal keys ringed (what a step reveals)
+    selected: str | None = None  # reveal key of the selected item
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cases = tuple(self.cases)
+        self._check()
+
+    def _check(self) -> None:
+        check_mode(self.align)
+        if self.sort not in SORT_KEYS:
+            raise ValueError(f"unknown sort {self.sort!r}: use one of {', '.join(SORT_KEYS)}")
+        if self.axis_mode not in AXIS_MODES:
+            raise ValueError(f"unknown time axis {self.axis_mode!r}: use one of {', '.join(AXIS_MODES)}")
+
+    # ------------------------------------------------------------------ events
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name not in _FIELD_NAMES or "_cache" not in self.__dict__:
+            object.__setattr__(self, name, value)
+            return
+        self.update(**{name: value})
+
+    def update(self, **changes: Any) -> frozenset[str]:
+        """Set several fields at once; ``changed`` is emitted once, with the names that changed."""
+        unknown = set(changes) - _FIELD_NAMES
+        if unknown:
+            raise AttributeError(f"ViewState has no field {', '.join(sorted(unknown))}")
+        if "cases" in changes:
+            changes["cases"] = tuple(changes["cases"])
+        old = {name: getattr(self, name) for name in changes}
+        names = frozenset(name for name, value in changes.items() if not _same(old[name], value))
+        if not names:
+            return names
+        for name in names:
+            object.__setattr__(self, name, changes[name])
+        try:
+            self._check()
+        except ValueError:
+            for name in names:
+                object.__setattr__(self, name, old[name])
+            raise
+        if names & LAYOUT_FIELDS:
+            self._cache.clear()
+        self.changed.emit(names)
+        return names
+
+    @contextmanager
+    def blocked(self) -> Iterator[None]:
+        """No ``changed`` emission inside (e.g. while syncing widgets that would echo back)."""
+        with self.changed.blocked():
+            yield
+
+    def copy(self, **changes: Any) -> ViewState:
+        """A new, independent state with ``changes`` (presentation pushes one; export takes one)."""
+        values = {name: getattr(self, name) for name in _FIELD_NAMES}
+        values.update(changes)
+        return ViewState(**values)
+
+    # ------------------------------------------------------------------ derived
+    def arranged(self) -> Arranged:
+        """The cases sorted and aligned (cached until a layout field changes)."""
+        found = self._cache.get("arranged")
+        if found is None:
+            options = LayoutOptions(hidden_lanes=self.hidden_lanes, hidden_categories=self.hidden_categories,
+                                    shared_lanes_only=self.shared_lanes_only, headers=self.case_headers)
+            found = self._cache["arranged"] = arrange(self.cases, self.align, self.sort, options)
+        return found  # type: ignore[no-any-return]
+
+    def shown(self) -> Shown:
+        """What the view draws (cached until a layout field changes). De-identifying fails closed:
+        if it cannot be done the error propagates and nothing identified is returned."""
+        found = self._cache.get("shown")
+        if found is None:
+            found = self._cache["shown"] = self._derive()
+        return found  # type: ignore[no-any-return]
+
+    def _derive(self) -> Shown:
+        arranged = self.arranged()
+        cases = list(arranged.cases)
+        if self.deidentified:
+            from caseline.analysis.deidentify import deidentify_cases
+
+            cases = deidentify_cases(cases)
+        notes, subject = dict(arranged.labels.header_notes), arranged.labels.axis_subject
+        titles: dict[Category, str] = {}
+        if self.hold_back:
+            cases = held_back_view(cases)
+            notes, subject = held_back_labels(notes, subject)
+            titles = dict(HELD_BACK_CATEGORY_TITLES)
+        options = dataclasses.replace(arranged.options, revealed=self.revealed)
+        return Shown(cases, options, arranged.alignment, notes, subject, arranged.labels.shared_origin, titles,
+                     self.deidentified)
+
+
+def reveal_changes(step: Step, every: frozenset[str], ghost: bool) -> dict[str, Any]:
+    """The view fields of one reveal step, for presentation mode and the slides alike: ``every`` is the
+    reveal key of each item drawn; ``ghost`` draws the events still to come faintly instead of leaving
+    them out."""
+    return {"hold_back": step.neutral, "revealed": None if ghost else step.revealed_item_ids,
+            "ghosted": every - step.revealed_item_ids if ghost else frozenset(),
+            "highlighted": frozenset(step.new_item_ids)}
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether assigning ``new`` changes nothing: tuples of cases by identity (comparing cases deeply
+    would cost as much as drawing them), everything else by value."""
+    if isinstance(old, tuple) and isinstance(new, tuple) and (old and isinstance(old[0], ResolvedCase)):
+        return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+    return bool(old == new) if type(old) is type(new) else False
+
+
+_FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(ViewState) if not f.name.startswith("_"))
+
+
+def reveal_keys(cases: Sequence[ResolvedCase]) -> dict[str, int]:
+    """Index of each item of ``cases`` (in layout order) by its reveal key 'case id/item id'."""
+    return {reveal_key(item): index for index, item in enumerate(item for case in cases for item in case.items)}

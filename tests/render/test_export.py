@@ -12,8 +12,19 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from caseline.render.exporters import export_figure
-from caseline.render.figure import ExportError, render_figure
+from caseline.render.figure import ExportError, FigureRequest, render_figure
+from caseline.view_state import ViewState
 from support import MM_PER_PT, SVG_NS, pdf_media_box, pdf_unicode_text, svg_texts
+
+
+def export(cases: list, path, **kwargs):
+    """export_figure of a view of ``cases`` with the FigureRequest ``kwargs``."""
+    return export_figure(ViewState(tuple(cases)), path, FigureRequest(**kwargs))
+
+
+def render(cases: list, view: dict | None = None, **kwargs):
+    """render_figure of a view of ``cases`` (view fields in ``view``) with the FigureRequest ``kwargs``."""
+    return render_figure(ViewState(tuple(cases), **(view or {})), FigureRequest(**kwargs))
 
 
 def lane_names(cases: list) -> set[str]:
@@ -37,7 +48,7 @@ def test_png_has_the_requested_size_and_says_its_dpi(pyoderma, tmp_path, width_m
     from PySide6.QtGui import QImage
 
     out = tmp_path / "figure.png"
-    info = export_figure(pyoderma, out, width_mm=width_mm, height_mm=100.0, dpi=dpi)
+    info = export(pyoderma, out, width_mm=width_mm, height_mm=100.0, dpi=dpi)
     expected_w = round(width_mm / 25.4 * dpi)
     expected_h = round(100.0 / 25.4 * dpi)
     image = QImage(str(out))
@@ -57,18 +68,16 @@ def test_png_in_pixels_is_exact(pyoderma, tmp_path) -> None:
     from PySide6.QtGui import QImage
 
     out = tmp_path / "slide.png"
-    export_figure(pyoderma, out, width_px=1920, height_px=1080, dpi=144, theme="projector")
+    export(pyoderma, out, width_px=1920, height_px=1080, dpi=144, theme="projector")
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1920, 1080)
     assert image.dotsPerMeterX() == pytest.approx(144 / 0.0254, abs=1)
 
 
 def test_default_height_follows_the_lanes(pyoderma) -> None:
-    from caseline.layout.timeline_layout import LayoutOptions
-
-    full = render_figure(pyoderma, width_mm=85.0)
+    full = render(pyoderma, None, width_mm=85.0)
     lanes = sorted(lane_names(pyoderma))
-    fewer = render_figure(pyoderma, width_mm=85.0, options=LayoutOptions(hidden_lanes=frozenset(lanes[:4])))
+    fewer = render(pyoderma, {"hidden_lanes": frozenset(lanes[:4])}, width_mm=85.0)
     assert full.width() == fewer.width() == round(85 / 25.4 * 300)
     # four rows fewer: at least four print rows (22 * 0.75 pt each) shorter (the legend may
     # lose entries too), not a fixed aspect ratio
@@ -84,7 +93,7 @@ def is_background(rgb: int) -> bool:
 @pytest.mark.parametrize("preset", [{"width_mm": 85.0}, {"width_mm": 174.0},
                                     {"width_px": 1920, "height_px": 1080, "dpi": 144, "theme": "projector"}])
 def test_png_border_is_background_and_lane_names_are_whole(crps, preset) -> None:
-    image = render_figure(crps, caption="auto", **preset)
+    image = render(crps, None, caption="auto", **preset)
     w, h = image.width(), image.height()
     border = [image.pixel(x, y) for x in range(w) for y in (0, 1, h - 2, h - 1)]
     border += [image.pixel(x, y) for y in range(h) for x in (0, 1, w - 2, w - 1)]
@@ -103,7 +112,7 @@ def test_svg_is_xml_with_text_inside_the_page(crps, tmp_path, width_mm) -> None:
     from PySide6.QtGui import QFont, QFontMetricsF
 
     out = tmp_path / "figure.svg"
-    info = export_figure(crps, out, width_mm=width_mm, dpi=300, caption="auto")
+    info = export(crps, out, width_mm=width_mm, dpi=300, caption="auto")
     root = ET.parse(out).getroot()
     assert root.get("width") == f"{width_mm:g}mm" or float(root.get("width", "0mm")[:-2]) == pytest.approx(
         width_mm, abs=0.01)
@@ -125,7 +134,7 @@ def test_svg_is_xml_with_text_inside_the_page(crps, tmp_path, width_mm) -> None:
 def test_type_size_is_in_points_at_any_dpi(pyoderma, tmp_path) -> None:
     for dpi in (150, 300, 600):
         out = tmp_path / f"f{dpi}.svg"
-        export_figure(pyoderma, out, width_mm=174.0, dpi=dpi)
+        export(pyoderma, out, width_mm=174.0, dpi=dpi)
         sizes = {t: size for t, _x, _y, size in svg_texts(ET.parse(out).getroot())}
         # lane names use the print theme's 7 pt axis font: 7 pt = 7 * dpi / 72 px in the viewBox
         # (fonts are set in whole pixels: within half a pixel)
@@ -139,7 +148,7 @@ def test_type_size_is_in_points_at_any_dpi(pyoderma, tmp_path) -> None:
 @pytest.mark.parametrize(("width_mm", "height_mm"), [(85.0, 120.0), (174.0, None)])
 def test_pdf_page_has_the_requested_size_and_real_text(crps, tmp_path, width_mm, height_mm) -> None:
     out = tmp_path / "figure.pdf"
-    info = export_figure(crps, out, width_mm=width_mm, height_mm=height_mm, dpi=300)
+    info = export(crps, out, width_mm=width_mm, height_mm=height_mm, dpi=300)
     data = out.read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     x0, y0, x1, y1 = pdf_media_box(data)
@@ -161,18 +170,21 @@ def test_bad_requests_raise_and_write_nothing(pyoderma, tmp_path) -> None:
     out = tmp_path / "figure.png"
     bad = [dict(width_mm=-5.0), dict(width_mm=0.0), dict(width_px=10), dict(width_mm=float("nan")),
            dict(dpi=0.0), dict(dpi=100000.0), dict(width_mm=85.0, width_px=1000),
-           dict(width_mm=5000.0), dict(theme="neon"), dict(axis_mode="fortnights"),
-           dict(time_range=(10.0, 5.0)), dict(width_mm=85.0, height_mm=8.0)]
+           dict(width_mm=5000.0), dict(theme="neon"), dict(width_mm=85.0, height_mm=8.0)]
     for kwargs in bad:
         with pytest.raises(ExportError):
-            export_figure(pyoderma, out, **kwargs)
+            export(pyoderma, out, **kwargs)
         assert not out.exists(), kwargs
     with pytest.raises(ExportError):
-        export_figure(pyoderma, tmp_path / "figure.tiff")
+        export_figure(ViewState(tuple(pyoderma), time_range=(10.0, 5.0)), out)
+    with pytest.raises(ValueError, match="time axis"):
+        ViewState(tuple(pyoderma), axis_mode="fortnights")
     with pytest.raises(ExportError):
-        export_figure([], out)
+        export(pyoderma, tmp_path / "figure.tiff")
     with pytest.raises(ExportError):
-        export_figure(pyoderma, tmp_path / "no-such-folder" / "figure.png")
+        export([], out)
+    with pytest.raises(ExportError):
+        export(pyoderma, tmp_path / "no-such-folder" / "figure.png")
     assert os.listdir(tmp_path) == []  # no temporary files left either
 
 
@@ -181,9 +193,9 @@ def test_failed_export_keeps_an_existing_file(pyoderma, tmp_path) -> None:
     out.write_bytes(b"previous figure")
     before = out.stat().st_mtime_ns
     with pytest.raises(ExportError):
-        export_figure(pyoderma, out, width_mm=-1.0)
+        export(pyoderma, out, width_mm=-1.0)
     with pytest.raises(ExportError):
-        export_figure(pyoderma, out, dpi=1.0)
+        export(pyoderma, out, dpi=1.0)
     assert out.read_bytes() == b"previous figure"
     assert out.stat().st_mtime_ns == before
     assert sorted(os.listdir(tmp_path)) == ["figure.pdf"]
@@ -192,6 +204,6 @@ def test_failed_export_keeps_an_existing_file(pyoderma, tmp_path) -> None:
 def test_successful_export_replaces_an_existing_file(pyoderma, tmp_path) -> None:
     out = tmp_path / "figure.svg"
     out.write_bytes(b"old")
-    export_figure(pyoderma, out, width_mm=85.0)
+    export(pyoderma, out, width_mm=85.0)
     assert ET.parse(out).getroot().tag == SVG_NS + "svg"
     assert sorted(os.listdir(tmp_path)) == ["figure.svg"]

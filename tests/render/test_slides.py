@@ -6,6 +6,7 @@ import sys
 
 from caseline.analysis.reveal import RevealPlan
 from caseline.timeline.load import load_file
+from caseline.view_state import ViewState
 from support import INFLIXIMAB, bortezomib_index_case, png_size
 
 
@@ -16,7 +17,7 @@ def test_reveal_slides(qtbot, tmp_path):
     out = tmp_path / "deck"
     (out).mkdir()
     (out / "step-099.png").write_bytes(b"old")
-    slides = write_reveal_slides([case], out, hold_back=True, deidentified=True)
+    slides = write_reveal_slides(ViewState((case,), deidentified=True), out, hold_back=True)
     plan = RevealPlan.build([case], hold_back=True)
     assert len(slides) == len(plan.steps)
     files = sorted(out.glob("step-*.png"))

@@ -70,7 +70,7 @@ def test_caseset_opens_all_cases_in_one_plot(window, qtbot):
     headers = [r for r, row in enumerate(layout.rows) if row.kind == L.RowKind.HEADER]
     assert len(headers) == len(ALL_IDS)
     assert [layout.rows[r].case_id for r in headers] == LATENCY_ORDER
-    assert tab.plot.state.header_lines[headers[0]][0].startswith("Motor polyneuropathy after infliximab")
+    assert tab.plot.paint_state.header_lines[headers[0]][0].startswith("Motor polyneuropathy after infliximab")
     assert "first dose of the suspected drug" in tab.plot.time_axis.labelText
 
 
@@ -114,7 +114,7 @@ def test_cases_without_the_event_are_shown_unaligned_with_a_note(window, qtbot):
     for r, row in enumerate(layout.rows):
         if row.kind != L.RowKind.HEADER:
             continue
-        title = tab.plot.state.header_lines[r][0]
+        title = tab.plot.paint_state.header_lines[r][0]
         assert ("(not aligned: no dated event matching 'IVIG'" in title) == (row.case_id in unaligned)
     assert position(tab, "ifx-pg", "ivig")[0] == pytest.approx(0.0)
     assert position(tab, "bz-xu", "ivig")[0] == pytest.approx(0.0)

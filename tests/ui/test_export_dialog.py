@@ -25,8 +25,7 @@ def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -
     qtbot.addWidget(dialog)
     preview = dialog.preview.pixmap()
     assert preview is not None and not preview.isNull()
-    settings = dialog.settings()
-    assert settings["time_range"] == pytest.approx((-300.0, 200.0))
+    assert dialog.view().time_range == pytest.approx((-300.0, 200.0))
     dialog.preset_box.setCurrentIndex(0)  # single column
     assert dialog.width_box.value() == pytest.approx(85.0)
     out = tmp_path / "dialog.png"
@@ -34,6 +33,6 @@ def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -
     assert info is not None
     image = QImage(str(out))
     assert image.width() == round(85 / 25.4 * 300)
-    expected = render_figure(tab.plot.cases, **dialog.settings())
+    expected = render_figure(dialog.view(), dialog.request())
     assert (expected.width(), expected.height()) == (image.width(), image.height())
     document.close()

@@ -30,7 +30,7 @@ def drawn(plot, index: int) -> bool:
     """Is the item in the layout's marks (not ghosted)?"""
     layout = plot.layout_
     in_marks = any(index in set(m.item.tolist()) for m in (layout.bars, layout.points)) or index in layout.undated
-    return in_marks and index not in plot.state.ghosted
+    return in_marks and index not in plot.paint_state.ghosted
 
 
 def test_enter_and_leave_presentation_mode(window, qtbot):
@@ -57,7 +57,7 @@ def test_enter_and_leave_presentation_mode(window, qtbot):
     assert window.details_dock.isVisible() and window.lanes_dock.isVisible()
     assert plot.theme is screen_theme
     assert not presentation.caption.isVisible()
-    assert plot.options.revealed is None and not plot.state.ghosted and not plot.state.highlighted
+    assert plot.options.revealed is None and not plot.paint_state.ghosted and not plot.paint_state.highlighted
 
 
 @pytest.mark.parametrize("mode", ["ghost", "hide"])
@@ -73,11 +73,11 @@ def test_step_forward_and_back(window, qtbot, mode):
     # (order only: it used to be drawn on the diagnosis day, in the same step)
     assert drawn(plot, index_of(plot, case_id, "mm_dx"))
     assert not drawn(plot, index_of(plot, case_id, "bz#1"))
-    assert plot.state.highlighted == {index_of(plot, case_id, "mm_dx")}
+    assert plot.paint_state.highlighted == {index_of(plot, case_id, "mm_dx")}
     if mode == "ghost":
-        assert index_of(plot, case_id, "bz#1") in plot.state.ghosted
+        assert index_of(plot, case_id, "bz#1") in plot.paint_state.ghosted
     else:
-        assert plot.options.revealed is not None and not plot.state.ghosted
+        assert plot.options.revealed is not None and not plot.paint_state.ghosted
     for _ in range(20):  # the history before day 0 is a few steps, one per time
         qtbot.keyClick(plot, Qt.Key.Key_Right)
         if presentation.step().time >= 0.0:
@@ -86,7 +86,7 @@ def test_step_forward_and_back(window, qtbot, mode):
     assert step.time == 0.0
     day0 = presentation.index
     bz1 = index_of(plot, case_id, "bz#1")
-    assert drawn(plot, bz1) and bz1 in plot.state.highlighted
+    assert drawn(plot, bz1) and bz1 in plot.paint_state.highlighted
     assert not drawn(plot, index_of(plot, case_id, "bz#4"))
     assert presentation.caption.plain.startswith("Day 0")
     assert f"{case_id}/bz#1" in step.new_item_ids
@@ -98,7 +98,7 @@ def test_step_forward_and_back(window, qtbot, mode):
     qtbot.keyClick(plot, Qt.Key.Key_End)
     assert all(drawn(plot, i) or plot.layout_.item_row[i] < 0 for i in range(len(plot.layout_.items))
                if plot.layout_.items[i].start is not None) or mode == "hide"
-    assert not plot.state.ghosted
+    assert not plot.paint_state.ghosted
 
 
 def legend_text(plot) -> str:
@@ -120,7 +120,7 @@ def test_hold_back_outcome_and_suspect_role(window, qtbot):
         assert presentation.index == k
         assert not drawn(plot, index_of(plot, case_id, "death"))
         assert not drawn(plot, index_of(plot, case_id, "recovery"))
-        headers = [" ".join(plot.case_header_lines(c)) for c in plot.cases]
+        headers = [" ".join(plot.shown.header_lines(c)) for c in plot.cases]
         for text in (presentation.caption.plain, legend_text(plot), *headers, plot.time_axis.labelText):
             assert "suspected" not in text.lower(), text
         for index in range(len(plot.layout_.items)):
@@ -132,7 +132,7 @@ def test_hold_back_outcome_and_suspect_role(window, qtbot):
     assert "Suspected drug" in legend_text(plot)
     assert "suspected" in presentation.caption.plain.lower()
     presentation.leave()
-    assert "hold_back" not in plot.case_transforms
+    assert not plot.view.hold_back
 
 
 def test_presentation_in_comparison_view(window, qtbot):
@@ -142,7 +142,7 @@ def test_presentation_in_comparison_view(window, qtbot):
     assert presentation.enter()
     assert presentation.tab is tab
     presentation.next_step()
-    assert presentation.index == 1 and tab.plot.state.highlighted
+    assert presentation.index == 1 and tab.plot.paint_state.highlighted
     presentation.leave()
     assert tab.plot.theme is not PROJECTOR
 
@@ -153,8 +153,8 @@ def all_visible_text(window, tab) -> list[str]:
              for t in plot.time_axis.tickStrings(level[1], 1.0, level[0] or 1.0)]
     texts.append(plot.time_axis.labelText)
     texts += [label.text for label in plot.layout_.labels]
-    texts += [" ".join(plot.case_header_lines(c)) for c in plot.cases]
-    texts += [" ".join(v) for v in plot.state.header_lines.values()]
+    texts += [" ".join(plot.shown.header_lines(c)) for c in plot.cases]
+    texts += [" ".join(v) for v in plot.paint_state.header_lines.values()]
     texts.append(legend_text(plot))
     texts += [plot.tooltip_html(i) for i in range(len(plot.layout_.items))]
     texts += [str(t) for t in plot.lane_axis._tickLevels[0]] if plot.lane_axis._tickLevels else []
@@ -172,7 +172,7 @@ def test_deidentified_view_shows_no_calendar_date(window, qtbot):
     before = all_visible_text(window, tab)
     assert any(not no_date(t) for t in before)  # the sample really has dates
     window.teaching.deidentify_action.trigger()
-    assert plot.deidentified and window.details.deidentified
+    assert plot.deidentified and tab.view.deidentified
     assert plot.time_axis.mode == "days"  # dates fall back to days
     # the details panel for every item of every case
     for index in range(len(plot.layout_.items)):
@@ -215,7 +215,7 @@ def test_hover_gives_nothing_away_for_ghosted_marks(window, qtbot):
     assert presentation.enter()
     QApplication.processEvents()
     death = index_of(plot, plot.cases[0].id, "death")
-    assert death in plot.state.ghosted
+    assert death in plot.paint_state.ghosted
     x, row = plot.layout_.item_position(death)
     plot.set_time_range(x - 50, x + 50)
     plot.viewbox.setYRange(row - 3, row + 1, padding=0)

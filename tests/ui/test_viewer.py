@@ -138,7 +138,7 @@ def test_click_selects_and_fills_details_panel(window, qtbot, infliximab_path):
     assert "abnormal" in text
     assert "Naranjo 7" in text  # case metadata below the item
     assert "10.4274/turkderm.galenos.2018.70437" in text  # citation
-    assert tab.plot.state.selected == index
+    assert tab.plot.paint_state.selected == index
 
 
 def test_hide_lane_from_lane_list(window, qtbot, infliximab_path):

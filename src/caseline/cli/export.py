@@ -80,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def load(args: argparse.Namespace, what: str) -> Any:
-    """Load the inputs and print their problems; an int exit status, or the arranged cases and inputs."""
+    """Load the inputs and print their problems: an int exit status, or (the view to draw, the inputs)."""
     from caseline.timeline.load import load_inputs
-    from caseline.view_state import arrange
+    from caseline.view_state import ViewState
 
     inputs = load_inputs(args.files)
     for diagnostic in inputs.diagnostics:
@@ -94,16 +94,17 @@ def load(args: argparse.Namespace, what: str) -> Any:
     if not inputs.cases:
         print(f"caseline export: not writing {what}: the files hold no cases", file=sys.stderr)
         return EXIT_INVALID
-    from caseline.layout.timeline_layout import LayoutOptions
-
     spec = inputs.spec
-    options = LayoutOptions(hidden_lanes=spec.hidden_lanes, shared_lanes_only=spec.shared_lanes_only)
+    time_range = tuple(args.range) if args.range else spec.time_range
     try:
-        arranged = arrange(inputs.cases, args.align or spec.align, args.sort or spec.sort, options)
+        view = ViewState(tuple(inputs.cases), align=args.align or spec.align, sort=args.sort or spec.sort,
+                         hidden_lanes=spec.hidden_lanes, shared_lanes_only=spec.shared_lanes_only,
+                         axis_mode=args.axis, time_range=time_range, deidentified=args.deidentified)
+        view.arranged()
     except ValueError as exc:
         print(f"caseline export: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    return arranged, inputs
+    return view, inputs
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -118,15 +119,10 @@ def run_export(args: argparse.Namespace) -> int:
     loaded = load(args, output)
     if isinstance(loaded, int):
         return loaded
-    arranged, inputs = loaded
-    cases = arranged.cases
-    view = view_settings(arranged)
-    size = size_arguments(args)
-    time_range = tuple(args.range) if args.range else inputs.spec.time_range
+    view, inputs = loaded
     title = args.title if args.title is not None else inputs.spec.title or None
     try:
-        info = export_figure(cases, output, fmt=fmt, options=arranged.options, time_range=time_range,
-                             axis_mode=args.axis, title=title, caption=args.caption, view=view, **size)
+        info = export_figure(view, output, figure_request(args, title), fmt=fmt)
     except ExportError as exc:
         print(f"caseline export: {exc}", file=sys.stderr)
         return EXIT_EXPORT
@@ -135,21 +131,20 @@ def run_export(args: argparse.Namespace) -> int:
               f"({PAGE_HEIGHT_MM:.0f} mm); hide lanes, export fewer cases or give --height-mm "
               "(type then shrinks to fit)", file=sys.stderr)
     if not args.quiet:
+        n = len(view.cases)
         print(f"{info.path}: {info.fmt.upper()} {info.width_mm:.1f} x {info.height_mm:.1f} mm "
-              f"({info.width_px} x {info.height_px} px at {info.dpi:g} dpi), {len(cases)} "
-              f"case{'s' if len(cases) != 1 else ''}", file=sys.stderr)
+              f"({info.width_px} x {info.height_px} px at {info.dpi:g} dpi), {n} case{'s' if n != 1 else ''}",
+              file=sys.stderr)
     return 0
 
 
-def view_settings(arranged: Any) -> dict[str, object]:
-    """The comparison wording of the arranged cases (caseline.analysis.alignment_labels) for a figure."""
-    if len(arranged.cases) < 2:
-        return {}
-    labels = arranged.labels
-    view: dict[str, object] = {"header_notes": dict(labels.header_notes), "align_title": labels.axis_subject}
-    if labels.shared_origin is not None:
-        view["shared_origin"] = labels.shared_origin
-    return view
+def figure_request(args: argparse.Namespace, title: str | None) -> Any:
+    """The FigureRequest of the options: explicit sizes win over the preset's."""
+    from caseline.render.figure import FigureRequest
+
+    size = size_arguments(args)
+    return FigureRequest(size["width_mm"], size["height_mm"], size["width_px"], size["height_px"], size["dpi"],
+                         size["theme"], title, args.caption)
 
 
 def size_arguments(args: argparse.Namespace) -> dict[str, Any]:

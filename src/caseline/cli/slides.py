@@ -21,21 +21,18 @@ def add_reveal_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_reveal_steps(args: argparse.Namespace) -> int:
     """The slides of ``caseline export --reveal-steps DIR``; returns the exit status."""
-    from caseline.cli.export import EXIT_EXPORT, load, view_settings
+    from caseline.cli.export import EXIT_EXPORT, load
     from caseline.render.figure import ExportError
     from caseline.render.slides import write_reveal_slides
 
     loaded = load(args, f"slides to {args.reveal_steps}")
     if isinstance(loaded, int):
         return loaded
-    arranged, inputs = loaded
-    time_range = tuple(args.range) if args.range else inputs.spec.time_range
+    view, _inputs = loaded
     try:
-        slides = write_reveal_slides(
-            arranged.cases, args.reveal_steps, width_px=args.width_px or 1920, height_px=args.height_px or 1080,
-            theme=args.theme or "projector", hold_back=args.hold_back, deidentified=args.deidentified,
-            options=arranged.options, ghost=args.ghost, axis_mode=args.axis, time_range=time_range,
-            view=view_settings(arranged))
+        slides = write_reveal_slides(view, args.reveal_steps, width_px=args.width_px or 1920,
+                                     height_px=args.height_px or 1080, theme=args.theme or "projector",
+                                     hold_back=args.hold_back, ghost=args.ghost)
     except (ExportError, OSError) as exc:
         print(f"caseline export: {exc}", file=sys.stderr)
         return EXIT_EXPORT

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -22,18 +22,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from caseline.layout.timeline_layout import LayoutOptions
 from caseline.render.figure import (
     MM_PER_INCH,
     ExportError,
     Figure,
+    FigureRequest,
     built_figure,
     figure_image,
     px_to_mm,
     resolve_spec,
 )
-from caseline.theme import Theme
-from caseline.timeline.resolved import ResolvedCase
+from caseline.view_state import ViewState
 
 #: Turns a laid-out figure into the bytes of a file.
 WriteFunction = Callable[["Figure"], bytes]
@@ -115,7 +114,7 @@ def encode_png(image: QImage, dpi: float) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise ExportError("PNG encoding failed")
     buffer.close()
     return bytes(data.data())
@@ -176,30 +175,12 @@ def pdf_bytes(figure: Figure) -> bytes:
     return bytes(data.data())
 
 
-def export_figure(
-    cases: Sequence[ResolvedCase],
-    path: str | os.PathLike[str],
-    *,
-    fmt: str | None = None,
-    width_mm: float | None = None,
-    height_mm: float | None = None,
-    width_px: int | None = None,
-    height_px: int | None = None,
-    dpi: float = 300.0,
-    theme: str | Theme = "print",
-    options: LayoutOptions | None = None,
-    time_range: tuple[float, float] | None = None,
-    axis_mode: str = "days",
-    title: str | None = None,
-    caption: str | None = None,
-    view: Mapping[str, object] | None = None,
-) -> ExportInfo:
-    """Render the cases to a PNG, SVG or PDF figure and write it atomically.
+def export_figure(view: ViewState, path: str | os.PathLike[str], request: FigureRequest | None = None,
+                  fmt: str | None = None) -> ExportInfo:
+    """Render ``view`` (its cases, arrangement, range and wording) as a figure and write it atomically.
 
-    Width defaults to 174 mm (double column); height to what the lanes need. ``title`` None
-    means the case title; '' means none. ``caption`` 'auto' lists the cases' citations.
-    ``view`` carries comparison-view settings (VIEW_ATTRIBUTES, e.g. from view_state(plot)).
-    Raises ExportError (the output file is then untouched).
+    ``fmt`` None takes the format from the file's suffix. Width defaults to 174 mm (double column),
+    height to what the lanes need. Raises ExportError (the output file is then untouched).
     """
     from caseline.io.atomic_write import atomic_write_bytes
 
@@ -211,10 +192,8 @@ def export_figure(
         raise ExportError(f"{path}: folder {folder} does not exist")
     if os.path.isdir(path):
         raise ExportError(f"{path} is a folder")
-    spec = resolve_spec(cases, width_mm=width_mm, height_mm=height_mm, width_px=width_px,
-                        height_px=height_px, dpi=dpi, theme=theme, options=options, time_range=time_range,
-                        axis_mode=axis_mode, title=title, caption=caption, view=view)
-    with built_figure(cases, spec) as figure:
+    spec = resolve_spec(view, request)
+    with built_figure(spec) as figure:
         data = EXPORTERS[fmt].write(figure)
         height = figure.height_px
     if not data:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -21,14 +21,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from caseline.layout.timeline_layout import LayoutOptions
 from caseline.render.qt_app import ensure_app
 from caseline.theme import PRESETS, THEMES, Theme
 from caseline.timeline.resolved import ResolvedCase
-
-#: TimelinePlot attributes a figure copies from the view it is made from (comparison view state).
-VIEW_ATTRIBUTES = ("header_notes", "align_title", "shared_origin", "deidentified", "axis_title")
-
+from caseline.view_state import ViewState
 
 MM_PER_INCH = 25.4
 
@@ -50,8 +46,31 @@ class ExportError(ValueError):
 
 
 @dataclass(frozen=True)
+class FigureRequest:
+    """What a figure should be: its size (mm or pixels; height None: as tall as the lanes need), DPI,
+    theme, title (None: the case's title; '': none) and caption ('auto': cite the cases' sources)."""
+
+    width_mm: float | None = None
+    height_mm: float | None = None
+    width_px: int | None = None
+    height_px: int | None = None
+    dpi: float = 300.0
+    theme: str | Theme = "print"
+    title: str | None = None
+    caption: str | None = None
+
+    @staticmethod
+    def of_preset(key: str, **changes: object) -> FigureRequest:
+        """The request of a size preset (caseline.theme.PRESETS), with ``changes``."""
+        preset = PRESETS[key]
+        request = FigureRequest(preset.width_mm, preset.height_mm, preset.width_px, preset.height_px, preset.dpi,
+                                preset.theme)
+        return dataclasses.replace(request, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class FigureSpec:
-    """A fully resolved request: pixel size, DPI, theme in device pixels and the text lines."""
+    """A fully resolved request: pixel size, DPI, theme in device pixels, the text lines and the view."""
 
     width_px: int
     height_px: int | None  # None: as tall as the lanes need
@@ -59,10 +78,7 @@ class FigureSpec:
     theme: Theme
     title: str
     caption: str
-    options: LayoutOptions
-    time_range: tuple[float, float] | None
-    axis_mode: str
-    view: dict[str, object] = dataclasses.field(default_factory=dict)
+    view: ViewState
 
     @property
     def px_per_pt(self) -> float:
@@ -98,25 +114,12 @@ def default_title(cases: Sequence[ResolvedCase]) -> str:
     return cases[0].case.title if len(cases) == 1 else ""
 
 
-def resolve_spec(
-    cases: Sequence[ResolvedCase],
-    *,
-    width_mm: float | None = None,
-    height_mm: float | None = None,
-    width_px: int | None = None,
-    height_px: int | None = None,
-    dpi: float = 300.0,
-    theme: str | Theme = "print",
-    options: LayoutOptions | None = None,
-    time_range: tuple[float, float] | None = None,
-    axis_mode: str = "days",
-    title: str | None = None,
-    caption: str | None = None,
-    view: Mapping[str, object] | None = None,
-) -> FigureSpec:
+def resolve_spec(view: ViewState, request: FigureRequest | None = None) -> FigureSpec:
     """Check a request and turn it into pixels. Raises ExportError with a readable message."""
-    from caseline.view_state import AXIS_MODES
-
+    request = request or FigureRequest()
+    width_mm, height_mm, width_px, height_px = request.width_mm, request.height_mm, request.width_px, request.height_px
+    dpi, theme, title, caption = request.dpi, request.theme, request.title, request.caption
+    cases = view.cases
     if not cases:
         raise ExportError("nothing to export: no cases")
     if not _finite_positive(dpi) or not MIN_DPI <= dpi <= MAX_DPI:
@@ -152,8 +155,7 @@ def resolve_spec(
         if theme not in THEMES:
             raise ExportError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
         theme = THEMES[theme]
-    if axis_mode not in AXIS_MODES:
-        raise ExportError(f"unknown time axis {axis_mode!r}: use one of {', '.join(AXIS_MODES)}")
+    time_range = view.time_range
     if time_range is not None:
         lo, hi = (float(v) for v in time_range)
         if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
@@ -163,20 +165,11 @@ def resolve_spec(
     device_theme = dataclasses.replace(theme, line_px=theme.line_px * dpi / 96.0)
     title_text = default_title(cases) if title is None else title
     caption_text = citation_caption(cases) if caption == "auto" else (caption or "")
-    return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(),
-                      options or LayoutOptions(), time_range, axis_mode, _check_view(view))
-
-
-def _check_view(view: Mapping[str, object] | None) -> dict[str, object]:
-    unknown = set(view or {}) - set(VIEW_ATTRIBUTES)
-    if unknown:
-        raise ExportError(f"unknown view settings: {', '.join(sorted(unknown))}")
-    return dict(view or {})
-
-
-def view_state(plot: object) -> dict[str, object]:
-    """The settings of a live TimelinePlot that an export of it must repeat."""
-    return {name: getattr(plot, name) for name in VIEW_ATTRIBUTES if hasattr(plot, name)}
+    if len(cases) == 1 and title_text.strip() and view.case_headers:
+        view = view.copy(case_headers=False)  # the title line names the case: a header row would repeat it
+    if view.time_range != time_range:
+        view = view.copy(time_range=time_range)
+    return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(), view)
 
 
 def _finite_positive(value: object) -> bool:
@@ -189,7 +182,7 @@ class Figure:
     #: a fixed height too small for the rows shrinks type and marks, down to this factor
     MIN_SCALE = 0.45
 
-    def __init__(self, cases: Sequence[ResolvedCase], spec: FigureSpec) -> None:
+    def __init__(self, spec: FigureSpec) -> None:
         from caseline.render.timeline_plot import TimelinePlot
 
         ensure_app()
@@ -208,17 +201,10 @@ class Figure:
             # keep the spine and labels inside the axis: no 15 px overhang into legend or margin
             axis.setStyle(hideOverlappingLabels=True)
         plot.set_legend_full_width(True)
-        plot.axis_mode = spec.axis_mode
-        for name, value in spec.view.items():
-            setattr(plot, name, dict(value) if isinstance(value, Mapping) else value)
         plot.resize(spec.width_px, max(200, spec.height_px or 1000))
         plot.show()
-        options = spec.options
-        if len(cases) == 1 and spec.title and options.headers:
-            # the title line names the case: a header row would repeat it
-            options = dataclasses.replace(options, headers=False)
         self.scale = 1.0
-        plot.set_cases(cases, options)
+        plot.set_view(spec.view)
         while True:
             plot_h, needed_h = self._lay_out(self.scale)
             if plot_h >= needed_h:
@@ -233,12 +219,12 @@ class Figure:
         settle()
         rows = max(1, plot.content_rows())
         plot.fit()
-        if spec.time_range is not None:
-            plot.set_time_range(*spec.time_range)
+        if spec.view.time_range is not None:
+            plot.set_time_range(*spec.view.time_range)
         plot.viewbox.setYRange(0, rows, padding=0)
         settle()
-        if plot.state is not None:
-            plot.state.draw_header_text = False  # paint_headers draws them across the figure
+        if plot.paint_state is not None:
+            plot.paint_state.draw_header_text = False  # paint_headers draws them across the figure
 
     def _lay_out(self, scale: float) -> tuple[float, float]:
         """Fonts and plot at ``scale``: (height left for the plot, least height its rows need)."""
@@ -306,11 +292,10 @@ class Figure:
 
         In the plot a header is clipped to the data area; a narrow figure would cut most titles.
         """
-        from caseline.analysis.wording import header_lines
         from caseline.layout import timeline_layout as L
         from caseline.render.painting import elide
 
-        plot, state = self.plot, self.plot.state
+        plot, state = self.plot, self.plot.paint_state
         if plot.layout_ is None or state is None:
             return
         vb = plot.viewbox
@@ -318,14 +303,15 @@ class Figure:
         left, right = float(self.margin), data_rect.right()
         title_fm, small_fm = QFontMetricsF(state.title_font), QFontMetricsF(state.small_font)
         band = QColor(self.spec.theme.header_band)
-        lines_of = getattr(plot, "case_header_lines", header_lines)
+        shown = plot.shown
+        assert shown is not None
         for r, row in enumerate(plot.layout_.rows):
             if row.kind != L.RowKind.HEADER:
                 continue
             top = vb.mapViewToScene(QPointF(0, r)).y() + self.plot_top
             bottom = vb.mapViewToScene(QPointF(0, r + 1)).y() + self.plot_top
             painter.fillRect(QRectF(left, top, right - left, bottom - top), band)
-            lines = lines_of(plot.layout_.cases[row.case_index])
+            lines = shown.header_lines(plot.layout_.cases[row.case_index])
             pad = 0.6 * title_fm.averageCharWidth()
             title, width = lines[0], state.text_width(lines[0], state.title_font)
             if left + pad + width > right - pad:
@@ -356,7 +342,7 @@ def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:
 
 def _min_row_px(plot: object) -> float:
     """Rows shorter than this hide their labels: the layout's floor for a fixed height."""
-    state = plot.state  # type: ignore[attr-defined]
+    state = plot.paint_state  # type: ignore[attr-defined]
     return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
 
 
@@ -367,8 +353,9 @@ def settle() -> None:
 
 
 @contextmanager
-def built_figure(cases: Sequence[ResolvedCase], spec: FigureSpec) -> Iterator[Figure]:
-    figure = Figure(cases, spec)
+def built_figure(spec: FigureSpec) -> Iterator[Figure]:
+    """A laid-out Figure, closed (its offscreen plot deleted) on leaving."""
+    figure = Figure(spec)
     try:
         yield figure
     finally:
@@ -393,8 +380,8 @@ def figure_image(figure: Figure) -> QImage:
     return image
 
 
-def render_figure(cases: Sequence[ResolvedCase], **kwargs: object) -> QImage:
-    """The figure as a QImage (what a PNG export writes): for previews. Same keywords as export_figure."""
-    spec = resolve_spec(cases, **kwargs)  # type: ignore[arg-type]
-    with built_figure(cases, spec) as figure:
+def render_figure(view: ViewState, request: FigureRequest | None = None) -> QImage:
+    """The figure as a QImage (what a PNG export writes): for previews."""
+    spec = resolve_spec(view, request)
+    with built_figure(spec) as figure:
         return figure_image(figure)

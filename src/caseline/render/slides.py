@@ -7,28 +7,21 @@ keeps the whole time range of the case, so the axis does not move between clicks
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
-from caseline.analysis.reveal import (
-    HELD_BACK_CATEGORY_TITLES,
-    RevealPlan,
-    Step,
-    held_back_labels,
-    held_back_view,
-    reveal_key,
-)
-from caseline.layout.timeline_layout import LayoutOptions, build_layout
+from caseline.analysis.reveal import RevealPlan, Step, reveal_key
+from caseline.layout.timeline_layout import build_layout
 from caseline.render.exporters import encode_png
 from caseline.render.qt_app import ensure_app
 from caseline.timeline.resolved import ResolvedCase
+from caseline.view_state import ViewState, reveal_changes
 
 #: Type sizes tried, largest first, until the lanes fit the slide (144 dpi: 20 pt labels are
 #: 40 px on a 1080 px slide; 96 dpi, 27 px, is the smallest that still reads from the back of a
@@ -49,77 +42,43 @@ def slide_name(step: int) -> str:
     return f"step-{step:03d}.png"
 
 
-def write_reveal_slides(
-    cases: Sequence[ResolvedCase],
-    directory: str | os.PathLike[str],
-    width_px: int = 1920,
-    height_px: int = 1080,
-    theme: str = "projector",
-    hold_back: bool = False,
-    deidentified: bool = False,
-    options: LayoutOptions | None = None,
-    ghost: bool = False,
-    axis_mode: str = "days",
-    time_range: tuple[float, float] | None = None,
-    view: Mapping[str, object] | None = None,
-) -> list[SlideInfo]:
-    """Write step-001.png, step-002.png, … into ``directory`` (created if missing).
+def write_reveal_slides(view: ViewState, directory: str | os.PathLike[str], width_px: int = 1920,
+                        height_px: int = 1080, theme: str = "projector", hold_back: bool = False,
+                        ghost: bool = False) -> list[SlideInfo]:
+    """Write step-001.png, step-002.png, … of ``view`` into ``directory`` (created if missing).
 
-    ``ghost`` draws the events still to come faintly instead of leaving them out; ``time_range``
-    (days) narrows every slide to the same window; ``view`` is render.figure's view settings
-    (alignment title, header notes) of a comparison. Slides of
-    earlier runs with higher numbers are removed, so the folder holds exactly this deck.
-    Raises render.figure.ExportError when the cases cannot be drawn on a slide.
+    The view gives the cases, their arrangement, the lanes, the axis, the time range (None: every
+    slide shows the whole range) and whether it is de-identified. ``ghost`` draws the events still to
+    come faintly instead of leaving them out; ``hold_back`` keeps the suspected drug and the outcome for
+    the last slide. Slides of earlier runs with higher numbers are removed, so the folder holds exactly
+    this deck. Raises render.figure.ExportError when the cases cannot be drawn on a slide.
     """
     from caseline.io.atomic_write import atomic_write_bytes
     from caseline.render import figure as export
 
-    cases = list(cases)
-    if deidentified:
-        from caseline.analysis.deidentify import deidentify_cases
-
-        cases = deidentify_cases(cases)
-    if not cases:
+    if not view.cases:
         raise export.ExportError("nothing to export: no cases")
-    options = dataclasses.replace(options or LayoutOptions(), revealed=None)
     directory = os.fspath(directory)
     if os.path.exists(directory) and not os.path.isdir(directory):
         raise export.ExportError(f"{directory} is not a folder")
     os.makedirs(directory, exist_ok=True)
-    plan = RevealPlan.build(cases, options.shifts, hold_back=hold_back)
-    neutral = held_back_view(cases) if hold_back else cases
-    full = build_layout(cases, options)
-    if time_range is None:
-        lo, hi = full.x_range
+    base = view.copy(hold_back=False, revealed=None, ghosted=frozenset(), highlighted=frozenset(), selected=None)
+    shown = base.shown()
+    plan = plan_of(base, hold_back)
+    if base.time_range is None:
+        lo, hi = build_layout(shown.cases, shown.options).x_range
         pad = 0.03 * (hi - lo)
-        time_range = (lo - pad, hi + pad)
-    view = dict(view or {})
-    if deidentified:
-        view["deidentified"] = True
-        view.pop("shared_origin", None)
-    notes, subject = held_back_labels(dict(view.get("header_notes") or {}),  # type: ignore[call-overload]
-                                      str(view.get("align_title") or ""))
-    neutral_view = {**view, "header_notes": notes, "align_title": subject}
-    keys = [reveal_key(item) for item in full.items]
+        base = base.copy(time_range=(lo - pad, hi + pad))
     written: list[SlideInfo] = []
     ensure_app()
     bar = CaptionBar(width_px)
     figure_h = height_px - bar.height
-    dpi = _fitting_dpi(cases, options, width_px, figure_h, theme, time_range)
-    for number, step in enumerate(plan.steps, start=1):
-        shown = neutral if step.neutral else cases
-        step_options = options if ghost else dataclasses.replace(options, revealed=step.revealed_item_ids)
-        spec = export.resolve_spec(shown, width_px=width_px, height_px=figure_h, dpi=dpi, theme=theme,
-                                   options=step_options, time_range=time_range, axis_mode=axis_mode,
-                                   title="", caption="", view=neutral_view if step.neutral else view)
-        with export.built_figure(shown, spec) as figure:
-            plot = figure.plot
-            plot.set_legend_full_width(True)
-            if step.neutral:
-                plot.category_titles = dict(HELD_BACK_CATEGORY_TITLES)
-                plot._update_legend()
-            ghosted = {i for i, k in enumerate(keys) if k not in step.revealed_item_ids} if ghost else set()
-            plot.set_reveal(ghosted, {i for i, k in enumerate(keys) if k in step.new_item_ids})
+    dpi = _fitting_dpi(base, width_px, figure_h, theme)
+    for number, (step, step_view) in enumerate(step_views(base, plan, ghost), start=1):
+        request = export.FigureRequest(width_px=width_px, height_px=figure_h, dpi=dpi, theme=theme, title="",
+                                       caption="")
+        with export.built_figure(export.resolve_spec(step_view, request)) as figure:
+            figure.plot.set_legend_full_width(True)
             export.settle()
             image = QImage(width_px, height_px, QImage.Format.Format_RGB32)
             image.fill(QColor(figure.spec.theme.background))
@@ -128,7 +87,7 @@ def write_reveal_slides(
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
                 painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
                 figure.paint(painter)
-                bar.paint(painter, figure_h, step, number, len(plan.steps), _title(shown))
+                bar.paint(painter, figure_h, step, number, len(plan.steps), _title(figure.plot.cases))
             finally:
                 painter.end()
         path = os.path.join(directory, slide_name(number))
@@ -212,17 +171,29 @@ def _title(cases: Sequence[ResolvedCase]) -> str:
     return cases[0].case.title if len(cases) == 1 else f"{len(cases)} cases"
 
 
-def _fitting_dpi(cases: list[ResolvedCase], options: LayoutOptions, width_px: int, height_px: int, theme: str,
-                 time_range: tuple[float, float]) -> float:
+def plan_of(view: ViewState, hold_back: bool) -> RevealPlan:
+    """The reveal plan of what ``view`` draws outside teaching (de-identified or not)."""
+    shown = view.copy(hold_back=False, revealed=None, ghosted=frozenset(), highlighted=frozenset()).shown()
+    return RevealPlan.build(shown.cases, shown.options.shifts, hold_back=hold_back)
+
+
+def step_views(view: ViewState, plan: RevealPlan, ghost: bool) -> list[tuple[Step, ViewState]]:
+    """Each step of ``plan`` with the view its slide draws (the same fields presentation mode sets)."""
+    shown = view.shown()
+    every = frozenset(reveal_key(item) for case in shown.cases for item in case.items)
+    return [(step, view.copy(**reveal_changes(step, every, ghost))) for step in plan.steps]
+
+
+def _fitting_dpi(view: ViewState, width_px: int, height_px: int, theme: str) -> float:
     """The largest type (dpi) at which every lane fits the slide."""
     from caseline.render import figure as export
 
     problem: export.ExportError | None = None
     for dpi in SLIDE_DPIS:
-        spec = export.resolve_spec(cases, width_px=width_px, height_px=height_px, dpi=dpi, theme=theme,
-                                   options=options, time_range=time_range, title="", caption="")
+        request = export.FigureRequest(width_px=width_px, height_px=height_px, dpi=dpi, theme=theme, title="",
+                                       caption="")
         try:
-            with export.built_figure(cases, spec):
+            with export.built_figure(export.resolve_spec(view, request)):
                 return dpi
         except export.ExportError as exc:
             problem = exc

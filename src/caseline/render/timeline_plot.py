@@ -6,17 +6,16 @@ windows here: those are in caseline.ui."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
-from caseline.analysis.wording import describe_item, header_lines
+from caseline.analysis.reveal import reveal_key
+from caseline.analysis.wording import describe_item
 from caseline.layout import timeline_layout as L
-from caseline.model.kinds import Category
 from caseline.render.axes import DirectPaintAxis, TimeAxis
 from caseline.render.html_rows import rows_html
 from caseline.render.layers import BackgroundLayer, BarLayer, LabelLayer, PointLayer
@@ -24,9 +23,7 @@ from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
-
-#: A view of the cases (de-identified copies, the teaching hold-back): same items, same order.
-CaseTransform = Callable[[list[ResolvedCase]], list[ResolvedCase]]
+from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, ViewState, reveal_keys
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -69,21 +66,12 @@ class TimelinePlot(pg.PlotWidget):
         self.theme = theme
         self.px_per_pt = 96.0 / 72.0
         self.layout_: L.TimelineLayout | None = None
-        self.state: RenderState | None = None
-        self.cases: list[ResolvedCase] = []
-        self.options = L.LayoutOptions()
-        self.axis_mode = "days"
-        self.axis_title = ""
-        self.deidentified = False
-        self.source_cases: list[ResolvedCase] = []  # as given to set_cases, before case_transforms
-        self.case_transforms: dict[str, CaseTransform] = {}
-        self.category_titles: dict[Category, str] = {}  # legend wording overrides (teaching hold-back)
-        # comparison view: a note after a case's header title, the alignment's name for the axis
-        # title and the calendar date of the shared day 0 (calendar alignment)
-        self.header_notes: dict[str, str] = {}
-        self.align_title = ""
-        self.shared_origin: date | None = None
-        self.layers: list[L.Marks | object] = []
+        self.paint_state: RenderState | None = None
+        self.legend_full_width = False
+        self.shown: Shown | None = None
+        self.view = ViewState()
+        self.view.changed.connect(self._on_view_changed)
+        self._keys: dict[str, int] = {}
         self.background = BackgroundLayer(self._empty_state())
         self.bars = BarLayer(self.background.state)
         self.points = PointLayer(self.background.state)
@@ -126,65 +114,76 @@ class TimelinePlot(pg.PlotWidget):
                           tickLength=-max(4, round(5 * self.px_per_pt * theme.axis_font_pt / 9)))
             axis.label.setFont(font)
         self.cursor.setPen(pg.mkPen(QColor(theme.muted), width=1, style=Qt.PenStyle.DashLine))
-        if self.cases:
+        if self.layout_ is not None:
             self._rebuild(keep_range=True)
 
-    def set_cases(self, cases: Sequence[ResolvedCase], options: L.LayoutOptions | None = None,
-                  keep_range: bool = False) -> None:
-        self.source_cases = list(cases)
-        self.cases = self._transformed(self.source_cases)
-        if options is not None:
-            self.options = options
-        self._rebuild(keep_range)
+    # ------------------------------------------------------------------ the view state
+    @property
+    def cases(self) -> list[ResolvedCase]:
+        """The cases as drawn: arranged, and de-identified or held back as the view says."""
+        return self.layout_.cases if self.layout_ is not None else []
 
-    # ------------------------------------------------------------------ case views (teaching)
-    def _transformed(self, cases: list[ResolvedCase]) -> list[ResolvedCase]:
-        for transform in getattr(self, "case_transforms", {}).values():
-            cases = list(transform(cases))
-        return cases
+    @property
+    def options(self) -> L.LayoutOptions:
+        return self.shown.options if self.shown is not None else L.LayoutOptions()
 
-    def set_case_transform(self, name: str, transform: CaseTransform | None) -> None:
-        """Show the cases through ``transform`` (None removes it); e.g. de-identified copies.
+    @property
+    def deidentified(self) -> bool:
+        return self.view.deidentified
 
-        Transforms keep the number and order of items, so item indices (selection, reveal)
-        stay valid. They apply to every later ``set_cases`` too.
-        """
-        transforms = dict(getattr(self, "case_transforms", {}))
-        if transform is None:
-            transforms.pop(name, None)
+    def set_view(self, view: ViewState) -> None:
+        """Show ``view`` (and follow its changes) instead of the current one."""
+        if view is self.view:
+            return
+        self.view.changed.disconnect(self._on_view_changed)
+        self.view = view
+        view.changed.connect(self._on_view_changed)
+        self._on_view_changed(LAYOUT_FIELDS | MARK_FIELDS | AXIS_FIELDS | {"time_range"}, keep_range=False)
+
+    def set_cases(self, cases: Sequence[ResolvedCase]) -> None:
+        """Show ``cases`` (a convenience for ``plot.view.cases = ...``)."""
+        self.view.cases = tuple(cases)
+
+    def _on_view_changed(self, names: frozenset[str], keep_range: bool | None = None) -> None:
+        if names & LAYOUT_FIELDS:
+            had_marks = self.layout_ is not None and len(self.layout_.items) > 0
+            self._rebuild(keep_range=had_marks if keep_range is None else keep_range)
         else:
-            transforms[name] = transform
-        self.case_transforms = transforms
-        source = getattr(self, "source_cases", self.cases)
-        self.cases = self._transformed(list(source))
-        if self.cases:
-            self._rebuild(keep_range=self.layout_ is not None)
+            if names & MARK_FIELDS:
+                self._apply_marks()
+            if names & AXIS_FIELDS and self.layout_ is not None:
+                self._update_time_axis()
+        if "time_range" in names and self.view.time_range is not None and self.layout_ is not None:
+            self.set_time_range(*self.view.time_range)
 
-    def set_deidentified(self, deidentified: bool) -> None:
-        """Draw de-identified copies of the cases: no calendar date or identifier anywhere."""
-        from caseline.analysis.deidentify import deidentify_cases
-
-        self.deidentified = deidentified
-        self.set_case_transform("deidentify", deidentify_cases if deidentified else None)
-
-    def set_options(self, options: L.LayoutOptions, keep_range: bool = True) -> None:
-        self.options = options
-        self._rebuild(keep_range)
+    def _apply_marks(self) -> None:
+        """The view's selection, ghosted and highlighted items, by reveal key, on this layout."""
+        state = self.paint_state
+        if state is None:
+            return
+        keys = self._keys
+        state.selected = keys.get(self.view.selected) if self.view.selected is not None else None
+        state.ghosted = {keys[k] for k in self.view.ghosted if k in keys}
+        state.highlighted = {keys[k] for k in self.view.highlighted if k in keys}
+        for layer in (self.background, self.bars, self.points, self.labels):
+            layer.update()
 
     def _rebuild(self, keep_range: bool) -> None:
+        if not self.view.cases:  # nothing to show (yet): no layout, as before any cases came
+            self.layout_, self.shown, self.paint_state, self._keys = None, None, None, {}
+            for layer in (self.background, self.bars, self.points, self.labels):
+                layer.set_state(self._empty_state())
+            return
         old = self.viewbox.viewRange() if keep_range and self.layout_ is not None else None
-        selected = self.state.selected if self.state is not None else None
-        ghosted = self.state.ghosted if self.state is not None else set()
-        highlighted = self.state.highlighted if self.state is not None else set()
-        self.layout_ = L.build_layout(self.cases, self.options)
-        headers = {r: self.case_header_lines(self.layout_.cases[row.case_index])
+        self.shown = shown = self.view.shown()
+        self.layout_ = L.build_layout(shown.cases, shown.options)
+        self._keys = reveal_keys(self.layout_.cases)
+        headers = {r: shown.header_lines(self.layout_.cases[row.case_index])
                    for r, row in enumerate(self.layout_.rows) if row.kind == L.RowKind.HEADER}
-        self.state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
-        self.state.selected = selected if selected is not None and selected < len(self.layout_.items) else None
-        self.state.ghosted = {g for g in ghosted if g < len(self.layout_.items)}
-        self.state.highlighted = {h for h in highlighted if h < len(self.layout_.items)}
+        self.paint_state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
         for layer in (self.background, self.bars, self.points, self.labels):
-            layer.set_state(self.state)
+            layer.set_state(self.paint_state)
+        self._apply_marks()
         self._update_lane_axis()
         self._update_time_axis()
         self._update_legend()
@@ -193,32 +192,25 @@ class TimelinePlot(pg.PlotWidget):
             self.viewbox.setRange(xRange=old[0], yRange=self._clamp_y(old[1]), padding=0)
         else:
             self.fit()
+            if self.view.time_range is not None:
+                self.set_time_range(*self.view.time_range)
 
-    def case_header_lines(self, case: ResolvedCase) -> list[str]:
-        """Header text of a case: title (with its note, if any), then the details line."""
-        lines = header_lines(case)
-        note = self.header_notes.get(case.id)
-        if note:
-            lines[0] = f"({note})  {lines[0]}"  # first: a long title must not push the note out of sight
-        if self.deidentified:
-            from caseline.analysis.deidentify import scrub_dates
-
-            lines = [scrub_dates(line, None) for line in lines]
-        return lines
+    def key_of(self, index: int) -> str:
+        """The reveal key of the item at ``index`` of the layout."""
+        assert self.layout_ is not None
+        return reveal_key(self.layout_.items[index])
 
     def _update_legend(self) -> None:
-        if getattr(self, "layout_", None) is None:
+        layout = getattr(self, "layout_", None)  # resizeEvent may come before __init__ has set it
+        if layout is None:
             return
         plot = self.getPlotItem()
         if plot is None:  # closed: pyqtgraph drops the plot item before the last resize
             return
-        if not getattr(self, "show_legend", True):
-            plot.setTitle(None)
-            return
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
-        titles = getattr(self, "category_titles", None)
-        plot.setTitle(legend_html(self.layout_, self.theme, titles), color=self.theme.foreground,
+        titles = self.shown.category_titles if self.shown is not None else None
+        plot.setTitle(legend_html(layout, self.theme, titles), color=self.theme.foreground,
                       size=f"{font.pixelSize()}px", justify="left")
         label = plot.titleLabel
         label.item.setFont(font)
@@ -267,37 +259,15 @@ class TimelinePlot(pg.PlotWidget):
         self.lane_axis.setWidth(int(width + 12 * self.px_per_pt * self.theme.axis_font_pt / 9 + 8))
 
     def _update_time_axis(self) -> None:
-        origin = self.cases[0].anchor_date if len(self.cases) == 1 else None
-        if self.options.shifts and len(self.cases) == 1 and any(self.options.shifts.values()):
-            origin = None
-        if self.shared_origin is not None:
-            origin = self.shared_origin
-        self.time_axis.set_mode(self.axis_mode, None if self.deidentified else origin)
-        label = self.axis_title or self.default_axis_title()
-        if self.deidentified:
-            from caseline.analysis.deidentify import scrub_dates
-
-            label = scrub_dates(label, None)
-        self.time_axis.setLabel(label)
+        shown = self.shown
+        if shown is None:
+            return
+        self.time_axis.set_mode(self.view.axis_mode, shown.calendar_origin())
+        self.time_axis.setLabel(shown.axis_title(self.time_axis.mode, self.view.axis_title))
 
     def default_axis_title(self) -> str:
-        mode = self.time_axis.mode
-        if mode == "dates":
-            return "Date"
-        unit = {"days": "Days", "weeks": "Weeks", "months": "Months"}[mode]
-        if len(self.cases) == 1:
-            return f"{unit} since {self.cases[0].anchor_description}"
-        if self.align_title:
-            return f"{unit} since {self.align_title}"
-        anchors = {c.anchor_description for c in self.cases}
-        if len(anchors) == 1:
-            return f"{unit} since {anchors.pop()}"
-        return f"{unit} since each case's day 0"
-
-    def set_axis_mode(self, mode: str) -> None:
-        self.axis_mode = mode
-        if self.cases:
-            self._update_time_axis()
+        """The axis title the view would have without an explicit one."""
+        return self.shown.axis_title(self.time_axis.mode) if self.shown is not None else ""
 
     # ------------------------------------------------------------------ range
     def content_rows(self) -> int:
@@ -348,7 +318,8 @@ class TimelinePlot(pg.PlotWidget):
         days_per_px = (x_hi - x_lo) / max(1.0, self.viewbox.width())
         hit = self.layout_.hit(view_pos.x(), view_pos.y(), days_per_px)
         # a ghosted mark is not revealed yet (teaching): no tooltip or details to give it away
-        return None if hit is not None and self.state is not None and hit in self.state.ghosted else hit
+        state = self.paint_state
+        return None if hit is not None and state is not None and hit in state.ghosted else hit
 
     def scene_pos_of_undated(self, index: int) -> QPointF | None:
         """Scene position of an undated item's chip, as last painted."""
@@ -389,25 +360,14 @@ class TimelinePlot(pg.PlotWidget):
         self.sigItemClicked.emit(index, event.modifiers())  # type: ignore[attr-defined]
 
     def select(self, index: int | None) -> None:
-        if self.state is None:
-            return
-        self.state.selected = index
-        for layer in (self.bars, self.points, self.labels):
-            layer.update()
-
-    def set_reveal(self, ghosted: set[int], highlighted: set[int]) -> None:
-        if self.state is None:
-            return
-        self.state.ghosted = set(ghosted)
-        self.state.highlighted = set(highlighted)
-        for layer in (self.bars, self.points, self.labels):
-            layer.update()
+        """Select the item at ``index`` of the layout (None: nothing)."""
+        self.view.selected = self.key_of(index) if index is not None else None
 
     def tooltip_html(self, index: int) -> str:
         assert self.layout_ is not None
         item = self.layout_.items[index]
         case = self.layout_.cases[int(self.layout_.item_case[index])]
-        rows = describe_item(case, item, self.deidentified)
+        rows = describe_item(case, item, self.view.deidentified)
         return rows_html(rows, "tooltip")
 
 

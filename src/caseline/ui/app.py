@@ -48,7 +48,7 @@ def run_app(args: AppOptions) -> int:
     if existing:
         open_for_args(window, existing, args.align, args.sort)
     for tab in all_tabs(window):
-        tab.plot.set_axis_mode(args.axis)
+        tab.view.axis_mode = args.axis
     window.axis_actions[args.axis].setChecked(True)
 
     if headless:
@@ -59,14 +59,9 @@ def run_app(args: AppOptions) -> int:
             getattr(tab, "initial_fit", tab.plot.fit)()  # a case set keeps its saved time range
         app.processEvents()
         from caseline.io.atomic_write import atomic_write_bytes
+        from caseline.render.exporters import encode_png
 
-        image = window.grab().toImage()
-        from PySide6.QtCore import QBuffer, QIODevice
-
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
-        atomic_write_bytes(args.screenshot, bytes(buffer.data()))
+        atomic_write_bytes(args.screenshot or "", encode_png(window.grab().toImage(), 96.0))
         window.close()
         return 0 if all(not t.documents or t.cases() for t in all_tabs(window)) else 1
 

@@ -6,7 +6,6 @@ them the latency strip (caseline.render.latency_strip), x-linked to the plot. A 
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -29,15 +29,12 @@ from caseline.analysis.alignment import (
     ALIGN_MODES,
     ALIGN_TITLES,
     Alignment,
-    align_cases,
-    alignment_labels,
     check_mode,
 )
 from caseline.analysis.metrics import (
     SORT_KEYS,
     SORT_TITLES,
     comparison_table,
-    sort_cases,
 )
 from caseline.io.atomic_write import atomic_write_text
 from caseline.io.caseset_file import CaseSetSpec, caseset_text
@@ -67,23 +64,19 @@ class ComparisonTab(TimelineTab):
         super().__init__(documents, title or "Comparison", theme, parent)
         self.problem = ""
         try:
-            self.align = check_mode(align)
+            align = check_mode(align)
         except ValueError as exc:
-            self.align, self.problem = "anchor", str(exc)
-        self.sort = sort if sort in SORT_KEYS else "none"
+            align, self.problem = "anchor", str(exc)
         if sort not in SORT_KEYS:
             self.problem = f"unknown sort {sort!r}: use one of {', '.join(SORT_KEYS)}"
-        self.shared_lanes_only = shared_lanes_only
-        self.options = dataclasses.replace(self.options, hidden_lanes=frozenset(hidden_lanes),
-                                           shared_lanes_only=shared_lanes_only)
+            sort = "none"
+        # the case set's saved range is the range asked for: applied to the first layout and by initial_fit
+        self.view.update(align=align, sort=sort, hidden_lanes=frozenset(hidden_lanes),
+                         shared_lanes_only=shared_lanes_only, time_range=time_range)
         self.case_filter = dict(case_filter or {})
         self.caseset_path = caseset_path
         self.description = description
-        self.alignment = Alignment(self.align)
-        self._pending_range = time_range
-        self.initial_range = time_range  # the case set's saved time range, re-applied by initial_fit
         self._fit_time_next = False
-        self._sorted: tuple[tuple[int, ...], str, list[ResolvedCase]] | None = None
         self._build_controls()
         self.strip = LatencyStrip(theme)
         self.strip.setXLink(self.plot.viewbox)
@@ -95,6 +88,7 @@ class ComparisonTab(TimelineTab):
         self.strip_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.strip_caption.hide()
         layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, self.controls)
         layout.insertWidget(2, self.strip_caption)  # after the banner, above the plot
         layout.insertWidget(3, self.strip)
@@ -200,28 +194,45 @@ class ComparisonTab(TimelineTab):
             self.set_alignment("event:" + text)
 
     # ------------------------------------------------------------------ options
+    def chrome(self) -> list[QWidget]:
+        return [*super().chrome(), self.controls]
+
+    @property
+    def align(self) -> str:
+        return self.view.align
+
+    @property
+    def sort(self) -> str:
+        return self.view.sort
+
+    @property
+    def shared_lanes_only(self) -> bool:
+        return self.view.shared_lanes_only
+
+    @property
+    def alignment(self) -> Alignment:
+        """The alignment the plot shows."""
+        return self.plot.shown.alignment if self.plot.shown is not None else Alignment(self.view.align)
+
     def set_alignment(self, mode: str) -> None:
         """Align every case on ``mode`` (see caseline.analysis.alignment); refits the time axis."""
-        self.align = check_mode(mode)
         self._fit_time_next = True
+        self.view.align = check_mode(mode)
         self._sync_controls()
-        self.refresh()
+        self._update_comparison()
 
     def set_sort(self, key: str) -> None:
-        if key not in SORT_KEYS:
-            raise ValueError(f"unknown sort {key!r}: use one of {', '.join(SORT_KEYS)}")
-        self.sort = key
+        self.view.sort = key  # raises ValueError for an unknown sort
         self._sync_controls()
-        self.refresh()
+        self._update_comparison()
 
     def set_shared_lanes_only(self, on: bool) -> None:
-        self.shared_lanes_only = bool(on)
-        self.options = dataclasses.replace(self.options, shared_lanes_only=self.shared_lanes_only)
+        self.view.shared_lanes_only = bool(on)
         self._sync_controls()
-        self.refresh()
+        self._update_comparison()
 
     # ------------------------------------------------------------------ content
-    def all_cases(self) -> list[ResolvedCase]:
+    def source_cases(self) -> list[ResolvedCase]:
         """Cases of every document, filtered by the case set's case ids, in file order."""
         out: list[ResolvedCase] = []
         for document in self.documents:
@@ -229,42 +240,28 @@ class ComparisonTab(TimelineTab):
             out.extend(c for c in document.cases if not wanted or c.id in wanted)
         return out
 
-    def cases(self) -> list[ResolvedCase]:
-        """The compared cases in the chosen order."""
-        cases = self.all_cases()
-        key = (tuple(id(c) for c in cases), self.sort)
-        if self._sorted is None or self._sorted[:2] != key:
-            self._sorted = (key[0], key[1], sort_cases(cases, self.sort))
-        return list(self._sorted[2])
-
     def refresh(self) -> None:
-        cases = self.cases()
-        self.alignment = align_cases(cases, self.align)
-        self.options = dataclasses.replace(self.options, shifts=dict(self.alignment.shifts),
-                                           shared_lanes_only=self.shared_lanes_only)
-        labels = alignment_labels(self.alignment)
-        self.plot.header_notes = dict(labels.header_notes)
-        self.plot.align_title = labels.axis_subject
-        self.plot.shared_origin = labels.shared_origin
         super().refresh()
+        self._update_comparison()
+
+    def _update_comparison(self) -> None:
+        """The latency strip, the time range and the notes, after the plot has laid the cases out."""
         layout = self.plot.layout_
+        cases = self.cases()
         if not cases or layout is None:
             self.strip.hide()
             self.strip_caption.hide()
             self.comparisonChanged.emit()
             return
-        if self._pending_range is not None:
-            self.plot.set_time_range(*self._pending_range)
-            self._pending_range = None
-            self._fit_time_next = False
-        elif self._fit_time_next:
+        if self._fit_time_next:
             self.fit_time()
             self._fit_time_next = False
         self.strip.left_axis.setWidth(self._lane_axis_width())
-        self.strip.set_cases(self.plot.cases, self.options.shifts, self.alignment.notes, layout.x_range)
+        alignment = self.alignment
+        self.strip.set_cases(self.plot.cases, self.plot.options.shifts, alignment.notes, layout.x_range)
         self.strip.show()
         self.strip_caption.show()
-        unaligned = len(self.alignment.notes)
+        unaligned = len(alignment.notes)
         notes = [self.problem] if self.problem else []
         if unaligned:
             notes.append(f"{unaligned} of {len(cases)} cases not aligned")
@@ -279,8 +276,8 @@ class ComparisonTab(TimelineTab):
     def initial_fit(self) -> None:
         """Fit the plot to its final size, keeping the time range a case set was saved with."""
         self.plot.fit()
-        if self.initial_range is not None:
-            self.plot.set_time_range(*self.initial_range)
+        if self.view.time_range is not None:
+            self.plot.set_time_range(*self.view.time_range)
 
     def fit_time(self) -> None:
         """Fit the time axis to every case (as the plot's fit does), keeping the rows scrolled."""
@@ -304,7 +301,7 @@ class ComparisonTab(TimelineTab):
         """The current view as a case set file saved at ``target`` (file paths relative to it)."""
         files = [(d.path, tuple(self.case_filter.get(d.path, ()))) for d in self.documents]
         return caseset_text(target, files, title=self.title, description=self.description, align=self.align,
-                            sort=self.sort, hidden_lanes=sorted(self.options.hidden_lanes),
+                            sort=self.sort, hidden_lanes=sorted(self.view.hidden_lanes),
                             shared_lanes_only=self.shared_lanes_only, time_range=self.plot.time_range())
 
     def save_caseset(self, path: str) -> None:

@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         self._connect_callbacks()
         from caseline.ui.teaching_actions import install_teaching
 
-        install_teaching(self)  # presentation mode (F5), reveal, View > De-identified
+        self.teaching = install_teaching(self)  # presentation mode (F5), reveal, View > De-identified
         self.statusBar().showMessage("Open a case file (File > Open, or drop it here)")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action = QAction("&Open…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         self.open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
@@ -58,10 +58,10 @@ class MainWindow(QMainWindow):
         self.export_action.triggered.connect(self.export_dialog)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
-        close_action = QAction("&Close tab", self, shortcut=QKeySequence.StandardKey.Close)
+        close_action = QAction("&Close tab", self, shortcut=QKeySequence(QKeySequence.StandardKey.Close))
         close_action.triggered.connect(lambda: self.close_tab(self.tabs.currentIndex()))
         file_menu.addAction(close_action)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
@@ -137,6 +137,9 @@ class MainWindow(QMainWindow):
         self.tabOpened.emit(tab)
         return tab
 
+    def qt_window(self) -> QMainWindow:
+        return self
+
     def current_tab(self) -> TimelineTab | None:
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, TimelineTab) else None
@@ -175,7 +178,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent_files", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def add_recent(self, path: str) -> None:
         path = os.path.abspath(path)
@@ -202,27 +205,33 @@ class MainWindow(QMainWindow):
     def set_axis_mode(self, mode: str) -> None:
         tab = self.current_tab()
         if tab is not None:
-            tab.plot.set_axis_mode(mode)
+            tab.view.axis_mode = mode
         self.axis_actions[mode].setChecked(True)
 
     def _on_tab_changed(self, _index: int) -> None:
         tab = self.current_tab()
-        self.details.show_nothing()
         if tab is None:
+            self.details.show_nothing()
             self.lanes.clear()
             return
-        self.lanes.set_cases(tab.cases(), tab.options.hidden_lanes, tab.options.hidden_categories)
-        self.axis_actions[tab.plot.axis_mode].setChecked(True)
-        cases = tab.cases()
-        if cases:
-            self.details.show_case(cases[0])
+        self.lanes.set_cases(tab.cases(), tab.view.hidden_lanes, tab.view.hidden_categories)
+        self.axis_actions[tab.view.axis_mode].setChecked(True)
+        self.show_current_case()
+
+    def show_current_case(self) -> None:
+        """The details panel shows the current tab's first case, as its view shows it."""
+        tab = self.current_tab()
+        shown = tab.plot.cases if tab is not None else []
+        if shown:
+            self.details.show_case(shown[0], tab.view.deidentified)  # type: ignore[union-attr]
+        else:
+            self.details.show_nothing()
 
     def _on_cases_changed(self, tab: TimelineTab) -> None:
         if tab is self.current_tab():
-            self.lanes.set_cases(tab.cases(), tab.options.hidden_lanes, tab.options.hidden_categories)
-            cases = tab.cases()
-            if cases and self.details.toPlainText().startswith("Click a mark"):
-                self.details.show_case(cases[0])
+            self.lanes.set_cases(tab.cases(), tab.view.hidden_lanes, tab.view.hidden_categories)
+            if tab.plot.cases and self.details.toPlainText().startswith("Click a mark"):
+                self.show_current_case()
 
     def _on_lanes_changed(self, lanes: frozenset[str], categories: frozenset) -> None:
         tab = self.current_tab()
@@ -230,12 +239,14 @@ class MainWindow(QMainWindow):
             tab.set_hidden(lanes, categories)
 
     def _on_selection(self, case: object, item: object) -> None:
+        tab = self.current_tab()
+        deidentified = tab is not None and tab.view.deidentified
         if case is None:
             self.details.show_nothing()
         elif item is None:
-            self.details.show_case(case)  # type: ignore[arg-type]
+            self.details.show_case(case, deidentified)  # type: ignore[arg-type]
         else:
-            self.details.show_item(case, item)  # type: ignore[arg-type]
+            self.details.show_item(case, item, deidentified)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ drag and drop
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

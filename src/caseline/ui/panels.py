@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTextBrowser, QTreeWidget, QTreeWidgetItem, QWidget
 
-from caseline.analysis.deidentify import deidentify_case
 from caseline.analysis.wording import describe_case, describe_item
 from caseline.layout.timeline_layout import lane_order
 from caseline.model.kinds import CATEGORY_TITLES, Category
@@ -14,32 +13,28 @@ from caseline.timeline.resolved import Item, ResolvedCase
 
 
 class DetailsPanel(QTextBrowser):
-    """Everything known about the selected mark, then its case's metadata and citation."""
+    """Everything known about the selected mark, then its case's metadata and citation.
+
+    It is given the case and item as the view shows them (de-identified copies when the view is), and
+    whether the view is de-identified, so it words dates as the view does; it never reads the file.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenExternalLinks(False)
         self.setOpenLinks(False)
         self.setMinimumWidth(260)
-        self.deidentified = False
         self.show_nothing()
 
     def show_nothing(self) -> None:
         self.setHtml("<p style='color:#666'>Click a mark to see its details.</p>")
 
-    def show_case(self, case: ResolvedCase) -> None:
-        if self.deidentified:
-            case = deidentify_case(case)
-        self.setHtml(rows_html(describe_case(case.case, self.deidentified), "panel", 3))
+    def show_case(self, case: ResolvedCase, deidentified: bool = False) -> None:
+        self.setHtml(rows_html(describe_case(case.case, deidentified), "panel", 3))
 
-    def show_item(self, case: ResolvedCase, item: Item) -> None:
-        if self.deidentified:
-            # the same item of the de-identified copy (items keep their order)
-            index = next((i for i, it in enumerate(case.items) if it is item), None)
-            case = deidentify_case(case)
-            item = case.items[index] if index is not None else (case.item(item.item_id) or item)
-        body = rows_html(describe_item(case, item, self.deidentified), "panel", 3)
-        meta = rows_html(describe_case(case.case, self.deidentified), "panel", 4)
+    def show_item(self, case: ResolvedCase, item: Item, deidentified: bool = False) -> None:
+        body = rows_html(describe_item(case, item, deidentified), "panel", 3)
+        meta = rows_html(describe_case(case.case, deidentified), "panel", 4)
         self.setHtml(body + "<hr>" + meta)
 
 
@@ -78,25 +73,29 @@ class LanePanel(QTreeWidget):
         self.expandAll()
         self._updating = False
 
+    def _groups(self) -> list[tuple[QTreeWidgetItem, list[QTreeWidgetItem]]]:
+        """Each category item with its lane items."""
+        out = []
+        for i in range(self.topLevelItemCount()):
+            parent = self.topLevelItem(i)
+            if parent is not None:
+                children = [parent.child(j) for j in range(parent.childCount())]
+                out.append((parent, [c for c in children if c is not None]))
+        return out
+
     def hidden(self) -> tuple[frozenset[str], frozenset[Category]]:
         lanes: set[str] = set()
         categories: set[Category] = set()
-        for i in range(self.topLevelItemCount()):
-            parent = self.topLevelItem(i)
+        for parent, children in self._groups():
             _, value = parent.data(0, Qt.ItemDataRole.UserRole)
             if parent.checkState(0) == Qt.CheckState.Unchecked:
                 categories.add(Category(value))
-            for j in range(parent.childCount()):
-                child = parent.child(j)
-                if child.checkState(0) == Qt.CheckState.Unchecked:
-                    lanes.add(child.text(0))
+            lanes.update(child.text(0) for child in children if child.checkState(0) == Qt.CheckState.Unchecked)
         return frozenset(lanes), frozenset(categories)
 
     def set_lane_visible(self, lane: str, visible: bool) -> None:
-        for i in range(self.topLevelItemCount()):
-            parent = self.topLevelItem(i)
-            for j in range(parent.childCount()):
-                child = parent.child(j)
+        for _parent, children in self._groups():
+            for child in children:
                 if child.text(0) == lane:
                     child.setCheckState(0, Qt.CheckState.Checked if visible else Qt.CheckState.Unchecked)
 

@@ -6,25 +6,21 @@ pannable with the mouse."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QBoxLayout, QDockWidget, QLabel, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar, QWidget
 
 from caseline.analysis.reveal import (
-    HELD_BACK_AXIS_SUBJECT,
-    HELD_BACK_CATEGORY_TITLES,
     HOLD_BACK_NOTICE,
     RevealPlan,
     Step,
-    gives_away,
-    held_back_labels,
-    held_back_view,
-    reveal_key,
 )
+from caseline.render.timeline_plot import TimelinePlot
 from caseline.theme import PROJECTOR
+from caseline.ui.host import TeachingWindow, TimelineHost
+from caseline.view_state import ViewState, reveal_changes
 
 REVEAL_MODES = ("ghost", "hide")  # events still to come: drawn faintly, or left out
 
@@ -94,8 +90,8 @@ class Presentation(QObject):
     stepChanged = Signal(int)  # 0-based step index
     activeChanged = Signal(bool)
 
-    def __init__(self, window: Any, settings: Any = None) -> None:
-        super().__init__(window)
+    def __init__(self, window: TeachingWindow, settings: QSettings | None = None) -> None:
+        super().__init__(window.qt_window())
         self.window = window
         self.settings = settings
         self.active = False
@@ -105,8 +101,9 @@ class Presentation(QObject):
         self.hold_back = _setting(settings, "teaching/hold_back", False, bool)
         self.plan: RevealPlan | None = None
         self.index = 0
-        self.tab: Any = None
-        self.plot: Any = None
+        self.tab: TimelineHost | None = None
+        self.plot: TimelinePlot | None = None
+        self.view = ViewState()  # the view pushed while presenting
         self.caption = CaptionBar()
         self.caption.hide()
         self._saved: dict[str, Any] = {}
@@ -122,88 +119,72 @@ class Presentation(QObject):
         """Enter presentation mode on the current tab; False when there is nothing to present."""
         if self.active:
             return True
-        tab = self.window.tabs.currentWidget()
-        plot = getattr(tab, "plot", None)
-        if plot is None or plot.layout_ is None:
-            self.window.statusBar().showMessage("Open a case to present it")
+        tab = self.window.current_tab()
+        plot = tab.plot if tab is not None else None
+        if tab is None or plot is None or plot.layout_ is None:
+            self.window.qt_window().statusBar().showMessage("Open a case to present it")
             return False
         self.tab, self.plot = tab, plot
-        w = self.window
+        w = self.window.qt_window()
         saved: dict[str, Any] = {
             "state": w.windowState(),
             "menu": w.menuBar().isVisibleTo(w),
             "status": w.statusBar().isVisibleTo(w),
-            "tabbar": w.tabs.tabBar().isVisibleTo(w),
+            "tabbar": self.window.tabs.tabBar().isVisibleTo(w),
             "widgets": [(d, d.isVisibleTo(w)) for d in w.findChildren(QDockWidget) + w.findChildren(QToolBar)],
-            "tab_widgets": [(x, x.isVisibleTo(tab)) for x in (getattr(tab, "banner", None),
-                                                              getattr(tab, "controls", None)) if x is not None],
+            "tab_widgets": [(x, x.isVisibleTo(w)) for x in tab.chrome()],
             "theme": plot.theme,
             "px_per_pt": plot.px_per_pt,
-            "options": plot.options,
             "range": plot.viewbox.viewRange(),
-            "axis_title": plot.axis_title,
-            "header_notes": dict(getattr(plot, "header_notes", {})),
-            "legend_full_width": bool(getattr(plot, "legend_full_width", False)),
+            "legend_full_width": plot.legend_full_width,
+            "view": plot.view,
         }
+        # push a copy of the view: the steps change the copy; leaving pops the original back
+        self.view = plot.view.copy(selected=None)
         self._saved = saved
         for widget, _visible in saved["widgets"] + saved["tab_widgets"]:
             widget.hide()
         w.menuBar().hide()
         w.statusBar().hide()
-        w.tabs.tabBar().hide()
+        self.window.tabs.tabBar().hide()
         w.showFullScreen()
-        box = tab.layout()
-        if isinstance(box, QBoxLayout):
-            box.addWidget(self.caption)
-        else:
-            self.caption.setParent(tab)
+        tab.caption_area().addWidget(self.caption)
         self.caption.show()
         self.active = True
-        if hasattr(plot, "set_legend_full_width"):
-            plot.set_legend_full_width(True)  # fewer legend lines: more room for lanes
+        plot.set_legend_full_width(True)  # fewer legend lines: more room for lanes
         self._apply_theme()
+        plot.set_view(self.view)
         self._build_plan(keep_step=False)
         QTimer.singleShot(0, self._refit)  # once the full-screen layout has settled
-        QApplication.instance().installEventFilter(self)
-        tab_changed = getattr(tab, "casesChanged", None)
-        if tab_changed is not None:
-            tab_changed.connect(self._on_cases_changed)
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        tab.casesChanged.connect(self._on_cases_changed)
         self.activeChanged.emit(True)
         return True
 
     def leave(self) -> None:
         if not self.active:
             return
-        QApplication.instance().removeEventFilter(self)
-        tab_changed = getattr(self.tab, "casesChanged", None)
-        if tab_changed is not None:
+        QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        if self.tab is not None:
             with contextlib.suppress(RuntimeError, TypeError):
-                tab_changed.disconnect(self._on_cases_changed)
+                self.tab.casesChanged.disconnect(self._on_cases_changed)
         self.active = False
         saved = self._saved
-        plot = self.plot
-        w = self.window
+        plot, tab = self.plot, self.tab
+        assert plot is not None and tab is not None
+        w = self.window.qt_window()
         self.caption.hide()
-        box = self.tab.layout() if self.tab is not None else None
-        if isinstance(box, QBoxLayout):
-            box.removeWidget(self.caption)
+        tab.caption_area().removeWidget(self.caption)
         self.caption.setParent(None)
-        plot.set_reveal(set(), set())
-        plot.category_titles = {}
-        plot.axis_title = saved["axis_title"]
-        if hasattr(plot, "header_notes"):
-            plot.header_notes = saved["header_notes"]
-        plot.options = dataclasses.replace(plot.options, revealed=None)
-        plot.set_case_transform("hold_back", None)
+        plot.set_view(saved["view"])
         plot.apply_theme(saved["theme"], saved["px_per_pt"])
-        if hasattr(plot, "set_legend_full_width"):
-            plot.set_legend_full_width(saved["legend_full_width"])
+        plot.set_legend_full_width(saved["legend_full_width"])
         w.setWindowState(saved["state"])
         if not saved["state"] & Qt.WindowState.WindowFullScreen:
             w.showNormal() if not saved["state"] & Qt.WindowState.WindowMaximized else w.showMaximized()
         w.menuBar().setVisible(saved["menu"])
         w.statusBar().setVisible(saved["status"])
-        w.tabs.tabBar().setVisible(saved["tabbar"])
+        self.window.tabs.tabBar().setVisible(saved["tabbar"])
         for widget, visible in saved["widgets"] + saved["tab_widgets"]:
             widget.setVisible(visible)
         x_range, y_range = saved["range"]
@@ -213,7 +194,8 @@ class Presentation(QObject):
         self.activeChanged.emit(False)
 
     def _apply_theme(self) -> None:
-        height = max(1, self.window.height())
+        assert self.plot is not None
+        height = max(1, self.window.qt_window().height())
         px_per_pt = max(MIN_PX_PER_PT, PX_PER_PT_AT_DESIGN * height / DESIGN_HEIGHT_PX)
         self.plot.apply_theme(PROJECTOR, px_per_pt)
         self.caption.set_scale(px_per_pt)
@@ -221,8 +203,9 @@ class Presentation(QObject):
     # ------------------------------------------------------------------ steps
     def _build_plan(self, keep_step: bool) -> None:
         plot = self.plot
-        plot.set_case_transform("hold_back", None)  # plan from the cases as they are
-        plot.set_options(dataclasses.replace(plot.options, revealed=None), keep_range=keep_step)
+        assert plot is not None
+        # plan from the cases as they are shown outside teaching (de-identified or not)
+        self.view.update(hold_back=False, revealed=None, ghosted=frozenset(), highlighted=frozenset())
         self.full_range = plot.layout_.x_range if plot.layout_ is not None else (0.0, 1.0)
         self.plan = RevealPlan.build(plot.cases, plot.options.shifts, hold_back=self.hold_back)
         if not keep_step:
@@ -255,24 +238,10 @@ class Presentation(QObject):
         plot = self.plot
         if step is None or plot is None:
             return
-        neutral = step.neutral
-        plot.category_titles = dict(HELD_BACK_CATEGORY_TITLES) if neutral else {}
-        notes = self._saved.get("header_notes", {})
-        if hasattr(plot, "header_notes"):
-            plot.header_notes = held_back_labels(notes, "")[0] if neutral else dict(notes)
-        plot.axis_title = self._saved.get("axis_title", "")
-        was_neutral = "hold_back" in plot.case_transforms
-        if neutral != was_neutral:
-            plot.set_case_transform("hold_back", held_back_view if neutral else None)
-        if neutral and gives_away(plot.axis_title or plot.default_axis_title()):
-            unit = plot.default_axis_title().split(" ")[0]
-            plot.axis_title = f"{unit} since {HELD_BACK_AXIS_SUBJECT}"
-        revealed = None if self.reveal_mode == "ghost" else step.revealed_item_ids
-        plot.set_options(dataclasses.replace(plot.options, revealed=revealed), keep_range=True)
-        keys = [reveal_key(item) for item in plot.layout_.items]
-        ghosted = ({i for i, k in enumerate(keys) if k not in step.revealed_item_ids}
-                   if self.reveal_mode == "ghost" else set())
-        plot.set_reveal(ghosted, {i for i, k in enumerate(keys) if k in step.new_item_ids})
+        ghost = self.reveal_mode == "ghost"
+        n_items = len(plot.layout_.items) if plot.layout_ is not None else 0
+        every = frozenset(plot.key_of(i) for i in range(n_items))
+        self.view.update(**reveal_changes(step, every, ghost))
         assert self.plan is not None
         self.caption.show_step(step, self.index + 1, len(self.plan.steps))
         self.stepChanged.emit(self.index)
@@ -303,14 +272,15 @@ class Presentation(QObject):
             self.fit()  # the whole time range of the case, not only what is revealed
 
     def _on_cases_changed(self) -> None:
-        if self.active:
+        if self.active and self.tab is not None:
+            self.view.cases = self.tab.view.cases  # a reload while presenting
             self._build_plan(keep_step=True)
 
     # ------------------------------------------------------------------ keys
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not self.active or event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget):
             return False
-        if obj.window() is not self.window:
+        if obj.window() is not self.window.qt_window():
             return False
         return self.handle_key(event)  # type: ignore[arg-type]
 
@@ -333,7 +303,7 @@ class Presentation(QObject):
         return True
 
 
-def _setting(settings: Any, key: str, default: Any, kind: type) -> Any:
+def _setting(settings: QSettings | None, key: str, default: Any, kind: type) -> Any:
     if settings is None:
         return default
     value = settings.value(key, default)
@@ -342,6 +312,6 @@ def _setting(settings: Any, key: str, default: Any, kind: type) -> Any:
     return kind(value)
 
 
-def _store(settings: Any, key: str, value: Any) -> None:
+def _store(settings: QSettings | None, key: str, value: Any) -> None:
     if settings is not None:
         settings.setValue(key, value)

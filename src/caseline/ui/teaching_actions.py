@@ -10,22 +10,23 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QToolBar, QWidget
 
+from caseline.ui.host import TeachingWindow, TimelineHost, hosts
 from caseline.ui.presentation import Presentation
 
 
 class Teaching(QObject):
     """The teaching actions of a window: presentation mode and the de-identified view."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, window: TeachingWindow) -> None:
+        super().__init__(window.qt_window())
         self.window = window
         self.deidentified = False
-        self.presentation = Presentation(window, getattr(window, "settings", None))
+        self.presentation = Presentation(window, window.settings)
         self._build_actions()
         self._connect_callbacks()
 
     def _build_actions(self) -> None:
-        w = self.window
+        w = self.window.qt_window()
         p = self.presentation
         self.present_action = _action(w, "&Presentation mode", "F5", p.toggle, checkable=True)
         self.present_action.setToolTip("Full screen, projector type, reveal events step by step (F5; Esc leaves)")
@@ -44,11 +45,10 @@ class Teaching(QObject):
             action.setChecked(mode == p.reveal_mode)
             self.mode_group.addAction(action)
             self.mode_actions[mode] = action
-        view_menu = getattr(w, "view_menu", None)
-        if view_menu is not None:
-            view_menu.addSeparator()
-            view_menu.addAction(self.deidentify_action)
-            view_menu.addAction(self.present_action)
+        view_menu = self.window.view_menu
+        view_menu.addSeparator()
+        view_menu.addAction(self.deidentify_action)
+        view_menu.addAction(self.present_action)
         menu = w.menuBar().addMenu("&Teaching")
         for action in (self.present_action, self.next_action, self.previous_action):
             menu.addAction(action)
@@ -68,9 +68,7 @@ class Teaching(QObject):
 
     def _connect_callbacks(self) -> None:
         self.presentation.activeChanged.connect(self.present_action.setChecked)
-        opened = getattr(self.window, "tabOpened", None)
-        if opened is not None:
-            opened.connect(self._on_tab_opened)
+        self.window.tabOpened.connect(self._on_tab_opened)
 
     def set_deidentified(self, on: bool) -> None:
         """Re-render every tab with de-identified cases; the details panel follows."""
@@ -78,42 +76,27 @@ class Teaching(QObject):
         self.deidentify_action.setChecked(self.deidentified)
         for tab in self.tabs():
             self._apply(tab)
-        details = getattr(self.window, "details", None)
-        if details is not None:
-            details.deidentified = self.deidentified
-            tab = self.window.tabs.currentWidget()
-            cases = tab.plot.cases if getattr(tab, "plot", None) is not None else []
-            if cases:
-                details.show_case(cases[0])
-            else:
-                details.show_nothing()
+        self.window.show_current_case()  # the details panel follows the view
         # the last status message may hold the calendar date under the cursor
-        self.window.statusBar().showMessage("De-identified view: no calendar dates or identifiers"
+        self.window.qt_window().statusBar().showMessage("De-identified view: no calendar dates or identifiers"
                                             if self.deidentified else "Identified view")
 
-    def tabs(self) -> list[Any]:
-        tabs = self.window.tabs
-        return [tabs.widget(i) for i in range(tabs.count()) if getattr(tabs.widget(i), "plot", None) is not None]
+    def tabs(self) -> list[TimelineHost]:
+        return hosts(self.window.tabs)
 
-    def _apply(self, tab: Any) -> None:
-        if tab.plot.deidentified == self.deidentified and (
-                ("deidentify" in tab.plot.case_transforms) == self.deidentified):
-            return
-        tab.plot.set_deidentified(self.deidentified)
-        strip = getattr(tab, "strip", None)
-        if strip is not None and tab.plot.layout_ is not None:
+    def _apply(self, tab: TimelineHost) -> None:
+        if tab.view.deidentified != self.deidentified:
+            tab.view.deidentified = self.deidentified
             tab.refresh()  # the comparison's latency strip draws from the plot's cases
 
-    def _on_tab_opened(self, tab: Any) -> None:
-        if getattr(tab, "plot", None) is not None and self.deidentified:
+    def _on_tab_opened(self, tab: TimelineHost) -> None:
+        if self.deidentified:
             self._apply(tab)
 
 
-def install_teaching(window: Any) -> Teaching:
+def install_teaching(window: TeachingWindow) -> Teaching:
     """Add presentation mode, the reveal and the de-identified view to ``window``."""
-    teaching = Teaching(window)
-    window.teaching = teaching
-    return teaching
+    return Teaching(window)
 
 
 def _action(window: QWidget, text: str, shortcut: str | None, slot: Callable[..., Any],

@@ -6,7 +6,6 @@ connects the tab to the shared panels.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -28,6 +27,7 @@ from caseline.theme import SCREEN, Theme
 from caseline.timeline.load import LoadResult
 from caseline.timeline.resolved import ResolvedCase
 from caseline.ui.documents import Document
+from caseline.view_state import ViewState
 
 BANNER_STYLE = ("QLabel { background: #FFF4CE; color: #3D2E00; border: 1px solid #E0B000;"
                 " padding: 6px; font-family: monospace; }")
@@ -45,7 +45,7 @@ class TimelineTab(QWidget):
         super().__init__(parent)
         self.documents = documents
         self.title = title or (documents[0].name if len(documents) == 1 else "Comparison")
-        self.options = LayoutOptions()
+        self.view = ViewState()
         self.measure_from: int | None = None
         self.last_measure: str = ""
         self.banner = QLabel()
@@ -54,6 +54,7 @@ class TimelineTab(QWidget):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
         self.plot = TimelinePlot(theme=theme)
+        self.plot.set_view(self.view)
         self.error_page = QTextBrowser()
         self.loading_page = QWidget()
         loading = QVBoxLayout(self.loading_page)
@@ -84,11 +85,31 @@ class TimelineTab(QWidget):
         self.plot.sigCursorMoved.connect(self._on_cursor)
 
     # ------------------------------------------------------------------ content
-    def cases(self) -> list[ResolvedCase]:
+    def caption_area(self) -> QVBoxLayout:
+        """Where presentation mode puts its caption bar (under the plot)."""
+        box = self.layout()
+        assert isinstance(box, QVBoxLayout)
+        return box
+
+    def chrome(self) -> list[QWidget]:
+        """The tab's own bars that presentation mode hides."""
+        return [self.banner]
+
+    @property
+    def options(self) -> LayoutOptions:
+        """The layout options the plot draws with (lanes hidden, alignment shifts, reveal)."""
+        return self.plot.options
+
+    def source_cases(self) -> list[ResolvedCase]:
+        """The last good cases of every document, in file order."""
         out: list[ResolvedCase] = []
         for document in self.documents:
             out.extend(document.cases)
         return out
+
+    def cases(self) -> list[ResolvedCase]:
+        """The cases in the order the view arranges them (not de-identified: see ``plot.cases``)."""
+        return list(self.view.arranged().cases)
 
     def _on_loaded(self, _result: LoadResult) -> None:
         self.refresh()
@@ -98,7 +119,7 @@ class TimelineTab(QWidget):
         if any(d.loading and d.last_result is None for d in self.documents):
             self.stack.setCurrentWidget(self.loading_page)
             return
-        cases = self.cases()
+        cases = self.source_cases()
         problems = [diag for d in self.documents if d.last_result is not None
                     for diag in d.last_result.diagnostics if diag.is_error or d.last_result.unreadable]
         if not cases:
@@ -107,8 +128,7 @@ class TimelineTab(QWidget):
             self.stack.setCurrentWidget(self.error_page)
             self.casesChanged.emit()
             return
-        keep = self.plot.layout_ is not None
-        self.plot.set_cases(cases, self.options, keep_range=keep)
+        self.view.cases = tuple(cases)
         self.stack.setCurrentWidget(self.plot)
         if problems:
             lines = [html.escape(str(p)) for p in problems[:12]]
@@ -121,9 +141,7 @@ class TimelineTab(QWidget):
         self.casesChanged.emit()
 
     def set_hidden(self, lanes: frozenset[str], categories: frozenset[Category]) -> None:
-        self.options = dataclasses.replace(self.options, hidden_lanes=lanes, hidden_categories=categories)
-        if self.plot.layout_ is not None:
-            self.plot.set_options(self.options)
+        self.view.update(hidden_lanes=lanes, hidden_categories=categories)
 
     # ------------------------------------------------------------------ interaction
     def _on_hover(self, index: int | None, scene_pos: object) -> None:
@@ -139,7 +157,7 @@ class TimelineTab(QWidget):
             return
         text = f"Cursor: {format_day(day)}"
         cases = self.plot.cases
-        if len(cases) == 1 and not self.plot.deidentified:
+        if len(cases) == 1 and not self.view.deidentified:
             date = cases[0].day_to_date(day)
             if date is not None:
                 text += f" ({date.isoformat()})"
@@ -151,7 +169,7 @@ class TimelineTab(QWidget):
         layout = self.plot.layout_
         if layout is None:
             return
-        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)  # type: ignore[operator]
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)  # type: ignore[operator,arg-type]
         if index is None:
             self.plot.select(None)
             self.selectionChanged.emit(None, None)

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from caseline.render.exporters import ExportInfo, export_figure, file_filters
-from caseline.render.figure import MM_PER_INCH, ExportError, render_figure, view_state
+from caseline.render.figure import MM_PER_INCH, ExportError, FigureRequest, render_figure
 from caseline.theme import PRESETS, THEMES
+from caseline.view_state import ViewState
 
 PREVIEW_DELAY_MS = 250
 
@@ -160,35 +161,28 @@ class ExportDialog(QDialog):
     def _schedule(self) -> None:
         self._timer.start()
 
-    def settings(self) -> dict[str, object]:
-        """The keyword arguments of export_figure / render_figure for the current choices."""
+    def request(self) -> FigureRequest:
+        """The size and look chosen in the dialog."""
         key = self.preset_box.currentData()
-        size: dict[str, object]
-        if key in PRESETS and PRESETS[key].width_px is not None:  # a preset in pixels: exact pixels
-            size = {"width_px": PRESETS[key].width_px, "height_px": PRESETS[key].height_px}
-        else:
-            height = self.height_box.value()
-            size = {"width_mm": self.width_box.value(), "height_mm": height if height > 0 else None}
         caption_mode = self.caption_box.currentData()
-        caption = self.caption_edit.text() if caption_mode == "custom" else caption_mode
-        plot = self.plot
-        return {
-            **size,
-            "dpi": float(self.dpi_box.value()),
-            "theme": self.theme_box.currentData(),
-            "options": plot.options,
-            "time_range": plot.time_range(),
-            "axis_mode": plot.axis_mode,
-            "title": self.title_edit.text(),
-            "caption": caption or None,
-            "view": view_state(plot),
-        }
+        caption = (self.caption_edit.text() if caption_mode == "custom" else caption_mode) or None
+        dpi, theme, title = float(self.dpi_box.value()), self.theme_box.currentData(), self.title_edit.text()
+        if key in PRESETS and PRESETS[key].width_px is not None:  # a preset in pixels: exact pixels
+            return FigureRequest(width_px=PRESETS[key].width_px, height_px=PRESETS[key].height_px, dpi=dpi,
+                                 theme=theme, title=title, caption=caption)
+        height = self.height_box.value()
+        return FigureRequest(width_mm=self.width_box.value(), height_mm=height if height > 0 else None, dpi=dpi,
+                             theme=theme, title=title, caption=caption)
+
+    def view(self) -> ViewState:
+        """What the figure shows: the tab's view as it is now, at the range on screen."""
+        return self.plot.view.copy(time_range=self.plot.time_range(), selected=None)
 
     # ------------------------------------------------------------------ preview and save
     def update_preview(self) -> None:
         self._timer.stop()
         try:
-            image = render_figure(self.plot.cases, **self.settings())
+            image = render_figure(self.view(), self.request())
         except ExportError as exc:
             self.last_error = str(exc)
             self.preview.setPixmap(QPixmap())
@@ -221,7 +215,7 @@ class ExportDialog(QDialog):
             if not os.path.splitext(path)[1]:
                 path += f".{fmt}"
         try:
-            self.last_info = export_figure(self.plot.cases, path, **self.settings())  # type: ignore[arg-type]
+            self.last_info = export_figure(self.view(), path, self.request())
         except ExportError as exc:
             self.last_error = str(exc)
             QMessageBox.warning(self, "Export figure", f"The figure was not written.\n\n{exc}")
