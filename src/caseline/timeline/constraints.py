@@ -13,8 +13,8 @@ How it stays fast on big cases (100,000 events):
   points rigidly. A union-find with offsets merges such points into one *component* first, so
   the graph searched only has the inexact constraints ("after X", "about 3 weeks", a month),
   usually a small fraction of them.
-* Shortest paths are label-correcting (a FIFO queue, Bellman-Ford-Moore / SPFA) on a CSR
-  adjacency of that sparse graph: linear in practice on these tree-like graphs, never a dense
+* Shortest paths are label-correcting (a FIFO queue, Bellman-Ford-Moore / SPFA, in
+  :mod:`caseline.timeline.graphs`) on a CSR adjacency of that sparse graph: linear in practice on these tree-like graphs, never a dense
   n x n matrix. A negative cycle is detected by looking for a cycle in the predecessor graph
   once per ``n`` relaxations (a cycle there is always a negative cycle), and returned as the
   constraints it is made of, so a diagnostic can name every statement involved.
@@ -32,10 +32,19 @@ from enum import IntEnum
 
 import numpy as np
 
-INF = math.inf
-#: Tolerance of the arithmetic (days): bounds closer than this are equal. Months are 30.4375
-#: days, so sums of stated times are not exact in binary floating point.
-EPS = 1e-7
+from caseline.timeline.graphs import (
+    EPS,
+    INF,
+    Graph,
+    shortest_paths,
+    strongly_connected,
+    tails,
+    within_components,
+)
+
+__all__ = ["EPS", "INF", "Bounds", "Components", "Graph", "Inconsistency", "Mode", "Network", "Solver", "connected",
+           "distance_graph", "merge_exact", "shortest_paths"]
+
 
 
 class Mode(IntEnum):
@@ -261,22 +270,7 @@ def _exact_path(net: Network, start: int, goal: int, skip: int) -> list[int]:
     return path[::-1]
 
 
-# ---------------------------------------------------------------------------- shortest paths
-
-
-@dataclass(frozen=True, slots=True)
-class Graph:
-    """CSR adjacency of the distance graph on components, forward or reversed.
-
-    Edge ``e`` goes from ``tail`` to ``head[e]`` (for ``indptr[tail] <= e < indptr[tail + 1]``),
-    weighs ``weight[e]`` and comes from edge ``source[e]`` of :class:`Components`.
-    """
-
-    n: int
-    indptr: list[int]
-    head: list[int]
-    weight: list[float]
-    source: list[int]
+# ---------------------------------------------------------------------------- the distance graph
 
 
 def distance_graph(parts: Components, reverse: bool = False) -> Graph:
@@ -295,147 +289,6 @@ def distance_graph(parts: Components, reverse: bool = False) -> Graph:
     indptr = np.zeros(parts.n + 1, dtype=np.int64)
     np.cumsum(np.bincount(tails, minlength=parts.n), out=indptr[1:])
     return Graph(parts.n, indptr.tolist(), heads[order].tolist(), weights[order].tolist(), sources[order].tolist())
-
-
-def shortest_paths(graph: Graph, dist: list[float], queue: list[int]) -> tuple[list[float], list[int], list[int]]:
-    """Label-correcting shortest paths from the labels ``dist`` of the nodes in ``queue``.
-
-    Returns ``(dist, pred, cycle)``: distances (improved in place), the edge each node was last
-    reached by (-1: none) and, when the graph has a negative cycle reachable from the start,
-    that cycle's edges (else empty). Relaxing from arbitrary starting labels also gives the
-    greatest solution below them (see :mod:`caseline.timeline.estimates`).
-    """
-    n = graph.n
-    indptr, head, weight = graph.indptr, graph.head, graph.weight
-    pred = [-1] * n
-    tail_of = _tails(graph)
-    waiting = bytearray(n)
-    for node in queue:
-        waiting[node] = 1
-    todo = deque(queue)
-    relaxed = 0
-    budget = n + 1
-    while todo:
-        u = todo.popleft()
-        waiting[u] = 0
-        du = dist[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = head[e]
-            candidate = du + weight[e]
-            if candidate < dist[v] - EPS * (1.0 + abs(candidate)):
-                dist[v] = candidate
-                pred[v] = e
-                relaxed += 1
-                if not waiting[v]:
-                    waiting[v] = 1
-                    todo.append(v)
-        if relaxed >= budget:
-            relaxed = 0
-            cycle = _predecessor_cycle(pred, tail_of)
-            if cycle:
-                return dist, pred, cycle
-    return dist, pred, []
-
-
-def _tails(graph: Graph) -> list[int]:
-    counts = np.diff(np.asarray(graph.indptr, dtype=np.int64)).astype(np.int64)
-    tails = np.repeat(np.arange(graph.n, dtype=np.int64), counts)
-    return tails.tolist()  # type: ignore[no-any-return]
-
-
-def _predecessor_cycle(pred: list[int], tail_of: list[int]) -> list[int]:
-    """Edges of a cycle in the predecessor graph (each node -> the tail of its pred edge), if any."""
-    n = len(pred)
-    walk = [0] * n  # 0: unvisited; otherwise the id of the walk that visited it
-    for start in range(n):
-        if walk[start]:
-            continue
-        walk_id = start + 1
-        node = start
-        while node >= 0 and not walk[node]:
-            walk[node] = walk_id
-            e = pred[node]
-            node = tail_of[e] if e >= 0 else -1
-        if node >= 0 and walk[node] == walk_id:
-            cycle = []
-            first = node
-            while True:
-                e = pred[node]
-                cycle.append(e)
-                node = tail_of[e]
-                if node == first:
-                    return cycle[::-1]
-    return []
-
-
-def _within_components(graph: Graph, components: list[list[int]]) -> tuple[Graph, list[int]]:
-    """The subgraph of edges whose ends share a strongly connected component, and one node of
-    each component with more than one node."""
-    label = np.zeros(graph.n, dtype=np.int64)
-    starts = []
-    for number, members in enumerate(components):
-        label[members] = number
-        if len(members) > 1:
-            starts.append(members[0])
-    tails = np.asarray(_tails(graph), dtype=np.int64)
-    heads = np.asarray(graph.head, dtype=np.int64)
-    keep = label[tails] == label[heads] if len(heads) else np.zeros(0, dtype=bool)
-    kept_tails = tails[keep]
-    indptr = np.zeros(graph.n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(kept_tails, minlength=graph.n), out=indptr[1:])
-    weights = np.asarray(graph.weight, dtype=np.float64)[keep]
-    sources = np.asarray(graph.source, dtype=np.int64)[keep]
-    # tails are already sorted (CSR order), so the kept edges stay grouped by tail
-    return Graph(graph.n, indptr.tolist(), heads[keep].tolist(), weights.tolist(), sources.tolist()), starts
-
-
-def strongly_connected(graph: Graph) -> list[list[int]]:
-    """Strongly connected components (Tarjan's algorithm, iterative: no recursion limit)."""
-    n = graph.n
-    indptr, head = graph.indptr, graph.head
-    index = [-1] * n
-    low = [0] * n
-    on_stack = bytearray(n)
-    stack: list[int] = []
-    out: list[list[int]] = []
-    counter = 0
-    for root in range(n):
-        if index[root] >= 0:
-            continue
-        work = [(root, indptr[root])]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = 1
-        while work:
-            v, e = work[-1]
-            if e < indptr[v + 1]:
-                work[-1] = (v, e + 1)
-                w = head[e]
-                if index[w] < 0:
-                    index[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack[w] = 1
-                    work.append((w, indptr[w]))
-                elif on_stack[w] and index[w] < low[v]:
-                    low[v] = index[w]
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[v] < low[parent]:
-                    low[parent] = low[v]
-            if low[v] == index[v]:
-                members = []
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = 0
-                    members.append(w)
-                    if w == v:
-                        break
-                out.append(members)
-    return out
 
 
 # ---------------------------------------------------------------------------- solving
@@ -472,7 +325,7 @@ class Solver:
         # from any node of that component reaches it (reachable from day 0 or not). Starting every
         # node at 0 instead (a virtual source) would cascade along long chains: quadratic.
         # One search over the edges inside components, from one node of each, covers them all.
-        inside, starts = _within_components(self.forward, strongly_connected(self.forward))
+        inside, starts = within_components(self.forward, strongly_connected(self.forward))
         dist = [INF] * merged.n
         for node in starts:
             dist[node] = 0.0
@@ -527,14 +380,14 @@ class Solver:
         """The network constraints of a negative cycle, with the exact links inside components."""
         parts, net = self.parts, self.net
         comp = parts.comp
-        tails = _tails(graph)
+        tail_of = tails(graph)
         steps = [int(parts.index[graph.source[e]]) for e in cycle]
         explained: list[int] = []
         for i, e in enumerate(cycle):
             k, k_next = steps[i], steps[(i + 1) % len(steps)]
             explained.append(k)
             joint = graph.head[e]  # the component this edge enters and the next one leaves
-            assert tails[cycle[(i + 1) % len(cycle)]] == joint
+            assert tail_of[cycle[(i + 1) % len(cycle)]] == joint
             out_point = net.x[k] if comp[net.x[k]] == joint else net.y[k]
             in_point = net.x[k_next] if comp[net.x[k_next]] == joint else net.y[k_next]
             if out_point != in_point:
