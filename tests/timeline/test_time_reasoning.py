@@ -12,6 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caseline.analysis.tables import timeline_table
 from caseline.timeline.load import LoadResult, load_file
@@ -347,3 +349,49 @@ def test_ongoing_and_end_not_stated_are_told_apart(tmp_path: Path) -> None:
     assert d is not None and m is not None
     assert d.open_end and d.ongoing and d.end is None
     assert m.open_end and not m.ongoing and m.end is None
+
+
+# --------------------------------------------------------------------------- properties, on real files
+
+# phrase template -> bounds of (this time - the time it names), days
+RELATIONS = [
+    ("{n} days after {ref}", lambda n: (n, n)),
+    ("{n} days before {ref}", lambda n: (-n, -n)),
+    ("after {ref}", lambda n: (0, math.inf)),
+    ("before {ref}", lambda n: (-math.inf, 0)),
+    ("at least {n} days after {ref}", lambda n: (n, math.inf)),
+    ("within {n} days after {ref}", lambda n: (0, n)),
+    ("{n}-{m} days after {ref}", lambda n: (n, n + 3)),
+    ("no later than {ref}", lambda n: (-math.inf, 0)),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, len(RELATIONS) - 1), st.integers(0, 30), st.integers(0, 10),
+                          st.integers(0, len(RELATIONS) - 1), st.integers(0, 10), st.booleans()),
+                min_size=1, max_size=8))
+def test_random_statements_are_solved_or_reported(tmp_path: Path, links: list) -> None:
+    """Random statements between events: either every best estimate satisfies every statement
+    (and lies within its bounds, order kept), or the file reports a contradiction; never a crash."""
+    lines = ["suspect: {drug: e0}", "events:", "  - {id: e0, kind: drug, drug: x, start: day 0}"]
+    stated: list[tuple[str, str, float, float]] = []
+    for k, (rel, n, ref, rel2, ref2, two) in enumerate(links, start=1):
+        chosen = [(rel, ref % k), (rel2, ref2 % k)][: 2 if two else 1]
+        parts = [RELATIONS[r][0].format(n=n, m=n + 3, ref=f"e{target}") for r, target in chosen]
+        if not all(p.split()[0] in ("after", "before") for p in parts):
+            chosen, parts = chosen[:1], parts[:1]  # "and" joins only limits without a distance
+        for r, target in chosen:
+            stated.append((f"e{k}", f"e{target}", *RELATIONS[r][1](n)))
+        lines.append(f"  - {{id: e{k}, kind: milestone, type: other, label: E{k}, at: \"{' and '.join(parts)}\"}}")
+    result = load(tmp_path, "\n".join(lines) + "\n")
+    if not result.ok:
+        assert all("contradict" in d.message or "circular" in d.message for d in result.errors), result.errors
+        return
+    (case,) = result.cases
+    for item in case.items:
+        assert item.start is not None and item.start.lo <= item.start.best <= item.start.hi
+    for later, earlier, lo, hi in stated:
+        a, b = case.item(later), case.item(earlier)
+        assert a is not None and b is not None and a.start is not None and b.start is not None
+        gap = a.start.best - b.start.best
+        assert lo - 1e-6 <= gap <= hi + 1e-6, (later, earlier, lo, hi, gap)
