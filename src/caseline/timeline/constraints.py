@@ -14,10 +14,11 @@ How it stays fast on big cases (100,000 events):
   the graph searched only has the inexact constraints ("after X", "about 3 weeks", a month),
   usually a small fraction of them.
 * Shortest paths are label-correcting (a FIFO queue, Bellman-Ford-Moore / SPFA, in
-  :mod:`caseline.timeline.graphs`) on a CSR adjacency of that sparse graph: linear in practice on these tree-like graphs, never a dense
-  n x n matrix. A negative cycle is detected by looking for a cycle in the predecessor graph
-  once per ``n`` relaxations (a cycle there is always a negative cycle), and returned as the
-  constraints it is made of, so a diagnostic can name every statement involved.
+  :mod:`caseline.timeline.graphs`) on a CSR adjacency of that sparse graph: linear in practice
+  on these tree-like graphs, never a dense n x n matrix. A negative cycle is detected by
+  looking for a cycle in the predecessor graph once per ``n`` relaxations (a cycle there is
+  always a negative cycle), and returned as the constraints it is made of, so a diagnostic can
+  name every statement involved.
 
 Points and constraints are numbered; a solution is numpy arrays indexed by point. Pure Python and
 numpy: no Qt, nothing about cases (caseline.timeline.statements turns a case into a network).
@@ -42,8 +43,8 @@ from caseline.timeline.graphs import (
     within_components,
 )
 
-__all__ = ["EPS", "INF", "Bounds", "Components", "Graph", "Inconsistency", "Mode", "Network", "Solver", "connected",
-           "distance_graph", "merge_exact", "shortest_paths"]
+__all__ = ["EPS", "INF", "Bounds", "Components", "Distances", "Graph", "Inconsistency", "Mode", "Network", "Solver",
+           "connected", "distance_graph", "merge_exact", "shortest_paths"]
 
 
 
@@ -303,12 +304,60 @@ class Bounds:
     hi: np.ndarray  # float64 per point (inf: no upper bound)
 
 
+class Distances:
+    """Shortest paths over a consistent network's rigid components: bounds between any points.
+
+    What a resolved case keeps for latencies (:meth:`between`): the components and the two
+    distance graphs, not the network's constraints.
+    """
+
+    __slots__ = ("backward", "forward", "parts")
+
+    def __init__(self, parts: Components) -> None:
+        self.parts = parts
+        self.forward = distance_graph(parts)
+        self.backward = distance_graph(parts, reverse=True)
+
+    def _from(self, root: int) -> tuple[list[float], list[float]]:
+        n = self.parts.n
+        up = [INF] * n
+        up[root] = 0.0
+        up, _, _ = shortest_paths(self.forward, up, [root])
+        down = [INF] * n
+        down[root] = 0.0
+        down, _, _ = shortest_paths(self.backward, down, [root])
+        return up, down
+
+    def bounds(self, source: int) -> Bounds:
+        """Bounds of every point relative to point ``source``."""
+        parts = self.parts
+        up, down = self._from(int(parts.comp[source]))
+        shift = parts.offset - parts.offset[source]
+        return Bounds(source, -np.asarray(down)[parts.comp] + shift, np.asarray(up)[parts.comp] + shift)
+
+    def component_bounds(self, source: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of each component's root relative to point ``source``."""
+        up, down = self._from(int(self.parts.comp[source]))
+        base = float(self.parts.offset[source])
+        return -np.asarray(down) - base, np.asarray(up) - base
+
+    def between(self, x: int, y: int) -> tuple[float, float]:
+        """Tightest bounds of ``x - y`` (one search from ``y``'s component each way)."""
+        parts = self.parts
+        cx, cy = int(parts.comp[x]), int(parts.comp[y])
+        shift = float(parts.offset[x] - parts.offset[y])
+        if cx == cy:
+            return shift, shift
+        up, down = self._from(cy)
+        return -down[cx] + shift, up[cx] + shift
+
+
 class Solver:
     """Bounds of a network's points relative to chosen source points.
 
     ``Solver(network)`` merges rigid components and checks consistency of the whole network;
-    :attr:`inconsistency` is then None or the constraints of one contradiction.
-    :meth:`bounds` gives the tightest bounds relative to a point (two shortest-path searches).
+    :attr:`inconsistency` is then None or the constraints of one contradiction, else
+    :attr:`distances` answers bounds (:meth:`bounds`, :meth:`between`: two shortest-path searches).
     """
 
     def __init__(self, net: Network) -> None:
@@ -319,8 +368,8 @@ class Solver:
             self.inconsistency = merged
             return
         self.parts: Components = merged
-        self.forward = distance_graph(merged)
-        self.backward = distance_graph(merged, reverse=True)
+        self.distances = Distances(merged)
+        self.forward, self.backward = self.distances.forward, self.distances.backward
         # Feasibility: a negative cycle lies inside one strongly connected component, and a search
         # from any node of that component reaches it (reachable from day 0 or not). Starting every
         # node at 0 instead (a virtual source) would cascade along long chains: quadratic.
@@ -335,46 +384,15 @@ class Solver:
 
     def bounds(self, source: int) -> Bounds:
         """Bounds of every point relative to point ``source`` (the network must be consistent)."""
-        parts = self.parts
-        root = int(parts.comp[source])
-        up = [INF] * parts.n
-        up[root] = 0.0
-        up, _, _ = shortest_paths(self.forward, up, [root])
-        down = [INF] * parts.n
-        down[root] = 0.0
-        down, _, _ = shortest_paths(self.backward, down, [root])
-        shift = parts.offset - parts.offset[source]
-        hi = np.asarray(up)[parts.comp] + shift
-        lo = -np.asarray(down)[parts.comp] + shift
-        return Bounds(source, lo, hi)
+        return self.distances.bounds(source)
 
     def component_bounds(self, source: int) -> tuple[np.ndarray, np.ndarray]:
         """Bounds of each component's root relative to point ``source``."""
-        parts = self.parts
-        root = int(parts.comp[source])
-        up = [INF] * parts.n
-        up[root] = 0.0
-        up, _, _ = shortest_paths(self.forward, up, [root])
-        down = [INF] * parts.n
-        down[root] = 0.0
-        down, _, _ = shortest_paths(self.backward, down, [root])
-        base = float(parts.offset[source])
-        return -np.asarray(down) - base, np.asarray(up) - base
+        return self.distances.component_bounds(source)
 
     def between(self, x: int, y: int) -> tuple[float, float]:
-        """Tightest bounds of ``x - y`` (one search from ``y``'s component each way)."""
-        parts = self.parts
-        cx, cy = int(parts.comp[x]), int(parts.comp[y])
-        shift = float(parts.offset[x] - parts.offset[y])
-        if cx == cy:
-            return shift, shift
-        up = [INF] * parts.n
-        up[cy] = 0.0
-        up, _, _ = shortest_paths(self.forward, up, [cy])
-        down = [INF] * parts.n
-        down[cy] = 0.0
-        down, _, _ = shortest_paths(self.backward, down, [cy])
-        return -down[cx] + shift, up[cx] + shift
+        """Tightest bounds of ``x - y``."""
+        return self.distances.between(x, y)
 
     def _explain(self, graph: Graph, cycle: list[int]) -> tuple[int, ...]:
         """The network constraints of a negative cycle, with the exact links inside components."""

@@ -22,7 +22,7 @@ from caseline.model.time_expressions import Precision
 if TYPE_CHECKING:
     import numpy as np
 
-    from caseline.timeline.constraints import Solver
+    from caseline.timeline.constraints import Distances
 
 
 @fast_frozen_init
@@ -126,10 +126,10 @@ class Timing:
     uncertain time. :meth:`between` asks the network (two shortest-path searches).
     """
 
-    __slots__ = ("_clocked", "best", "solver")
+    __slots__ = ("_clocked", "best", "distances")
 
-    def __init__(self, solver: Solver, best: np.ndarray, clock_points: frozenset[int] = frozenset()) -> None:
-        self.solver = solver
+    def __init__(self, distances: Distances, best: np.ndarray, clock_points: frozenset[int] = frozenset()) -> None:
+        self.distances = distances
         self.best = best  # best estimate of every point (days from day 0; nan: not placed)
         self._clocked = clock_points  # times stated to the minute: their calendar text has a time of day
 
@@ -144,7 +144,7 @@ class Timing:
         best = float(self.best[later] - self.best[earlier])
         if math.isnan(best):
             return None
-        lo, hi = self.solver.between(later, earlier)
+        lo, hi = self.distances.between(later, earlier)
         return Interval(min(lo, best), best, max(hi, best))
 
 

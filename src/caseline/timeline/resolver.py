@@ -133,7 +133,7 @@ class Resolver:
             precision = calendar_precision(anchor_calendar.lo, anchor_calendar.hi)
         timing = None
         if solver is not None and solved is not None:
-            timing = Timing(solver, solved.best_array, frozenset(compiled.clock_points))
+            timing = Timing(solver.distances, solved.best_array, frozenset(compiled.clock_points))
         return ResolvedCase(self.case, tuple(items), self.anchor_description(), anchor_date, precision,
                             tuple(self.diagnostics), anchor_calendar, timing)
 
