@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The pure core's tests run with Qt imports blocked (tests/conftest.py, CASELINE_BLOCK_QT).
-PURE_TESTS := tests/model tests/io tests/timeline tests/analysis tests/layout tests/docs
+PURE_TESTS := $(wildcard tests/model tests/io tests/timeline tests/analysis tests/layout tests/docs)
 PYTEST_ARGS ?=
 
 .PHONY: run test lint bench fuzz venv clean
