@@ -19,7 +19,7 @@ def _entries(section: Any) -> list[dict[str, Any]]:
 
 
 def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issue 7 with the measured value and whether it is met (None: not measured)."""
+    """Each target of issues 7 and 12 with the measured value and whether it is met (None: not measured)."""
     out = []
     cold = results.get("cold_start", {})
     if "caseline_s" in cold:
@@ -31,6 +31,14 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                            "µs/event"))
         out.append(_target(f"load memory {e['format'].upper()} {e['events']:,} events", e["bytes_per_event"],
                            1024.0, "B/event"))
+    resolution = _entries(results.get("resolution"))
+    for e in resolution:
+        out.append(_target(f"resolution {e['events']:,} events, new/old", e["ratio"], 2.0, "ratio"))
+    if len(resolution) >= 2:
+        small, large = resolution[0], resolution[-1]
+        growth = large["new_us_per_event"] / small["new_us_per_event"]
+        out.append(_target(f"resolution per event, {large['events']:,} / {small['events']:,} events", growth, 2.0,
+                           "ratio"))
     frames = _entries(results.get("frames"))
     sizes = sorted({e["events"] for e in frames if e["cases"] == 1})
     for e in frames:
@@ -93,6 +101,17 @@ def table(results: dict[str, Any]) -> str:
         [[e["format"].upper(), _f(e["events"]), _f(e["items"]), str(e["runs"]), _f(e["seconds"], 3),
           _f(e["us_per_event"]), f"{e['peak_rss_delta_bytes'] / 2**20:.1f} MiB", _f(e["bytes_per_event"], 0)]
          for e in load]) if load else f"**Load**: {results['load'].get('note')}")
+    resolution = _entries(results.get("resolution"))
+    if resolution:
+        parts.append("**Resolution** (constraint engine vs the old interval resolver, same process, interleaved "
+                     "runs, garbage collector paused; seconds: median, min-max)\n\n" + _md(
+                         ["events", "items", "runs", "old resolver", "constraint engine", "new/old", "µs/event old",
+                          "µs/event new"],
+                         [[_f(e["events"]), _f(e["items"]), str(e["runs"]),
+                           f"{e['old_median_s']:.3f} ({e['old_min_s']:.3f}-{e['old_max_s']:.3f})",
+                           f"{e['new_median_s']:.3f} ({e['new_min_s']:.3f}-{e['new_max_s']:.3f})",
+                           f"{e['ratio']:.2f}", _f(e["old_us_per_event"]), _f(e["new_us_per_event"])]
+                          for e in resolution]))
     frames = _entries(results["frames"])
     parts.append("**Pan/zoom** (ms per frame at 1600x900, DPR 1; naive = one QGraphicsItem per mark, "
                  "no labels)\n\n" + _md(

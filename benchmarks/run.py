@@ -49,15 +49,16 @@ class Plan:
     label_events: int
     export_runs: int
     export_process_runs: int
+    resolution_runs: dict[int, int]  # events -> interleaved runs of each resolver (issue 12)
 
 
 FULL = Plan(startup_runs=5, load_sizes=(1_000, 10_000, 100_000), load_runs={1_000: 5, 10_000: 3, 100_000: 3},
             frame_sizes=(1_000, 10_000, 100_000), comparison=(20, 500), frames=30,
             naive_frames={1_000: 20, 10_000: 10, 100_000: 4, -1: 10}, label_events=1_000, export_runs=5,
-            export_process_runs=3)
+            export_process_runs=3, resolution_runs={10_000: 7, 100_000: 5})
 QUICK = Plan(startup_runs=1, load_sizes=(100, 300), load_runs={100: 1, 300: 1}, frame_sizes=(300,),
              comparison=(3, 100), frames=3, naive_frames={300: 2, -1: 2}, label_events=300, export_runs=1,
-             export_process_runs=1)
+             export_process_runs=1, resolution_runs={100: 1, 300: 1})
 
 
 def _log(message: str) -> None:
@@ -92,6 +93,16 @@ def bench_load(plan: Plan, files: dict[int, generate.Generated]) -> list[dict[st
                         "runs": len(runs), "file_bytes": os.path.getsize(path), "seconds": seconds,
                         "us_per_event": seconds / n * 1e6, "peak_rss_delta_bytes": rss,
                         "bytes_per_event": rss / n, "memory_method": "ru_maxrss delta in a fresh process"})
+    return out
+
+
+def bench_resolution(plan: Plan, files: dict[int, generate.Generated]) -> list[dict[str, Any]]:
+    """The constraint engine against the old resolver, same process, interleaved (issue 12)."""
+    out = []
+    for n, runs in sorted(plan.resolution_runs.items()):
+        _log(f"resolution {n} events, new vs old ...")
+        raw = run_worker("resolution", files[n].yaml_path, "--runs", str(runs), timeout=1800)
+        out.append(raw)
     return out
 
 
@@ -185,7 +196,7 @@ def run(quick: bool = False, out: str = RESULTS, doc: str | None = DOC) -> dict[
     workdir = tempfile.mkdtemp(prefix="caseline-bench-")
     try:
         _log(f"generating case files in {workdir} ...")
-        sizes = sorted(set(plan.load_sizes) | set(plan.frame_sizes) | {plan.label_events})
+        sizes = sorted(set(plan.load_sizes) | set(plan.frame_sizes) | {plan.label_events} | set(plan.resolution_runs))
         files = {n: generate.generate(workdir, n) for n in sizes}
         comparison = generate.generate(workdir, plan.comparison[1], plan.comparison[0])
         results: dict[str, Any] = {
@@ -196,6 +207,7 @@ def run(quick: bool = False, out: str = RESULTS, doc: str | None = DOC) -> dict[
             "view": {"width": 1600, "height": 900, "dpr": 1},
             "cold_start": _guard("cold start", bench_startup, plan),
             "load": _guard("load", bench_load, plan, files),
+            "resolution": _guard("resolution", bench_resolution, plan, files),
             "frames": _guard("frames", bench_frames, plan, files, comparison),
             "labels": _guard("labels", bench_labels, plan, files),
             "export": _guard("export", bench_export, plan, workdir),

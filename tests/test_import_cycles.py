@@ -28,7 +28,9 @@ def top_level_imports(path: Path, modules: set[str]) -> set[str]:
             base = node.module or ""
             if node.level:
                 base = ".".join([*package.split(".")[:len(package.split(".")) - node.level + 1], base]).strip(".")
-            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            # "from pkg import submodule" imports the submodule; any other name comes from the module itself
+            subs = [f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in modules]
+            names = subs if len(subs) == len(node.names) else [base, *subs]
         else:
             continue
         found.update(name for name in names if name in modules)

@@ -22,7 +22,7 @@ from psygnal import Signal
 
 from caseline.analysis.alignment import Alignment, AlignmentLabels, align_cases, alignment_labels, check_mode
 from caseline.analysis.metrics import sort_cases
-from caseline.analysis.reveal import HELD_BACK_CATEGORY_TITLES, held_back_labels, held_back_view, reveal_key
+from caseline.analysis.reveal import HELD_BACK_CATEGORY_TITLES, Step, held_back_labels, held_back_view, reveal_key
 from caseline.analysis.wording import header_lines
 from caseline.layout.timeline_layout import LayoutOptions
 from caseline.model.caseset import SORT_KEYS
@@ -245,6 +245,15 @@ class ViewState:
         options = dataclasses.replace(arranged.options, revealed=self.revealed)
         return Shown(cases, options, arranged.alignment, notes, subject, arranged.labels.shared_origin, titles,
                      self.deidentified)
+
+
+def reveal_changes(step: Step, every: frozenset[str], ghost: bool) -> dict[str, Any]:
+    """The view fields of one reveal step, for presentation mode and the slides alike: ``every`` is the
+    reveal key of each item drawn; ``ghost`` draws the events still to come faintly instead of leaving
+    them out."""
+    return {"hold_back": step.neutral, "revealed": None if ghost else step.revealed_item_ids,
+            "ghosted": every - step.revealed_item_ids if ghost else frozenset(),
+            "highlighted": frozenset(step.new_item_ids)}
 
 
 def _same(old: Any, new: Any) -> bool:

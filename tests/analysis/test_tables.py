@@ -53,11 +53,18 @@ def test_rows_and_days(frame: pd.DataFrame) -> None:
     assert weakness["category"] == "symptom"
     assert pd.isna(weakness["end_day"])
     course = frame[frame["item_id"] == "ifx"].iloc[0]
-    assert (course["start_day"], course["end_day"]) == (0, 56)
+    # Stopped "after the neuropathy was found": only order is known, so no end day is printed;
+    # the bounds say what is known (it was formerly printed as day 56, the weakness day).
+    assert course["start_day"] == 0 and pd.isna(course["end_day"])
+    assert (course["start_known"], course["end_known"]) == ("exact", "ordered")
+    assert course["end_day_min"] == 56 and pd.isna(course["end_day_max"])
     stop = frame[frame["item_id"] == "ifx-stop"].iloc[0]
     assert stop["start_day_min"] == 56 and pd.isna(stop["start_day_max"]) and stop["precision"] == "bounded"
+    assert pd.isna(stop["start_day"]) and stop["start_known"] == "ordered"
     undated = frame[frame["item_id"] == "last-fu"].iloc[0]
-    assert pd.isna(undated["start_day"]) and undated["precision"] == "unknown"
+    assert pd.isna(undated["start_day"]) and undated["precision"] == "unknown" and undated["start_known"] == "unknown"
+    mtx = frame[frame["item_id"] == "mtx"].iloc[0]  # its end is not reported
+    assert pd.isna(mtx["end_day"]) and pd.isna(mtx["end_day_min"]) and pd.isna(mtx["end_known"])
     # The case is undated: no calendar dates anywhere.
     assert frame["start_date"].isna().all() and frame["end_date"].isna().all()
     assert len(frame) == 31  # 17 events, 3 + 10 administrations, 1 course point

@@ -22,6 +22,8 @@ LOAD_FIELDS = {"format", "events", "items", "ok", "runs", "file_bytes", "seconds
                "peak_rss_delta_bytes", "bytes_per_event", "memory_method"}
 FRAME_FIELDS = {"scene", "events", "view", "cases", "items", "marks", "labels", "rows", "dpr", "viewport", "frames",
                 "caseline_ms", "paints_per_frame", "caseline_build_s", "naive_ms", "naive_build_s", "speedup"}
+RESOLUTION_FIELDS = {"events", "items", "runs", "old_s", "new_s", "old_median_s", "new_median_s", "old_min_s",
+                     "old_max_s", "new_min_s", "new_max_s", "ratio", "old_us_per_event", "new_us_per_event"}
 EXPORT_FIELDS = {"subject", "file", "format", "cases", "width_mm", "dpi", "height_mm", "size_px", "available",
                  "note", "caseline_s", "matplotlib_s", "ratio", "caseline_process_s", "matplotlib_process_s",
                  "process_ratio"}
@@ -36,8 +38,10 @@ def test_quick_benchmarks_write_every_field(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["quick"] is True
-    assert {"schema", "date", "machine", "view", "cold_start", "load", "frames", "labels", "export", "targets",
-            "duration_s"} <= results.keys()
+    assert {"schema", "date", "machine", "view", "cold_start", "load", "resolution", "frames", "labels", "export",
+            "targets", "duration_s"} <= results.keys()
+    assert len(results["resolution"]) == 2 and all(e.keys() >= RESOLUTION_FIELDS for e in results["resolution"])
+    assert any(t["name"].startswith("resolution") for t in results["targets"])
     assert {"nproc", "cpu_model", "python", "pyside6", "qt", "pyqtgraph"} <= results["machine"].keys()
     assert {"caseline_s", "import_floor_s", "ratio", "difference_s", "runs"} <= results["cold_start"].keys()
     assert results["cold_start"]["exit_status"] == 0

@@ -2,7 +2,9 @@
 
 Fenced blocks tagged ```yaml are complete files; ```yaml fragment blocks are parts of files and
 are skipped; a ```yaml invalid block is followed by a ```text block with the exact messages
-`caseline validate` prints for it, saved as bad.caseline.yaml.
+`caseline validate` prints for it, saved as bad.caseline.yaml. A ```yaml contradiction block is
+the same, for a file whose structure is valid (the schema accepts it) but whose times cannot all
+be true: only caseline finds that.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "case-format.md"
 SCHEMA_PATH = ROOT / "resources" / "caseline.schema.json"
 EXAMPLE_TAGS = {
-    "yaml", "yaml fragment", "yaml invalid", "yaml limitation", "json", "csv", "text", "",
+    "yaml", "yaml fragment", "yaml invalid", "yaml contradiction", "yaml limitation", "json", "csv", "text", "",
 }
 
 
@@ -109,12 +111,12 @@ def test_csv_columns_and_metadata_keys_are_documented() -> None:
     assert set(csv_reader.METADATA_KEYS) - documented == set()
 
 
-def invalid_examples() -> list[Any]:
+def invalid_examples(tags: tuple[str, ...] = ("yaml invalid", "yaml contradiction")) -> list[Any]:
     """(file, the validate output the document shows right after it, line)."""
     found = blocks()
     out = []
     for i, (tag, body, line) in enumerate(found):
-        if tag == "yaml invalid":
+        if tag in tags:
             following = found[i + 1]
             assert following[0] == "text", f"line {line}: an invalid example needs its output"
             out.append(pytest.param(body, following[1], line, id=f"line{line}"))
@@ -132,9 +134,14 @@ def test_invalid_example_prints_what_the_document_says(
     assert [str(d) for d in result.diagnostics] == output.splitlines()
 
 
-@pytest.mark.parametrize(("body", "output", "line"), invalid_examples())
+@pytest.mark.parametrize(("body", "output", "line"), invalid_examples(("yaml invalid",)))
 def test_invalid_example_is_rejected_by_schema(body: str, output: str, line: int) -> None:
     assert schema_errors(load_yaml_text(body)) != []
+
+
+@pytest.mark.parametrize(("body", "output", "line"), invalid_examples(("yaml contradiction",)))
+def test_contradiction_example_is_structurally_valid(body: str, output: str, line: int) -> None:
+    assert schema_errors(load_yaml_text(body)) == []
 
 
 def test_every_event_field_is_documented() -> None:

@@ -17,7 +17,7 @@ from caseline.model import Category, Event, Kind, Precision, SourcePos
 from caseline.model.case import Case
 from caseline.model.time_expressions import parse_time
 from caseline.timeline.load import load_file
-from caseline.timeline.resolved import ItemRole, ResolvedCase
+from caseline.timeline.resolved import ItemRole, Known, ResolvedCase
 from caseline.timeline.resolver import resolve_case
 
 POS = SourcePos("t.caseline.yaml", 1, 1)
@@ -73,12 +73,18 @@ def test_infliximab_stop_and_ivig_after_it(infliximab: ResolvedCase) -> None:
     assert stop is not None and stop.start is not None
     assert stop.start.lo == 56 and math.isinf(stop.start.hi)  # "after weakness": gap not stated
     assert stop.category is Category.SUSPECT and stop.lane == "Infliximab"
-    assert course is not None and course.end is not None and course.end.best == 56  # dechallenge ends it
+    # The dechallenge ends the course; it came "after weakness", so the end is ordered only and
+    # its best estimate is placed after day 56, not on it (formerly day 56: instant stop).
+    assert course is not None and course.end is not None and course.end == stop.start
+    assert course.end_known is Known.ORDERED and course.end_placed and course.end.best > 56
     ivig = [item for item in infliximab.items_of("ivig") if item.role is ItemRole.DOSE]
     assert len(ivig) == 10
     assert all(item.start is not None and item.start.lo >= stop.start.lo for item in ivig)
     assert [item.cycle for item in ivig] == [1] * 5 + [2] * 5
-    assert [item.start.best for item in ivig[:5] if item.start] == [56, 57, 58, 59, 60]
+    assert [item.start.lo for item in ivig[:5] if item.start] == [56, 57, 58, 59, 60]
+    first = ivig[0].start
+    assert first is not None and first.best > stop.start.best  # IVIG after the stop, visibly
+    assert [item.start.best - first.best for item in ivig[:5] if item.start] == pytest.approx([0, 1, 2, 3, 4])
     second = ivig[5].start
     assert second is not None and second.lo > ivig[4].start.lo and math.isinf(second.hi)  # type: ignore[union-attr]
 
@@ -95,6 +101,23 @@ def test_infliximab_history_before_day_0(infliximab: ResolvedCase) -> None:
 def test_infliximab_unknown_time_is_undated(infliximab: ResolvedCase) -> None:
     last = infliximab.item("last-fu")
     assert last is not None and last.start is None and last.precision is Precision.UNKNOWN
+    assert last.known is Known.UNKNOWN
+    mtx = infliximab.item("mtx")  # its end is not reported: no time, an open end
+    assert mtx is not None and mtx.end is None and mtx.open_end and mtx.end_known is Known.UNKNOWN
+
+
+def test_unknown_time_is_undated() -> None:
+    r = resolve_yaml("""
+        suspect: {drug: d}
+        events:
+          - {id: d, kind: drug, drug: x, start: day 0}
+          - {id: fu, kind: milestone, type: last-follow-up, at: unknown}
+          - {id: later, kind: milestone, type: outcome, at: 2 weeks after fu}
+    """)
+    for item_id in ("fu", "later"):  # and what is stated only relative to it
+        item = r.item(item_id)
+        assert item is not None and item.start is None and item.precision is Precision.UNKNOWN
+        assert item.known is Known.UNKNOWN
 
 
 # --------------------------------------------------------------------------- schedules

@@ -193,13 +193,14 @@ def case_metrics(case: ResolvedCase) -> CaseMetrics:
 # ---------------------------------------------------------------------------- sorting
 
 
-def _rank(value: Interval | None) -> tuple[int, float]:
+def _rank(value: Interval | None) -> tuple[int, float, float]:
     """Known durations first (by best value), then ones only bounded below, then missing ones."""
     if value is None or not math.isfinite(value.best):
-        return (2, 0.0)
+        return (2, 0.0, 0.0)
     if not math.isfinite(value.hi):
-        return (1, value.best)
-    return (0, value.best)
+        # only bounded below: its best estimate is placed for order, the bound is what is stated
+        return (1, value.lo if math.isfinite(value.lo) else value.best, 0.0)
+    return (0, value.best, 0.0)
 
 
 def sort_cases(cases: Sequence[ResolvedCase], key: str) -> list[ResolvedCase]:
@@ -227,7 +228,7 @@ def sort_cases(cases: Sequence[ResolvedCase], key: str) -> list[ResolvedCase]:
 
 
 def format_duration(value: Interval | None) -> str:
-    """'56 days', '91 days (63-119)', '≥15 days', '9 days (0-?)', or 'not stated'."""
+    """'56 days', '91 days (63-119)', '≥15 days', or 'not stated'."""
     if value is None or not math.isfinite(value.best):
         return "not stated"
 
@@ -239,8 +240,9 @@ def format_duration(value: Interval | None) -> str:
         return best
     lo = num(value.lo) if math.isfinite(value.lo) else "?"
     hi = num(value.hi) if math.isfinite(value.hi) else "?"
-    if hi == "?" and lo == num(value.best):
-        return f"≥{best}"
+    if hi == "?" and lo != "?":
+        # open above: the best estimate is placed for order, never print it as a measurement
+        return f"≥{lo} day{'s' if lo != '1' else ''}"
     return f"{best} ({lo}-{hi})"
 
 

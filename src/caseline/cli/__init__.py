@@ -21,6 +21,7 @@ SUBCOMMANDS = (
     ("validate", "caseline.cli.validate"),
     ("table", "caseline.cli.table"),
     ("export", "caseline.cli.export"),
+    ("import", "caseline.cli.import_"),
 )
 DEFAULT_SUBCOMMAND = "open"
 

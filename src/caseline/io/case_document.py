@@ -3,7 +3,6 @@ problem with its FILE:LINE:COL. What each mapping may hold is in caseline.io.cas
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any, TypeVar
@@ -21,12 +20,13 @@ from caseline.io.case_fields import (
     SEVERITY_POINT_KEYS,
     SOURCE_KEYS,
     SUSPECT_KEYS,
-    TIME_KEYS,
     TOP_KEYS,
 )
 from caseline.io.located import LList, LMap
+from caseline.io.value_reader import ValueReader
 from caseline.model.case import (
     FORMAT_VERSION,
+    MAX_ADMINISTRATIONS,
     AtList,
     Case,
     Citation,
@@ -42,7 +42,7 @@ from caseline.model.case import (
     Suspect,
 )
 from caseline.model.caseset import ALIGN_MODES, SORT_KEYS, CaseSet, CaseSetEntry
-from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.diagnostics import Diagnostic, SourcePos
 from caseline.model.finalize import finalize_events, id_hint
 from caseline.model.kinds import (
     KIND_SPECS,
@@ -55,159 +55,20 @@ from caseline.model.kinds import (
     KindSpec,
     MilestoneType,
 )
-from caseline.model.time_expressions import ID_RE, Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
+from caseline.model.time_expressions import ID_RE
 
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
 _NO_SOURCE = Provenance()
+_UNKNOWN = frozenset({"unknown", "not stated", "unstated", "?"})
 _DAYS_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
 _ORDER = [k.value for k in Kind]
 
 E = TypeVar("E")
 
 
-class Builder:
+class Builder(ValueReader):
     """Collects diagnostics while turning located values into model objects."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.diagnostics: list[Diagnostic] = []
-
-    # ------------------------------------------------------------------ reporting
-    def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(pos, message, hint))
-
-    def warn(self, pos: SourcePos, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(pos, message, hint, DiagnosticLevel.WARNING))
-
-    def check_keys(self, mapping: LMap, allowed: set[str], what: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(sorted(allowed))
-                self.error(mapping.key_pos.get(key, mapping.pos), f"unknown field {key!r} in {what}", hint)
-
-    # ------------------------------------------------------------------ typed getters
-    def mapping(self, value: Any, pos: SourcePos, what: str) -> LMap | None:
-        if isinstance(value, LMap):
-            return value
-        self.error(pos, f"{what} must be a mapping (key: value lines)", f"got {_kind_of(value)}")
-        return None
-
-    def text(self, mapping: LMap, key: str, required: bool = False, what: str = "") -> str:
-        value = mapping.get(key)
-        if value.__class__ is str:  # the common case, first
-            return value.strip()  # type: ignore[no-any-return]
-        if value is None:
-            if required:
-                article = "an" if key[:1] in "aeiou" else "a"
-                self.error(mapping.pos, f"{what} needs {article} {key!r}", f"add '{key}: ...'")
-            return ""
-        value = mapping[key]
-        if isinstance(value, (bool, LMap | LList)):
-            self.error(mapping.where(key), f"{key!r} must be text", f"got {_kind_of(value)}")
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value).strip()
-
-    def flag(self, mapping: LMap, key: str, default: bool = False) -> bool:
-        value = mapping.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        self.error(mapping.where(key), f"{key!r} must be true or false", f"got {_kind_of(value)}")
-        return default
-
-    def number(self, mapping: LMap, key: str) -> float | None:
-        if key not in mapping or mapping[key] is None:
-            return None
-        value = mapping[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            try:
-                return float(str(value))
-            except ValueError:
-                self.error(mapping.where(key), f"{key!r} must be a number", f"got {value!r}")
-                return None
-        if not math.isfinite(value):
-            self.error(mapping.where(key), f"{key!r} must be a finite number")
-            return None
-        return float(value)
-
-    def enum(self, mapping: LMap, key: str, enum: type[E], what: str) -> E | None:
-        raw = self.text(mapping, key)
-        if not raw:
-            return None
-        member = enum._value2member_map_.get(raw.lower())  # type: ignore[attr-defined]
-        if member is not None:
-            return member  # type: ignore[no-any-return]
-        try:
-            return enum(raw.lower())  # type: ignore[call-arg]
-        except ValueError:
-            options = [e.value for e in enum]  # type: ignore[attr-defined]
-            close = difflib.get_close_matches(raw.lower(), options, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "use one of: " + ", ".join(options)
-            self.error(mapping.where(key), f"{raw!r} is not a valid {what}", hint)
-            return None
-
-    def string_list(self, mapping: LMap, key: str) -> tuple[str, ...]:
-        value = mapping.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (value,)
-        if not isinstance(value, LList) or any(isinstance(v, LMap | LList) for v in value):
-            self.error(mapping.where(key), f"{key!r} must be a list of text", "write [a, b, c]")
-            return ()
-        return tuple(str(v) for v in value)
-
-    def time(self, mapping: LMap, key: str) -> TimeExpr | None:
-        if key not in mapping:
-            return None
-        return self.time_value(mapping[key], mapping.where(key))
-
-    def time_value(self, value: Any, pos: SourcePos) -> TimeExpr | None:
-        stated = ""
-        if isinstance(value, LMap):
-            self.check_keys(value, TIME_KEYS, "a time")
-            stated = self.text(value, "stated")
-            if "time" not in value:
-                self.error(value.pos, "a time mapping needs 'time'", "write {time: week 2, stated: ...}")
-                return None
-            pos = value.where("time")
-            value = value["time"]
-        if value is None:
-            self.error(pos, "the time is empty", "write a time, or 'unknown' if the source does not say")
-            return None
-        try:
-            expr = parse_time(value)
-        except TimeSyntaxError as exc:
-            self.error(pos, exc.message, exc.hint)
-            return None
-        return TimeExpr(expr.node, expr.text, expr.approximate, expr.widen, stated, pos)
-
-    def duration(self, mapping: LMap, key: str) -> Amount | None:
-        if key not in mapping:
-            return None
-        try:
-            return parse_duration_value(mapping[key])
-        except TimeSyntaxError as exc:
-            self.error(mapping.where(key), exc.message, exc.hint)
-            return None
-
-    def count(self, mapping: LMap, key: str) -> int | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.error(mapping.where(key), f"{key!r} must be a whole number of 1 or more", f"got {value!r}")
-            return None
-        if value > 10_000:
-            self.error(mapping.where(key), f"{key!r} of {value} is more than 10,000", "check the number")
-            return None
-        return value
-
-    # ------------------------------------------------------------------ documents
     def document(self, root: Any) -> tuple[list[Case], CaseSet | None]:
         pos = SourcePos(self.path, 1, 1)
         top = self.mapping(root, getattr(root, "pos", pos), "the file")
@@ -520,30 +381,38 @@ class Builder:
             parsed = [self.time_value(t, times.where(i)) for i, t in enumerate(times)]
             return AtList(tuple(t for t in parsed if t is not None)) if all(parsed) else None
         if forms[0] == "every":
-            every = self.duration(s, "every")
+            spacing_unknown = _is_unknown(s["every"])
+            every = None if spacing_unknown else self.duration(s, "every")
             count = self.count(s, "count")
             until = self.time(s, "until")
             if "count" not in s and "until" not in s:
                 self.error(s.where("every"), "a repeat needs 'count' or 'until'",
-                           "write count: 13, or until: a time")
+                           "write count: 13, or until: a time (or count: unknown)")
             if every is not None and every.best <= 0:
                 self.error(s.where("every"), "'every' must be longer than zero")
                 return None
-            if every is None:
+            if every is None and not spacing_unknown:
                 return None
             return Repeat(every, self.time(s, "start"), count, until)
         c = self.mapping(s["cycles"], s.where("cycles"), "'cycles'")
         if c is None:
             return None
         self.check_keys(c, CYCLE_KEYS, "'cycles'")
-        length = self.duration(c, "length")
+        length = None if _is_unknown(c.get("length")) else self.duration(c, "length")
         if length is not None and length.best <= 0:
             self.error(c.where("length"), "cycle 'length' must be longer than zero")
         days = self.cycle_days(c)
         if length is not None and length.best > 0 and days and days[-1] > length.best + 1e-9:
             self.error(c.where("days"), f"dose day {days[-1]} falls outside a {length.text} cycle",
                        "days count from 1 within each cycle")
-        return Cycles(self.count(c, "count"), length, days, self.time(c, "start"))
+        count = self.count(c, "count")
+        if "count" not in c:
+            self.error(c.pos, "cycles need a 'count'", "write count: 4 (how many cycles), or count: unknown")
+        elif count is not None and count * len(days) > MAX_ADMINISTRATIONS:
+            self.error(c.where("count"), f"{count} cycles of {len(days)} administrations are more than "
+                                         f"{MAX_ADMINISTRATIONS:,}",
+                       f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+        return Cycles(count, length, days, self.time(c, "start"))
 
     def cycle_days(self, c: LMap) -> tuple[int, ...]:
         raw = c.get("days", 1)
@@ -553,9 +422,17 @@ class Builder:
             m = _DAYS_RANGE.match(raw)
             assert m is not None
             a, b = int(m.group(1)), int(m.group(2))
+            if b - a + 1 > MAX_ADMINISTRATIONS:
+                self.error(c.where("days"), f"'days' {raw} has {b - a + 1:,} days, more than "
+                                            f"{MAX_ADMINISTRATIONS:,}",
+                           f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+                return (1,)
             values = list(range(a, b + 1))
         elif isinstance(raw, LList) and all(isinstance(v, int) and not isinstance(v, bool) for v in raw):
             values = list(raw)
+            if len(values) > MAX_ADMINISTRATIONS:
+                self.error(c.where("days"), f"'days' lists more than {MAX_ADMINISTRATIONS:,} days")
+                return (1,)
         else:
             self.error(c.where("days"), "'days' must be a day number, a list [1, 4, 8, 11] or a range '1-5'")
             return (1,)
@@ -650,20 +527,14 @@ def _default_label(spec: KindSpec, fields: dict[str, Any]) -> str:
     return spec.default_label
 
 
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in _UNKNOWN
+
+
 def _default_category(spec: KindSpec, fields: dict[str, Any]) -> Category:
     if fields.get("role") is DrugRole.SUSPECTED:
         return Category.SUSPECT
     return spec.default_category
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, LMap):
-        return "a mapping"
-    if isinstance(value, LList):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return f"{type(value).__name__} {value!r}"
 
 
 def build_document(path: str, root: Any) -> tuple[list[Case], CaseSet | None, list[Diagnostic]]:

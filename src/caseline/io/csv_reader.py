@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from caseline.io.case_document import Builder
+from caseline.io.csv_cells import Cells, Row, located_map, scan_cells
 from caseline.io.located import LList, LMap, read_text
 from caseline.io.registry import ReadResult, reader
 from caseline.model.case import FORMAT_VERSION
@@ -44,18 +45,32 @@ EVENT_COLUMNS = (
     "role", "dose", "unit", "route", "frequency", "target", "test", "result", "interpretation",
     "value", "value_unit", "reference", "type", "note", "identifying", "course",
 )
+
+
+_DIRECT = frozenset(EVENT_COLUMNS)
 SOURCE_COLUMNS = ("section", "paragraph", "figure", "page")
+
+
 #: Schedule columns and the key each one fills (in the schedule or in its 'cycles').
 SCHEDULE_COLUMNS = {
     "schedule_at": "at", "every": "every", "count": "count", "until": "until",
     "schedule_start": "start", "cycles": "count", "cycle_length": "length", "cycle_days": "days",
 }
+
+
 CYCLE_COLUMNS = ("cycles", "cycle_length", "cycle_days")
+
+
 CASE_COLUMNS = ("case_id", "case_title")
+
+
 OTHER_COLUMNS = ("stated",)
+
+
 KNOWN_COLUMNS = frozenset(
     EVENT_COLUMNS + SOURCE_COLUMNS + tuple(SCHEDULE_COLUMNS) + CASE_COLUMNS + OTHER_COLUMNS
 )
+
 
 #: Metadata keys (``# key: value`` lines before the header).
 METADATA_KEYS = (
@@ -64,10 +79,19 @@ METADATA_KEYS = (
     "pmid", "citation",
 )
 
+
 _META_RE = re.compile(r"^#\s*(?P<key>[A-Za-z_][A-Za-z0-9_\-]*)\s*:\s*(?P<value>.*?)\s*$")
+
+
 _LIST_SPLIT = re.compile(r"\s*;\s*")
+
+
 _DAYS_LIST = re.compile(r"^\d+(?:\s*[;,\s]\s*\d+)+$")
+
+
 _TRUE = {"true", "yes", "y", "1", "x"}
+
+
 _FALSE = {"false", "no", "n", "0"}
 
 
@@ -84,169 +108,6 @@ def read_events_table(path: str) -> ReadResult:
     # Reader and builder problems in file order, as the YAML reader gives them.
     diagnostics = sorted(table.builder.diagnostics, key=lambda d: (d.pos.line, d.pos.col))
     return ReadResult(cases, caseset, warnings + diagnostics)
-
-
-_CELL_RE = {
-    sep: re.compile(rf'"(?:[^"]|"")*"[^{sep}\n]*|[^{sep}\n]*') for sep in (",", "\t", ";")
-}
-
-
-def _scan_cells(text: str, start: int, line: int, sep: str) -> tuple[list[tuple[int, int]], int]:
-    """Positions (line, col) of each cell of the CSV record starting at ``text[start]``.
-
-    Follows CSV quoting (a quoted cell may hold separators, doubled quotes and newlines).
-    Returns the positions and the index just past the record.
-    """
-    match = _CELL_RE[sep].match
-    n = len(text)
-    i = start
-    line_start = start
-    cells: list[tuple[int, int]] = []
-    while True:
-        cells.append((line, i - line_start + 1))
-        m = match(text, i)
-        end = m.end() if m else i
-        newlines = text.count("\n", i, end)
-        if newlines:
-            line += newlines
-            line_start = text.rfind("\n", i, end) + 1
-        i = end
-        if i < n and text[i] == sep:
-            i += 1
-            continue
-        return cells, i + 1
-
-
-_DIRECT = frozenset(EVENT_COLUMNS)
-
-
-class _Cells:
-    """Where each cell of the table stands; positions are made only when asked for."""
-
-    __slots__ = ("col_arrays", "col_lists", "column_of", "data", "data_line", "exact", "line_starts", "lines",
-                 "nonempty", "path", "quoted", "sep", "values")
-
-    def __init__(self, path: str, data: str, data_line: int, sep: str, lines: list[int], values: list[Any],
-                 nonempty: list[Any], quoted: bool, column_of: dict[str, int]) -> None:
-        import numpy as np
-
-        self.nonempty = nonempty
-        self.col_arrays: list[Any] = [np.ones(len(lines), dtype=np.int64)]
-        self.col_lists: list[list[int]] = []
-        self.path = path
-        self.data = data
-        self.data_line = data_line
-        self.sep = sep
-        self.lines = lines
-        self.values = values
-        self.quoted = quoted
-        self.column_of = column_of
-        self.line_starts: list[int] | None = None
-        self.exact: dict[int, list[tuple[int, int]]] = {}
-
-    def pos(self, i: int, j: int) -> SourcePos:
-        """Position of cell j of row i."""
-        if self.quoted:
-            where = self.exact.get(i)
-            if where is None:
-                where = self.exact[i] = self.scan(i)
-            if where:
-                return SourcePos(self.path, *where[j]) if j < len(where) else SourcePos(self.path, self.lines[i], 1)
-        return SourcePos(self.path, self.lines[i], self.columns(j)[i])
-
-    def columns(self, j: int) -> list[int]:
-        """Column of cell j on every row (for rows without quotes), computed once per column.
-
-        Only non-empty cells are measured, so the work follows the cells, not rows x columns.
-        """
-        done = self.col_lists
-        if j < len(done):
-            return done[j]
-        import numpy as np
-
-        col = self.col_arrays[-1]
-        for k in range(len(self.col_arrays) - 1, j):
-            lengths = np.ones(len(self.lines), dtype=np.int64)
-            column = self.values[k]
-            indices = self.nonempty[k]
-            if len(indices):
-                lengths[indices] += np.fromiter((len(column[i]) for i in indices.tolist()), dtype=np.int64,
-                                                count=len(indices))
-            col = col + lengths
-            self.col_arrays.append(col)
-        while len(done) <= j:
-            done.append(self.col_arrays[len(done)].tolist())
-        return done[j]
-
-    def scan(self, i: int) -> list[tuple[int, int]]:
-        if self.line_starts is None:  # start of each line of the data, found once
-            starts = [0]
-            find = self.data.find
-            k = find("\n")
-            while k >= 0:
-                starts.append(k + 1)
-                k = find("\n", k + 1)
-            self.line_starts = starts
-        index = self.lines[i] - self.data_line
-        starts = self.line_starts
-        start = starts[index] if index < len(starts) else len(self.data)
-        end = starts[index + 1] if index + 1 < len(starts) else len(self.data)
-        if self.data.find('"', start, end) < 0:
-            return []  # no quote on this line: the cell lengths give the columns
-        return _scan_cells(self.data, start, self.lines[i], self.sep)[0]
-
-
-class _RowPositions(dict[str, SourcePos]):
-    """The positions of a row's cells: computed from the table on demand, or stored.
-
-    A key the row lacks but the table has a column for gets the position of its empty cell,
-    which is where a missing value belongs. (No reference back to the row: a cycle would keep
-    every row alive until the cyclic collector runs.)
-    """
-
-    __slots__ = ("cells", "i")
-
-    cells: _Cells
-    i: int
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        p = dict.get(self, key)
-        if p is not None:
-            return p
-        j = self.cells.column_of.get(key)
-        if j is not None:
-            return self.cells.pos(self.i, j)
-        return default
-
-    def __getitem__(self, key: str) -> SourcePos:
-        p = self.get(key)
-        if p is None:
-            raise KeyError(key)
-        return p  # type: ignore[no-any-return]
-
-
-class _Row(LMap):
-    """One event row: an LMap whose cell positions come from the table."""
-
-    __slots__ = ()
-
-    def __init__(self, pos: SourcePos, cells: _Cells, i: int) -> None:
-        dict.__init__(self)
-        self.pos = pos
-        positions = _RowPositions()
-        positions.cells = cells
-        positions.i = i
-        self.key_pos = self.val_pos = positions
-
-    def set_pos(self, key: str, pos: SourcePos) -> None:
-        dict.__setitem__(self.val_pos, key, pos)
-
-
-def _located(pos: SourcePos) -> LMap:
-    """An LMap whose keys and values share positions (as cells do)."""
-    out = LMap(pos)
-    out.key_pos = out.val_pos
-    return out
 
 
 class _TableReader:
@@ -289,7 +150,7 @@ class _TableReader:
         header_text = text[header_start:header_end if header_end >= 0 else n]
         if self.sep == "," and "," not in header_text and header_text.count(";") >= 1:
             self.sep = ";"  # spreadsheets in many locales write ';'-separated "CSV"
-        cells, data_start = _scan_cells(text, header_start, line, self.sep)
+        cells, data_start = scan_cells(text, header_start, line, self.sep)
         data_start = min(data_start, n)
         names = self.header_names(text[header_start:data_start])
         header_line = line
@@ -435,7 +296,7 @@ class _TableReader:
             line_arr = data_line + np.arange(nrow) + before
         else:
             line_arr = data_line + np.arange(nrow)
-        cells = _Cells(self.path, data, data_line, self.sep, line_arr.tolist(), values, nonempty, quoted,
+        cells = Cells(self.path, data, data_line, self.sep, line_arr.tolist(), values, nonempty, quoted,
                        {key: j for j, key in enumerate(columns) if key in _DIRECT})
         for j in self.unnamed:
             if len(nonempty[j]):
@@ -456,8 +317,8 @@ class _TableReader:
             for i in nonempty[0].tolist():
                 if first[i].lstrip().startswith("#"):
                     used[i] = False
-        rows: list[_Row | None] = [
-            _Row(SourcePos(path, lines[i], 1), cells, i) if u else None
+        rows: list[Row | None] = [
+            Row(SourcePos(path, lines[i], 1), cells, i) if u else None
             for i, u in enumerate(used.tolist())
         ]
         case_of: list[tuple[str, SourcePos] | None] = [None] * nrow
@@ -487,19 +348,19 @@ class _TableReader:
                 if key in SOURCE_COLUMNS:
                     src = m.get("source")
                     if src is None:
-                        src = m["source"] = _located(p)
+                        src = m["source"] = located_map(p)
                         m.set_pos("source", p)
                     src[key] = value
                     src.val_pos[key] = p
                 elif key in SCHEDULE_COLUMNS:
                     sched = schedules.get(i)
                     if sched is None:
-                        sched = schedules[i] = _located(p)
+                        sched = schedules[i] = located_map(p)
                     dest: LMap = sched
                     if key in CYCLE_COLUMNS:
                         cycles = sched.get("cycles")
                         if cycles is None:
-                            cycles = sched["cycles"] = _located(p)
+                            cycles = sched["cycles"] = located_map(p)
                             sched.val_pos["cycles"] = p
                         dest = cycles
                     target = SCHEDULE_COLUMNS[key]
@@ -529,7 +390,7 @@ class _TableReader:
                            "fill in 'start' (or 'at'), or move the wording to 'note'")
                 continue
             where = m.where(key)
-            wrapped = _located(where)
+            wrapped = located_map(where)
             wrapped["time"] = m[key]
             wrapped.val_pos["time"] = where
             wrapped["stated"] = text

@@ -51,7 +51,7 @@ class Reader:
 _READERS: dict[str, Reader] = {}
 _BUILTINS_LOADED = False
 #: Modules whose import registers the built-in readers (imported on first use, keeping start-up light).
-BUILTIN_READER_MODULES = ("caseline.io.yaml_json_reader", "caseline.io.csv_reader")
+BUILTIN_READER_MODULES = ("caseline.io.yaml_json_reader", "caseline.io.csv_reader", "caseline.io.standards_reader")
 
 
 def register_reader(reader: Reader) -> Reader:

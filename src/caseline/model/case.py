@@ -48,9 +48,13 @@ class AtList:
 
 @dataclass(frozen=True, slots=True)
 class Repeat:
-    """A repeat rule: "every 8 weeks" from a start, for ``count`` doses or until a time."""
+    """A repeat rule: "every 8 weeks" from a start, for ``count`` doses or until a time.
 
-    every: Amount
+    ``every`` None: the spacing is not stated ("10 sessions"). ``count`` None with ``until``
+    None or unknown: the number of administrations is not stated.
+    """
+
+    every: Amount | None
     start: TimeExpr | None
     count: int | None
     until: TimeExpr | None
@@ -61,7 +65,8 @@ class Cycles:
     """Cycles: ``count`` cycles of ``length`` with doses on ``days`` (1-based) of each cycle.
 
     ``length`` None means the source does not say how far apart the cycles were: the first is
-    placed, the later ones only bounded (after the previous one).
+    placed, the later ones only ordered (each after the previous one). ``count`` None: the
+    number of cycles is not stated.
     """
 
     count: int | None
@@ -71,6 +76,9 @@ class Cycles:
 
 
 Schedule = AtList | Repeat | Cycles
+
+#: A schedule may expand to at most this many administrations, cycles included.
+MAX_ADMINISTRATIONS = 10_000
 
 
 @dataclass(frozen=True, slots=True)

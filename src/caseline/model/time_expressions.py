@@ -4,19 +4,27 @@ Grammar (case-insensitive; see docs/case-format.md for the user reference)::
 
     time      := "unknown" | "?" | range | approx? core ("±" duration)?
     range     := "between" core "and" core | core " to " core
-    approx    := "about" | "approximately" | "approx." | "around" | "circa" | "ca." | "~"
-    core      := calendar | anchor | relative
-    calendar  := YYYY | YYYY-MM | YYYY-MM-DD | Month YYYY | D Month YYYY | Month D, YYYY
-               | (early|mid|late) YYYY
-    anchor    := (day|week|month|year) SIGNED_NUMBER          e.g. "week 2", "day -3"
-    relative  := duration (after|before) ref | ref (+|-) duration
-               | (after|before) ref                            (gap not stated)
+    approx    := "about" | "approximately" | "approx." | "around" | "circa" | "ca." | "roughly" | "~"
+    core      := calendar | anchor | following | all-of | relative
+    calendar  := YYYY | YYYY-MM | YYYY-MM-DD | YYYY-MM-DDThh:mm[:ss] | YYYY-MM-DD hh:mm
+               | Month YYYY | D Month YYYY | Month D, YYYY | (early|mid|late) YYYY
+    anchor    := (day|week|month|year) SIGNED_NUMBER           e.g. "week 2", "day -3", "day 0 14:30"
+    following := "then" | "later" | "afterwards" | "subsequently" | "thereafter" | "after that"
+               | duration ("later"|"earlier") | (shortly|soon) (afterwards|after that|thereafter|later)
+               (relative to the time stated just before, see caseline.timeline.statements)
+    all-of    := relative (("and"|"but") relative)+             "after X and Y", "before X and after Y"
+    relative  := limit? duration (after|before|later than|earlier than) ref ("or later"|"or earlier")?
+               | duration ("or more"|"or less") (after|before) ref
+               | (after|before|no later than|no earlier than|not before|not after) ref
+               | (shortly|soon) (after|before) ref
                | within duration (after|before) ref
-               | ref
-    duration  := amount unit (amount unit)*  where amount may be "2-3" or a word ("two")
+               | ref | ref (+|-) duration
+    limit     := "at least" | "more than" | "no less than" | "over" | "at most" | "less than"
+               | "no more than" | "up to"
+    duration  := amount unit (amount unit)* | ISO 8601 (P2W, PT30M)   (caseline.model.durations)
     ref       := ID [".start" | ".end" | "#" N | "#last"]  |  "dose" N "of" ID
 
-Nothing here knows about cases or Qt; resolution to numbers is in caseline.timeline.
+Nothing here knows about cases or Qt; what the expressions constrain is in caseline.timeline.
 """
 
 from __future__ import annotations
@@ -31,30 +39,22 @@ from enum import StrEnum
 
 from caseline.model._fast_init import fast_frozen_init
 from caseline.model.diagnostics import SourcePos
-
-DAYS_PER_UNIT: dict[str, float] = {
-    "hour": 1.0 / 24.0,
-    "day": 1.0,
-    "week": 7.0,
-    # A month or year in a case report is a calendar-ish quantity; we use the mean
-    # Gregorian lengths so "month 3" and "3 months after" agree everywhere.
-    "month": 30.4375,
-    "year": 365.25,
-}
-
-UNIT_ALIASES: dict[str, str] = {
-    "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
-    "d": "day", "day": "day", "days": "day",
-    "w": "week", "wk": "week", "wks": "week", "week": "week", "weeks": "week",
-    "mo": "month", "mos": "month", "month": "month", "months": "month",
-    "y": "year", "yr": "year", "yrs": "year", "year": "year", "years": "year",
-}
-
-NUMBER_WORDS: dict[str, float] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "half a": 0.5, "half an": 0.5, "a few": 3, "several": 4,
-}
+from caseline.model.durations import (
+    APPROX_FRACTION,
+    APPROX_MIN_UNIT_FRACTION,
+    APPROX_WORDS,
+    DAYS_PER_UNIT,
+    NUMBER_WORDS,
+    OPEN_GAP,
+    UNIT_ALIASES,
+    VAGUE_WORDS,
+    ZERO,
+    Amount,
+    TimeSyntaxError,
+    normalise,
+    parse_amount,
+    parse_duration_value,
+)
 
 MONTHS: dict[str, int] = {}
 for _i, _name in enumerate(calendar.month_name):
@@ -63,25 +63,24 @@ for _i, _name in enumerate(calendar.month_name):
         MONTHS[_name[:3].lower()] = _i
 MONTHS["sept"] = 9
 
-APPROX_WORDS = ("approximately", "approx.", "approx", "about", "around", "circa", "ca.", "roughly", "~")
 _APPROX_INITIALS = frozenset(word[0] for word in APPROX_WORDS)
 
-#: Fraction of an approximate amount added on each side, and the minimum widening
-#: as a fraction of the stated unit ("about 3 weeks" -> 3 weeks +/- 4.2 days).
-APPROX_FRACTION = 0.2
-APPROX_MIN_UNIT_FRACTION = 0.5
+#: "shortly after X", "soon after X": a vague range of 0 to 7 days (best: the middle).
+SHORTLY = Amount(0.0, 3.5, 7.0, False, "shortly", vague=True)
+
+#: The reference of "then" and "N later": the time stated just before (resolved by the timeline).
+PREVIOUS = "^previous"
 
 ID_PATTERN = r"[A-Za-z_][A-Za-z0-9_\-]*"
 ID_RE = re.compile(rf"^{ID_PATTERN}$")
 
-
-class TimeSyntaxError(ValueError):
-    """A time expression that does not parse. ``hint`` says how to fix it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+__all__ = [
+    "APPROX_FRACTION", "APPROX_MIN_UNIT_FRACTION", "APPROX_WORDS", "DAYS_PER_UNIT", "ID_PATTERN", "ID_RE",
+    "MONTHS", "NUMBER_WORDS", "PREVIOUS", "SHORTLY", "UNIT_ALIASES", "VAGUE_WORDS", "ZERO", "AllOf", "Amount",
+    "AnchorTime", "CalendarTime", "EventRef", "Precision", "RangeTime", "RelativeTime", "TimeExpr", "TimeNode",
+    "TimeSyntaxError", "UnknownTime", "parse_amount", "parse_calendar", "parse_duration_value", "parse_ref",
+    "parse_time",
+]
 
 
 class Precision(StrEnum):
@@ -92,38 +91,8 @@ class Precision(StrEnum):
     YEAR = "year"
     RANGE = "range"
     RELATIVE = "relative"
-    BOUNDED = "bounded"  # only one side is known ("after X", gap not stated)
+    BOUNDED = "bounded"  # only one side is known ("after X", gap not stated), or order only
     UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Amount:
-    """A duration in days with uncertainty: ``lo <= best <= hi`` (``hi`` may be inf)."""
-
-    lo: float
-    best: float
-    hi: float
-    approximate: bool = False
-    text: str = ""
-
-    @staticmethod
-    def exact(days: float, text: str = "") -> Amount:
-        return Amount(days, days, days, False, text)
-
-    def negated(self) -> Amount:
-        return Amount(-self.hi, -self.best, -self.lo, self.approximate, self.text)
-
-    def __add__(self, other: Amount) -> Amount:
-        return Amount(
-            self.lo + other.lo,
-            self.best + other.best,
-            self.hi + other.hi,
-            self.approximate or other.approximate,
-            " ".join(t for t in (self.text, other.text) if t),
-        )
-
-
-ZERO = Amount.exact(0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +104,8 @@ class EventRef:
     index: int | None = None
 
     def __str__(self) -> str:
+        if self.event_id == PREVIOUS:
+            return "the time before it"
         if self.part == "dose":
             return f"{self.event_id}#{'last' if self.index == -1 else self.index}"
         return self.event_id if self.part == "start" else f"{self.event_id}.{self.part}"
@@ -142,11 +113,16 @@ class EventRef:
 
 @dataclass(frozen=True, slots=True)
 class CalendarTime:
-    """A calendar date known to a precision: ``first``..``last`` inclusive."""
+    """A calendar date known to a precision: ``first``..``last`` inclusive.
+
+    ``clock``: the time of day as a fraction of a day, when the source gives one (an ISO 8601
+    date-time); the date is then exact to the minute.
+    """
 
     first: date
     last: date
     precision: Precision
+    clock: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,13 +153,23 @@ class RangeTime:
     last: TimeNode
 
 
-TimeNode = CalendarTime | AnchorTime | RelativeTime | UnknownTime | RangeTime
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Several statements about one time at once: "after X and Y", "before X and after Y"."""
+
+    parts: tuple[RelativeTime, ...]
+
+
+TimeNode = CalendarTime | AnchorTime | RelativeTime | UnknownTime | RangeTime | AllOf
 
 
 @fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class TimeExpr:
-    """A parsed time expression, the text as written, and how it should be widened."""
+    """A parsed time expression, the text as written, and how it should be widened.
+
+    ``vague``: worded with a vague or approximate word ("several", "a few", "shortly", "about").
+    """
 
     node: TimeNode
     text: str
@@ -191,6 +177,7 @@ class TimeExpr:
     widen: Amount | None = None  # explicit "± 3 days" or the approximate widening
     stated: str = ""  # how the source words it, when the author gives that
     pos: SourcePos | None = None
+    vague: bool = False
 
     @property
     def is_unknown(self) -> bool:
@@ -206,18 +193,22 @@ class TimeExpr:
                 out.append(node.ref)
             elif isinstance(node, RangeTime):
                 stack.extend((node.first, node.last))
+            elif isinstance(node, AllOf):
+                stack.extend(node.parts)
         return out
 
 
 # --------------------------------------------------------------------------- parsing
 
-_WS = re.compile(r"\s+")
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
-_AMOUNT_RE = re.compile(
-    rf"^(?P<a>{_NUM})(?:\s*(?:-|–|to)\s*(?P<b>{_NUM}))?\s*(?P<unit>[a-z]+\.?)(?:\s+|$)"
-)
 _ISO_RE = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?$")
-_ANCHOR_RE = re.compile(rf"^(?P<unit>day|week|month|year)\s*(?P<sign>[+\-−]?)\s*(?P<n>{_NUM})$")
+_DATETIME_RE = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:t|\s+)(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}))?$"
+)
+_ANCHOR_RE = re.compile(
+    rf"^(?P<unit>day|week|month|year)\s*(?P<sign>[+\-−]?)\s*(?P<n>{_NUM})"
+    r"(?:\s+(?:at\s+)?(?P<h>\d{1,2}):(?P<min>\d{2}))?$"
+)
 _REF_RE = re.compile(
     rf"^(?:dose\s+(?P<dn>\d+|last)\s+of\s+(?P<did>{ID_PATTERN})"
     rf"|(?P<id>{ID_PATTERN})(?:\.(?P<part>start|end)|#(?P<idx>\d+|last|first))?)$",
@@ -225,74 +216,24 @@ _REF_RE = re.compile(
 )
 _PLUSMINUS_RE = re.compile(r"\s*(?:±|\+/-|\+-)\s*")
 
-
-def _normalise(text: str) -> str:
-    if "\u2212" in text:
-        text = text.replace("\u2212", "-")
-    return " ".join(text.split())
-
-
-_NUMBER_WORDS_LONGEST_FIRST = tuple(
-    (word + " ", value) for word, value in sorted(NUMBER_WORDS.items(), key=lambda kv: -len(kv[0]))
-)
-
-
-def parse_amount(text: str) -> Amount:
-    """Parse a duration such as "2 weeks", "2-3 days", "1 week 3 days", "about 3 weeks"."""
-    if not isinstance(text, str):
-        raise TimeSyntaxError(f"the duration {text!r} is not text", "write e.g. '2 weeks' or '3 days'")
-    return _parse_amount_text(text)
+#: Words that place a time after (or before) the time stated just before it.
+FOLLOWING_WORDS = ("then", "later", "afterwards", "subsequently", "thereafter", "after that")
+_SHORTLY_FOLLOWING = tuple(f"{w} {f}" for w in ("shortly", "soon") for f in
+                           ("afterwards", "after that", "thereafter", "later", "after"))
+#: "at least 3 months after X" (a minimum) and "at most 3 days after X" (a maximum).
+_MINIMUM_WORDS = ("at least ", "more than ", "no less than ", "not less than ", "over ")
+_MAXIMUM_WORDS = ("at most ", "less than ", "no more than ", "not more than ", "up to ")
+_ORDER_WORDS = (("no later than ", -1.0), ("not after ", -1.0), ("no earlier than ", 1.0),
+                ("not before ", 1.0), ("after ", 1.0), ("before ", -1.0))
 
 
-@functools.lru_cache(maxsize=4096)
-def _parse_amount_text(text: str) -> Amount:
-    original = text
-    s = _normalise(text).lower()
-    approximate = False
-    for word in APPROX_WORDS:
-        if s.startswith(word + " ") or (word == "~" and s.startswith("~")):
-            approximate = True
-            s = s[len(word):].strip()
-            break
-    if s[:1].isalpha():
-        for word, value in _NUMBER_WORDS_LONGEST_FIRST:
-            if s.startswith(word):
-                s = f"{value:g} " + s[len(word):]
-                break
-    if not s:
-        raise TimeSyntaxError(f"empty duration in {original!r}", "write e.g. '2 weeks' or '3 days'")
-    lo = best = hi = 0.0
-    smallest_unit = math.inf
-    while s:
-        m = _AMOUNT_RE.match(s)
-        if not m:
-            raise TimeSyntaxError(
-                f"cannot read the duration {original!r}",
-                "write a number and a unit, e.g. '2 weeks', '2-3 days', '1 week 3 days'",
-            )
-        unit_word = m.group("unit").rstrip(".")
-        unit = UNIT_ALIASES.get(unit_word)
-        if unit is None:
-            raise TimeSyntaxError(
-                f"unknown time unit {unit_word!r} in {original!r}",
-                "use hours, days, weeks, months or years",
-            )
-        per = DAYS_PER_UNIT[unit]
-        smallest_unit = min(smallest_unit, per)
-        a = float(m.group("a"))
-        b = float(m.group("b")) if m.group("b") else a
-        if b < a:
-            raise TimeSyntaxError(
-                f"the range in {original!r} runs backwards", "write the smaller number first"
-            )
-        lo += a * per
-        hi += b * per
-        best += (a + b) / 2.0 * per
-        s = s[m.end():]
-    if approximate:
-        pad = max(APPROX_FRACTION * best, APPROX_MIN_UNIT_FRACTION * smallest_unit)
-        lo, hi = max(0.0, lo - pad), hi + pad
-    return Amount(lo, best, hi, approximate, _normalise(original))
+def _clock(text: str, hours: str | None, minutes: str | None, seconds: str | None = None) -> float | None:
+    if hours is None:
+        return None
+    h, m, sec = int(hours), int(minutes or 0), int(seconds or 0)
+    if h > 23 or m > 59 or sec > 59:
+        raise TimeSyntaxError(f"{text!r} is not a time of day", "write hours 00-23 and minutes 00-59, e.g. 14:30")
+    return (h * 3600 + m * 60 + sec) / 86400.0
 
 
 def _month_span(year: int, month: int) -> tuple[date, date]:
@@ -320,7 +261,7 @@ def _year(text: str, value: str) -> int:
 
 def parse_calendar(text: str) -> CalendarTime | None:
     """Parse a calendar date at its stated precision, or return None if it is not one."""
-    s = _normalise(text).lower().rstrip(".")
+    s = normalise(text).lower().rstrip(".")
     if not s[:1].isdigit():
         first = s.split(" ", 1)[0].rstrip(",")
         if first not in MONTHS and first not in ("early", "mid", "late"):
@@ -337,6 +278,10 @@ def parse_calendar(text: str) -> CalendarTime | None:
                 raise TimeSyntaxError(f"month {month} does not exist in {text!r}", "months run 1-12")
             return CalendarTime(*_month_span(year, month), Precision.MONTH)
         return CalendarTime(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
+    m = _DATETIME_RE.match(s)
+    if m:
+        day = _checked_date(_year(text, m.group("y")), int(m.group("m")), int(m.group("d")), text)
+        return CalendarTime(day, day, Precision.DAY, _clock(text, m.group("h"), m.group("min"), m.group("s")))
     words = s.replace(",", " ").split()
     if len(words) == 2 and words[0] in ("early", "mid", "late") and words[1].isdigit():
         year = _year(text, words[1])
@@ -361,7 +306,7 @@ def parse_calendar(text: str) -> CalendarTime | None:
 
 def parse_ref(text: str) -> EventRef | None:
     """Parse an event reference such as ``ifx``, ``ifx.end``, ``ifx#3`` or ``dose 3 of ifx``."""
-    m = _REF_RE.match(_normalise(text))
+    m = _REF_RE.match(normalise(text))
     if not m:
         return None
     if m.group("did"):
@@ -371,6 +316,110 @@ def parse_ref(text: str) -> EventRef | None:
         idx = m.group("idx").lower()
         return EventRef(m.group("id"), "dose", {"last": -1, "first": 1}.get(idx) or int(idx))
     return EventRef(m.group("id"), (m.group("part") or "start").lower())
+
+
+def _limited(text: str, sign: float) -> Amount:
+    """A duration with an optional limit word, as the offset in direction ``sign`` (+1 after)."""
+    low = text.lower()
+    limit = ""
+    for words, kind in ((_MINIMUM_WORDS, "min"), (_MAXIMUM_WORDS, "max")):
+        for word in words:
+            if low.startswith(word):
+                text, limit = text[len(word):], kind
+                break
+        if limit:
+            break
+    low = text.lower()
+    for suffix, kind in ((" or more", "min"), (" or longer", "min"), (" or less", "max"), (" or fewer", "max")):
+        if low.endswith(suffix):
+            text, limit = text[: -len(suffix)], kind
+            break
+    amount = parse_amount(text)
+    if limit == "min":
+        amount = Amount(amount.lo, amount.lo, math.inf, amount.approximate, amount.text, amount.vague, True)
+    elif limit == "max":
+        amount = Amount(0.0, amount.hi / 2.0, amount.hi, amount.approximate, amount.text, amount.vague, True)
+    return amount if sign > 0 else amount.negated()
+
+
+def _parse_relative(s: str, text: str) -> RelativeTime | None:
+    """A time relative to one event, or None when ``s`` is not of that form."""
+    low = s.lower()
+    if low.startswith("within "):
+        rest = s[len("within "):]
+        for word, sign in ((" after ", 1.0), (" before ", -1.0)):
+            i = rest.lower().find(word)
+            if i > 0:
+                amount = parse_amount(rest[:i])
+                ref = _require_ref(rest[i + len(word):], text)
+                window = Amount(0.0, amount.best / 2.0, amount.hi, amount.approximate, amount.text,
+                                amount.vague, True)
+                return RelativeTime(ref, window if sign > 0 else window.negated())
+        raise TimeSyntaxError(
+            f"cannot read {text!r}", "write 'within 6 months after EVENT' or 'within 2 days before EVENT'"
+        )
+    for word in ("shortly ", "soon "):
+        if low.startswith(word):
+            rest = low[len(word):]
+            for direction, sign in (("after ", 1.0), ("before ", -1.0)):
+                if rest.startswith(direction):
+                    ref = _require_ref(s[len(word) + len(direction):], text)
+                    return RelativeTime(ref, SHORTLY if sign > 0 else SHORTLY.negated())
+    for word, sign in _ORDER_WORDS:
+        if low.startswith(word):
+            return RelativeTime(_require_ref(s[len(word):], text), OPEN_GAP if sign > 0 else OPEN_GAP.negated())
+    for word, sign in ((" after ", 1.0), (" before ", -1.0), (" later than ", 1.0), (" earlier than ", -1.0)):
+        i = low.find(word)
+        if i > 0:
+            ref_text = s[i + len(word):]
+            amount_text = s[:i]
+            for suffix in (" or later", " or earlier"):
+                if ref_text.lower().endswith(suffix):
+                    ref_text = ref_text[: -len(suffix)]
+                    amount_text = "at least " + amount_text
+            ref = _require_ref(ref_text, text)
+            return RelativeTime(ref, _limited(amount_text, sign))
+    whole = parse_ref(s)
+    if whole is not None:  # ids may contain '-': "a-b" is an id, not "a minus b"
+        return RelativeTime(whole, ZERO)
+    m2 = re.match(r"^(?P<ref>\S+?|.+?\s)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
+    if m2 and parse_ref(m2.group("ref")) is not None:
+        ref = _require_ref(m2.group("ref"), text)
+        amount = parse_amount(m2.group("amount"))
+        return RelativeTime(ref, amount if m2.group("op") == "+" else amount.negated())
+    return None
+
+
+def _parse_following(s: str) -> RelativeTime | None:
+    """'then', 'later', '2 weeks later', 'shortly afterwards': after the time stated before."""
+    low = s.lower()
+    previous = EventRef(PREVIOUS)
+    if low in FOLLOWING_WORDS:
+        return RelativeTime(previous, OPEN_GAP)
+    if low in _SHORTLY_FOLLOWING:
+        return RelativeTime(previous, SHORTLY)
+    for word, sign in ((" later", 1.0), (" earlier", -1.0)):
+        if low.endswith(word) and not any(w in low for w in (" than ", " after ", " before ")):
+            return RelativeTime(previous, _limited(s[: -len(word)], sign))
+    return None
+
+
+def _parse_all_of(s: str, text: str) -> AllOf | None:
+    """'after X and Y', 'before X and after Y', 'after X but before Y' (each part a limit)."""
+    clauses = re.split(r"\s+(?:and|but)\s+", s, flags=re.IGNORECASE)
+    if len(clauses) < 2:
+        return None
+    parts: list[RelativeTime] = []
+    lead = ""
+    for clause in clauses:
+        if lead and parse_ref(clause) is not None:
+            clause = lead + clause  # "after X and Y": Y borrows "after "
+        node = _parse_relative(clause, text)
+        if node is None or node.offset is ZERO:
+            return None
+        lead = re.sub(r"\S+$", "", clause)
+        parts.append(node)
+    return AllOf(tuple(parts))
 
 
 def _parse_core(s: str, text: str) -> TimeNode:
@@ -384,41 +433,23 @@ def _parse_core(s: str, text: str) -> TimeNode:
     if m:
         per = DAYS_PER_UNIT[m.group("unit")]
         sign = -1.0 if m.group("sign") in ("-", "−") else 1.0
-        return AnchorTime(Amount.exact(sign * float(m.group("n")) * per, s))
-    if low.startswith("within "):
-        rest = s[len("within "):]
-        for word, sign in ((" after ", 1.0), (" before ", -1.0)):
-            i = rest.lower().find(word)
-            if i > 0:
-                amount = parse_amount(rest[:i])
-                ref = _require_ref(rest[i + len(word):], text)
-                window = Amount(0.0, amount.best / 2.0, amount.hi, amount.approximate, amount.text)
-                return RelativeTime(ref, window if sign > 0 else window.negated())
-        raise TimeSyntaxError(
-            f"cannot read {text!r}", "write 'within 6 months after EVENT' or 'within 2 days before EVENT'"
-        )
-    for word, sign in (("after ", 1.0), ("before ", -1.0)):
-        if low.startswith(word):
-            ref = _require_ref(s[len(word):], text)
-            open_gap = Amount(0.0, 0.0, math.inf, False, "gap not stated")
-            return RelativeTime(ref, open_gap if sign > 0 else open_gap.negated())
-    for word, sign in ((" after ", 1.0), (" before ", -1.0), (" later than ", 1.0)):
-        i = low.find(word)
-        if i > 0:
-            amount = parse_amount(s[:i])
-            ref = _require_ref(s[i + len(word):], text)
-            return RelativeTime(ref, amount if sign > 0 else amount.negated())
-    whole = parse_ref(s)
-    if whole is not None:  # ids may contain '-': "a-b" is an id, not "a minus b"
-        return RelativeTime(whole, ZERO)
-    m2 = re.match(r"^(?P<ref>\S+?|.+?\s)\s*(?P<op>[+\-])\s*(?P<amount>\d.*)$", s)
-    if m2 and parse_ref(m2.group("ref")) is not None:
-        ref = _require_ref(m2.group("ref"), text)
-        amount = parse_amount(m2.group("amount"))
-        return RelativeTime(ref, amount if m2.group("op") == "+" else amount.negated())
-    bare = parse_ref(s)
-    if bare is not None:
-        return RelativeTime(bare, ZERO)
+        days = sign * float(m.group("n")) * per
+        clock = _clock(text, m.group("h"), m.group("min"))
+        if clock is not None:
+            if m.group("unit") != "day":
+                raise TimeSyntaxError(f"a time of day needs a day in {text!r}", "write e.g. 'day 2 14:30'")
+            days += clock
+        return AnchorTime(Amount.exact(days, s))
+    following = _parse_following(s)
+    if following is not None:
+        return following
+    if " and " in low or " but " in low:
+        both = _parse_all_of(s, text)
+        if both is not None:
+            return both
+    relative = _parse_relative(s, text)
+    if relative is not None:
+        return relative
     raise TimeSyntaxError(
         f"cannot read the time {text!r}",
         "write a date ('2013', 'February 2010', '2010-02-14'), a time from day 0 "
@@ -466,6 +497,8 @@ def _parse_range(first: str, last: str, text: str) -> TimeNode:
         first_node = _parse_core(first.strip(), text)
     if isinstance(first_node, UnknownTime) or isinstance(last_node, UnknownTime):
         raise TimeSyntaxError(f"a range cannot contain 'unknown' in {text!r}", "write 'unknown' alone")
+    if isinstance(first_node, AllOf) or isinstance(last_node, AllOf):
+        raise TimeSyntaxError(f"cannot read the range {text!r}", "write 'between A and B' with two times")
     return RangeTime(first_node, last_node)
 
 
@@ -491,7 +524,7 @@ def parse_time(text: str | int | float) -> TimeExpr:
 @functools.lru_cache(maxsize=8192)
 def _parse_time_text(text: str) -> TimeExpr:
     """parse_time for text; cached, since times such as 'week 0' recur (TimeExpr is immutable)."""
-    s = normalised = _normalise(text)
+    s = normalised = normalise(text)
     if not s:
         raise TimeSyntaxError("the time is empty", "write a time, or 'unknown' if the source does not say")
     widen: Amount | None = None
@@ -523,7 +556,17 @@ def _parse_time_text(text: str) -> TimeExpr:
         node = _parse_core(s, text)
     if approximate and widen is None:
         widen = _approximate_widening(node)
-    return TimeExpr(node, normalised, approximate, widen)
+    return TimeExpr(node, normalised, approximate, widen, vague=approximate or _is_vague(node))
+
+
+def _is_vague(node: TimeNode) -> bool:
+    if isinstance(node, RelativeTime | AnchorTime):
+        return node.offset.vague
+    if isinstance(node, RangeTime):
+        return _is_vague(node.first) or _is_vague(node.last)
+    if isinstance(node, AllOf):
+        return any(_is_vague(part) for part in node.parts)
+    return False
 
 
 def _approximate_widening(node: TimeNode) -> Amount:
@@ -536,12 +579,3 @@ def _approximate_widening(node: TimeNode) -> Amount:
     else:
         pad = 7.0
     return Amount(pad, pad, pad, True, "approximate")
-
-
-def parse_duration_value(value: str | int | float) -> Amount:
-    """Parse a duration field value; a bare number is rejected (the unit must be stated)."""
-    if not isinstance(value, str):
-        raise TimeSyntaxError(
-            f"the duration {value!r} has no unit", "write e.g. '5 days' or '6 months'"
-        )
-    return parse_amount(value)

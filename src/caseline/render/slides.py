@@ -21,7 +21,7 @@ from caseline.layout.timeline_layout import build_layout
 from caseline.render.exporters import encode_png
 from caseline.render.qt_app import ensure_app
 from caseline.timeline.resolved import ResolvedCase
-from caseline.view_state import ViewState
+from caseline.view_state import ViewState, reveal_changes
 
 #: Type sizes tried, largest first, until the lanes fit the slide (144 dpi: 20 pt labels are
 #: 40 px on a 1080 px slide; 96 dpi, 27 px, is the smallest that still reads from the back of a
@@ -64,21 +64,17 @@ def write_reveal_slides(view: ViewState, directory: str | os.PathLike[str], widt
     os.makedirs(directory, exist_ok=True)
     base = view.copy(hold_back=False, revealed=None, ghosted=frozenset(), highlighted=frozenset(), selected=None)
     shown = base.shown()
-    plan = RevealPlan.build(shown.cases, shown.options.shifts, hold_back=hold_back)
+    plan = plan_of(base, hold_back)
     if base.time_range is None:
         lo, hi = build_layout(shown.cases, shown.options).x_range
         pad = 0.03 * (hi - lo)
         base = base.copy(time_range=(lo - pad, hi + pad))
-    every = frozenset(reveal_key(item) for case in shown.cases for item in case.items)
     written: list[SlideInfo] = []
     ensure_app()
     bar = CaptionBar(width_px, plan.steps)
     figure_h = height_px - bar.height
     dpi = _fitting_dpi(base, width_px, figure_h, theme)
-    for number, step in enumerate(plan.steps, start=1):
-        step_view = base.copy(hold_back=step.neutral, revealed=None if ghost else step.revealed_item_ids,
-                              ghosted=every - step.revealed_item_ids if ghost else frozenset(),
-                              highlighted=frozenset(step.new_item_ids))
+    for number, (step, step_view) in enumerate(step_views(base, plan, ghost), start=1):
         request = export.FigureRequest(width_px=width_px, height_px=figure_h, dpi=dpi, theme=theme, title="",
                                        caption="")
         with export.built_figure(export.resolve_spec(step_view, request)) as figure:
@@ -197,6 +193,19 @@ def _font(pixels: int, bold: bool = False) -> QFont:
 
 def _title(cases: Sequence[ResolvedCase]) -> str:
     return cases[0].case.title if len(cases) == 1 else f"{len(cases)} cases"
+
+
+def plan_of(view: ViewState, hold_back: bool) -> RevealPlan:
+    """The reveal plan of what ``view`` draws outside teaching (de-identified or not)."""
+    shown = view.copy(hold_back=False, revealed=None, ghosted=frozenset(), highlighted=frozenset()).shown()
+    return RevealPlan.build(shown.cases, shown.options.shifts, hold_back=hold_back)
+
+
+def step_views(view: ViewState, plan: RevealPlan, ghost: bool) -> list[tuple[Step, ViewState]]:
+    """Each step of ``plan`` with the view its slide draws (the same fields presentation mode sets)."""
+    shown = view.shown()
+    every = frozenset(reveal_key(item) for case in shown.cases for item in case.items)
+    return [(step, view.copy(**reveal_changes(step, every, ghost))) for step in plan.steps]
 
 
 def _fitting_dpi(view: ViewState, width_px: int, height_px: int, theme: str) -> float:

@@ -1,6 +1,8 @@
 """Resolved timelines: every time turned into days from the case's anchor, with bounds.
 
-These are what views, tables and exports draw from. Pure Python, immutable.
+These are what views, tables and exports draw from. Pure Python, immutable. Each time says how
+it is known (:class:`Known`): a best estimate of a time the source gives only by order or by a
+limit is *placed for order, not stated* (``Item.placed``), and must be drawn and tabled as such.
 """
 
 from __future__ import annotations
@@ -9,12 +11,18 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from caseline.model._fast_init import fast_frozen_init
 from caseline.model.case import Case, Event
 from caseline.model.diagnostics import Diagnostic
 from caseline.model.kinds import Category, Kind
 from caseline.model.time_expressions import Precision
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from caseline.timeline.constraints import Distances
 
 
 @fast_frozen_init
@@ -40,6 +48,16 @@ class Interval:
 
     def shifted(self, days: float) -> Interval:
         return Interval(self.lo + days, self.best + days, self.hi + days)
+
+
+class Known(StrEnum):
+    """How a resolved time is known, relative to day 0."""
+
+    EXACT = "exact"  # stated exactly ("day 14", "2 weeks after ifx#3", 2014-03-02 with a dated day 0)
+    SPAN = "span"  # stated as a span: a month, "2-3 weeks after", "about", "between A and B"
+    BOUNDED = "bounded"  # a stated limit only ("at least 3 months after", "within a week"): best placed
+    ORDERED = "ordered"  # only its order is stated ("after X", "then"): best placed for order
+    UNKNOWN = "unknown"  # not stated, or not linked to day 0
 
 
 class ItemRole(StrEnum):
@@ -78,10 +96,56 @@ class Item:
     value: float | None = None  # severity value for SEVERITY items
     start_date: date | None = None  # best calendar date, when the case is dated
     end_date: date | None = None
+    known: Known = Known.UNKNOWN  # how the start (the time, for points) is known
+    end_known: Known = Known.UNKNOWN
+    vague: bool = False  # worded with a vague word ("several", "a few", "shortly", "about")
+    ongoing: bool = False  # the event was still going on at the time of the report
+    start_calendar: Interval | None = None  # calendar bounds (proleptic Gregorian ordinals, fractional)
+    end_calendar: Interval | None = None
+    start_point: int = -1  # the times' points in ResolvedCase.timing (intervals between items)
+    end_point: int = -1
 
     @property
     def is_dated(self) -> bool:
         return self.start is not None
+
+    @property
+    def placed(self) -> bool:
+        """The start's best estimate is placed for order, not stated by the source."""
+        return self.known in (Known.BOUNDED, Known.ORDERED)
+
+    @property
+    def end_placed(self) -> bool:
+        return self.end_known in (Known.BOUNDED, Known.ORDERED)
+
+
+class Timing:
+    """The solved time network of a case: the tightest interval between any two of its times.
+
+    A latency is not ``end - start`` of two independent intervals: both may hang on the same
+    uncertain time. :meth:`between` asks the network (two shortest-path searches).
+    """
+
+    __slots__ = ("_clocked", "best", "distances")
+
+    def __init__(self, distances: Distances, best: np.ndarray, clock_points: frozenset[int] = frozenset()) -> None:
+        self.distances = distances
+        self.best = best  # best estimate of every point (days from day 0; nan: not placed)
+        self._clocked = clock_points  # times stated to the minute: their calendar text has a time of day
+
+    def is_clocked(self, point: int) -> bool:
+        """The time is stated to the minute (an ISO date-time, or minutes/hours after one)."""
+        return point in self._clocked
+
+    def between(self, later: int, earlier: int) -> Interval | None:
+        """``later - earlier`` in days (None when either is not placed relative to the other)."""
+        if later < 0 or earlier < 0:
+            return None
+        best = float(self.best[later] - self.best[earlier])
+        if math.isnan(best):
+            return None
+        lo, hi = self.distances.between(later, earlier)
+        return Interval(min(lo, best), best, max(hi, best))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +156,8 @@ class ResolvedCase:
     anchor_date: date | None  # calendar date of day 0 (best estimate), when known
     anchor_date_precision: Precision | None
     diagnostics: tuple[Diagnostic, ...]
+    anchor_calendar: Interval | None = None  # calendar bounds of day 0 (ordinals), when dated
+    timing: Timing | None = None
 
     @property
     def id(self) -> str:
@@ -105,6 +171,23 @@ class ResolvedCase:
             if item.item_id == item_id:
                 return item
         return None
+
+    def between(self, later: Item, earlier: Item, later_end: bool = False, earlier_end: bool = False
+                ) -> Interval | None:
+        """Days from one item's time to another's, with the bounds all statements allow together.
+
+        ``later_end``/``earlier_end`` take an item's end instead of its start. None when either
+        time is unknown or the case has no solved network. This is the latency to use: it never
+        counts one uncertainty twice (a reaction "2 weeks after" an undated drug start is 14 days
+        after it, whatever the start's own bounds).
+        """
+        if self.timing is None:
+            return None
+        a = later.end_point if later_end else later.start_point
+        b = earlier.end_point if earlier_end else earlier.start_point
+        if (later.end if later_end else later.start) is None or (earlier.end if earlier_end else earlier.start) is None:
+            return None
+        return self.timing.between(a, b)
 
     def day_to_date(self, day: float) -> date | None:
         if self.anchor_date is None or not math.isfinite(day):

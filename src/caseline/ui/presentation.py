@@ -20,7 +20,7 @@ from caseline.analysis.reveal import (
 from caseline.render.timeline_plot import TimelinePlot
 from caseline.theme import PROJECTOR
 from caseline.ui.host import TeachingWindow, TimelineHost
-from caseline.view_state import ViewState
+from caseline.view_state import ViewState, reveal_changes
 
 REVEAL_MODES = ("ghost", "hide")  # events still to come: drawn faintly, or left out
 
@@ -279,10 +279,8 @@ class Presentation(QObject):
             return
         ghost = self.reveal_mode == "ghost"
         n_items = len(plot.layout_.items) if plot.layout_ is not None else 0
-        every = frozenset(plot.key_of(i) for i in range(n_items)) if ghost else frozenset()
-        self.view.update(hold_back=step.neutral, revealed=None if ghost else step.revealed_item_ids,
-                         ghosted=every - step.revealed_item_ids if ghost else frozenset(),
-                         highlighted=frozenset(step.new_item_ids))
+        every = frozenset(plot.key_of(i) for i in range(n_items))
+        self.view.update(**reveal_changes(step, every, ghost))
         assert self.plan is not None
         self.caption.show_step(step, self.index + 1, len(self.plan.steps))
         self.bring_into_view()

@@ -1,0 +1,196 @@
+"""Reading located values (caseline.io.located) into typed values, collecting every problem.
+
+The base of the case-document builder: text, numbers, flags, enums, lists, times, durations and
+counts, each checked and reported with the FILE:LINE:COL of the value it is about.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any, TypeVar
+
+from caseline.io.case_fields import (
+    TIME_KEYS,
+)
+from caseline.io.located import LList, LMap
+from caseline.model.case import (
+    MAX_ADMINISTRATIONS,
+    Provenance,
+)
+from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.kinds import (
+    Kind,
+)
+from caseline.model.time_expressions import Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
+
+_EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
+_NO_SOURCE = Provenance()
+_UNKNOWN = frozenset({"unknown", "not stated", "unstated", "?"})
+_DAYS_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
+_ORDER = [k.value for k in Kind]
+
+E = TypeVar("E")
+
+
+class ValueReader:
+    """Collects diagnostics while turning located values into model objects."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+
+    # ------------------------------------------------------------------ reporting
+    def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(pos, message, hint))
+
+    def warn(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(pos, message, hint, DiagnosticLevel.WARNING))
+
+    def check_keys(self, mapping: LMap, allowed: set[str], what: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(sorted(allowed))
+                if mapping[key] is None and (" " in key or not close):
+                    # {at: after ivig, then plex, state: ...}: a comma inside {...} ends the text
+                    hint = (f"a comma inside {{...}} ends a value: if {key!r} belongs to the text before it, "
+                            "put that text in quotes, e.g. at: \"after a, then b\"")
+                self.error(mapping.key_pos.get(key, mapping.pos), f"unknown field {key!r} in {what}", hint)
+
+    # ------------------------------------------------------------------ typed getters
+    def mapping(self, value: Any, pos: SourcePos, what: str) -> LMap | None:
+        if isinstance(value, LMap):
+            return value
+        self.error(pos, f"{what} must be a mapping (key: value lines)", f"got {kind_of(value)}")
+        return None
+
+    def text(self, mapping: LMap, key: str, required: bool = False, what: str = "") -> str:
+        value = mapping.get(key)
+        if value.__class__ is str:  # the common case, first
+            return value.strip()  # type: ignore[no-any-return]
+        if value is None:
+            if required:
+                article = "an" if key[:1] in "aeiou" else "a"
+                self.error(mapping.pos, f"{what} needs {article} {key!r}", f"add '{key}: ...'")
+            return ""
+        value = mapping[key]
+        if isinstance(value, (bool, LMap | LList)):
+            self.error(mapping.where(key), f"{key!r} must be text", f"got {kind_of(value)}")
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def flag(self, mapping: LMap, key: str, default: bool = False) -> bool:
+        value = mapping.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.error(mapping.where(key), f"{key!r} must be true or false", f"got {kind_of(value)}")
+        return default
+
+    def number(self, mapping: LMap, key: str) -> float | None:
+        if key not in mapping or mapping[key] is None:
+            return None
+        value = mapping[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            try:
+                return float(str(value))
+            except ValueError:
+                self.error(mapping.where(key), f"{key!r} must be a number", f"got {value!r}")
+                return None
+        if not math.isfinite(value):
+            self.error(mapping.where(key), f"{key!r} must be a finite number")
+            return None
+        return float(value)
+
+    def enum(self, mapping: LMap, key: str, enum: type[E], what: str) -> E | None:
+        raw = self.text(mapping, key)
+        if not raw:
+            return None
+        member = enum._value2member_map_.get(raw.lower())  # type: ignore[attr-defined]
+        if member is not None:
+            return member  # type: ignore[no-any-return]
+        try:
+            return enum(raw.lower())  # type: ignore[call-arg]
+        except ValueError:
+            options = [e.value for e in enum]  # type: ignore[attr-defined]
+            close = difflib.get_close_matches(raw.lower(), options, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "use one of: " + ", ".join(options)
+            self.error(mapping.where(key), f"{raw!r} is not a valid {what}", hint)
+            return None
+
+    def string_list(self, mapping: LMap, key: str) -> tuple[str, ...]:
+        value = mapping.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, LList) or any(isinstance(v, LMap | LList) for v in value):
+            self.error(mapping.where(key), f"{key!r} must be a list of text", "write [a, b, c]")
+            return ()
+        return tuple(str(v) for v in value)
+
+    def time(self, mapping: LMap, key: str) -> TimeExpr | None:
+        if key not in mapping:
+            return None
+        return self.time_value(mapping[key], mapping.where(key))
+
+    def time_value(self, value: Any, pos: SourcePos) -> TimeExpr | None:
+        stated = ""
+        if isinstance(value, LMap):
+            self.check_keys(value, TIME_KEYS, "a time")
+            stated = self.text(value, "stated")
+            if "time" not in value:
+                self.error(value.pos, "a time mapping needs 'time'", "write {time: week 2, stated: ...}")
+                return None
+            pos = value.where("time")
+            value = value["time"]
+        if value is None:
+            self.error(pos, "the time is empty", "write a time, or 'unknown' if the source does not say")
+            return None
+        try:
+            expr = parse_time(value)
+        except TimeSyntaxError as exc:
+            self.error(pos, exc.message, exc.hint)
+            return None
+        return TimeExpr(expr.node, expr.text, expr.approximate, expr.widen, stated, pos, expr.vague)
+
+    def duration(self, mapping: LMap, key: str) -> Amount | None:
+        if key not in mapping:
+            return None
+        try:
+            return parse_duration_value(mapping[key])
+        except TimeSyntaxError as exc:
+            self.error(mapping.where(key), exc.message, exc.hint)
+            return None
+
+    def count(self, mapping: LMap, key: str) -> int | None:
+        value = mapping.get(key)
+        if value is None or (isinstance(value, str) and value.strip().lower() in _UNKNOWN):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(mapping.where(key), f"{key!r} must be a whole number of 1 or more", f"got {value!r}")
+            return None
+        if value > MAX_ADMINISTRATIONS:
+            self.error(mapping.where(key), f"{key!r} of {value} is more than {MAX_ADMINISTRATIONS:,}",
+                       f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations; check the number")
+            return None
+        return value
+
+    # ------------------------------------------------------------------ documents
+
+
+def kind_of(value: Any) -> str:
+    if isinstance(value, LMap):
+        return "a mapping"
+    if isinstance(value, LList):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"{type(value).__name__} {value!r}"
+
+
