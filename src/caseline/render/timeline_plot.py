@@ -87,6 +87,7 @@ class TimelinePlot(pg.PlotWidget):
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
         self.cursor.setVisible(False)
         self.cursor.setZValue(20)
+        self.cursor_enabled = True  # presentation mode turns the day-under-the-pointer line off
         self.addItem(self.cursor, ignoreBounds=True)
         # the measured interval, drawn on the plot as well as said in the status bar
         self.measure_line = pg.PlotCurveItem()
@@ -474,7 +475,7 @@ class TimelinePlot(pg.PlotWidget):
         if inside:
             x = self.viewbox.mapSceneToView(scene_pos).x()
             self.cursor.setPos(x)
-            self.cursor.setVisible(True)
+            self.cursor.setVisible(self.cursor_enabled)
             self.sigCursorMoved.emit(x)
         else:
             self.cursor.setVisible(False)

@@ -172,6 +172,8 @@ class Presentation(QObject):
         self.caption.show()
         self.active = True
         plot.set_legend_full_width(True)  # fewer legend lines: more room for lanes
+        plot.cursor_enabled = False  # a line under a resting pointer would read as a mark to the room
+        plot.cursor.setVisible(False)
         self._apply_theme()
         plot.set_view(self.view)
         self._build_plan(keep_step=False)
@@ -201,6 +203,7 @@ class Presentation(QObject):
         tab.caption_area().removeWidget(self.caption)
         self.caption.setParent(None)
         plot.set_view(saved["view"])
+        plot.cursor_enabled = True
         plot.apply_theme(saved["theme"], saved["px_per_pt"])
         plot.set_legend_full_width(saved["legend_full_width"])
         w.setWindowState(saved["state"])
