@@ -1,10 +1,15 @@
 """Load benchmark worker: parse + validate + resolve one file in a fresh process.
 
-``python -m benchmarks.loading FILE`` prints {"seconds", "rss_delta_bytes", "items", "ok"}.
+``python -m benchmarks.loading FILE [--trace]`` prints {"seconds", "rss_delta_bytes", "retained_bytes",
+"layout_s", "items", "ok"}.
 Everything the reader imports is imported first by loading the sample case in the same format,
 so the time is the load alone. Memory is the growth of the process's peak resident set
 (``ru_maxrss``) across the load: everything the load allocated at its peak, including the
-resolved result it returns, and no tracing overhead on the timing.
+resolved result it returns, and no tracing overhead on the timing. With ``--trace`` the file is
+loaded a second time under tracemalloc and ``retained_bytes`` is what that load still holds (the
+resolved cases): a peak-RSS delta rounds to 0 for a small file (the warm-up already raised the
+peak), so it cannot show whether a memory target is met. ``layout_s`` times
+``caseline.layout.timeline_layout.build_layout`` of the loaded cases (3 runs).
 """
 
 from __future__ import annotations
@@ -21,7 +26,10 @@ def _peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
-def main(path: str) -> None:
+def main(path: str, trace: bool = False) -> None:
+    import tracemalloc
+
+    from caseline.layout.timeline_layout import build_layout
     from caseline.timeline.load import load_file
 
     warm = "infliximab-pyoderma.events.csv" if path.endswith(".csv") else "infliximab-pyoderma.caseline.yaml"
@@ -31,10 +39,24 @@ def main(path: str) -> None:
     result = load_file(path)
     seconds = time.perf_counter() - t0
     after = _peak_rss_bytes()
-    emit({"seconds": seconds, "rss_delta_bytes": after - before, "ok": result.ok,
+    layout_s = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        build_layout(result.cases)
+        layout_s.append(time.perf_counter() - t0)
+    retained = None
+    if trace:
+        del result
+        tracemalloc.start()
+        start = tracemalloc.get_traced_memory()[0]
+        result = load_file(path)
+        retained = tracemalloc.get_traced_memory()[0] - start
+        tracemalloc.stop()
+    emit({"seconds": seconds, "rss_delta_bytes": after - before, "retained_bytes": retained,
+          "layout_s": layout_s, "ok": result.ok,
           "items": sum(len(c.items) for c in result.cases),
           "errors": [str(d) for d in result.errors[:3]]})
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], "--trace" in sys.argv[2:])

@@ -1,36 +1,49 @@
-"""Targets, the readable table, and the results section of docs/performance.md."""
+"""Targets (issue 18), the check that every measurement measured something, the readable tables, the
+scaling plot, and the results section of docs/performance.md."""
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
 BEGIN = "<!-- bench-results:begin (written by `make bench`) -->"
 END = "<!-- bench-results:end -->"
 
+#: caseline / baseline at most this, per scene and view (median of the per-repetition ratios)
+RATIO_LIMIT = 1.5
+INTERACTION_MS = 50.0
+DRAG_FPS = 60.0
 
-def _target(name: str, value: float | None, limit: float, unit: str, below: bool = True) -> dict[str, Any]:
-    met = None if value is None else (value <= limit if below else value < limit)
-    return {"name": name, "value": value, "limit": limit, "unit": unit, "met": met}
+
+def _target(name: str, value: float | None, limit: float, unit: str, below: bool = True,
+            spread: dict[str, float] | None = None) -> dict[str, Any]:
+    met = None if value is None else (value <= limit if below else value >= limit)
+    return {"name": name, "value": value, "limit": limit, "unit": unit, "below": below, "met": met,
+            "min": spread.get("min") if spread else None, "max": spread.get("max") if spread else None}
 
 
 def _entries(section: Any) -> list[dict[str, Any]]:
     return section if isinstance(section, list) else []
 
 
+def _m(entry: dict[str, Any], kind: str) -> dict[str, Any]:
+    return entry.get("measurements", {}).get(kind, {})
+
+
 def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issues 7 and 12 with the measured value and whether it is met (None: not measured)."""
+    """Each goal of issue 18 with the measured value (median, and min-max) and whether it is met."""
     out = []
     cold = results.get("cold_start", {})
-    if "caseline_s" in cold:
-        out.append(_target("cold start to first paint", cold["caseline_s"], 1.0, "s"))
-        out.append(_target("cold start minus import floor", cold["difference_s"], 0.45, "s"))
+    if "difference_s" in cold:
+        d = cold["difference_s"]
+        out.append(_target("cold start minus bare PySide6+pyqtgraph window", d["median"], 0.3, "s", spread=d))
     for e in _entries(results.get("load")):
-        limit = 50.0 if e["format"] == "csv" else 200.0
-        out.append(_target(f"load {e['format'].upper()} {e['events']:,} events", e["us_per_event"], limit,
-                           "µs/event"))
-        out.append(_target(f"load memory {e['format'].upper()} {e['events']:,} events", e["bytes_per_event"],
-                           1024.0, "B/event"))
+        fmt = e["format"].upper()
+        limit = 5.0 if e["format"] == "csv" else 50.0
+        out.append(_target(f"load {fmt} {e['events']:,} events", e["us_per_event"], limit, "µs/event"))
+        out.append(_target(f"memory after load {fmt} {e['events']:,} events", e["bytes_per_event"], 300.0,
+                           "B/event"))
     resolution = _entries(results.get("resolution"))
     for e in resolution:
         out.append(_target(f"resolution {e['events']:,} events, new/old", e["ratio"], 2.0, "ratio"))
@@ -39,29 +52,72 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         growth = large["new_us_per_event"] / small["new_us_per_event"]
         out.append(_target(f"resolution per event, {large['events']:,} / {small['events']:,} events", growth, 2.0,
                            "ratio"))
-    frames = _entries(results.get("frames"))
-    sizes = sorted({e["events"] for e in frames if e["cases"] == 1})
-    for e in frames:
-        if e["cases"] > 1 or (e["events"] == max(sizes) and e["events"] >= 100_000):
-            limit = 16.7
-        elif e["events"] >= 10_000 or (e["events"] == max(sizes)):
-            limit = 8.0
-        else:
-            continue
-        out.append(_target(f"pan/zoom {e['scene']} {e['view']}", e["caseline_ms"], limit, "ms/frame"))
-    labels = results.get("labels", {})
-    if "added_ms" in labels:
-        out.append(_target(f"{labels['labels']:,} labels added", labels["added_ms"], 5.0, "ms/frame"))
+    for e in _entries(results.get("frames")):
+        for view in ("full", "zoomed", "drag"):
+            ratio = _m(e, view).get("ratio_to_batched")
+            if ratio and (e["cases"] == 1 or e["scene"] == "200x200"):
+                out.append(_target(f"{view} {e['scene']}: caseline / batched baseline", ratio["median"], RATIO_LIMIT,
+                                   "x", spread=ratio))
+        drag = _m(e, "drag").get("caseline")
+        if drag and e["cases"] == 1 and e["events"] <= 100_000:
+            ms = drag["ms"]
+            out.append(_target(f"drag {e['scene']}: frames/s (paints per step {drag['paints_per_step']['median']:g})",
+                               1000.0 / ms["median"], DRAG_FPS, "frames/s", below=False,
+                               spread={"min": 1000.0 / ms["max"], "max": 1000.0 / ms["min"]}))
+        if e["cases"] >= 10_000:
+            full = _m(e, "full").get("caseline")
+            if full:
+                out.append(_target(f"swimmer-size comparison {e['scene']} full view", full["ms"]["median"], 16.7,
+                                   "ms/frame", spread=full["ms"]))
+        for kind, label in (("hover", "hover feedback"), ("click", "click to details"),
+                            ("switch_align", "switch alignment"), ("switch_sort", "switch sort")):
+            found = _m(e, kind).get("caseline")
+            if found:
+                out.append(_target(f"{label} {e['scene']}", found["ms"]["median"], INTERACTION_MS, "ms",
+                                   spread=found["ms"]))
+    for e in _entries(results.get("load")):
+        if e["format"] == "csv" and "layout_s" in e:
+            out.append(_target(f"layout {e['events']:,} events (0.2 s at 1M, scaled linearly)",
+                               e["layout_s"]["median"], 0.2 * e["events"] / 1_000_000, "s", spread=e["layout_s"]))
     for e in _entries(results.get("export")):
-        if not e.get("available"):
-            out.append(_target(f"export {e['format'].upper()} {e['subject']}", None, 0.3, "s"))
-            continue
-        limit = 0.3 if e["format"] == "png" else 0.2
-        out.append(_target(f"export {e['format'].upper()} {e['subject']}", e["caseline_s"], limit, "s"))
-        if e["format"] == "png":
-            out.append(_target(f"export PNG {e['subject']} caseline/matplotlib", e["ratio"], 1.0, "ratio",
-                               below=False))
+        if e.get("available") and e["format"] == "png":
+            out.append(_target(f"export PNG {e['subject']} caseline/matplotlib", e["ratio"], 1.0, "ratio"))
     return out
+
+
+def problems(results: dict[str, Any]) -> list[str]:
+    """Every measurement that is empty, zero, negative or not a number, and every section that failed:
+    a benchmark must not pass by measuring nothing."""
+    found: list[str] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            if value.get("available") is False:
+                found.append(f"{path}: {value.get('note', 'not available')}")
+            for key, item in value.items():
+                # peak RSS is context only (it rounds to 0 below the warm-up's peak); retained_bytes is the measure
+                if key in ("min", "max", "exit_status", "dirty", "peak_rss_delta_bytes"):
+                    continue
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            if not value and not path.endswith(("problems", "undated")):
+                found.append(f"{path}: empty")
+            for k, item in enumerate(value):
+                walk(item, f"{path}[{k}]")
+        elif isinstance(value, bool) or value is None:
+            return
+        elif isinstance(value, int | float):
+            last = path.rsplit(".", 1)[-1]
+            measured = last in ("median", "seconds", "us_per_event", "bytes_per_event", "retained_bytes", "ratio",
+                                "caseline_s", "matplotlib_s")
+            if measured and (not math.isfinite(value) or value <= 0):
+                found.append(f"{path} = {value}")
+
+    for section in ("cold_start", "load", "frames", "export"):
+        walk(results.get(section), section)
+    if results.get("cold_start", {}).get("exit_status"):
+        found.append("cold_start: a process exited with an error")
+    return found
 
 
 def _f(value: Any, digits: int = 1) -> str:
@@ -70,6 +126,14 @@ def _f(value: Any, digits: int = 1) -> str:
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _s(spread: dict[str, float] | None, digits: int = 1, scale: float = 1.0) -> str:
+    """'median (min-max)'."""
+    if not spread:
+        return "n/a"
+    return (f"{spread['median'] * scale:,.{digits}f} ({spread['min'] * scale:,.{digits}f}-"
+            f"{spread['max'] * scale:,.{digits}f})")
 
 
 def _md(headers: list[str], rows: list[list[str]]) -> str:
@@ -82,25 +146,31 @@ def table(results: dict[str, Any]) -> str:
     """The results as Markdown tables (readable on a terminal too)."""
     parts = []
     m = results["machine"]
+    c = results.get("commit", {})
     parts.append(f"Machine: {m['nproc']} CPUs, {m['cpu_model']}; Python {m['python']}, PySide6 {m['pyside6']} "
                  f"(Qt {m['qt']}), pyqtgraph {m['pyqtgraph']}, numpy {m['numpy']}; QT_QPA_PLATFORM=offscreen. "
                  f"{'QUICK MODE (tiny sizes, not for comparison). ' if results['quick'] else ''}"
-                 f"Run {results['date']}, took {results.get('duration_s', 0):.0f} s.")
+                 f"Commit {c.get('sha', '?')[:10]}{' + uncommitted changes' if c.get('dirty') else ''}. "
+                 f"Run {results['date']}, took {results.get('duration_s', 0):.0f} s. Figures are medians "
+                 f"(min-max) of repeated samples; ratios are taken per interleaved repetition.")
     cold = results["cold_start"]
-    if "caseline_s" in cold:
-        parts.append("**Cold start** (median of {} fresh processes)\n\n".format(cold["runs"]) + _md(
-            ["`caseline --exit-after-paint` sample", "import floor (PySide6.QtWidgets + pyqtgraph)", "ratio",
-             "difference"],
-            [[f"{cold['caseline_s']:.2f} s", f"{cold['import_floor_s']:.2f} s", f"{cold['ratio']:.2f}",
-              f"{cold['difference_s']:.2f} s"]]))
+    if "difference_s" in cold:
+        parts.append(f"**Cold start** (launch to the first painted window; {cold['runs']} runs each, alternating)"
+                     "\n\n" + _md(["caseline --exit-after-paint sample", "bare PySide6+pyqtgraph window, one plot",
+                                   "difference"],
+                                  [[_s(cold["caseline_s"], 2), _s(cold["bare_window_s"], 2),
+                                    _s(cold["difference_s"], 2)]]))
     else:
         parts.append(f"**Cold start**: {cold.get('note')}")
     load = _entries(results["load"])
-    parts.append("**Load** (parse + validate + resolve; memory = peak RSS growth in a fresh process)\n\n" + _md(
-        ["format", "events", "items", "runs", "seconds", "µs/event", "peak RSS Δ", "bytes/event"],
-        [[e["format"].upper(), _f(e["events"]), _f(e["items"]), str(e["runs"]), _f(e["seconds"], 3),
-          _f(e["us_per_event"]), f"{e['peak_rss_delta_bytes'] / 2**20:.1f} MiB", _f(e["bytes_per_event"], 0)]
-         for e in load]) if load else f"**Load**: {results['load'].get('note')}")
+    if load:
+        parts.append("**Load** (parse + validate + resolve; memory = bytes still held after the load, traced; "
+                     "layout = build_layout of the loaded cases)\n\n" + _md(
+                         ["format", "events", "items", "seconds", "µs/event", "bytes/event", "peak RSS Δ MiB",
+                          "layout s"],
+                         [[e["format"].upper(), _f(e["events"]), _f(e["items"]), _s(e["seconds"], 3),
+                           _f(e["us_per_event"]), _f(e["bytes_per_event"], 0),
+                           _s(e["peak_rss_delta_bytes"], 1, 1 / 2**20), _s(e.get("layout_s"), 3)] for e in load]))
     resolution = _entries(results.get("resolution"))
     if resolution:
         parts.append("**Resolution** (constraint engine vs the old interval resolver, same process, interleaved "
@@ -113,37 +183,89 @@ def table(results: dict[str, Any]) -> str:
                            f"{e['ratio']:.2f}", _f(e["old_us_per_event"]), _f(e["new_us_per_event"])]
                           for e in resolution]))
     frames = _entries(results["frames"])
-    parts.append("**Pan/zoom** (ms per frame at 1600x900, DPR 1; naive = one QGraphicsItem per mark, "
-                 "no labels)\n\n" + _md(
-                     ["scene", "view", "items", "marks", "caseline ms", "naive ms", "speed-up",
-                      "build s (caseline / naive)"],
-                     [[e["scene"], e["view"], _f(e["items"]), _f(e["marks"]), _f(e["caseline_ms"]), _f(e["naive_ms"]),
-                       (f"{e['speedup']:.1f}x" if e["speedup"] else "n/a"),
-                       f"{_f(e['caseline_build_s'], 2)} / {_f(e['naive_build_s'], 2)}"] for e in frames])
-                 if frames else f"**Pan/zoom**: {results['frames'].get('note')}")
-    labels = results["labels"]
-    if "added_ms" in labels:
-        parts.append("**Labels** (full view, ms per frame)\n\n" + _md(
-            ["events", "labels", "labels on", "labels off", "added"],
-            [[_f(labels["events"]), _f(labels["labels"]), _f(labels["labels_on_ms"]), _f(labels["labels_off_ms"]),
-              _f(labels["added_ms"])]]))
+    if frames:
+        rows = []
+        for e in frames:
+            for view in ("full", "zoomed", "drag"):
+                meas = _m(e, view)
+                if "caseline" not in meas:
+                    continue
+                rows.append([e["scene"], view, _f(e["items"]), _s(meas["caseline"]["ms"]),
+                             _f(meas["caseline"]["paints_per_step"]["median"], 2),
+                             _s(meas.get("batched", {}).get("ms")), _s(meas.get("ratio_to_batched"), 2),
+                             _s(meas.get("batched_lazy", {}).get("ms")),
+                             _s(meas.get("naive", {}).get("ms")),
+                             _s(meas.get("caseline_no_labels", {}).get("ms"))])
+        parts.append("**Frames** (ms per pan step at 1600x900, DPR 1; drag = a real mouse move with the button "
+                     "held; batched = one item per layer, culled arrays to drawRects, eager matrix update; lazy = "
+                     "the same without it; naive = one QGraphicsItem per mark; paints counted on the viewport)"
+                     "\n\n" + _md(["scene", "step", "items", "caseline ms", "paints/step", "batched ms",
+                                   "caseline / batched", "batched lazy ms", "naive ms", "caseline, labels off"],
+                                  rows))
+        inter = []
+        for e in frames:
+            for kind in ("hover", "repaint", "click", "switch_align", "switch_sort"):
+                found = _m(e, kind).get("caseline")
+                if found:
+                    inter.append([e["scene"], kind, _s(found["ms"]), _f(found["paints_per_step"]["median"], 2)])
+        if inter:
+            parts.append("**Interactions** (ms from the event to its result painted; repaint = a full repaint of "
+                         "the same view, for scale)\n\n" + _md(["scene", "interaction", "ms", "paints"], inter))
     export = _entries(results["export"])
-    parts.append("**Export** (174 mm wide, 300 dpi; seconds, median; in-process = cases already loaded; "
-                 "process = whole command)\n\n" + _md(
-                     ["subject", "format", "size px", "caseline", "matplotlib", "ratio", "caseline process",
-                      "matplotlib process", "ratio"],
-                     [[e["subject"], e["format"].upper(),
-                       "x".join(str(v) for v in e["size_px"]) if e.get("size_px") else "n/a",
-                       _f(e["caseline_s"], 3), _f(e["matplotlib_s"], 3), _f(e["ratio"], 2),
-                       _f(e["caseline_process_s"], 2), _f(e["matplotlib_process_s"], 2), _f(e["process_ratio"], 2)]
-                      for e in export]) if export else f"**Export**: {results['export'].get('note')}")
+    if export:
+        parts.append("**Export** (174 mm wide, 300 dpi; seconds, median; in-process = cases already loaded; "
+                     "process = whole command)\n\n" + _md(
+                         ["subject", "format", "size px", "caseline", "matplotlib", "ratio", "caseline process",
+                          "matplotlib process"],
+                         [[e["subject"], e["format"].upper(),
+                           "x".join(str(v) for v in e["size_px"]) if e.get("size_px") else "n/a",
+                           _f(e["caseline_s"], 3), _f(e["matplotlib_s"], 3), _f(e["ratio"], 2),
+                           _f(e["caseline_process_s"], 2), _f(e["matplotlib_process_s"], 2)] for e in export]))
     targets = results.get("targets", [])
-    parts.append("**Targets**\n\n" + _md(
-        ["target", "measured", "limit", "met"],
-        [[t["name"], f"{_f(t['value'], 2)} {t['unit']}", f"{'<' if t['unit'] == 'ratio' else '<='} "
-          f"{_f(t['limit'], 2)} {t['unit']}", {True: "yes", False: "**no**", None: "not measured"}[t["met"]]]
-         for t in targets]))
+    parts.append("**Targets** (issue 18)\n\n" + _md(
+        ["target", "measured (min-max)", "limit", "met"],
+        [[t["name"], f"{_f(t['value'], 2)} {t['unit']}"
+          + (f" ({_f(t['min'], 2)}-{_f(t['max'], 2)})" if t.get("min") is not None else ""),
+          f"{'<=' if t.get('below', True) else '>='} {_f(t['limit'], 3 if t['limit'] < 0.1 else 2)}",
+          {True: "yes", False: "**no**", None: "not measured"}[t["met"]]] for t in targets]))
+    issues = results.get("problems", [])
+    if issues:
+        parts.append("**Measurement problems** (the run fails)\n\n" + "\n".join(f"- {p}" for p in issues))
     return "\n\n".join(parts) + "\n"
+
+
+def scaling_plot(results: dict[str, Any], path: str) -> None:
+    """ms per full-view frame against events (one case) and against cases, caseline and baselines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    frames = _entries(results.get("frames"))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, single, title in ((axes[0], True, "one case"), (axes[1], False, "comparison (cases)")):
+        chosen = sorted((e for e in frames if (e["cases"] == 1) == single),
+                        key=lambda e: e["events"] if single else e["cases"])
+        xs = [e["events"] if single else e["cases"] for e in chosen]
+        for name, style in (("caseline", "o-"), ("batched", "s--"), ("naive", "x:")):
+            pts = [(x, _m(e, "full")[name]["ms"]) for x, e in zip(xs, chosen, strict=True) if name in _m(e, "full")]
+            if not pts:
+                continue
+            ax.errorbar([p[0] for p in pts], [p[1]["median"] for p in pts],
+                        yerr=[[p[1]["median"] - p[1]["min"] for p in pts], [p[1]["max"] - p[1]["median"] for p in pts]],
+                        fmt=style, capsize=3, label=name)
+        ax.axhline(16.7, color="grey", lw=0.8, ls="--")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("events" if single else "cases")
+        ax.set_ylabel("ms per full-view pan step")
+        ax.set_title(title)
+        ax.legend()
+    sha = results.get("commit", {}).get("sha", "")[:10]
+    fig.suptitle(f"caseline frames at 1600x900 (commit {sha}); dashed line: 60 frames/s")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def write_doc(path: str, results: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,10 +30,32 @@ from benchmarks.measure import (
     process_seconds,
     run_worker,
 )
-from benchmarks.report import check_targets, table, write_doc
+from benchmarks.report import check_targets, problems, scaling_plot, table, write_doc
 
 RESULTS = os.path.join(ROOT, "benchmarks", "results.json")
 DOC = os.path.join(ROOT, "docs", "performance.md")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One frames worker run: a generated file (cases x events per case), tiled ``tile`` times."""
+
+    name: str
+    cases: int
+    events: int  # per case, in the file
+    tile: int = 1
+    repeat: int = 1  # the file's cases repeated (10,000 cases from 1,000 loaded)
+    naive: bool = False
+    interactions: bool = False
+    labels: bool = False
+
+    @property
+    def total_events(self) -> int:
+        return self.cases * self.events * self.tile * self.repeat
+
+    @property
+    def total_cases(self) -> int:
+        return self.cases * self.repeat
 
 
 @dataclass(frozen=True)
@@ -42,23 +65,26 @@ class Plan:
     startup_runs: int
     load_sizes: tuple[int, ...]
     load_runs: dict[int, int]
-    frame_sizes: tuple[int, ...]
-    comparison: tuple[int, int]  # cases x events per case
-    frames: int
-    naive_frames: dict[int, int]
-    label_events: int
+    scenes: tuple[Scene, ...]
+    reps: int  # interleaved repetitions of every frame block
+    frames: int  # frames per block
     export_runs: int
     export_process_runs: int
     resolution_runs: dict[int, int]  # events -> interleaved runs of each resolver (issue 12)
 
 
-FULL = Plan(startup_runs=5, load_sizes=(1_000, 10_000, 100_000), load_runs={1_000: 5, 10_000: 3, 100_000: 3},
-            frame_sizes=(1_000, 10_000, 100_000), comparison=(20, 500), frames=30,
-            naive_frames={1_000: 20, 10_000: 10, 100_000: 4, -1: 10}, label_events=1_000, export_runs=5,
-            export_process_runs=3, resolution_runs={10_000: 7, 100_000: 5})
-QUICK = Plan(startup_runs=1, load_sizes=(100, 300), load_runs={100: 1, 300: 1}, frame_sizes=(300,),
-             comparison=(3, 100), frames=3, naive_frames={300: 2, -1: 2}, label_events=300, export_runs=1,
-             export_process_runs=1, resolution_runs={100: 1, 300: 1})
+FULL = Plan(startup_runs=7, load_sizes=(1_000, 10_000, 100_000), load_runs={1_000: 5, 10_000: 3, 100_000: 3},
+            scenes=(Scene("1x1000", 1, 1_000, naive=True), Scene("1x10000", 1, 10_000, naive=True, labels=True),
+                    Scene("1x100000", 1, 100_000, naive=True, interactions=True, labels=True),
+                    Scene("1x1000000", 1, 100_000, tile=10, labels=True),
+                    Scene("5x20", 5, 20), Scene("50x20", 50, 20), Scene("20x500", 20, 500, naive=True),
+                    Scene("200x200", 200, 200, interactions=True), Scene("1000x20", 1000, 20),
+                    Scene("10000x20", 1000, 20, repeat=10)),
+            reps=5, frames=10, export_runs=5, export_process_runs=3, resolution_runs={10_000: 7, 100_000: 5})
+QUICK = Plan(startup_runs=1, load_sizes=(100, 300), load_runs={100: 1, 300: 1},
+             scenes=(Scene("1x300", 1, 300, naive=True, interactions=True, labels=True),
+                     Scene("3x100", 3, 100, interactions=True)),
+             reps=2, frames=3, export_runs=1, export_process_runs=1, resolution_runs={100: 1, 300: 1})
 
 
 def _log(message: str) -> None:
@@ -70,14 +96,33 @@ def caseline_command() -> list[str]:
     return [script] if os.path.exists(script) else [sys.executable, "-m", "caseline"]
 
 
+def spread(values: list[float]) -> dict[str, float]:
+    """Median, min and max of repeated samples."""
+    if not values:
+        raise RuntimeError("empty measurement")
+    return {"median": median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
 def bench_startup(plan: Plan) -> dict[str, Any]:
+    """Cold start to the first painted window, against a bare PySide6 + pyqtgraph window painting one
+    plot; the two processes alternate so load on the machine hits both alike."""
     _log("cold start ...")
-    floor, _ = process_seconds([sys.executable, "-c", "import PySide6.QtWidgets, pyqtgraph"], plan.startup_runs)
-    app, status = process_seconds([*caseline_command(), "--exit-after-paint", SAMPLE_CASE], plan.startup_runs)
-    app_s, floor_s = median(app), median(floor)
-    return {"runs": plan.startup_runs, "caseline_s": app_s, "import_floor_s": floor_s,
-            "ratio": app_s / floor_s, "difference_s": app_s - floor_s, "exit_status": status,
-            "caseline_samples_s": app, "import_floor_samples_s": floor}
+    bare_cmd = [sys.executable, "-m", "benchmarks.bare_window"]
+    app_cmd = [*caseline_command(), "--exit-after-paint", SAMPLE_CASE]
+    process_seconds(bare_cmd, 1)  # warm the file cache for both
+    process_seconds(app_cmd, 1)
+    bare: list[float] = []
+    app: list[float] = []
+    status = 0
+    for _ in range(plan.startup_runs):
+        t, s1 = process_seconds(bare_cmd, 1)
+        bare += t
+        t, s2 = process_seconds(app_cmd, 1)
+        app += t
+        status = status or s1 or s2
+    diffs = [a - b for a, b in zip(app, bare, strict=True)]
+    return {"runs": plan.startup_runs, "caseline_s": spread(app), "bare_window_s": spread(bare),
+            "difference_s": spread(diffs), "exit_status": status}
 
 
 def bench_load(plan: Plan, files: dict[int, generate.Generated]) -> list[dict[str, Any]]:
@@ -86,13 +131,18 @@ def bench_load(plan: Plan, files: dict[int, generate.Generated]) -> list[dict[st
         for fmt in ("yaml", "csv"):
             path = files[n].yaml_path if fmt == "yaml" else files[n].csv_path
             _log(f"load {fmt} {n} events ...")
-            runs = [run_worker("loading", path) for _ in range(plan.load_runs[n])]
-            seconds = median([r["seconds"] for r in runs])
-            rss = median([r["rss_delta_bytes"] for r in runs])
+            runs = [run_worker("loading", path, *(["--trace"] if k == 0 else []))
+                    for k in range(plan.load_runs[n])]
+            seconds = [r["seconds"] for r in runs]
+            retained = runs[0]["retained_bytes"]
             out.append({"format": fmt, "events": n, "items": runs[0]["items"], "ok": all(r["ok"] for r in runs),
-                        "runs": len(runs), "file_bytes": os.path.getsize(path), "seconds": seconds,
-                        "us_per_event": seconds / n * 1e6, "peak_rss_delta_bytes": rss,
-                        "bytes_per_event": rss / n, "memory_method": "ru_maxrss delta in a fresh process"})
+                        "runs": len(runs), "file_bytes": os.path.getsize(path), "seconds": spread(seconds),
+                        "us_per_event": median(seconds) / n * 1e6,
+                        "peak_rss_delta_bytes": spread([r["rss_delta_bytes"] for r in runs]),
+                        "retained_bytes": retained, "bytes_per_event": retained / n,
+                        "layout_s": spread([x for r in runs for x in r["layout_s"]]),
+                        "memory_method": "tracemalloc: bytes still allocated after the load, result held "
+                                         "(a separate traced run; timings are untraced)"})
     return out
 
 
@@ -101,50 +151,25 @@ def bench_resolution(plan: Plan, files: dict[int, generate.Generated]) -> list[d
     out = []
     for n, runs in sorted(plan.resolution_runs.items()):
         _log(f"resolution {n} events, new vs old ...")
-        raw = run_worker("resolution", files[n].yaml_path, "--runs", str(runs), timeout=1800)
+        out.append(run_worker("resolution", files[n].yaml_path, "--runs", str(runs), timeout=1800))
+    return out
+
+
+def bench_frames(plan: Plan, workdir: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for scene in plan.scenes:
+        _log(f"frames {scene.name} ...")
+        made = generate.generate(workdir, scene.events, scene.cases)
+        args = [made.yaml_path, "--reps", str(plan.reps), "--frames", str(plan.frames), "--tile", str(scene.tile),
+                "--repeat-cases", str(scene.repeat)]
+        args += ["--naive"] if scene.naive else []
+        args += ["--interactions"] if scene.interactions else []
+        args += ["--labels"] if scene.labels else []
+        raw = run_worker("frames", *args, timeout=1800)
+        raw.update(scene=scene.name, events=scene.total_events, cases=scene.total_cases,
+                   tiled=scene.tile, repeated=scene.repeat)
         out.append(raw)
     return out
-
-
-def _frame_entry(scene: str, events: int, raw: dict[str, Any]) -> list[dict[str, Any]]:
-    entries = []
-    for view in ("full", "zoomed"):
-        entry = {"scene": scene, "events": events, "view": view, "cases": raw["cases"], "items": raw["items"],
-                 "marks": raw["marks"], "labels": raw["labels"], "rows": raw["rows"], "dpr": raw["dpr"],
-                 "viewport": raw["viewport"], "frames": raw[view]["frames"], "caseline_ms": raw[view]["ms"],
-                 "paints_per_frame": raw[view]["paints_per_frame"], "caseline_build_s": raw["build_s"],
-                 "naive_ms": None, "naive_build_s": None, "speedup": None}
-        naive = raw.get(f"naive_{view}")
-        if naive is not None:
-            entry.update(naive_ms=naive["ms"], naive_build_s=raw["naive_build_s"],
-                         speedup=naive["ms"] / raw[view]["ms"])
-        entries.append(entry)
-    return entries
-
-
-def bench_frames(plan: Plan, files: dict[int, generate.Generated], comparison: generate.Generated
-                 ) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for n in plan.frame_sizes:
-        _log(f"pan/zoom 1 case x {n} events ...")
-        raw = run_worker("frames", files[n].yaml_path, "--frames", str(plan.frames), "--naive-frames",
-                         str(plan.naive_frames[n]))
-        out.extend(_frame_entry(f"1x{n}", n, raw))
-    cases, per_case = plan.comparison
-    _log(f"pan/zoom comparison {cases} x {per_case} events ...")
-    raw = run_worker("frames", comparison.yaml_path, "--frames", str(plan.frames), "--naive-frames",
-                     str(plan.naive_frames[-1]))
-    out.extend(_frame_entry(f"{cases}x{per_case}", cases * per_case, raw))
-    return out
-
-
-def bench_labels(plan: Plan, files: dict[int, generate.Generated]) -> dict[str, Any]:
-    _log("labels on/off ...")
-    n = plan.label_events
-    raw = run_worker("frames", files[n].yaml_path, "--frames", str(plan.frames), "--labels")
-    on, off = raw["labels_on"]["ms"], raw["labels_off"]["ms"]
-    return {"events": n, "labels": raw["labels"], "view": "full", "frames": plan.frames, "labels_on_ms": on,
-            "labels_off_ms": off, "added_ms": on - off}
 
 
 def bench_export(plan: Plan, workdir: str) -> list[dict[str, Any]]:
@@ -190,17 +215,26 @@ def _guard(name: str, func, *args):  # type: ignore[no-untyped-def]
         return {"available": False, "note": f"not available: {str(exc)[-500:]}"}
 
 
+def commit() -> dict[str, Any]:
+    """The commit the suite runs on, and whether the work tree had changes on top of it."""
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT, check=False)
+        return proc.stdout.strip()
+
+    return {"sha": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+            "subject": git("log", "-1", "--format=%s")[:120]}
+
+
 def run(quick: bool = False, out: str = RESULTS, doc: str | None = DOC) -> dict[str, Any]:
     plan = QUICK if quick else FULL
     started = time.perf_counter()
     workdir = tempfile.mkdtemp(prefix="caseline-bench-")
     try:
         _log(f"generating case files in {workdir} ...")
-        sizes = sorted(set(plan.load_sizes) | set(plan.frame_sizes) | {plan.label_events} | set(plan.resolution_runs))
-        files = {n: generate.generate(workdir, n) for n in sizes}
-        comparison = generate.generate(workdir, plan.comparison[1], plan.comparison[0])
+        files = {n: generate.generate(workdir, n) for n in sorted(set(plan.load_sizes) | set(plan.resolution_runs))}
         results: dict[str, Any] = {
-            "schema": 1,
+            "schema": 2,
+            "commit": commit(),
             "quick": quick,
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "machine": machine(),
@@ -208,20 +242,23 @@ def run(quick: bool = False, out: str = RESULTS, doc: str | None = DOC) -> dict[
             "cold_start": _guard("cold start", bench_startup, plan),
             "load": _guard("load", bench_load, plan, files),
             "resolution": _guard("resolution", bench_resolution, plan, files),
-            "frames": _guard("frames", bench_frames, plan, files, comparison),
-            "labels": _guard("labels", bench_labels, plan, files),
+            "frames": _guard("frames", bench_frames, plan, workdir),
             "export": _guard("export", bench_export, plan, workdir),
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["duration_s"] = time.perf_counter() - started
     results["targets"] = check_targets(results)
+    results["problems"] = problems(results)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
     print(table(results))
     if doc is not None:
         write_doc(doc, results)
+        scaling_plot(results, os.path.join(os.path.dirname(doc), "performance-scaling.png"))
+    if results["problems"]:
+        _log("MEASUREMENTS FAILED (empty, zero, negative or not run):\n  " + "\n  ".join(results["problems"]))
     return results
 
 
@@ -235,8 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = args.out or RESULTS
     doc = None if args.no_doc else (args.doc or (None if args.quick else DOC))
-    run(quick=args.quick, out=out, doc=doc)
-    return 0
+    results = run(quick=args.quick, out=out, doc=doc)
+    return 1 if results["problems"] else 0
 
 
 if __name__ == "__main__":

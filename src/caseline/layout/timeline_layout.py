@@ -126,6 +126,37 @@ class Label:
     x_end: float = math.nan  # a course's end (nan: a point); the label shows while the mark is in view
 
 
+@dataclass(frozen=True)
+class LabelColumns:
+    """The labels of a layout as columns: what a paint selects from with numpy (one entry per label,
+    in ``TimelineLayout.labels`` order). ``text`` indexes ``texts``, the distinct label strings."""
+
+    x: np.ndarray  # start, in data units (alignment shift applied)
+    x_end: np.ndarray  # a course's end; x for a point (the label shows while its mark is in view)
+    y: np.ndarray  # row centre
+    row: np.ndarray
+    priority: np.ndarray
+    item: np.ndarray
+    text: np.ndarray
+    texts: list[str]
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    @staticmethod
+    def from_labels(labels: Sequence[Label]) -> LabelColumns:
+        ids: dict[str, int] = {}
+        text = np.array([ids.setdefault(lab.text, len(ids)) for lab in labels], dtype=np.int32)
+        x = np.array([lab.x for lab in labels], dtype=np.float64)
+        x_end = np.array([lab.x_end for lab in labels], dtype=np.float64)
+        y = np.array([lab.y for lab in labels], dtype=np.float64)
+        return LabelColumns(x=x, x_end=np.where(np.isnan(x_end), x, x_end), y=y,
+                            row=np.floor(y).astype(np.int64),
+                            priority=np.array([lab.priority for lab in labels], dtype=np.int64),
+                            item=np.array([lab.item for lab in labels], dtype=np.int64), text=text,
+                            texts=list(ids))
+
+
 @dataclass
 class TimelineLayout:
     cases: list[ResolvedCase]
@@ -146,6 +177,13 @@ class TimelineLayout:
     @property
     def n_rows(self) -> int:
         return len(self.rows)
+
+    def label_columns(self) -> LabelColumns:
+        """The labels as columns (made once per layout)."""
+        found = self.__dict__.get("_label_columns")
+        if found is None:
+            found = self.__dict__["_label_columns"] = LabelColumns.from_labels(self.labels)
+        return found  # type: ignore[no-any-return]
 
     def row_of_y(self, y: float) -> int | None:
         r = math.floor(y)

@@ -60,6 +60,7 @@ class LatencyStrip(pg.PlotWidget):
         self.font = font
         self.cases: list[ResolvedCase] = []
         self.metrics: list[CaseMetrics] = []
+        self._metrics_cache: dict[int, tuple[ResolvedCase, CaseMetrics]] = {}  # id -> (case, its metrics)
         self.rows_text: list[str] = []
         self._items: list[Any] = []
         self.max_height = 260  # the tab lowers it on a small screen
@@ -74,7 +75,11 @@ class LatencyStrip(pg.PlotWidget):
             self.removeItem(item)
         self._items = []
         self.cases = list(cases)
-        self.metrics = [case_metrics(c) for c in self.cases]
+        # a switch of alignment or sort hands the same cases again: their metrics are kept
+        known = self._metrics_cache
+        self._metrics_cache = {id(c): known[id(c)] if id(c) in known and known[id(c)][0] is c
+                               else (c, case_metrics(c)) for c in self.cases}
+        self.metrics = [self._metrics_cache[id(c)][1] for c in self.cases]
         n = len(self.cases)
         lo_edge, hi_edge = x_range
         suspect = QColor(self.theme.category_color(Category.SUSPECT))

@@ -4,7 +4,9 @@ from numpy arrays, glyph shapes and the layer base class that paints in device p
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -14,6 +16,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
@@ -23,6 +26,7 @@ from PySide6.QtGui import (
 )
 
 from caseline.layout import timeline_layout as L
+from caseline.layout.row_index import Culler
 from caseline.model.kinds import Glyph
 from caseline.theme import Theme
 
@@ -109,10 +113,29 @@ class _Batch:
         p.drawPixmapFragments(*array.drawargs(), sprite)  # type: ignore[attr-defined,call-arg]
         return True
 
+    def fragments(self, p: QPainter, pixmap: QPixmap, left: np.ndarray, top: np.ndarray,
+                  source: np.ndarray) -> bool:
+        """Draw the ``source`` rectangles (n, 4; pixmap device pixels) of ``pixmap`` with their top-left
+        corners at (left, top), unscaled; False when this pyqtgraph cannot."""
+        n = int(np.shape(left)[0])
+        array = self._array("frag", n)
+        if array is None:
+            return False
+        if n == 0:
+            return True
+        nd = array.ndarray()  # type: ignore[attr-defined]
+        dpr = pixmap.devicePixelRatio()
+        nd[:, 0] = left + source[:, 2] / dpr / 2  # fragments are placed by their centre
+        nd[:, 1] = top + source[:, 3] / dpr / 2
+        nd[:, 2:6] = source
+        nd[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
+        p.drawPixmapFragments(*array.drawargs(), pixmap)  # type: ignore[attr-defined,call-arg]
+        return True
+
 
 @dataclass(frozen=True)
 class LabelArrays:
-    """TimelineLayout.labels as columns (see RenderState.label_arrays)."""
+    """TimelineLayout.labels as columns, with text widths in one font (see RenderState.label_arrays)."""
 
     x: np.ndarray
     x_end: np.ndarray
@@ -121,11 +144,126 @@ class LabelArrays:
     priority: np.ndarray
     item: np.ndarray
     width: np.ndarray
+    text: np.ndarray  # index into texts
+    texts: list[str]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One paint's geometry: data -> device is ``X = x * sx + dx``, ``Y = y * sy + dy``.
+
+    ``view`` is the data rectangle on screen; ``lo``/``hi`` and ``row_lo``/``row_hi`` bound what
+    this paint must draw (the exposed part of the view: a moving cursor line exposes a strip of a
+    few pixels, and only marks there are drawn); ``left``/``right`` are the device x of the view's
+    edges, ``clip_left``/``clip_right`` those of the exposed part."""
+
+    view: QRectF
+    sx: float
+    dx: float
+    sy: float
+    dy: float
+    lo: float
+    hi: float
+    row_lo: int
+    row_hi: int
+    left: float
+    right: float
+    clip_left: float
+    clip_right: float
+    raster: bool
+    dpr: float
+
+    @property
+    def days_per_px(self) -> float:
+        return 1.0 / abs(self.sx) if self.sx else math.inf
+
+    @property
+    def row_h(self) -> float:
+        return abs(self.sy)
+
+    @property
+    def partial(self) -> bool:
+        return self.clip_left > self.left + 0.5 or self.clip_right < self.right - 0.5
+
+    def margin(self, px: float) -> tuple[float, float]:
+        """The data range to cull to, widened by ``px`` device pixels each side (marks have extent)."""
+        pad = px * self.days_per_px
+        return self.lo - pad, self.hi + pad
+
+
+class LabelAtlas:
+    """Distinct label strings rendered once into one pixmap (shelf-packed, grown as strings come), so a
+    paint draws every label with one ``drawPixmapFragments`` call (docs/qt-notes.md)."""
+
+    WIDTH = 2048
+
+    def __init__(self, font: QFont, color: QColor, dpr: float) -> None:
+        self.font = font
+        self.color = color
+        self.dpr = dpr
+        self.metrics = QFontMetricsF(font)
+        self.line_h = math.ceil(self.metrics.height()) + 2
+        self.rects: dict[str, tuple[float, float, float, float]] = {}  # source rect in device pixels
+        self._pending: list[tuple[str, float, float]] = []
+        self._x = 0.0
+        self._y = 0.0
+        self.pixmap: QPixmap | None = None
+        self._height = 0
+
+    def source(self, texts: list[str]) -> np.ndarray:
+        """(n, 4) source rectangles of ``texts`` in the atlas (device pixels), adding the new ones."""
+        out = np.empty((len(texts), 4), dtype=np.float64)
+        new = False
+        for k, text in enumerate(texts):
+            rect = self.rects.get(text)
+            if rect is None:
+                rect = self._place(text)
+                new = True
+            out[k] = rect
+        if new:
+            self._render()
+        return out
+
+    def _place(self, text: str) -> tuple[float, float, float, float]:
+        width = math.ceil(self.metrics.horizontalAdvance(text)) + 2
+        if self._x + width > self.WIDTH:
+            self._x, self._y = 0.0, self._y + self.line_h
+        rect = (self._x * self.dpr, self._y * self.dpr, width * self.dpr, self.line_h * self.dpr)
+        self._pending.append((text, self._x, self._y))
+        self._x += width
+        self.rects[text] = rect
+        return rect
+
+    def _render(self) -> None:
+        height = int(self._y + self.line_h)
+        if self.pixmap is None or height > self._height:
+            self._height = max(height, 2 * self._height, self.line_h * 4)
+            grown = QPixmap(int(self.WIDTH * self.dpr), int(self._height * self.dpr))
+            grown.setDevicePixelRatio(self.dpr)
+            grown.fill(Qt.GlobalColor.transparent)
+            if self.pixmap is not None:
+                painter = QPainter(grown)
+                painter.drawPixmap(0, 0, self.pixmap)
+                painter.end()
+            self.pixmap = grown
+        painter = QPainter(self.pixmap)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setFont(self.font)
+        painter.setPen(self.color)
+        ascent = self.metrics.ascent()
+        for text, x, y in self._pending:
+            painter.drawText(QPointF(x + 1, y + 1 + ascent), text)
+        painter.end()
+        self._pending = []
 
 
 @dataclass
 class RenderState:
-    """What every layer needs: the layout, the theme, and derived Qt resources."""
+    """What every layer needs: the layout, the theme, and derived Qt resources and arrays.
+
+    Everything a paint would otherwise recompute from the layout (label columns and widths, the
+    culling indexes and levels of detail, severity steps, rules, row bands) is made here once per
+    layout, lazily, so a paint does numpy over what is on screen."""
 
     layout: L.TimelineLayout
     theme: Theme
@@ -150,6 +288,13 @@ class RenderState:
         self._sprites: dict[tuple[int, int, int], QPixmap] = {}
         self._label_arrays: LabelArrays | None = None
         self._label_arrays_font = 0
+        self._cullers: dict[str, Culler] = {}
+        self._atlases: dict[tuple[int, float], LabelAtlas] = {}
+        self._derived: dict[str, object] = {}
+        self.marks_version = 0  # bumped when selection, ghosts or highlights change
+
+    def marks_changed(self) -> None:
+        self.marks_version += 1
 
     def font(self, pt: float, bold: bool = False) -> QFont:
         font = QFont(self.theme.font_family)
@@ -186,25 +331,47 @@ class RenderState:
             self._sprites[key] = sprite
         return sprite
 
+    def atlas(self, font: QFont, dpr: float) -> LabelAtlas:
+        key = (id(font), dpr)
+        atlas = self._atlases.get(key)
+        if atlas is None:
+            atlas = self._atlases[key] = LabelAtlas(font, self.fg, dpr)
+        return atlas
+
     def label_arrays(self, font: QFont) -> LabelArrays:
         """The layout's labels as arrays, made once per layout and font (labels are placed on every
         paint): x and course end in data units (the layout has already applied each case's
-        alignment shift), row centre, row, priority, item, and text width in ``font``."""
+        alignment shift), row centre, row, priority, item, text and its width in ``font``."""
         if self._label_arrays is None or self._label_arrays_font != id(font):
-            layout = self.layout
-            labels = layout.labels
+            columns = self.layout.label_columns()
+            text_widths = np.array([self.text_width(t, font) for t in columns.texts], dtype=np.float64)
             self._label_arrays = LabelArrays(
-                x=np.array([lab.x for lab in labels], dtype=np.float64),
-                x_end=np.array([lab.x if math.isnan(lab.x_end) else lab.x_end for lab in labels],
-                               dtype=np.float64),
-                y=np.array([lab.y for lab in labels], dtype=np.float64),
-                row=np.array([int(lab.y) for lab in labels], dtype=np.int64),
-                priority=np.array([lab.priority for lab in labels], dtype=np.int64),
-                item=np.array([lab.item for lab in labels], dtype=np.int64),
-                width=np.array([self.text_width(lab.text, font) for lab in labels], dtype=np.float64),
-            )
+                x=columns.x, x_end=columns.x_end, y=columns.y, row=columns.row, priority=columns.priority,
+                item=columns.item, width=text_widths[columns.text] if len(columns) else np.zeros(0),
+                text=columns.text, texts=columns.texts)
             self._label_arrays_font = id(font)
         return self._label_arrays
+
+    def culler(self, name: str) -> Culler:
+        """The culling index (with levels of detail) of one set of marks: bars, points, whiskers, labels."""
+        found = self._cullers.get(name)
+        if found is None:
+            if name == "labels":
+                c = self.layout.label_columns()
+                found = Culler(c.row, c.x, c.x_end, c.priority, bin_x=c.x)
+            else:
+                marks: L.Marks = getattr(self.layout, name)
+                group = marks.style.astype(np.int64) * 256 + marks.color
+                found = Culler(np.floor(marks.y).astype(np.int64), marks.x0, marks.x1, group)
+            self._cullers[name] = found
+        return found
+
+    def derived(self, name: str, make: Callable[[], object]) -> Any:
+        """A value derived from the layout once (rows as arrays, severity steps, rules)."""
+        found = self._derived.get(name)
+        if found is None:
+            found = self._derived[name] = make()
+        return found
 
     def text_width(self, text: str, font: QFont) -> float:
         key = (text, id(font))
@@ -216,13 +383,17 @@ class RenderState:
 
 
 class LayerItem(pg.GraphicsObject):
-    """Base: paints in device pixels after reading the data->device transform."""
+    """Base: paints in device pixels after reading the data->device transform.
+
+    The extended style option gives the exposed rectangle: a paint draws only what lies there (a
+    cursor line moving exposes a few pixels; panning exposes the whole view)."""
 
     def __init__(self, state: RenderState) -> None:
         super().__init__()
         self.state = state
         self.batch = _Batch()
-        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, False)
+        self.paints = 0  # paints so far (benchmarks count every paint a step costs)
+        self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def set_state(self, state: RenderState) -> None:
         self.prepareGeometryChange()
@@ -234,7 +405,8 @@ class LayerItem(pg.GraphicsObject):
         pad = max(30.0, x_hi - x_lo)
         return QRectF(x_lo - pad, -0.5, (x_hi - x_lo) + 2 * pad, self.state.layout.n_rows + 1.0)
 
-    def paint(self, painter: QPainter, *args: object) -> None:
+    def paint(self, painter: QPainter, option: object = None, *args: object) -> None:
+        self.paints += 1
         t = painter.transform()
         vb = self.getViewBox()
         if vb is None:
@@ -243,22 +415,46 @@ class LayerItem(pg.GraphicsObject):
         sx, dx, sy, dy = t.m11(), t.m31(), t.m22(), t.m32()
         if sx == 0 or sy == 0:
             return
+        exposed = getattr(option, "exposedRect", None)
+        clip = view.intersected(exposed) if isinstance(exposed, QRectF) and not exposed.isEmpty() else view
+        if clip.isEmpty():
+            clip = view
+        top, bottom = min(clip.top(), clip.bottom()), max(clip.top(), clip.bottom())
+        engine = painter.paintEngine()
+        device = painter.device()
+        frame = Frame(view=view, sx=sx, dx=dx, sy=sy, dy=dy, lo=clip.left(), hi=clip.right(),
+                      row_lo=max(0, math.floor(top) - 1), row_hi=max(-1, min(self.state.layout.n_rows - 1,
+                                                                             math.floor(bottom) + 1)),
+                      left=view.left() * sx + dx, right=view.right() * sx + dx,
+                      clip_left=clip.left() * sx + dx, clip_right=clip.right() * sx + dx,
+                      raster=engine is not None and engine.type() == QPaintEngine.Type.Raster,
+                      dpr=float(device.devicePixelRatioF()) if device is not None else 1.0)
         painter.save()
         painter.resetTransform()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         try:
-            self.draw(painter, view, sx, dx, sy, dy)
+            self.draw(painter, frame)
         finally:
             painter.restore()
 
-    def draw(self, p: QPainter, view: QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+    def draw(self, p: QPainter, f: Frame) -> None:
         raise NotImplementedError
 
     @staticmethod
     def visible(marks: L.Marks, view: QRectF) -> np.ndarray:
+        """Every mark in ``view`` by a full scan (tests and small layouts; paints use RenderState.culler)."""
         top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
         return np.nonzero((marks.x1 >= view.left()) & (marks.x0 <= view.right())
                           & (marks.y >= top - 1) & (marks.y <= bottom + 1))[0]
+
+    def cull(self, name: str, f: Frame, pad_px: float, max_bin_px: float = 1.0) -> np.ndarray:
+        """Indices of the marks of ``name`` to paint in this frame (culled, at the level of detail)."""
+        marks: L.Marks = getattr(self.state.layout, name)
+        lo, hi = f.margin(pad_px)
+        sel = self.state.culler(name).select(f.row_lo, f.row_hi, lo, hi, f.days_per_px, max_bin_px)
+        if sel.size:
+            sel = sel[(marks.x1[sel] >= lo) & (marks.x0[sel] <= hi)]
+        return sel
 
 
 def glyph_path(code: int, size: float) -> QPainterPath:

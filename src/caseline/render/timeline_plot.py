@@ -198,6 +198,7 @@ class TimelinePlot(pg.PlotWidget):
         state.selected = keys.get(self.view.selected) if self.view.selected is not None else None
         state.ghosted = {keys[k] for k in self.view.ghosted if k in keys}
         state.highlighted = {keys[k] for k in self.view.highlighted if k in keys}
+        state.marks_changed()
         for layer in (self.background, self.bars, self.points, self.labels):
             layer.update()
 

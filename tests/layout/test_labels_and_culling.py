@@ -1,0 +1,97 @@
+"""place_labels gives exactly what the naive greedy gives; row culling finds exactly what a scan finds."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caseline.layout.labels import place_labels
+from caseline.layout.row_index import Culler, RowIndex, concat_ranges
+
+
+def naive_greedy(x, width, row, priority, gap, left, right):
+    """The definition: by priority (high first), then row, then x, then input order; keep a label when
+    its box does not come within ``gap`` of a kept box in its row."""
+    order = sorted(range(len(x)), key=lambda i: (-priority[i], row[i], x[i], i))
+    kept: list[int] = []
+    keep = [False] * len(x)
+    for i in order:
+        x0, x1 = x[i], x[i] + width[i]
+        if x1 <= left or x0 >= right:
+            continue
+        if any(row[k] == row[i] and x[k] + width[k] + gap > x0 and x[k] < x1 + gap for k in kept):
+            continue
+        kept.append(i)
+        keep[i] = True
+    return keep
+
+
+labels = st.integers(0, 60).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(-50, 400).map(float) | st.floats(-50, 400, allow_nan=False), min_size=n, max_size=n),
+    st.lists(st.integers(0, 80).map(float), min_size=n, max_size=n),
+    st.lists(st.integers(0, 3), min_size=n, max_size=n),
+    st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(labels, st.sampled_from([0.0, 6.0, 8.0]), st.sampled_from([(-np.inf, np.inf), (0.0, 300.0)]))
+def test_place_labels_is_the_naive_greedy(data, gap, bounds):
+    x, width, row, priority = data
+    left, right = bounds
+    got = place_labels(np.array(x), np.array(width), np.array(row), np.array(priority), gap_px=gap,
+                       left_px=left, right_px=right)
+    assert got.tolist() == naive_greedy(x, width, row, priority, gap, left, right)
+
+
+def test_concat_ranges():
+    starts, stops = np.array([3, 0, 7, 7]), np.array([5, 0, 9, 8])
+    assert concat_ranges(starts, stops).tolist() == [3, 4, 7, 8, 7]
+    assert concat_ranges(np.array([2]), np.array([1])).tolist() == []
+
+
+marks = st.integers(0, 80).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(0, 6), min_size=n, max_size=n),
+    st.lists(st.floats(-100, 100, allow_nan=False), min_size=n, max_size=n),
+    st.lists(st.floats(0, 60, allow_nan=False), min_size=n, max_size=n)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(marks, st.integers(0, 6), st.integers(0, 6), st.floats(-120, 120), st.floats(0, 100))
+def test_row_index_select_finds_what_a_scan_finds(data, r0, r1, lo, width):
+    row, x0, length = (np.array(v) for v in data)
+    x1 = x0 + length
+    hi = lo + width
+    index = RowIndex(row.astype(np.int64), x0, x1)
+    found = index.select(min(r0, r1), max(r0, r1), lo, hi)
+    found = found[(x1[found] >= lo) & (x0[found] <= hi)]
+    scan = np.nonzero((row >= min(r0, r1)) & (row <= max(r0, r1)) & (x1 >= lo) & (x0 <= hi))[0]
+    assert found.tolist() == scan.tolist()
+
+
+def test_levels_of_detail_keep_one_mark_per_row_bin_and_group():
+    rng = np.random.default_rng(7)
+    n = 50_000
+    row = rng.integers(0, 4, n)
+    x0 = rng.uniform(0, 10_000, n)
+    x1 = x0 + np.where(rng.random(n) < 0.01, 500.0, 0.1)
+    group = rng.integers(0, 2, n)
+    culler = Culler(row, x0, x1, group)
+    days_per_px = 10_000 / 1600
+    level = culler.level_for(days_per_px)
+    assert level >= 0
+    bin_days = culler.base * 2**level
+    assert bin_days <= days_per_px
+    picked = culler.select(0, 3, 0.0, 10_000.0, days_per_px)
+    assert np.all(np.diff(picked) > 0)
+    # every long mark is kept, and every short one shares its (row, bin, group) with a kept one
+    long = np.nonzero(x1 - x0 >= bin_days)[0]
+    assert set(long.tolist()) <= set(picked.tolist())
+    cell = lambda i: (row[i], int((x0[i] - culler.origin) // bin_days), group[i])  # noqa: E731
+    kept_cells = {cell(i) for i in picked}
+    assert all(cell(i) in kept_cells for i in range(0, n, 97))
+    assert picked.size <= len(kept_cells) + long.size and picked.size < n / 2
+    # zoomed in far enough, every mark in view is there
+    few = culler.select(3, 3, 5000.0, 5010.0, 0.001)
+    scan = np.nonzero((row == 3) & (x1 >= 5000.0) & (x0 <= 5010.0))[0]
+    assert set(scan.tolist()) <= set(few.tolist())
