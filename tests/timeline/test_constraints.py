@@ -180,3 +180,15 @@ def test_large_chains_are_linear_not_quadratic() -> None:
     assert placed.lo[-1] == pytest.approx((n - 1) // 2)  # one day per inexact link, none per 'then'
     assert math.isinf(placed.hi[-1])
     assert (np.diff(placed.best) > 0).all()  # every 'then' visibly after the time before it
+
+
+def test_a_contradiction_is_named_by_the_statements_that_make_it() -> None:
+    """x1 = x2, x2 = x0 and x0 - x1 = 2 (stated twice): the three disagree, the two copies agree.
+    Found by the property test above: the duplicate once stood in for the chain x1 = x2 = x0."""
+    constraints = [(1, 2, 0.0, 0.0, Mode.STATED), (2, 0, 0.0, 0.0, Mode.STATED),
+                   (0, 1, 2.0, 2.0, Mode.STATED), (0, 1, 2.0, 2.0, Mode.STATED)]
+    solver = Solver(build(3, constraints))
+    assert solver.inconsistency is not None
+    named = [constraints[k] for k in solver.inconsistency.constraints]
+    assert not len(solutions(3, named))
+    assert sorted(solver.inconsistency.constraints)[:2] == [0, 1]

@@ -171,6 +171,7 @@ class Components:
     b: np.ndarray  # reference component
     lo: np.ndarray
     hi: np.ndarray
+    forest: tuple[int, ...] = ()  # the exact constraints that merged points into components
 
 
 def merge_exact(net: Network) -> Components | Inconsistency:
@@ -198,6 +199,7 @@ def merge_exact(net: Network) -> Components | Inconsistency:
 
     xs, ys, los, his = net.x, net.y, net.lo, net.hi
     inexact: list[int] = []
+    merged: list[int] = []  # the exact constraints that joined two components: a forest over the points
     for k in range(len(xs)):
         lo, hi = los[k], his[k]
         if hi - lo > EPS:
@@ -210,7 +212,9 @@ def merge_exact(net: Network) -> Components | Inconsistency:
         ry, oy = find(y)
         if rx == ry:
             if abs((ox - oy) - lo) > EPS * (1.0 + abs(lo)):
-                return Inconsistency((*_exact_path(net, y, x, k), k))
+                # the forest path is what tied x to y: with k it is a contradiction (a path through a
+                # constraint that merely agreed with the forest, such as a duplicate of k, would not be)
+                return Inconsistency((*_exact_path(net, y, x, merged), k))
             continue
         # value(x) = value(y) + lo  =>  value(rx) = value(ry) + lo + oy - ox
         shift = lo + oy - ox
@@ -218,15 +222,16 @@ def merge_exact(net: Network) -> Components | Inconsistency:
             rx, ry, shift = ry, rx, -shift
         parent[rx], off[rx] = ry, shift
         size[ry] += size[rx]
+        merged.append(k)
 
     roots = np.fromiter((find(p)[0] for p in range(n)), dtype=np.int64, count=n)
     offset = np.fromiter((off[p] if parent[p] != p else 0.0 for p in range(n)), dtype=np.float64, count=n)
     unique, comp = np.unique(roots, return_inverse=True)
-    return _between_components(net, len(unique), comp.astype(np.int64), offset, inexact)
+    return _between_components(net, len(unique), comp.astype(np.int64), offset, inexact, merged)
 
 
-def _between_components(net: Network, n: int, comp: np.ndarray, offset: np.ndarray, inexact: list[int]
-                        ) -> Components | Inconsistency:
+def _between_components(net: Network, n: int, comp: np.ndarray, offset: np.ndarray, inexact: list[int],
+                        merged: list[int]) -> Components | Inconsistency:
     """Restate the inexact constraints on component roots; check those inside one component."""
     idx = np.asarray(inexact, dtype=np.int64)
     x_pt = np.asarray(net.x, dtype=np.int64)[idx]
@@ -240,19 +245,19 @@ def _between_components(net: Network, n: int, comp: np.ndarray, offset: np.ndarr
         bad = inside & ((lo > EPS * (1 + np.abs(lo))) | (hi < -EPS * (1 + np.abs(hi))))
         if bad.any():
             k = int(idx[np.argmax(bad)])
-            return Inconsistency((*_exact_path(net, net.y[k], net.x[k], k), k))
+            return Inconsistency((*_exact_path(net, net.y[k], net.x[k], merged), k))
         keep = ~inside
         idx, a, b, lo, hi = idx[keep], a[keep], b[keep], lo[keep], hi[keep]
-    return Components(n, comp, offset, idx, a, b, lo, hi)
+    return Components(n, comp, offset, idx, a, b, lo, hi, tuple(merged))
 
 
-def _exact_path(net: Network, start: int, goal: int, skip: int) -> list[int]:
-    """Exact constraints linking two points (breadth-first; only used to explain a conflict)."""
+def _exact_path(net: Network, start: int, goal: int, forest: list[int]) -> list[int]:
+    """The exact constraints of ``forest`` (those that merged components) linking two points: in a forest
+    the path is unique, and its offsets are the ones the merge used (only used to explain a conflict)."""
     adjacency: dict[int, list[tuple[int, int]]] = {}
-    for k in range(len(net)):
-        if k != skip and net.hi[k] - net.lo[k] <= EPS:
-            adjacency.setdefault(net.x[k], []).append((net.y[k], k))
-            adjacency.setdefault(net.y[k], []).append((net.x[k], k))
+    for k in forest:
+        adjacency.setdefault(net.x[k], []).append((net.y[k], k))
+        adjacency.setdefault(net.y[k], []).append((net.x[k], k))
     came: dict[int, tuple[int, int]] = {start: (-1, -1)}
     queue = deque([start])
     while queue:
@@ -409,7 +414,7 @@ class Solver:
             out_point = net.x[k] if comp[net.x[k]] == joint else net.y[k]
             in_point = net.x[k_next] if comp[net.x[k_next]] == joint else net.y[k_next]
             if out_point != in_point:
-                explained.extend(_exact_path(net, out_point, in_point, -1))
+                explained.extend(_exact_path(net, out_point, in_point, list(parts.forest)))
         seen: set[int] = set()
         unique = []
         for k in explained:
