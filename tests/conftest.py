@@ -13,6 +13,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests explore new random inputs on a developer's machine; in CI (CI=true) the same run is
+# derandomized, so a red CI is reproducible and a green one does not depend on luck. `make fuzz` runs
+# the property tests with many more examples (HYPOTHESIS_PROFILE=fuzz); what it finds becomes a test.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("fuzz", max_examples=5000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_SCALE_FACTOR", "1")

@@ -54,7 +54,8 @@ def place_labels(
     x_px: np.ndarray, width_px: np.ndarray, row: np.ndarray, priority: np.ndarray, gap_px: float = 6.0,
     left_px: float = -np.inf, right_px: float = np.inf,
 ) -> np.ndarray:
-    """Boolean mask of the labels to draw. Boxes span [x, x + width) in their row."""
+    """Boolean mask of the labels to draw. Boxes span [x, x + width) in their row; an empty box (width 0:
+    no text) is never drawn, so it neither blocks nor is kept."""
     n = int(x_px.shape[0])
     keep = np.zeros(n, dtype=bool)
     if n == 0:
@@ -63,7 +64,7 @@ def place_labels(
     x1_all = x0_all + np.asarray(width_px, dtype=np.float64)
     row_all = np.asarray(row).astype(np.int64)
     prio_all = np.asarray(priority)
-    live = ~((x1_all <= left_px) | (x0_all >= right_px))
+    live = ~((x1_all <= left_px) | (x0_all >= right_px)) & (x1_all > x0_all)
     kept_row = np.zeros(0, dtype=np.int64)
     kept_x0 = np.zeros(0, dtype=np.float64)
     kept_x1 = np.zeros(0, dtype=np.float64)
