@@ -18,7 +18,8 @@ from caseline.analysis.wording import describe_item
 from caseline.layout import timeline_layout as L
 from caseline.render.axes import DirectPaintAxis, TimeAxis
 from caseline.render.html_rows import rows_html
-from caseline.render.layers import BackgroundLayer, BarLayer, LabelLayer, PointLayer
+from caseline.render.label_layer import LabelLayer
+from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
 from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
 from caseline.theme import SCREEN, Theme

@@ -1,0 +1,226 @@
+"""The label layer: labels of marks, case headers and the undated strip.
+
+Labels are placed so they never overlap (caseline.layout.labels) and, on raster targets, stamped from an
+atlas of the distinct strings with one drawPixmapFragments call; halos go in one drawRects."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
+from caseline.layout import timeline_layout as L
+from caseline.layout.labels import place_labels
+from caseline.model.kinds import CATEGORY_ORDER
+from caseline.render.painting import MARK_CENTER, Frame, LayerItem, RenderState, elide
+
+
+@dataclass
+class _Placed:
+    """The labels a paint placed, kept for the next paint of the same view (a cursor strip)."""
+
+    key: tuple[object, ...]
+    index: np.ndarray  # label indices (into RenderState.label_arrays)
+    x: np.ndarray  # device x of each label's text
+    y: np.ndarray  # device y of the top of each label
+    width: np.ndarray
+    text: list[str]  # the text drawn (elided at the right edge where it had to be)
+
+
+class LabelLayer(LayerItem):
+    """Labels of marks (placed without overlaps), case headers and the undated strip."""
+
+    def __init__(self, state: RenderState) -> None:
+        super().__init__(state)
+        self._placed: _Placed | None = None
+        self._chips: list[tuple[int, QRectF]] = []  # undated chips of the last paint
+
+    def set_state(self, state: RenderState) -> None:
+        self._placed = None
+        super().set_state(state)
+
+    @property
+    def drawn_labels(self) -> list[tuple[int, QRectF]]:
+        """(item, device rect) of every label and undated chip the last full paint drew."""
+        out = list(self._chips)
+        placed = self._placed
+        if placed is not None and placed.index.size:
+            arrays = self.state.label_arrays(self.state.label_font)
+            h = QFontMetricsF(self.state.label_font).height()
+            out += [(int(arrays.item[k]), QRectF(float(x) - 1, float(y), float(w) + 2, h))
+                    for k, x, y, w in zip(placed.index, placed.x, placed.y, placed.width, strict=True)]
+        return out
+
+    def draw(self, p: QPainter, f: Frame) -> None:
+        state = self.state
+        layout = state.layout
+        row_h = f.row_h
+        left, right = f.left, f.right
+        font = state.label_font
+        fm_h = QFontMetricsF(font).height()
+        if not f.partial:
+            self._chips = []
+        # headers and undated strips of the rows on screen
+        title_h = QFontMetricsF(state.title_font).height()
+        for r in range(f.row_lo, f.row_hi + 1):
+            row = layout.rows[r]
+            y = r * f.sy + f.dy
+            if row.kind == L.RowKind.HEADER and state.draw_header_text:
+                lines = state.header_lines.get(r, [layout.cases[row.case_index].case.title])
+                ty = y + max(0.0, (row_h - title_h) / 2)
+                p.setPen(state.fg)
+                p.setFont(state.title_font)
+                title = lines[0]
+                if left + 6 + state.text_width(title, state.title_font) > right - 4:
+                    title, _ = elide(state, title, state.title_font, right - 4 - left - 6)
+                p.drawStaticText(QPointF(left + 6, ty), state.static_text(title, state.title_font))
+                if len(lines) > 1 and title == lines[0]:
+                    x_rest = left + 6 + state.text_width(lines[0], state.title_font) + 14
+                    rest = " · ".join(lines[1:])
+                    small_h = QFontMetricsF(state.small_font).height()
+                    if x_rest + state.text_width(rest, state.small_font) < right - 4:
+                        p.setPen(state.muted)
+                        p.setFont(state.small_font)
+                        p.drawStaticText(QPointF(x_rest, ty + (title_h - small_h) * 0.75),
+                                         state.static_text(rest, state.small_font))
+            elif row.kind == L.RowKind.UNDATED:
+                self._draw_undated(p, r, y, row_h, left, right, record=not f.partial)
+        if not state.show_labels or row_h < fm_h * 0.9 or not len(layout.label_columns()):
+            self._placed = None
+            return
+        placed = self._place(f, fm_h)
+        if placed.index.size == 0:
+            return
+        # a partial paint (a cursor strip) draws only the labels it exposes, from the same placement
+        shown = np.nonzero((placed.x + placed.width + 2 >= f.clip_left) & (placed.x - 2 <= f.clip_right))[0]
+        if shown.size == 0:
+            return
+        halo = QColor(state.bg)
+        label_band = row_h > fm_h * 2.2  # room for a label band above the marks
+        # over the marks (short rows), a light halo keeps the text readable without hiding them
+        halo.setAlpha(200 if label_band else 120)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(halo)
+        self.batch.rects(p, placed.x[shown] - 1, placed.y[shown], placed.width[shown] + 2, fm_h)
+        texts = [placed.text[int(k)] for k in shown]
+        if f.raster and PIXMAP_LABELS:
+            atlas = state.atlas(font, f.dpr)
+            source = atlas.source(texts)
+            assert atlas.pixmap is not None
+            if self.batch.fragments(p, atlas.pixmap, placed.x[shown] - 1, placed.y[shown] - 1, source):
+                return
+        p.setPen(state.fg)
+        p.setFont(font)
+        for k, text in zip(shown, texts, strict=True):  # vector targets (SVG, PDF): real text
+            p.drawStaticText(QPointF(float(placed.x[k]), float(placed.y[k])), state.static_text(text, font))
+
+    def _place(self, f: Frame, fm_h: float) -> _Placed:
+        """Where the labels go in this view: the same answer for every paint of the same view."""
+        state = self.state
+        key = (f.sx, f.dx, f.sy, f.dy, f.view.left(), f.view.right(), f.view.top(), f.view.bottom(),
+               state.marks_version, id(state))
+        placed = self._placed
+        if placed is not None and placed.key == key:
+            return placed
+        font = state.label_font
+        arrays = state.label_arrays(font)
+        view = f.view
+        top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
+        x_left, x_right = view.left(), view.right()
+        row_lo, row_hi = max(0, math.floor(top) - 1), min(state.layout.n_rows - 1, math.floor(bottom) + 1)
+        # candidates: labels of the rows on screen whose mark is in view, at most one per pixel column
+        # of a row and priority (the first, as the greedy placement would keep it)
+        chosen = state.culler("labels").select(row_lo, row_hi, x_left, x_right, f.days_per_px, 1.0)
+        emphasised = state.highlighted | ({state.selected} if state.selected is not None else set())
+        if emphasised:  # emphasised labels always compete, whatever the level of detail
+            extra = np.nonzero(np.isin(arrays.item, list(emphasised)))[0]
+            chosen = np.union1d(chosen, extra)
+        in_view = ((arrays.y[chosen] >= top - 1) & (arrays.y[chosen] <= bottom + 1)
+                   & ~(arrays.x_end[chosen] < x_left) & ~(arrays.x[chosen] > x_right))
+        if state.ghosted:
+            in_view &= ~np.isin(arrays.item[chosen], list(state.ghosted))
+        chosen = chosen[in_view]
+        empty = np.zeros(0)
+        if chosen.size == 0:
+            self._placed = _Placed(key, chosen, empty, empty, empty, [])
+            return self._placed
+        left, right = f.left, f.right
+        xs = arrays.x[chosen] * f.sx + f.dx
+        # labels start just right of their mark; keep the start on screen for long courses
+        glyph = state.theme.glyph_px * state.px_per_pt * 0.5
+        xs = np.maximum(xs + glyph, left + 4)
+        widths = arrays.width[chosen]
+        rows = arrays.row[chosen]
+        priority = arrays.priority[chosen]
+        if emphasised:
+            priority = priority + np.where(np.isin(arrays.item[chosen], list(emphasised)), 10, 0)
+        # a label that would run off the right edge goes to the left of its mark instead
+        marks_x = xs - glyph
+        overflow = xs + widths > right - 2
+        xs = np.where(overflow, np.maximum(left + 4, marks_x - glyph - widths), xs)
+        keep = np.nonzero(place_labels(xs, widths, rows, priority, gap_px=8.0, left_px=left, right_px=right + 1))[0]
+        label_band = f.row_h > fm_h * 2.2
+        label_top_frac = 0.04 if label_band else max(0.0, MARK_CENTER - 0.5)
+        index = chosen[keep]
+        x = xs[keep]
+        width = widths[keep].copy()
+        y = (arrays.y[index] - 0.5) * f.sy + f.dy + f.row_h * label_top_frac
+        texts = [arrays.texts[int(t)] for t in arrays.text[index]]
+        # the few labels still running off the right edge are elided (or dropped when nothing fits)
+        drop = np.zeros(index.size, dtype=bool)
+        for k in np.nonzero(x + width > right - 2)[0]:
+            text, w = elide(state, texts[int(k)], font, right - 2 - float(x[k]))
+            texts[int(k)], width[k], drop[k] = text, w, not text
+        if drop.any():
+            keep_k = np.nonzero(~drop)[0]
+            index, x, y, width = index[keep_k], x[keep_k], y[keep_k], width[keep_k]
+            texts = [texts[int(k)] for k in keep_k]
+        self._placed = _Placed(key, index, x, y, width, texts)
+        return self._placed
+
+    def _draw_undated(self, p: QPainter, r: int, y: float, row_h: float, left: float, right: float,
+                      record: bool) -> None:
+        state = self.state
+        layout = state.layout
+        font = state.small_font
+        fm_h = QFontMetricsF(font).height()
+        x = left + 8
+        case_index = layout.rows[r].case_index
+        for index in layout.undated:  # chips of one case, cut at the right edge
+            if int(layout.item_case[index]) != case_index or index in state.ghosted:
+                continue
+            item = layout.items[index]
+            text = item.label
+            w = state.text_width(text, font) + 12
+            if x + w > right - 4:
+                more = state.static_text("…", font)
+                p.setPen(state.fg)
+                p.drawStaticText(QPointF(x, y + (row_h - fm_h) / 2), more)
+                break
+            col = QColor(state.colors[CATEGORY_ORDER.index(item.category)])
+            chip = QRectF(x, y + (row_h - fm_h) / 2 - 2, w, fm_h + 4)
+            pen = QPen(col, max(1.5, state.theme.line_px * 1.5))
+            pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            fill = QColor(col)
+            fill.setAlpha(30)
+            base = QPen(pen)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(state.bg)  # opaque: rules behind the strip must not cross the text
+            p.drawRoundedRect(chip, 4, 4)
+            p.setPen(base)
+            p.setBrush(fill)
+            p.drawRoundedRect(chip, 4, 4)
+            p.setPen(state.fg)
+            p.setFont(font)
+            p.drawStaticText(QPointF(x + 6, chip.top() + 2), state.static_text(text, font))
+            if record:
+                self._chips.append((index, chip))
+            x += w + 8
+
+
+#: Raster paints stamp labels from the atlas; False draws each with drawStaticText (for comparison).
+PIXMAP_LABELS = True
