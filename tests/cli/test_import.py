@@ -112,3 +112,19 @@ def test_every_standard_file_imports_and_validates(tmp_path: Path) -> None:
     check = subprocess.run([sys.executable, "-m", "caseline", "validate", "-q", *targets], capture_output=True,
                            text=True, check=False, timeout=60)
     assert check.returncode == 0 and check.stdout == "" and check.stderr == "", check.stdout + check.stderr
+
+
+@pytest.mark.skipif(not STANDARDS.exists(), reason="third-party test data not available")
+@pytest.mark.parametrize("folder", ["sdtm_msg_datasetjson", "sdtm_pilot01_xpt"])
+def test_every_standard_study_folder_imports_and_validates(tmp_path: Path, folder: str) -> None:
+    source = STANDARDS / folder
+    if not source.is_dir():
+        pytest.skip(f"third-party test data not available: {source}")
+    target = tmp_path / f"{folder}.caseline.yaml"
+    code, out, err = _run(str(source), "-o", str(target))
+    assert code == 0, err
+    subjects = [line.split("  ")[1] for line in out.splitlines()]
+    assert subjects and len(subjects) == len(set(subjects))  # one case per subject
+    check = subprocess.run([sys.executable, "-m", "caseline", "validate", "-q", str(target)], capture_output=True,
+                           text=True, check=False, timeout=120)
+    assert check.returncode == 0 and check.stdout == "" and check.stderr == "", check.stdout + check.stderr
