@@ -57,3 +57,29 @@ def test_hints_and_filters_come_from_the_registry() -> None:
     text = registry.supported_description()
     assert all(label in text for label in labels)
     assert "*.yaml" in registry.file_filter() and "*.xpt" in registry.file_filter()
+
+
+def test_threads_reading_at_once_all_find_their_reader() -> None:
+    """The window loads the files of a case set on worker threads at once: every thread must see the built-in
+    readers, not a registry still being filled by another (seen: 'unknown file type (caseline reads )')."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, threading\n"
+        "from caseline.io import registry\n"
+        "paths = sys.argv[1:]\n"
+        "barrier = threading.Barrier(len(paths))\n"
+        "found = []\n"
+        "def work(p):\n"
+        "    barrier.wait()\n"
+        "    found.append(registry.find_reader(p))\n"
+        "threads = [threading.Thread(target=work, args=(p,)) for p in paths]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(sum(r is not None for r in found), len(found))\n"
+    )
+    samples = sorted(str(p) for p in SAMPLES.glob("*.caseline.yaml")) * 2
+    for _ in range(3):  # a fresh interpreter each time: the registry is filled on first use
+        out = subprocess.run([sys.executable, "-c", script, *samples], capture_output=True, text=True, check=True)
+        assert out.stdout.split() == [str(len(samples))] * 2, out.stdout + out.stderr

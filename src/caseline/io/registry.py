@@ -15,6 +15,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ class Reader:
 
 _READERS: dict[str, Reader] = {}
 _BUILTINS_LOADED = False
+_BUILTINS_LOCK = threading.RLock()  # re-entrant: a reader module may ask for the registry while it loads
 #: Modules whose import registers the built-in readers (imported on first use, keeping start-up light).
 BUILTIN_READER_MODULES = ("caseline.io.yaml_json_reader", "caseline.io.csv_reader", "caseline.io.standards_reader")
 
@@ -91,14 +93,20 @@ def readers() -> list[Reader]:
 
 
 def _load_builtins() -> None:
+    """Import the built-in reader modules once. The window loads files on several worker threads at once:
+    the flag is set only after every module has registered (under a lock), or a second thread would see an
+    empty registry and call a case file an 'unknown file type'."""
     global _BUILTINS_LOADED
     if _BUILTINS_LOADED:
         return
-    _BUILTINS_LOADED = True
-    import importlib
+    with _BUILTINS_LOCK:
+        if _BUILTINS_LOADED:
+            return
+        import importlib
 
-    for module in BUILTIN_READER_MODULES:
-        importlib.import_module(module)
+        for module in BUILTIN_READER_MODULES:
+            importlib.import_module(module)
+        _BUILTINS_LOADED = True
 
 
 def check_readable(path: str, directories: bool = False) -> None:
