@@ -242,6 +242,18 @@ def test_latency_strip_shares_the_time_axis(window, qtbot):
     assert pixel.name().lower() == expected.lower()
 
 
+def test_latency_strip_words_times_as_the_sources_state_them(window, qtbot):
+    """bz-saifee's onset is only 'after' the first dose (latency not given) and bz-xu's is at least 15 days:
+    the strip once printed their placed best estimates ('latency 13.7 d', 'IVIG → 9.9 d') as measurements."""
+    tab = open_caseset(window, qtbot)
+    summaries = {row[3] for row in tab.strip._labels}
+    assert any(t.startswith("latency 56 d") for t in summaries)  # ifx-pg: stated exactly
+    assert any(t.startswith("latency 91 d (63-119)") for t in summaries)  # bz-mm: a stated span
+    assert any(t.startswith("latency ≥15 d") for t in summaries)  # bz-xu: bounded below
+    assert any(t == "latency not stated" for t in summaries)  # bz-saifee: order only
+    assert not any("13.7" in t or "9.9" in t or "91.3" in t for t in summaries), summaries
+
+
 def test_table_dialog_copy_and_save_csv(window, qtbot, tmp_path):
     import pandas as pd
 

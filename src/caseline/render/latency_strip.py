@@ -228,10 +228,11 @@ class LatencyStrip(pg.PlotWidget):
 
 
 def _strip_duration(value: Interval) -> str:
-    """Compact text for the strip: '56 d', '91 d (63-119)', '≥15 d'; a best value with only a
-    lower bound below it shows the best value alone (the tooltip and table give the bounds)."""
-    if not math.isfinite(value.hi) and value.lo < value.best:
-        value = Interval(value.best, value.best, value.best)
+    """Compact text for the strip, as the table words it ('56 d', '91 d (63-119)', '≥15 d'): a time bounded
+    only below is never printed as its placed best estimate (the paper gave no number); with no bound at
+    all beyond 'after' it is 'not stated'."""
+    if not math.isfinite(value.hi) and value.lo <= 0:
+        return "not stated"
     return format_duration(value).replace(" days", " d").replace(" day", " d")
 
 
