@@ -127,6 +127,9 @@ def svg_bytes(figure: Figure) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    # SVG Tiny 1.2, which has no clipping: the paint layers clip their own geometry to the data area.
+    # (Qt 6.11's SVG 1.1 output writes clipPaths but keeps a stale one after painter.restore(), which
+    # clipped away the axes' spines and ticks.)
     generator = QSvgGenerator()
     generator.setOutputDevice(buffer)
     generator.setSize(QSize(figure.width_px, figure.height_px))

@@ -215,14 +215,20 @@ class BarLayer(LayerItem):
         sy, dy = f.sy, f.dy
         X0 = bars.x0[sel] * f.sx + f.dx
         X1 = bars.x1[sel] * f.sx + f.dx
+        lo_px, hi_px = f.left - 0.5, f.right + 0.5
+        overlap = (lo_px <= X1) & (hi_px >= X0)
+        if not overlap.all():
+            sel, X0, X1 = sel[overlap], X0[overlap], X1[overlap]
+        ends_in_view = (lo_px <= X1) & (hi_px >= X1)  # a stop mark or bracket end to draw
+        starts_in_view = (lo_px <= X0) & (hi_px >= X0)
         YC = (bars.y[sel] - 0.5 + MARK_CENTER) * sy + dy
         style = bars.style[sel]
         color = bars.color[sel]
         items = bars.item[sel]
-        left = f.left - 10
-        right = f.right + 10
-        X0 = np.maximum(X0, left)
-        X1 = np.minimum(X1, right)
+        # clipped to the data area here, not only by the painter: SVG Tiny output has no clip
+        left, right = f.left, f.right
+        X0 = np.clip(X0, left, right)
+        X1 = np.clip(X1, left, right)
         bar_h = theme.bar_fraction * row_h
         ghosted = self.state.ghosted
         p.setPen(Qt.PenStyle.NoPen)
@@ -234,7 +240,7 @@ class BarLayer(LayerItem):
             col.setAlpha(55)
             p.setBrush(col)
             h = bar_h * 1.5
-            self.batch.rects(p, X0[m], YC[m] - h / 2, np.maximum(2.0, X1[m] - X0[m]), h)
+            self.batch.rects(p, X0[m], YC[m] - h / 2, np.minimum(np.maximum(2.0, X1[m] - X0[m]), right - X0[m]), h)
         cycles = (style & L.BarStyle.CYCLE) != 0
         if cycles.any():
             # one bracket under the administrations of each cycle: a line with a tick at each end
@@ -242,9 +248,10 @@ class BarLayer(LayerItem):
             below = bar_h * 0.5 + max(3.0, bar_h * 0.35)
             tick = max(2.0, bar_h * 0.25)
             k = np.nonzero(cycles)[0]
-            yb = YC[k] + below
-            self.batch.lines(p, np.concatenate([X0[k], X0[k], X1[k]]), np.concatenate([yb, yb, yb]),
-                             np.concatenate([X1[k], X0[k], X1[k]]), np.concatenate([yb, yb - tick, yb - tick]))
+            k0, k1 = k[starts_in_view[k]], k[ends_in_view[k]]  # end ticks only where the cycle ends
+            yb, yb0, yb1 = YC[k] + below, YC[k0] + below, YC[k1] + below
+            self.batch.lines(p, np.concatenate([X0[k], X0[k0], X1[k1]]), np.concatenate([yb, yb0, yb1]),
+                             np.concatenate([X1[k], X0[k0], X1[k1]]), np.concatenate([yb, yb0 - tick, yb1 - tick]))
             p.setPen(Qt.PenStyle.NoPen)
         solid = ~unc & ~cycles
         open_end = solid & ((style & L.BarStyle.OPEN_END) != 0)
@@ -283,15 +290,20 @@ class BarLayer(LayerItem):
                         if m.size == 0:
                             continue
                         h = bar_h * (0.8 if is_symptom else 1.0)
-                        p.setBrush(_fade_brush(self.state.colors[int(c)], 110 if is_symptom else 215,
-                                               0.55 if is_long else 0.0))
-                        self.batch.rects(p, X0[m], YC[m] - h / 2, np.maximum(2.0, X1[m] - X0[m]), h)
+                        alpha, hold = 110 if is_symptom else 215, 0.55 if is_long else 0.0
+                        width = np.minimum(np.maximum(2.0, X1[m] - X0[m]), right - X0[m])
+                        if f.raster:
+                            p.setBrush(_fade_brush(self.state.colors[int(c)], alpha, hold))
+                            self.batch.rects(p, X0[m], YC[m] - h / 2, width, h)
+                        else:  # PDF drops a gradient's alpha (a solid bar with a hard end): steps instead
+                            self._stepped_fade(p, self.state.colors[int(c)], alpha, hold, X0[m], YC[m] - h / 2,
+                                               width, h)
         # stop marks: a heavy bar across the end of a stopped course
         stopped = solid & ((style & L.BarStyle.STOPPED) != 0)
         if stopped.any():
             p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2.5), Qt.PenStyle.SolidLine,
                           Qt.PenCapStyle.FlatCap))
-            k = np.nonzero(stopped)[0]
+            k = np.nonzero(stopped & ends_in_view)[0]
             self.batch.lines(p, X1[k], YC[k] - bar_h * 0.9, X1[k], YC[k] + bar_h * 0.9)
         # ghosted (not yet revealed) and selected outlines
         if ghosted:
@@ -308,6 +320,37 @@ class BarLayer(LayerItem):
             p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2)))
             k = np.nonzero(np.isin(items, list(highlighted)) & solid)[0]
             self.batch.rects(p, X0[k] - 2, YC[k] - bar_h / 2 - 2, np.maximum(2.0, X1[k] - X0[k]) + 4, bar_h + 4)
+
+
+    def _stepped_fade(self, p: QPainter, color: QColor, alpha: int, hold: float, x: np.ndarray, y: np.ndarray,
+                      width: np.ndarray, h: float) -> None:
+        """The fade of open-ended bars as solid steps of falling opacity: survives PDF and SVG, whose
+        writers drop or flatten a gradient's alpha."""
+        p.setPen(Qt.PenStyle.NoPen)
+        if hold > 0:
+            p.setBrush(_with_alpha(color, alpha))
+            self.batch.rects(p, x, y, width * hold, h)
+        step = width * (1.0 - hold) / FADE_STEPS
+        for i in range(FADE_STEPS):
+            p.setBrush(_with_alpha(color, round(alpha * (1.0 - (i + 1) / (FADE_STEPS + 1)))))
+            self.batch.rects(p, x + width * hold + i * step, y, step, h)
+
+
+def _data_area(f: Frame) -> QPainterPath:
+    top, bottom = f.view.top() * f.sy + f.dy, f.view.bottom() * f.sy + f.dy
+    area = QPainterPath()
+    area.addRect(QRectF(f.left, min(top, bottom), f.right - f.left, abs(bottom - top)))
+    return area
+
+
+#: Steps of falling opacity that stand for the fade of an open end on vector output.
+FADE_STEPS = 8
+
+
+def _with_alpha(color: QColor, alpha: int) -> QColor:
+    out = QColor(color)
+    out.setAlpha(alpha)
+    return out
 
 
 class PointLayer(LayerItem):
@@ -357,6 +400,8 @@ class PointLayer(LayerItem):
                 path = QPainterPath()
                 for i in m:
                     path.addPath(template.translated(float(X[i]), float(Y[i])))
+                if not f.raster and ((X[m] - size < f.left) | (X[m] + size > f.right)).any():
+                    path = path.intersected(_data_area(f))  # SVG Tiny has no clip: cut glyphs at the edge
                 p.setPen(pen)
                 p.setBrush(brush)
                 p.drawPath(path)
@@ -385,8 +430,9 @@ class PointLayer(LayerItem):
         if sel.size == 0:
             return
         row_h = f.row_h
-        X0 = np.maximum(w.x0[sel] * f.sx + f.dx, f.left - 5)
-        X1 = np.minimum(w.x1[sel] * f.sx + f.dx, f.right + 5)
+        left, right = f.left, f.right
+        X0 = w.x0[sel] * f.sx + f.dx  # not clipped yet: arrows and caps are drawn where their end is in view
+        X1 = w.x1[sel] * f.sx + f.dx
         Y = (w.y[sel] - 0.5 + MARK_CENTER) * f.sy + f.dy
         cap = row_h * theme.bar_fraction * 0.45
         style = w.style[sel]
@@ -398,7 +444,8 @@ class PointLayer(LayerItem):
             band.setAlpha(45)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(band)
-            self.batch.rects(p, X0[closed], Y[closed] - cap, np.maximum(1.0, X1[closed] - X0[closed]), 2 * cap)
+            bx0, bx1 = np.clip(X0[closed], left, right), np.clip(X1[closed], left, right)
+            self.batch.rects(p, bx0, Y[closed] - cap, np.minimum(np.maximum(1.0, bx1 - bx0), right - bx0), 2 * cap)
             solid = QPen(col, max(1.5, theme.line_px * 1.5))
             dashed = QPen(col, max(1.5, theme.line_px * 1.5), Qt.PenStyle.DashLine)
             # "later/earlier, by an amount the source does not give": a dashed arrow of fixed length
@@ -409,18 +456,23 @@ class PointLayer(LayerItem):
             ex1, ey = X1[earlier], Y[earlier]
             ex0 = ex1 - arrow
             p.setPen(dashed)
-            self.batch.lines(p, np.concatenate([lx0, ex0]), np.concatenate([ly, ey]),
-                             np.concatenate([lx1, ex1]), np.concatenate([ly, ey]))
-            # solid: arrow heads, then closed whiskers with their end caps
+            self.batch.lines(p, np.clip(np.concatenate([lx0, ex0]), left, right), np.concatenate([ly, ey]),
+                             np.clip(np.concatenate([lx1, ex1]), left, right), np.concatenate([ly, ey]))
+            # solid: arrow heads and end caps whose point is in view (clipped by hand: SVG Tiny has no
+            # clip), then closed whiskers
             cx0, cx1, cy = X0[closed], X1[closed], Y[closed]
+            head_l, head_e = (lx1 - cap >= left) & (lx1 <= right), (ex0 >= left) & (ex0 + cap <= right)
+            cap0, cap1 = (cx0 >= left) & (cx0 <= right), (cx1 >= left) & (cx1 <= right)
+            hx, hy, ox, oy = lx1[head_l], ly[head_l], ex0[head_e], ey[head_e]
             p.setPen(solid)
             self.batch.lines(
                 p,
-                np.concatenate([lx1, lx1, ex0, ex0, cx0, cx0, cx1]),
-                np.concatenate([ly, ly, ey, ey, cy, cy - cap, cy - cap]),
-                np.concatenate([lx1 - cap, lx1 - cap, ex0 + cap, ex0 + cap, cx1, cx0, cx1]),
-                np.concatenate([ly - cap * 0.7, ly + cap * 0.7, ey - cap * 0.7, ey + cap * 0.7, cy, cy + cap,
-                                cy + cap]))
+                np.concatenate([hx, hx, ox, ox, np.clip(cx0, left, right), cx0[cap0], cx1[cap1]]),
+                np.concatenate([hy, hy, oy, oy, cy, cy[cap0] - cap, cy[cap1] - cap]),
+                np.concatenate([hx - cap, hx - cap, ox + cap, ox + cap, np.clip(cx1, left, right), cx0[cap0],
+                                cx1[cap1]]),
+                np.concatenate([hy - cap * 0.7, hy + cap * 0.7, oy - cap * 0.7, oy + cap * 0.7, cy,
+                                cy[cap0] + cap, cy[cap1] + cap]))
 
     def _draw_severity(self, p: QPainter, f: Frame) -> None:
         """Each severity row as a step line through its values: only the steps in view, and where
@@ -451,7 +503,7 @@ class PointLayer(LayerItem):
             if i1 - i0 <= 0:
                 continue
             top = int(sev.row[k]) * f.sy + f.dy
-            X = np.clip(xs[i0:i1] * f.sx + f.dx, f.left - 8, f.right + 8)
+            X = np.clip(xs[i0:i1] * f.sx + f.dx, f.left, f.right)
             Y = top + f.row_h * (0.92 - 0.8 * sev.frac[a + i0:a + i1])
             X, Y = _step_vertices(X, Y)
             xs0.append(X[:-1])

@@ -431,6 +431,13 @@ class LayerItem(pg.GraphicsObject):
                       dpr=float(device.devicePixelRatioF()) if device is not None else 1.0)
         painter.save()
         painter.resetTransform()
+        if not frame.raster:
+            # PDF: clip to the data area in device pixels (the view box's clip of its children does not
+            # reach vector engines: arrows ran over the lane names); SVG Tiny has no clip, so the
+            # layers also clip their geometry (Frame.clip_x)
+            y0, y1 = view.top() * sy + dy, view.bottom() * sy + dy
+            painter.setClipRect(QRectF(frame.left, min(y0, y1), frame.right - frame.left, abs(y1 - y0)),
+                                Qt.ClipOperation.IntersectClip)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         try:
             self.draw(painter, frame)
