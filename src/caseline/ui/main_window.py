@@ -88,6 +88,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setToolTipsVisible(True)
+        self.import_action = self._action("&Import…", self.import_dialog, "Ctrl+I",
+                                          tip="Convert SDTM, E2B(R3), openFDA, FHIR R4, Phenopacket or cBioPortal "
+                                              "files into a case file, and open it")
+        file_menu.addAction(self.import_action)
         self.export_action = self._action("&Export figure…", self.export_dialog, "Ctrl+E",
                                           tip="A PNG, SVG or PDF figure of the current view")
         file_menu.addAction(self.export_action)
@@ -325,6 +329,15 @@ class MainWindow(QMainWindow):
         if paths:
             ws.remember_folder(self.settings, paths[0])
             self.open_files(paths)
+
+    def import_dialog(self) -> None:
+        """File > Import…: convert files of a clinical standard to a case file, then open it here."""
+        from caseline.ui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self, folder=self.start_folder(), settings=self.settings,
+                              open_file=lambda path: self.open_files([path]))
+        dialog.exec()
+        dialog.deleteLater()
 
     def export_dialog(self) -> None:
         tab = self.current_tab()

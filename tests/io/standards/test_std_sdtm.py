@@ -196,3 +196,15 @@ def test_dataset_json_ndjson_and_zlib_dsjc(tmp_path: Path) -> None:
         assert identify(path) == "sdtm"
         fever = convert_paths([path]).cases[0]["events"][0]
         assert (fever["label"], fever["start"]["time"]) == ("Fever", "2019-07")
+
+
+
+def test_another_suspect_keeps_day_0_at_the_reference_start(tmp_path: Path) -> None:
+    result = convert_paths([_study(tmp_path)], suspect="paracetamol")  # a CM drug started before RFSTDTC
+    case = result.cases[0]
+    paracetamol = event_of(case, case["suspect"]["drug"])
+    assert paracetamol["drug"] == "Paracetamol" and paracetamol["role"] == "suspected"
+    assert event_of(case, "ex-drug-x").get("role") != "suspected"
+    assert (case["anchor"], case["anchor_date"]) == ("day 0", "2020-03-01")  # day 0 is RFSTDTC, not a first dose
+    resolved = load_clean(result, tmp_path)[0]
+    assert item_of(resolved, paracetamol["id"]).start.best == -10  # 2020-02-20

@@ -200,6 +200,9 @@ def _subject_case(
     reference = iso_date(ev.text(dm, "RFSTDTC"))
     has_reference = reference is not None and len(reference) == 10
     if has_reference:
+        # Day 0 is the reference start itself, not the suspect's first dose: another suspect (--suspect, the
+        # window's picker) or a first EX record after RFSTDTC would otherwise contradict the anchor date.
+        draft.case["anchor"] = "day 0"
         draft.case["anchor_date"] = reference
         draft.case["anchor_label"] = "study day 1 (reference start)"
     if arm:
