@@ -82,6 +82,10 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     for e in _entries(results.get("export")):
         if e.get("available") and e["format"] == "png":
             out.append(_target(f"export PNG {e['subject']} caseline/matplotlib", e["ratio"], 1.0, "ratio"))
+    imported = results.get("importing") or {}
+    if "import_s" in imported:
+        out.append(_target(f"import a {imported['subjects']}-subject SDTM study (convert + write; issue 15)",
+                           imported["import_s"]["median"], 10.0, "s", spread=imported["import_s"]))
     return out
 
 
@@ -113,7 +117,7 @@ def problems(results: dict[str, Any]) -> list[str]:
             if measured and (not math.isfinite(value) or value <= 0):
                 found.append(f"{path} = {value}")
 
-    for section in ("cold_start", "load", "frames", "export"):
+    for section in ("cold_start", "load", "frames", "export", "importing"):
         walk(results.get(section), section)
     if results.get("cold_start", {}).get("exit_status"):
         found.append("cold_start: a process exited with an error")
@@ -221,8 +225,20 @@ def table(results: dict[str, Any]) -> str:
                            "x".join(str(v) for v in e["size_px"]) if e.get("size_px") else "n/a",
                            _f(e["caseline_s"], 3), _f(e["matplotlib_s"], 3), _f(e["ratio"], 2),
                            _f(e["caseline_process_s"], 2), _f(e["matplotlib_process_s"], 2)] for e in export]))
+    imported = results.get("importing") or {}
+    if "import_s" in imported:
+        parts.append(f"**Import** (a generated SDTM study in XPT: {imported['subjects']} subjects, "
+                     f"{imported['records']:,} records; {imported['runs']} runs; seconds, median (min-max); "
+                     "import = convert + write, what `caseline import` and File > Import do; load = open the "
+                     "result)\n\n" + _md(
+                         ["cases", "events", "convert", "write", "import", "load", "file MB"],
+                         [[_f(imported["cases"]), _f(imported["events"]), _s(imported["convert_s"], 2),
+                           _s(imported["write_s"], 2), _s(imported["import_s"], 2), _s(imported["load_s"], 2),
+                           _f(imported["file_mb"], 2)]]))
+    elif imported:
+        parts.append(f"**Import**: {imported.get('note')}")
     targets = results.get("targets", [])
-    parts.append("**Targets** (issue 18)\n\n" + _md(
+    parts.append("**Targets** (issues 18 and 15)\n\n" + _md(
         ["target", "measured (min-max)", "limit", "met"],
         [[t["name"], f"{_f(t['value'], 2)} {t['unit']}"
           + (f" ({_f(t['min'], 2)}-{_f(t['max'], 2)})" if t.get("min") is not None else ""),

@@ -71,6 +71,8 @@ class Plan:
     export_runs: int
     export_process_runs: int
     resolution_runs: dict[int, int]  # events -> interleaved runs of each resolver (issue 12)
+    import_subjects: int = 300  # the SDTM study imported (issue 15)
+    import_runs: int = 3
 
 
 FULL = Plan(startup_runs=7, load_sizes=(1_000, 10_000, 100_000), load_runs={1_000: 5, 10_000: 3, 100_000: 3},
@@ -80,11 +82,13 @@ FULL = Plan(startup_runs=7, load_sizes=(1_000, 10_000, 100_000), load_runs={1_00
                     Scene("5x20", 5, 20), Scene("50x20", 50, 20), Scene("20x500", 20, 500, naive=True),
                     Scene("200x200", 200, 200, interactions=True), Scene("1000x20", 1000, 20),
                     Scene("10000x20", 1000, 20, repeat=10)),
-            reps=5, frames=10, export_runs=5, export_process_runs=3, resolution_runs={10_000: 7, 100_000: 5})
+            reps=5, frames=10, export_runs=5, export_process_runs=3, resolution_runs={10_000: 7, 100_000: 5},
+            import_subjects=300, import_runs=3)
 QUICK = Plan(startup_runs=1, load_sizes=(100, 300), load_runs={100: 1, 300: 1},
              scenes=(Scene("1x300", 1, 300, naive=True, interactions=True, labels=True),
                      Scene("3x100", 3, 100, interactions=True)),
-             reps=2, frames=3, export_runs=1, export_process_runs=1, resolution_runs={100: 1, 300: 1})
+             reps=2, frames=3, export_runs=1, export_process_runs=1, resolution_runs={100: 1, 300: 1},
+             import_subjects=10, import_runs=1)
 
 
 def _log(message: str) -> None:
@@ -153,6 +157,12 @@ def bench_resolution(plan: Plan, files: dict[int, generate.Generated]) -> list[d
         _log(f"resolution {n} events, new vs old ...")
         out.append(run_worker("resolution", files[n].yaml_path, "--runs", str(runs), timeout=1800))
     return out
+
+
+def bench_import(plan: Plan) -> dict[str, Any]:
+    """A generated SDTM study (XPT) converted, written and loaded back, in a fresh process (issue 15)."""
+    _log(f"import a {plan.import_subjects}-subject SDTM study ...")
+    return dict(run_worker("importing", str(plan.import_subjects), "--runs", str(plan.import_runs)))
 
 
 def bench_frames(plan: Plan, workdir: str) -> list[dict[str, Any]]:
@@ -244,6 +254,7 @@ def run(quick: bool = False, out: str = RESULTS, doc: str | None = DOC) -> dict[
             "resolution": _guard("resolution", bench_resolution, plan, files),
             "frames": _guard("frames", bench_frames, plan, workdir),
             "export": _guard("export", bench_export, plan, workdir),
+            "importing": _guard("importing", bench_import, plan),
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
