@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
+from caseline.layout import timeline_layout as L
 from caseline.render.qt_app import ensure_app
 from caseline.theme import PRESETS, THEMES, Theme
 from caseline.timeline.resolved import ResolvedCase
@@ -39,6 +40,13 @@ MAX_PIXELS = 200_000_000  # about 800 MB of ARGB32
 
 
 MIN_SIDE_PX = 64
+
+
+#: Where a figure's marks sit in their row: under a band of one line of labels (see _min_row_px).
+FIGURE_MARK_CENTER = 0.72
+
+#: A figure's rows are at least this many label lines tall: the label band, then the marks.
+FIGURE_ROW_LINES = 2.4
 
 
 class ExportError(ValueError):
@@ -163,8 +171,13 @@ def resolve_spec(view: ViewState, request: FigureRequest | None = None) -> Figur
         time_range = (lo, hi)
     # lines and marks keep their on-screen thickness in physical units (theme sizes are 96 dpi px)
     device_theme = dataclasses.replace(theme, line_px=theme.line_px * dpi / 96.0)
-    title_text = default_title(cases) if title is None else title
-    caption_text = citation_caption(cases) if caption == "auto" else (caption or "")
+    shown = view.shown()
+    if shown.problem:  # the de-identified view could not be made: nothing is written (fails closed)
+        raise ExportError(shown.problem)
+    # title and caption from the de-identified cases when de-identified; text typed in is scrubbed too
+    worded = shown.cases if view.deidentified else list(cases)
+    title_text = shown.scrub(default_title(worded) if title is None else title)
+    caption_text = shown.scrub(citation_caption(worded) if caption == "auto" else (caption or ""))
     if len(cases) == 1 and title_text.strip() and view.case_headers:
         view = view.copy(case_headers=False)  # the title line names the case: a header row would repeat it
     if view.time_range != time_range:
@@ -215,16 +228,80 @@ class Figure:
                     f"{plot.content_rows()} rows even with type at {self.scale:.0%}: make the figure "
                     "taller, hide lanes, or leave the height out")
             self.scale = max(self.MIN_SCALE, self.scale * min(0.95, plot_h / needed_h))
+        self.footnote_text, self.footnote_h = "", 0.0
+        self._fit_plot(plot_h)
+        # labels that cannot sit by their mark are numbered and listed under the plot: a trial paint
+        # finds them, and a fixed height gives their lines to the list (then tries once more)
+        for _attempt in range(2):
+            before = self.footnote_h
+            self.footnote_text = self._footnotes()
+            self.footnote_h = self._text_height(self.footnote_text, self.caption_font, spec.width_px - 2 * self.margin)
+            if self.footnote_h == before:
+                break
+            if spec.height_px is None:
+                self.height_px += round(self._block(self.footnote_h) - self._block(before))
+                break
+            self._fit_plot(plot_h - self._block(self.footnote_h))
+
+    def _fit_plot(self, plot_h: float) -> None:
+        """The plot at ``plot_h`` px: every row, the whole time span (arrowheads included) or the asked range."""
+        spec, plot = self.spec, self.plot
         plot.resize(spec.width_px, round(plot_h))
         settle()
         rows = max(1, plot.content_rows())
-        plot.fit()
-        if spec.view.time_range is not None:
-            plot.set_time_range(*spec.view.time_range)
+        plot.fit_story()  # the asked range, else the story's (caseline.analysis.focus)
+        if spec.view.time_range is None:
+            self._room_for_arrows()
         plot.viewbox.setYRange(0, rows, padding=0)
         settle()
-        if plot.paint_state is not None:
-            plot.paint_state.draw_header_text = False  # paint_headers draws them across the figure
+        state = plot.paint_state
+        if state is not None:
+            state.draw_header_text = False  # paint_headers draws them across the figure
+            state.footnotes = True  # no label is dropped: numbered and listed under the figure
+            state.mark_center = FIGURE_MARK_CENTER  # marks under a band of one line of labels
+            plot.labels.set_state(state)
+
+    def _room_for_arrows(self) -> None:
+        """Widen the time range so arrows of fixed length (a gap not stated) end inside the plot: at 85 mm
+        the arrowheads at the right edge were cut."""
+        plot = self.plot
+        layout = plot.layout_
+        width = float(plot.viewbox.width())
+        if layout is None or width <= 1 or not len(layout.whiskers):
+            return
+        theme = plot.theme
+        arrow = max(24.0, 3.0 * theme.glyph_px * plot.px_per_pt) + 4 * max(1.0, theme.line_px)
+        a = min(0.4 * width, arrow)
+        lo, hi = plot.time_range()
+        w = layout.whiskers
+        inside = (w.x1 >= lo) & (w.x0 <= hi)  # history outside the story's window stays outside
+        open_end = ((w.style & L.WhiskerEnd.OPEN_END) != 0) & inside
+        open_start = ((w.style & L.WhiskerEnd.OPEN_START) != 0) & inside
+        need_hi = float(w.x0[open_end].max()) if open_end.any() else -math.inf
+        need_lo = float(w.x1[open_start].min()) if open_start.any() else math.inf
+        # the view after widening must still give each arrow ``a`` px: solve hi' = need + a (hi' - lo') / width
+        for _ in range(3):
+            per_px = (hi - lo) / width
+            hi = max(hi, need_hi + (a + 2) * per_px)
+            lo = min(lo, need_lo - (a + 2) * per_px)
+        plot.set_time_range(lo, hi)
+
+    def _footnotes(self) -> str:
+        """Paint the plot once (offscreen) and word the labels it had to number, and undated items cut
+        from the strip: '' when every label sits by its mark."""
+        plot = self.plot
+        image = QImage(max(1, plot.width()), max(1, plot.height()), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        try:
+            plot.scene().render(painter, QRectF(image.rect()), QRectF(0, 0, plot.width(), plot.height()))
+        finally:
+            painter.end()
+        lines = [note.line() for note in plot.labels.footnotes]
+        if plot.layout_ is not None and plot.labels.undated_hidden:
+            items = plot.layout_.items
+            lines.append("Time not stated: " + "; ".join(items[i].label for i in plot.labels.undated_hidden))
+        return "   ".join(lines)
 
     def _lay_out(self, scale: float) -> tuple[float, float]:
         """Fonts and plot at ``scale``: (height left for the plot, least height its rows need)."""
@@ -243,13 +320,14 @@ class Figure:
         overhead = plot.height() - plot.viewbox.height()
         chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
         if spec.height_px is None:
-            self.height_px = math.ceil(chrome + overhead + rows * theme.row_px * spec.px_per_pt * 0.75)
+            row_px = max(theme.row_px * spec.px_per_pt * 0.75, _min_row_px(plot))
+            self.height_px = math.ceil(chrome + overhead + rows * row_px)
         else:
             self.height_px = spec.height_px
         self.plot_top = self.margin + self._block(self.title_h)
         return self.height_px - chrome, overhead + rows * _min_row_px(plot)
 
-    def _block(self, h: float) -> float:
+    def _block(self, h: float) -> float:  # a text block and the gap before the next
         return h + self.gap if h else 0.0
 
     def _text_height(self, text: str, font: QFont, width: float) -> float:
@@ -280,10 +358,16 @@ class Figure:
         target = QRectF(0, self.plot_top, width, plot_h)
         self.plot.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
         self.paint_headers(painter)
+        top = self.plot_top + plot_h + self.gap
+        if self.footnote_text:
+            painter.setPen(fg)
+            painter.setFont(self.caption_font)
+            painter.drawText(QRectF(self.margin, top, inner, self.footnote_h),
+                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), self.footnote_text)
+            top += self._block(self.footnote_h)
         if spec.caption:
             painter.setPen(fg)
             painter.setFont(self.caption_font)
-            top = self.plot_top + plot_h + self.gap
             painter.drawText(QRectF(self.margin, top, inner, self.caption_h),
                              int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.caption)
 
@@ -341,9 +425,9 @@ def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:
 
 
 def _min_row_px(plot: object) -> float:
-    """Rows shorter than this hide their labels: the layout's floor for a fixed height."""
+    """Rows shorter than this would put labels over the marks: the layout's floor."""
     state = plot.paint_state  # type: ignore[attr-defined]
-    return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
+    return QFontMetricsF(state.label_font).height() * FIGURE_ROW_LINES if state is not None else 8.0
 
 
 def settle() -> None:

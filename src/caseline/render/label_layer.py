@@ -5,6 +5,7 @@ atlas of the distinct strings with one drawPixmapFragments call; halos go in one
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
 from caseline.model.kinds import CATEGORY_ORDER
-from caseline.render.painting import MARK_CENTER, Frame, LayerItem, RenderState, elide
+from caseline.render.painting import Frame, LabelArrays, LayerItem, RenderState, elide
 
 
 @dataclass
@@ -28,6 +29,24 @@ class _Placed:
     y: np.ndarray  # device y of the top of each label
     width: np.ndarray
     text: list[str]  # the text drawn (elided at the right edge where it had to be)
+    footnotes: list[Footnote] = dataclasses.field(default_factory=list)
+    hidden: int = 0  # labels of marks in view not drawn in full (each has a marker where room allows)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A label a figure could not place in full beside its mark: its number (drawn by the mark where room
+    allows) and the text the footnote list under the figure gives."""
+
+    number: int
+    item: int
+    text: str  # the label
+    lane: str
+    x: float  # the mark's time in axis units (days)
+
+    def line(self) -> str:
+        day = f"{self.x:.0f}" if abs(self.x) >= 1 else f"{self.x:.1g}"
+        return f"[{self.number}] {self.text} ({self.lane}, day {day})"
 
 
 class LabelLayer(LayerItem):
@@ -37,6 +56,7 @@ class LabelLayer(LayerItem):
         super().__init__(state)
         self._placed: _Placed | None = None
         self._chips: list[tuple[int, QRectF]] = []  # undated chips of the last paint
+        self.undated_hidden: list[int] = []  # undated items whose chip did not fit (last full paint)
 
     def set_state(self, state: RenderState) -> None:
         self._placed = None
@@ -63,6 +83,7 @@ class LabelLayer(LayerItem):
         fm_h = QFontMetricsF(font).height()
         if not f.partial:
             self._chips = []
+            self.undated_hidden = []
         # headers and undated strips of the rows on screen
         title_h = QFontMetricsF(state.title_font).height()
         for r in range(f.row_lo, f.row_hi + 1):
@@ -117,6 +138,16 @@ class LabelLayer(LayerItem):
         for k, text in zip(shown, texts, strict=True):  # vector targets (SVG, PDF): real text
             p.drawStaticText(QPointF(float(placed.x[k]), float(placed.y[k])), state.static_text(text, font))
 
+    @property
+    def footnotes(self) -> list[Footnote]:
+        """The labels of the last placement that have a number instead of (or after) their text."""
+        return list(self._placed.footnotes) if self._placed is not None else []
+
+    @property
+    def hidden_labels(self) -> int:
+        """How many labels of marks in view the last placement could not draw in full."""
+        return self._placed.hidden if self._placed is not None else 0
+
     def _place(self, f: Frame, fm_h: float) -> _Placed:
         """Where the labels go in this view: the same answer for every paint of the same view."""
         state = self.state
@@ -133,7 +164,10 @@ class LabelLayer(LayerItem):
         row_lo, row_hi = max(0, math.floor(top) - 1), min(state.layout.n_rows - 1, math.floor(bottom) + 1)
         # candidates: labels of the rows on screen whose mark is in view, at most one per pixel column
         # of a row and priority (the first, as the greedy placement would keep it)
-        chosen = state.culler("labels").select(row_lo, row_hi, x_left, x_right, f.days_per_px, 1.0)
+        if state.footnotes:  # a figure: every label competes (none is dropped by the level of detail)
+            chosen = np.nonzero((arrays.row >= row_lo) & (arrays.row <= row_hi))[0]
+        else:
+            chosen = state.culler("labels").select(row_lo, row_hi, x_left, x_right, f.days_per_px, 1.0)
         emphasised = state.highlighted | ({state.selected} if state.selected is not None else set())
         if emphasised:  # emphasised labels always compete, whatever the level of detail
             extra = np.nonzero(np.isin(arrays.item, list(emphasised)))[0]
@@ -161,25 +195,87 @@ class LabelLayer(LayerItem):
         marks_x = xs - glyph
         overflow = xs + widths > right - 2
         xs = np.where(overflow, np.maximum(left + 4, marks_x - glyph - widths), xs)
-        keep = np.nonzero(place_labels(xs, widths, rows, priority, gap_px=8.0, left_px=left, right_px=right + 1))[0]
+        kept = place_labels(xs, widths, rows, priority, gap_px=8.0, left_px=left, right_px=right + 1)
+        keep = np.nonzero(kept)[0]
         label_band = f.row_h > fm_h * 2.2
-        label_top_frac = 0.04 if label_band else max(0.0, MARK_CENTER - 0.5)
+        label_top_frac = 0.04 if label_band else max(0.0, state.mark_center - 0.5)
         index = chosen[keep]
         x = xs[keep]
         width = widths[keep].copy()
-        y = (arrays.y[index] - 0.5) * f.sy + f.dy + f.row_h * label_top_frac
         texts = [arrays.texts[int(t)] for t in arrays.text[index]]
-        # the few labels still running off the right edge are elided (or dropped when nothing fits)
+        # the few labels still running off the right edge are elided (or dropped when nothing fits);
+        # a figure keeps room for the footnote number after the ellipsis
+        reserve = state.text_width(" [99]", font) if state.footnotes else 0.0
         drop = np.zeros(index.size, dtype=bool)
+        elided = np.zeros(index.size, dtype=bool)
         for k in np.nonzero(x + width > right - 2)[0]:
-            text, w = elide(state, texts[int(k)], font, right - 2 - float(x[k]))
-            texts[int(k)], width[k], drop[k] = text, w, not text
+            text, w = elide(state, texts[int(k)], font, right - 2 - float(x[k]) - reserve)
+            texts[int(k)], width[k], drop[k], elided[k] = text, w, not text, bool(text)
+        hidden = np.union1d(chosen[~kept], index[drop])  # labels with no text drawn at all
         if drop.any():
             keep_k = np.nonzero(~drop)[0]
-            index, x, y, width = index[keep_k], x[keep_k], y[keep_k], width[keep_k]
+            index, x, width, elided = index[keep_k], x[keep_k], width[keep_k], elided[keep_k]
             texts = [texts[int(k)] for k in keep_k]
-        self._placed = _Placed(key, index, x, y, width, texts)
+        markers, footnotes = self._markers(f, arrays, chosen, xs, hidden, index, x, width, elided, texts)
+        index = np.concatenate([index, markers[0]]).astype(np.int64)
+        x = np.concatenate([x, markers[1]])
+        width = np.concatenate([width, markers[2]])
+        texts += markers[3]
+        y = (arrays.y[index] - 0.5) * f.sy + f.dy + f.row_h * label_top_frac
+        self._placed = _Placed(key, index, x, y, width, texts, footnotes, int(hidden.size + elided.sum()))
         return self._placed
+
+    def _markers(self, f: Frame, arrays: LabelArrays, chosen: np.ndarray, xs: np.ndarray, hidden: np.ndarray,
+                 index: np.ndarray, x: np.ndarray, width: np.ndarray, elided: np.ndarray, texts: list[str]
+                 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, list[str]], list[Footnote]]:
+        """What marks a label that is not drawn in full. A figure numbers it (after the ellipsis of an
+        elided label, else by its mark where room allows) and lists it in footnotes; the window puts a
+        small "…" by the mark (its tooltip has the text). Returns the marker boxes (label index, x,
+        width, text) and the footnotes."""
+        state = self.state
+        font = state.label_font
+        none: tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] = (
+            np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), [])
+        if not state.footnotes and (hidden.size == 0 or hidden.size > MAX_MARKERS):
+            return none, []
+        layout = state.layout
+        numbered = np.concatenate([hidden, index[elided]]) if state.footnotes else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((arrays.x[numbered], arrays.row[numbered])) if numbered.size else numbered
+        numbers = {int(numbered[k]): n + 1 for n, k in enumerate(order)}
+        footnotes = [Footnote(n, int(arrays.item[i]), arrays.texts[int(arrays.text[i])],
+                              layout.rows[int(arrays.row[i])].lane, round(float(arrays.x[i]), 1))
+                     for i, n in sorted(numbers.items(), key=lambda kv: kv[1])]
+        for k in np.nonzero(elided & state.footnotes)[0]:  # an elided label carries its number
+            tag = f" [{numbers[int(index[k])]}]"
+            texts[int(k)] += tag
+            width[k] += state.text_width(tag, font)
+        if hidden.size == 0:
+            return none, footnotes
+        # markers of labels with no text drawn: placed around the kept labels, never over them
+        sorter = np.argsort(chosen)
+        where = sorter[np.searchsorted(chosen, hidden, sorter=sorter)]
+        tags = [f"[{numbers[int(i)]}]" if state.footnotes else "…" for i in hidden]
+        mw = np.array([state.text_width(t, font) for t in tags])
+        glyph = state.theme.glyph_px * state.px_per_pt * 0.5
+        mark = arrays.x[hidden] * f.sx + f.dx
+        # right of the mark, else left of it, else (a crowded row) only in the footnote list
+        fixed_x, fixed_w, fixed_row = x, width, arrays.row[index]
+        placed_x = np.full(hidden.size, np.nan)
+        for mx in (np.maximum(xs[where], mark + glyph), mark - glyph - mw):
+            todo = np.nonzero(np.isnan(placed_x) & (mx >= f.left + 2) & (mx + mw <= f.right - 2))[0]
+            if todo.size == 0:
+                continue
+            fits = place_labels(np.concatenate([fixed_x, mx[todo]]), np.concatenate([fixed_w, mw[todo]]),
+                                np.concatenate([fixed_row, arrays.row[hidden[todo]]]),
+                                np.concatenate([np.ones(fixed_x.size), np.zeros(todo.size)]), gap_px=4.0,
+                                left_px=f.left, right_px=f.right - 2)
+            ok = todo[fits[fixed_x.size:]]
+            placed_x[ok] = mx[ok]
+            fixed_x = np.concatenate([fixed_x, mx[ok]])
+            fixed_w = np.concatenate([fixed_w, mw[ok]])
+            fixed_row = np.concatenate([fixed_row, arrays.row[hidden[ok]]])
+        ok = np.nonzero(~np.isnan(placed_x))[0]
+        return (hidden[ok], placed_x[ok], mw[ok], [tags[int(k)] for k in ok]), footnotes
 
     def _draw_undated(self, p: QPainter, r: int, y: float, row_h: float, left: float, right: float,
                       record: bool) -> None:
@@ -199,6 +295,10 @@ class LabelLayer(LayerItem):
                 more = state.static_text("…", font)
                 p.setPen(state.fg)
                 p.drawStaticText(QPointF(x, y + (row_h - fm_h) / 2), more)
+                if record:  # a figure lists these under it
+                    rest = [i for i in layout.undated[layout.undated.index(index):]
+                            if int(layout.item_case[i]) == case_index and i not in state.ghosted]
+                    self.undated_hidden += rest
                 break
             col = QColor(state.colors[CATEGORY_ORDER.index(item.category)])
             chip = QRectF(x, y + (row_h - fm_h) / 2 - 2, w, fm_h + 4)
@@ -221,6 +321,9 @@ class LabelLayer(LayerItem):
                 self._chips.append((index, chip))
             x += w + 8
 
+
+#: Above this many labels hidden in view (a zoomed-out big case), the window marks none of them.
+MAX_MARKERS = 500
 
 #: Raster paints stamp labels from the atlas; False draws each with drawStaticText (for comparison).
 PIXMAP_LABELS = True

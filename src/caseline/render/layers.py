@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 from caseline.layout import timeline_layout as L
 from caseline.model.kinds import CATEGORY_ORDER, Glyph
 from caseline.render.painting import (
-    MARK_CENTER,
     SPRITE_MIN_GLYPHS,
     Frame,
     LayerItem,
@@ -221,7 +220,7 @@ class BarLayer(LayerItem):
             sel, X0, X1 = sel[overlap], X0[overlap], X1[overlap]
         ends_in_view = (lo_px <= X1) & (hi_px >= X1)  # a stop mark or bracket end to draw
         starts_in_view = (lo_px <= X0) & (hi_px >= X0)
-        YC = (bars.y[sel] - 0.5 + MARK_CENTER) * sy + dy
+        YC = (bars.y[sel] - 0.5 + self.state.mark_center) * sy + dy
         style = bars.style[sel]
         color = bars.color[sel]
         items = bars.item[sel]
@@ -273,7 +272,7 @@ class BarLayer(LayerItem):
                 self.batch.rects(p, X0[wide], YC[wide] - h / 2, X1[wide] - X0[wide], h)
                 if narrow.any():
                     column, row = _unique_cells(np.floor(X0[m[narrow]]), bars.y[sel][m[narrow]])
-                    self.batch.rects(p, column, (row - 0.5 + MARK_CENTER) * sy + dy - h / 2, 1.0, h)
+                    self.batch.rects(p, column, (row - 0.5 + self.state.mark_center) * sy + dy - h / 2, 1.0, h)
         # open-ended courses fade out to the right: one gradient brush per colour, relative to each bar
         if open_end.any():
             # bars starting and ending in the same pixel columns of a row paint the same pixels: once
@@ -367,7 +366,7 @@ class PointLayer(LayerItem):
         if sel.size == 0:
             return
         X = pts.x0[sel] * f.sx + f.dx
-        Y = (pts.y[sel] - 0.5 + MARK_CENTER) * f.sy + f.dy
+        Y = (pts.y[sel] - 0.5 + self.state.mark_center) * f.sy + f.dy
         code = pts.style[sel]
         color = pts.color[sel]
         items = pts.item[sel]
@@ -433,7 +432,7 @@ class PointLayer(LayerItem):
         left, right = f.left, f.right
         X0 = w.x0[sel] * f.sx + f.dx  # not clipped yet: arrows and caps are drawn where their end is in view
         X1 = w.x1[sel] * f.sx + f.dx
-        Y = (w.y[sel] - 0.5 + MARK_CENTER) * f.sy + f.dy
+        Y = (w.y[sel] - 0.5 + self.state.mark_center) * f.sy + f.dy
         cap = row_h * theme.bar_fraction * 0.45
         style = w.style[sel]
         for c in np.unique(w.color[sel]):

@@ -274,6 +274,8 @@ class RenderState:
     show_labels: bool = True
     draw_header_text: bool = True  # False: an exported figure draws case headers across its width
     header_lines: dict[int, list[str]] = field(default_factory=dict)  # row -> lines of text
+    mark_center: float = MARK_CENTER  # a figure sets its marks lower, under a label band of one line
+    footnotes: bool = False  # a figure: labels that cannot be placed get numbers and footnotes
 
     def __post_init__(self) -> None:
         self.colors = [QColor(c) for c in self.theme.colors()]
