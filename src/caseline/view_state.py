@@ -77,6 +77,11 @@ class Shown:
     shared_origin: date | None
     category_titles: dict[Category, str]
     deidentified: bool
+    #: why nothing is shown: the de-identified view could not be made (fails closed: ``cases`` is empty)
+    problem: str = ""
+    #: identifiers and identifying texts of the cases, withheld from wording the view adds (de-identified)
+    identifiers: tuple[str, ...] = ()
+    identifying_texts: tuple[str, ...] = ()
 
     def header_lines(self, case: ResolvedCase) -> list[str]:
         """Header text of a case: title (with its alignment note first, if any), then the details line."""
@@ -125,12 +130,17 @@ class Shown:
             subject = anchors.pop() if len(anchors) == 1 else "each case's day 0"
         return self._scrub(f"{unit} since {subject}")
 
+    def scrub(self, text: str) -> str:
+        """``text`` as this view may show it: with identifiers and dates withheld when de-identified (for
+        wording from outside the cases: an axis or figure title, a caption)."""
+        return self._scrub(text)
+
     def _scrub(self, text: str) -> str:
         if not self.deidentified:
             return text
-        from caseline.analysis.deidentify import scrub_dates
+        from caseline.analysis.deidentify import scrub_text
 
-        return scrub_dates(text, None)
+        return scrub_text(text, None, self.identifiers, self.identifying_texts)
 
 
 @dataclass(eq=False)
@@ -232,19 +242,42 @@ class ViewState:
     def _derive(self) -> Shown:
         arranged = self.arranged()
         cases = list(arranged.cases)
-        if self.deidentified:
-            from caseline.analysis.deidentify import deidentify_cases
-
-            cases = deidentify_cases(cases)
         notes, subject = dict(arranged.labels.header_notes), arranged.labels.axis_subject
+        options = dataclasses.replace(arranged.options, revealed=self.revealed)
+        if self.deidentified:
+            from caseline.analysis.deidentify import DeidentifyError, case_identifiers, deidentify_cases
+
+            try:
+                found = [case_identifiers(case) for case in cases]
+                identifiers = tuple(text for names, _ in found for text in names)
+                identifying = tuple(text for _, texts in found for text in texts)
+                shown = deidentify_cases(cases)
+            except DeidentifyError as exc:  # fail closed: nothing of the cases is shown
+                return Shown([], options, arranged.alignment, {}, "", None, {}, True,
+                             problem=f"The de-identified view cannot be shown: {exc}. Nothing of the case is "
+                                     "shown or exported while it is on; fix the file or turn the view off.")
+            options = dataclasses.replace(options, hidden_lanes=_renamed_lanes(options.hidden_lanes, cases, shown))
+            cases = shown
+        else:
+            identifiers = identifying = ()
         titles: dict[Category, str] = {}
         if self.hold_back:
             cases = held_back_view(cases)
             notes, subject = held_back_labels(notes, subject)
             titles = dict(HELD_BACK_CATEGORY_TITLES)
-        options = dataclasses.replace(arranged.options, revealed=self.revealed)
         return Shown(cases, options, arranged.alignment, notes, subject, arranged.labels.shared_origin, titles,
-                     self.deidentified)
+                     self.deidentified, identifiers=identifiers, identifying_texts=identifying)
+
+
+def _renamed_lanes(hidden: frozenset[str], cases: Sequence[ResolvedCase], shown: Sequence[ResolvedCase]
+                   ) -> frozenset[str]:
+    """Hidden lanes under the names the de-identified view gives them (a lane named after an identifying
+    label is renamed; it stays hidden)."""
+    if not hidden:
+        return hidden
+    renamed = {new.lane for case, copy in zip(cases, shown, strict=True)
+               for old, new in zip(case.items, copy.items, strict=True) if old.lane in hidden}
+    return hidden | renamed
 
 
 def reveal_changes(step: Step, every: frozenset[str], ghost: bool) -> dict[str, Any]:

@@ -1,23 +1,23 @@
 """De-identified copies of resolved cases: no calendar date, no identifier. Pure Python.
 
-What the de-identified view removes (docs/case-format.md, "Identifying details"):
+What the de-identified view removes (docs/case-format.md, "What the de-identified view removes"):
 
-- every calendar date: ``anchor_date`` and the items' ``start_date``/``end_date`` become None,
-  calendar time expressions become offsets from day 0, and dates written in any text are
-  replaced by relative wording ("in February 2010" -> "in days 78 to 105"; a year alone, which
-  may be a publication year rather than a date of care, becomes "[year withheld]"; a date that
-  cannot be placed, "[date withheld]"); a date in brackets after the anchor ("first dose
-  (November 2009)") is dropped, since "day 0" already says it;
-- the citation's year (a publication year narrows down when the patient was treated), and its
-  DOI or URL when they hold a year ("10.4274/turkderm.galenos.2018.70437");
-- ``patient.identifiers``, and every occurrence of them in free text;
-- the fields an event lists in ``identifying`` (replaced by "[withheld]");
-- names after a title ("Dr Example", "Mrs Smith") in free text;
-- ages over 89, which become "90 or older" (as in HIPAA's Safe Harbor rule).
+- by structure: ``anchor_date``, the items' calendar dates and bounds, calendar time expressions (which
+  become offsets from day 0), ``patient.identifiers`` and the fields an event lists in ``identifying``
+  (replaced by "[withheld]"; their text is also withheld wherever else it is written, so a lane named
+  after an identifying label is renamed), the whole citation (authors, title, journal, year, DOI, PMID,
+  URL: any of them leads to the publication and so to when and where the patient was treated), and
+  ages over 89 ("90 or older", as in HIPAA's Safe Harbor rule);
+- in every text (:mod:`caseline.analysis.scrub_text`): each identifier and its words, names after a
+  title ("Dr J. Ormerod") and initialled names ("J.Smith"), dates ("in February 2010" -> "in days 78 to
+  105"; a year alone, "[year withheld]"; a date that cannot be placed, "[date withheld]"), ages over 89,
+  long numbers, links, e-mail addresses and DOIs; a date in brackets after the anchor ("first dose
+  (November 2009)") is dropped, since "day 0" already says it.
 
-Ids are kept: they tie events together and are not shown as text. The copies are made with
-``dataclasses.replace``, keep the order of items (so views can keep indexing them), and
-de-identifying a de-identified case changes nothing.
+Ids are kept: they tie events together (choose ids that do not identify). The copies are made with
+``dataclasses.replace`` and keep the order of items (so views can keep indexing them); de-identifying a
+de-identified case changes nothing. It fails closed: anything unexpected raises
+:class:`DeidentifyError`, never returns a partly de-identified case.
 """
 
 from __future__ import annotations
@@ -25,149 +25,56 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 from typing import Any
 
+from caseline.analysis.scrub_text import (
+    DATE_PATTERN,
+    DATE_WITHHELD,
+    NAME_WITHHELD,
+    PLACEHOLDER,
+    YEAR_WITHHELD,
+    age_number,
+    contains_date,
+    identifier_pattern,
+    scrub_dates,
+    scrub_free_text,
+)
 from caseline.model.case import Case, Citation, Event, Patient
 from caseline.model.time_expressions import Amount, AnchorTime, CalendarTime, RangeTime, TimeExpr, TimeNode, UnknownTime
 from caseline.timeline.resolved import Item, ResolvedCase
 
+__all__ = ["DATE_WITHHELD", "NAME_WITHHELD", "WITHHELD", "YEAR_WITHHELD", "DeidentifyError", "case_identifiers",
+           "contains_date", "deidentify_case", "deidentify_cases", "scrub_dates", "scrub_text"]
+
 WITHHELD = "[withheld]"
-DATE_WITHHELD = "[date withheld]"
-YEAR_WITHHELD = "[year withheld]"
-NAME_WITHHELD = "[name withheld]"
+AGE_WITHHELD = "[age withheld]"
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-           "october", "november", "december")
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_ORD = r"(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d\d"
-# A year that is a quantity ("2000 mg/day") is not a date.
-_NOT_QUANTITY = r"(?!\s*(?:mg|g|mcg|µg|ug|ml|mL|IU|units?|%|/|x\b|[.,]\d|-\d))"
 
-#: Dates as people write them, most specific first. Group names say which form matched.
-DATE_PATTERN = re.compile(
-    rf"(?P<iso>\b{_YEAR}-\d{{1,2}}(?:-\d{{1,2}})?\b)"
-    rf"|(?P<numeric>\b\d{{1,2}}[/.]\d{{1,2}}[/.](?:{_YEAR}|\d\d)\b|\b\d{{1,2}}/{_YEAR}\b)"
-    rf"|(?P<month_range>\b{_MONTH}\.?\s*[-–/]\s*{_MONTH}\.?\s+{_YEAR}\b)"
-    rf"|(?P<named>\b(?:(?P<day1>\d{{1,2}}){_ORD}\s+(?:of\s+)?)?(?P<month>{_MONTH})\b\.?"
-    rf"(?:\s+(?P<day2>\d{{1,2}}){_ORD}\b,?)?(?:\s+(?:of\s+)?(?P<year>{_YEAR})\b)?)"
-    rf"|(?P<decade>\b{_YEAR[:-3]}\d0s\b)"
-    rf"|(?P<year_only>(?<![\d./-])\b{_YEAR}\b{_NOT_QUANTITY})",
-)
+class DeidentifyError(ValueError):
+    """A case that could not be de-identified: nothing of it may be shown or written."""
+
+
 _ANCHOR_DATE_IN_BRACKETS = re.compile(r"\s*\((?:in |on |since |from )?(?P<inner>[^()]*)\)")
-_HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")  # in a DOI or URL: "galenos.2018.70437"
-_TITLED_NAME = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Prof|Professor|Sister|Nurse)\.?\s+[A-Z][\w'’-]+")
 
 
-def contains_date(text: str) -> bool:
-    """True when ``text`` holds something that reads as a calendar date or a year."""
-    return any(_is_date_match(m) for m in DATE_PATTERN.finditer(text))
-
-
-def _is_date_match(match: re.Match[str]) -> bool:
-    if match.group("named") is None:
-        return True
-    word = match.group("month")
-    has_number = bool(match.group("day1") or match.group("day2") or match.group("year"))
-    if has_number:
-        return True
-    # A month name on its own is a date element, except words that are also ordinary words or
-    # names ("May", "Jan", "March on"): full names other than May only.
-    return word.lower() in _MONTHS and word.lower() != "may" and word[0].isupper()
-
-
-def _month_number(word: str) -> int:
-    key = word.lower()[:3]
-    return [m[:3] for m in _MONTHS].index(key) + 1
-
-
-def _month_span(year: int, month: int) -> tuple[date, date]:
-    first = date(year, month, 1)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
-
-
-def _span_of(match: re.Match[str]) -> tuple[date, date] | None:
-    """The calendar days a matched date covers, when it can be read without guessing."""
-    try:
-        if match.group("iso"):
-            parts = [int(p) for p in match.group("iso").split("-")]
-            if len(parts) == 3:
-                day = date(parts[0], parts[1], parts[2])
-                return day, day
-            return _month_span(parts[0], parts[1])
-        if match.group("month_range"):
-            text = match.group("month_range")
-            months = re.findall(_MONTH, text)
-            year = int(re.findall(_YEAR, text)[-1])
-            first, _ = _month_span(year, _month_number(months[0]))
-            _, last = _month_span(year, _month_number(months[-1]))
-            return (first, last) if first <= last else None
-        if match.group("named") and match.group("year"):
-            year = int(match.group("year"))
-            month = _month_number(match.group("month"))
-            day_text = match.group("day1") or match.group("day2")
-            if day_text:
-                day = date(year, month, int(day_text))
-                return day, day
-            return _month_span(year, month)
-    except (ValueError, IndexError):
-        return None
-    return None  # numeric (day/month order unknown), a month without a year, a decade, a year
-
-
-def _relative(span: tuple[date, date], anchor: date) -> str:
-    first = (span[0] - anchor).days
-    last = (span[1] - anchor).days
-    return f"day {first}" if first == last else f"days {first} to {last}"
-
-
-def scrub_dates(text: str, anchor: date | None) -> str:
-    """``text`` with every date replaced by days from ``anchor`` (day 0), or withheld."""
-    if not text:
-        return text
-
-    def replace(match: re.Match[str]) -> str:
-        if not _is_date_match(match):
-            return match.group(0)
-        if match.group("year_only") or match.group("decade"):
-            return YEAR_WITHHELD
-        span = _span_of(match)
-        if span is None or anchor is None:
-            return DATE_WITHHELD
-        return _relative(span, anchor)
-
-    return DATE_PATTERN.sub(replace, text)
+def scrub_text(text: str, anchor: date | None = None, identifiers: Sequence[str] = (),
+               identifying_texts: Sequence[str] = ()) -> str:
+    """``text`` as the de-identified view shows it, for texts outside a case (an axis title, a title or
+    caption typed in): ``identifiers`` are withheld with each of their words, ``identifying_texts`` whole."""
+    return scrub_free_text(text, anchor, identifier_pattern([*identifiers, *identifying_texts], identifiers))
 
 
 class _Scrubber:
-    """Rewrites every text of one case: dates, identifiers and titled names."""
+    """Rewrites every text of one case: identifiers, names, dates, ages, numbers and links."""
 
-    def __init__(self, anchor: date | None, identifiers: Sequence[str]) -> None:
+    def __init__(self, anchor: date | None, identifiers: Sequence[str], identifying_texts: Sequence[str]) -> None:
         self.anchor = anchor
-        names: set[str] = set()
-        for identifier in identifiers:
-            identifier = identifier.strip()
-            if len(identifier) >= 2:
-                names.add(identifier)
-            # the parts of a name ("Smith" of "J. Smith"), but not initials or short words
-            names.update(p.strip(".,") for p in identifier.split() if len(p.strip(".,")) >= 3)
-        self.identifier_pattern = (
-            re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)),
-                       re.IGNORECASE)
-            if names else None
-        )
+        self.identifier_pattern = identifier_pattern([*identifiers, *identifying_texts], identifiers)
 
     def text(self, value: str) -> str:
-        if not value:
-            return value
-        if self.identifier_pattern is not None:
-            value = self.identifier_pattern.sub(NAME_WITHHELD, value)
-        value = _TITLED_NAME.sub(NAME_WITHHELD, value)
-        return scrub_dates(value, self.anchor)
+        return scrub_free_text(value, self.anchor, self.identifier_pattern) if value else value
 
     def node(self, node: TimeNode) -> TimeNode:
         if isinstance(node, CalendarTime):
@@ -196,25 +103,50 @@ class _Scrubber:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             changes = {}
             for f in dataclasses.fields(value):
-                if f.name in skip or f.name in _ID_FIELDS:
+                if f.name in skip or f.name in ID_FIELDS:
                     continue
                 old = getattr(value, f.name)
                 new = self.value(old)
                 if new is not old and new != old:
                     changes[f.name] = new
             return dataclasses.replace(value, **changes) if changes else value
-        return value
+        raise DeidentifyError(f"cannot de-identify a {type(value).__name__} value")  # never pass it through
 
 
 #: Fields that hold ids or references: kept as they are.
-_ID_FIELDS = frozenset({"id", "target", "event_id", "item_id", "case_id", "pos", "identifying", "ref",
+ID_FIELDS = frozenset({"id", "target", "event_id", "item_id", "case_id", "pos", "identifying", "ref",
                         "drug_id", "reaction_event", "path"})
+
+
+def _identifying_texts(events: Sequence[Event]) -> list[str]:
+    """The texts of every field an event marks identifying (withheld wherever else they are written)."""
+    texts: list[str] = []
+    for event in events:
+        for name in event.identifying:
+            old = getattr(event, name, None) if name not in ID_FIELDS else None
+            if isinstance(old, str):
+                texts.append(old)
+            elif isinstance(old, tuple):
+                texts.extend(v for v in old if isinstance(v, str))
+    # what an earlier pass left ('[withheld]', 'Milestone (details withheld)') is not itself identifying
+    return [t.strip() for t in texts if t.strip() and not PLACEHOLDER.search(t)]
+
+
+def case_identifiers(case: ResolvedCase) -> tuple[list[str], list[str]]:
+    """What of a case is withheld wherever it is written: its identifiers (and their words), and the texts
+    of its identifying fields (whole)."""
+    citation = case.case.citation
+    # the citation is withheld whole; its authors' names and its other parts wherever else they are written
+    authors = [a.split(",")[0] for a in citation.authors]
+    parts = [citation.title, citation.journal, citation.doi, citation.pmid, citation.url]
+    return ([*case.case.patient.identifiers, *authors],
+            [*_identifying_texts(case.case.events), *(p for p in parts if len(p.strip()) >= 4)])
 
 
 def _withhold(event: Event) -> Event:
     changes: dict[str, Any] = {}
     for name in event.identifying:
-        if not hasattr(event, name) or name in _ID_FIELDS:
+        if not hasattr(event, name) or name in ID_FIELDS:
             continue
         old = getattr(event, name)
         if isinstance(old, str) and old:
@@ -224,39 +156,60 @@ def _withhold(event: Event) -> Event:
         elif old is not None and not isinstance(old, bool | Enum):
             changes[name] = None
     if changes.get("label") == WITHHELD:
-        changes["label"] = f"{event.kind.value.capitalize()} (details withheld)"
-    if changes.get("lane") == WITHHELD:
-        changes["lane"] = f"{event.kind.value.capitalize()} (withheld)"
+        changes["label"] = _withheld_label(event)
+    if changes.get("lane") == WITHHELD or (event.lane and event.lane == event.label and "label" in changes):
+        changes["lane"] = _withheld_lane(event)
     try:
         return dataclasses.replace(event, **changes) if changes else event
-    except TypeError:  # a field that must not be None: leave the event as it is
-        return event
+    except TypeError as exc:  # a field that must not be None
+        raise DeidentifyError(f"event {event.id}: cannot withhold {', '.join(changes)}: {exc}") from exc
 
 
-def _age(age: str) -> str:
-    return "90 or older" if age.isdigit() and int(age) > 89 else age
+def _withheld_label(event: Event) -> str:
+    return f"{event.kind.value.capitalize()} (details withheld)"
+
+
+def _withheld_lane(event: Event) -> str:
+    return f"{event.kind.value.capitalize()} (withheld)"
+
+
+def _age(age: str, scrub: _Scrubber) -> str:
+    number = age_number(age)
+    if number is not None:
+        return "90 or older" if number > 89 else str(number)
+    if any(ch.isdigit() for ch in age) and not any(ch.isdecimal() for ch in age):
+        return AGE_WITHHELD  # digits that are not decimal ('²', '①'): cannot be read, so not shown
+    return scrub.text(age)
 
 
 def deidentify_case(case: ResolvedCase) -> ResolvedCase:
-    """A de-identified copy of one resolved case (see the module docstring)."""
+    """A de-identified copy of one resolved case (see the module docstring). Raises DeidentifyError when
+    any part of it cannot be de-identified: a caller shows or writes nothing of the case then."""
+    try:
+        return _deidentify(case)
+    except DeidentifyError:
+        raise
+    except Exception as exc:  # fail closed: whatever went wrong, no partly de-identified case escapes
+        raise DeidentifyError(f"case {case.id}: could not be de-identified ({type(exc).__name__}: {exc})") from exc
+
+
+def _deidentify(case: ResolvedCase) -> ResolvedCase:
     source = case.case
-    scrub = _Scrubber(case.anchor_date, source.patient.identifiers)
+    identifiers, identifying = case_identifiers(case)
+    scrub = _Scrubber(case.anchor_date, identifiers, identifying)
     events = {e.id: scrub.value(_withhold(e)) for e in source.events}
-    patient = Patient(age=_age(scrub.text(source.patient.age)), sex=scrub.text(source.patient.sex),
+    patient = Patient(age=_age(source.patient.age, scrub), sex=scrub.text(source.patient.sex),
                       identifiers=(), note=scrub.text(source.patient.note))
-    citation: Citation = scrub.value(dataclasses.replace(
-        source.citation, year=None,
-        doi="" if _HAS_YEAR.search(source.citation.doi) else source.citation.doi,
-        url="" if _HAS_YEAR.search(source.citation.url) else source.citation.url))
     suspect = scrub.value(source.suspect, skip=frozenset({"drug"}))
     new_case: Case = scrub.value(
-        dataclasses.replace(source, events=tuple(events.values()), patient=patient, citation=citation,
+        dataclasses.replace(source, events=tuple(events.values()), patient=patient, citation=Citation(),
                             suspect=suspect, anchor_date=None),
         skip=frozenset({"events", "patient", "citation", "suspect"}),
     )
-    items = tuple(_item(scrub, item, events) for item in case.items)
+    withheld_lanes = {text.casefold() for text in _identifying_texts(source.events)}
+    items = tuple(_item(scrub, item, events, withheld_lanes) for item in case.items)
     return dataclasses.replace(
-        case, case=new_case, items=items, anchor_date=None, anchor_date_precision=None,
+        case, case=new_case, items=items, anchor_date=None, anchor_date_precision=None, anchor_calendar=None,
         anchor_description=_anchor_description(scrub, case.anchor_description),
         diagnostics=tuple(dataclasses.replace(d, message=scrub.text(d.message), hint=scrub.text(d.hint))
                           for d in case.diagnostics),
@@ -272,15 +225,15 @@ def _anchor_description(scrub: _Scrubber, text: str) -> str:
     return scrub.text(_ANCHOR_DATE_IN_BRACKETS.sub(drop, text))
 
 
-def _item(scrub: _Scrubber, item: Item, events: dict[str, Event]) -> Item:
+def _item(scrub: _Scrubber, item: Item, events: dict[str, Event], withheld_lanes: set[str]) -> Item:
     event = events.get(item.event_id, item.event)
-    label = item.label
-    if "label" in item.event.identifying:
-        label = event.label
+    label = event.label if "label" in item.event.identifying else item.label
     lane = event.lane if "lane" in item.event.identifying else item.lane
+    if lane.strip().casefold() in withheld_lanes:  # a lane named after an identifying text
+        lane = _withheld_lane(item.event)
     return dataclasses.replace(
         item, event=event, label=scrub.text(label), lane=scrub.text(lane), stated=scrub.text(item.stated),
-        start_date=None, end_date=None,
+        state=scrub.text(item.state), start_date=None, end_date=None, start_calendar=None, end_calendar=None,
     )
 
 

@@ -7,6 +7,7 @@ half-written file and never touches an existing one."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     QSizeF,
+    QUuid,
 )
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
@@ -135,7 +137,8 @@ def svg_bytes(figure: Figure) -> bytes:
     generator.setSize(QSize(figure.width_px, figure.height_px))
     generator.setViewBox(QRect(0, 0, figure.width_px, figure.height_px))
     generator.setResolution(round(figure.spec.dpi))
-    generator.setTitle(figure.spec.title or "caseline timeline")
+    title, _creator = document_metadata(figure)
+    generator.setTitle(title)
     generator.setDescription("Made with caseline")
     painter = QPainter()
     if not painter.begin(generator):
@@ -160,8 +163,13 @@ def pdf_bytes(figure: Figure) -> bytes:
     writer.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
                                      QPageLayout.Unit.Millimeter))
     writer.setResolution(round(dpi))
-    writer.setTitle(figure.spec.title or "caseline timeline")
-    writer.setCreator("caseline")
+    title, creator = document_metadata(figure)
+    writer.setTitle(title)
+    writer.setCreator(creator)
+    deidentified = figure.spec.view.deidentified
+    if deidentified:  # no random document id, no dates: nothing ties the file to a time or a machine
+        writer.setDocumentId(NEUTRAL_DOCUMENT_ID)
+        writer.setDocumentXmpMetadata(neutral_xmp(title, creator))
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError("cannot start the PDF writer")
@@ -175,7 +183,41 @@ def pdf_bytes(figure: Figure) -> bytes:
     finally:
         painter.end()
     buffer.close()
-    return bytes(data.data())
+    pdf = bytes(data.data())
+    return strip_pdf_dates(pdf) if deidentified else pdf
+
+
+#: The document id of every de-identified PDF (Qt would write a random one, the same in /ID and the XMP).
+NEUTRAL_DOCUMENT_ID = QUuid("00000000-0000-4000-8000-000000000000")
+_PDF_DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:[^)]*\)")
+
+
+def document_metadata(figure: Figure) -> tuple[str, str]:
+    """The title and creator a figure's file carries: its title line, or a neutral title when
+    de-identified (the file's metadata is read by tools that never show the figure)."""
+    if figure.spec.view.deidentified:
+        return "caseline figure", "caseline"
+    return figure.spec.title or "caseline timeline", "caseline"
+
+
+def neutral_xmp(title: str, creator: str) -> bytes:
+    """XMP metadata with a title and the creating tool only: no dates, no document id."""
+    from xml.sax.saxutils import escape
+
+    return ("<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+            f'<rdf:Description rdf:about=""><dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}'
+            f'</rdf:li></rdf:Alt></dc:title></rdf:Description><rdf:Description rdf:about="" '
+            f'xmp:CreatorTool="{escape(creator)}"/></rdf:RDF></x:xmpmeta>'
+            "<?xpacket end='w'?>").encode()
+
+
+def strip_pdf_dates(pdf: bytes) -> bytes:
+    """``pdf`` without the creation and modification dates Qt writes into its Info dictionary. Qt has no
+    setting for them; each entry is blanked with as many spaces (white space between a dictionary's
+    entries), so every byte offset in the cross-reference table stays right."""
+    return _PDF_DATE.sub(lambda m: b" " * len(m.group(0)), pdf)
 
 
 def export_figure(view: ViewState, path: str | os.PathLike[str], request: FigureRequest | None = None,

@@ -64,6 +64,8 @@ def write_reveal_slides(view: ViewState, directory: str | os.PathLike[str], widt
     os.makedirs(directory, exist_ok=True)
     base = view.copy(hold_back=False, revealed=None, ghosted=frozenset(), highlighted=frozenset(), selected=None)
     shown = base.shown()
+    if shown.problem:  # the de-identified view could not be made: no slide is written (fails closed)
+        raise export.ExportError(shown.problem)
     plan = plan_of(base, hold_back)
     if base.time_range is None:
         lo, hi = build_layout(shown.cases, shown.options).x_range
