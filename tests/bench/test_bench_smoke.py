@@ -59,6 +59,9 @@ def test_quick_benchmarks_write_every_field(tmp_path):
     export = results["export"]
     assert export and all(e.keys() >= EXPORT_FIELDS for e in export)
     assert all({"name", "value", "limit", "unit", "met"} <= t.keys() for t in results["targets"])
+    imported = results["importing"]  # issue 15: a generated SDTM study, converted, written and loaded back
+    assert imported["cases"] == imported["subjects"] and imported["import_s"]["median"] > 0
+    assert any(t["name"].startswith("import a ") for t in results["targets"]) and "Import" in proc.stdout
     assert "Frames" in proc.stdout and "Targets" in proc.stdout
     assert "bench-results:begin" in doc.read_text(encoding="utf-8")
     assert (tmp_path / "performance-scaling.png").stat().st_size > 0
