@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from psygnal import Signal
 
 from caseline.analysis.alignment import Alignment, AlignmentLabels, align_cases, alignment_labels, check_mode
+from caseline.analysis.focus import focus_range
 from caseline.analysis.metrics import sort_cases
 from caseline.analysis.reveal import HELD_BACK_CATEGORY_TITLES, Step, held_back_labels, held_back_view, reveal_key
 from caseline.analysis.wording import header_lines
@@ -32,10 +33,12 @@ from caseline.timeline.resolved import ResolvedCase
 #: Units of the time axis: days, weeks or months from day 0, or calendar dates.
 AXIS_MODES = ("days", "weeks", "months", "dates")
 AXIS_UNIT_WORDS = {"days": "Days", "weeks": "Weeks", "months": "Months"}
+#: How a view lays its cases out: stacked lanes (every event) or a swimmer plot (one row per case).
+LAYOUTS = ("lanes", "swimmer")
 
 #: Fields whose change asks for a new layout; the rest only repaint or relabel.
 LAYOUT_FIELDS = frozenset({"cases", "align", "sort", "hidden_lanes", "hidden_categories", "shared_lanes_only",
-                           "case_headers", "deidentified", "hold_back", "revealed"})
+                           "case_headers", "deidentified", "hold_back", "revealed", "layout"})
 MARK_FIELDS = frozenset({"ghosted", "highlighted", "selected"})
 AXIS_FIELDS = frozenset({"axis_mode", "axis_title"})
 
@@ -165,6 +168,7 @@ class ViewState:
     ghosted: frozenset[str] = frozenset()  # reveal keys drawn faintly (events still to come)
     highlighted: frozenset[str] = frozenset()  # reveal keys ringed (what a step reveals)
     selected: str | None = None  # reveal key of the selected item
+    layout: str = "lanes"  # one of LAYOUTS
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -177,6 +181,8 @@ class ViewState:
             raise ValueError(f"unknown sort {self.sort!r}: use one of {', '.join(SORT_KEYS)}")
         if self.axis_mode not in AXIS_MODES:
             raise ValueError(f"unknown time axis {self.axis_mode!r}: use one of {', '.join(AXIS_MODES)}")
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {self.layout!r}: use one of {', '.join(LAYOUTS)}")
 
     # ------------------------------------------------------------------ events
     def __setattr__(self, name: str, value: Any) -> None:
@@ -230,6 +236,16 @@ class ViewState:
                                     shared_lanes_only=self.shared_lanes_only, headers=self.case_headers)
             found = self._cache["arranged"] = arrange(self.cases, self.align, self.sort, options)
         return found  # type: ignore[no-any-return]
+
+    def default_range(self) -> tuple[float, float] | None:
+        """The time window the view opens at: the range asked for, else the focus on the story
+        (caseline.analysis.focus: shortly before the first suspected dose to the last outcome of the
+        reaction); None when nothing is dated."""
+        if self.time_range is not None:
+            return self.time_range
+        shown = self.shown()
+        found = focus_range(shown.cases, shown.options.shifts)
+        return (found.lo, found.hi) if found is not None else None
 
     def shown(self) -> Shown:
         """What the view draws (cached until a layout field changes). De-identifying fails closed:

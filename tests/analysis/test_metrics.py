@@ -8,8 +8,16 @@ import sys
 
 import pytest
 
-from caseline.analysis.metrics import TABLE_COLUMNS, case_metrics, comparison_table, format_duration, sort_cases
+from caseline.analysis.metrics import (
+    TABLE_COLUMNS,
+    case_metrics,
+    comparison_table,
+    format_duration,
+    interval_text,
+    sort_cases,
+)
 from caseline.timeline.load import load_cases
+from caseline.timeline.resolved import Interval
 from support import BORTEZOMIB, INFLIXIMAB, LATENCY_ORDER
 
 # latencies bounded on both sides first (56, then 63-119 best 91), then the lower bounds
@@ -112,13 +120,38 @@ def test_comparison_table(cases):
     assert list(frame["case"]) == [c.id for c in cases]
     ifx = frame[frame["case"] == "ifx-pg"].iloc[0]
     assert ifx["suspected drug"] == "infliximab"
-    assert (ifx["latency (days)"], ifx["latency min"], ifx["latency max"]) == (56.0, 56.0, 56.0)
+    assert ifx["latency"] == "56 d"
+    assert (ifx["latency min (days)"], ifx["latency best (days)"], ifx["latency max (days)"]) == (56.0, 56.0, 56.0)
+    assert ifx["latency derived from"].startswith("first suspected dose (stated: week 0) to reaction onset (stated:")
     assert ifx["rescue therapies"] == "IVIG"
     # open above: printed as the bound, never as the placed best estimate (was "9 days (0-?)")
-    assert ifx["time to improvement"] == "IVIG: ≥0 days"
+    assert ifx["time to improvement"] == "IVIG: ≥ 0 d"
+    assert ifx["improvement min (days)"] == 0.0
+    assert ifx["improvement best (days)"] is frame["improvement best (days)"].dtype.na_value
+    assert "start of IVIG (order only)" in ifx["improvement derived from"]
+    mm = frame[frame["case"] == "bz-mm"].iloc[0]
+    assert mm["latency"] == "63-119 d"
+    assert (mm["latency min (days)"], mm["latency best (days)"], mm["latency max (days)"]) == (63.0, 91.0, 119.0)
+    assert "reaction onset (stated as a span:" in mm["latency derived from"]
     xu = frame[frame["case"] == "bz-xu"].iloc[0]
-    assert xu["latency min"] == 15.0 and xu["latency max"] is frame["latency max"].dtype.na_value
+    assert xu["latency"] == "≥ 15 d"
+    assert xu["latency min (days)"] == 15.0
+    # only bounded below: neither the upper bound nor the placed best estimate is tabled
+    for column in ("latency best (days)", "latency max (days)"):
+        assert xu[column] is frame[column].dtype.na_value
+    assert "reaction onset (order only:" in xu["latency derived from"]
     assert xu["dechallenge outcome"] == "no dechallenge recorded"
+    saifee = frame[frame["case"] == "bz-saifee"].iloc[0]
+    assert saifee["improvement derived from"] == "no rescue therapy"
+
+
+def test_interval_text():
+    assert interval_text(Interval(14.0, 14.0, 14.0)) == "14 d"
+    assert interval_text(Interval(14.0, 30.0, 60.0)) == "14-60 d"
+    assert interval_text(Interval(14.0, 20.0, math.inf)) == "≥ 14 d"
+    assert interval_text(Interval(-math.inf, 20.0, 30.0)) == "≤ 30 d"
+    assert interval_text(Interval(-math.inf, 20.0, math.inf)) == "not stated"
+    assert interval_text(None) == "not stated"
 
 
 def test_compare_module_does_not_import_qt_or_pandas():

@@ -264,7 +264,7 @@ def test_table_dialog_copy_and_save_csv(window, qtbot, tmp_path):
     assert model.rowCount() == 7 and model.columnCount() == len(TABLE_COLUMNS)
     assert model.headerData(0, Qt.Orientation.Horizontal) == "case"
     assert [model.data(model.index(r, 0)) for r in range(7)] == LATENCY_ORDER
-    assert model.data(model.index(0, 2)) == "56"
+    assert model.data(model.index(0, 2)) == "56 d"
     dialog.copy_button.click()
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0].split("\t") == TABLE_COLUMNS
@@ -273,7 +273,10 @@ def test_table_dialog_copy_and_save_csv(window, qtbot, tmp_path):
     dialog.save_csv(str(target))
     frame = pd.read_csv(target)
     assert list(frame.columns) == TABLE_COLUMNS
-    assert frame.loc[0, "latency (days)"] == 56.0
+    assert frame.loc[0, "latency"] == "56 d"
+    assert (frame.loc[0, "latency min (days)"], frame.loc[0, "latency max (days)"]) == (56.0, 56.0)
+    xu = frame[frame["case"] == "bz-xu"].iloc[0]
+    assert xu["latency"] == "≥ 15 d" and pd.isna(xu["latency max (days)"])  # an open bound is an empty cell
 
 
 @pytest.mark.slow

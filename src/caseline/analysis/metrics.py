@@ -18,7 +18,7 @@ from caseline.analysis import landmarks
 from caseline.analysis.landmarks import dated
 from caseline.model.caseset import SORT_KEYS
 from caseline.model.kinds import Category, CourseState, Kind, MilestoneType
-from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
+from caseline.timeline.resolved import Interval, Item, ItemRole, Known, ResolvedCase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,9 +31,23 @@ SORT_TITLES = {
     "title": "title",
 }
 TABLE_COLUMNS = [
-    "case", "suspected drug", "latency (days)", "latency min", "latency max",
-    "dechallenge outcome", "rescue therapies", "time to improvement",
+    "case", "suspected drug",
+    "latency", "latency min (days)", "latency best (days)", "latency max (days)", "latency derived from",
+    "dechallenge outcome", "rescue therapies",
+    "time to improvement", "improvement min (days)", "improvement best (days)", "improvement max (days)",
+    "improvement derived from",
 ]
+#: The numeric columns of the comparison table (empty where the source gives no such bound).
+NUMERIC_COLUMNS = [c for c in TABLE_COLUMNS if c.endswith("(days)")]
+
+#: How a time is known, in the words of the table's "derived from" columns.
+KNOWN_WORDS = {
+    Known.EXACT: "stated",
+    Known.SPAN: "stated as a span",
+    Known.BOUNDED: "a limit only",
+    Known.ORDERED: "order only",
+    Known.UNKNOWN: "not stated",
+}
 
 _IMPROVED = (CourseState.IMPROVEMENT.value, CourseState.RESOLUTION.value)
 _WORSENED = (CourseState.WORSENING.value, CourseState.RELAPSE.value)
@@ -47,6 +61,7 @@ class RescueResponse:
     start: Interval  # first start in the lane, case days
     improvement: Item | None  # the course point or remission milestone, None when none is documented
     time_to_improvement: Interval | None
+    item: Item | None = None  # the therapy's first course
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +79,15 @@ class CaseMetrics:
     @property
     def first_improvement(self) -> Interval | None:
         """The shortest time from a rescue therapy to improvement, if any is documented."""
-        times = [r.time_to_improvement for r in self.rescues if r.time_to_improvement is not None]
-        return min(times, key=lambda t: t.best) if times else None
+        response = self.first_response
+        return response.time_to_improvement if response is not None else None
+
+    @property
+    def first_response(self) -> RescueResponse | None:
+        """The rescue therapy with the shortest documented time to improvement, if any."""
+        timed = [r for r in self.rescues if r.time_to_improvement is not None]
+        return min(timed, key=lambda r: r.time_to_improvement.best if r.time_to_improvement else 0.0) \
+            if timed else None
 
 
 # ---------------------------------------------------------------------------- events
@@ -162,7 +184,7 @@ def rescue_responses(case: ResolvedCase, onset: Interval | None) -> tuple[Rescue
         improvement = first_improvement_after(case, item.start.best, index)
         time = (duration_between(item.start, improvement.start, at_least_zero=True)
                 if improvement is not None and improvement.start is not None else None)
-        out.append(RescueResponse(lane, item.start, improvement, time))
+        out.append(RescueResponse(lane, item.start, improvement, time, item))
     return tuple(out)
 
 
@@ -272,30 +294,96 @@ def format_duration(value: Interval | None) -> str:
     return f"{best} ({lo}-{hi})"
 
 
+def interval_text(value: Interval | None) -> str:
+    """A duration as the interval the source allows: '56 d', '63-119 d', '≥ 15 d', '≤ 30 d' or 'not stated'.
+
+    The best estimate of an uncertain duration is not printed: it is placed, not stated (the
+    numeric columns of the table give it where the interval is closed)."""
+    if value is None or not math.isfinite(value.best):
+        return "not stated"
+
+    def num(v: float) -> str:
+        return f"{round(v, 1):g}"
+
+    lo, hi = value.lo, value.hi
+    if math.isfinite(lo) and math.isfinite(hi):
+        return f"{num(lo)} d" if num(lo) == num(hi) else f"{num(lo)}-{num(hi)} d"
+    if math.isfinite(lo):
+        return f"≥ {num(lo)} d"
+    if math.isfinite(hi):
+        return f"≤ {num(hi)} d"
+    return "not stated"
+
+
+def time_words(item: Item | None, end: bool = False) -> str:
+    """How one time of an item is known, for a "derived from" column: 'order only: after ifx#1'."""
+    if item is None:
+        return "not recorded"
+    known = item.end_known if end else item.known
+    stated = "" if end else item.stated
+    return f"{KNOWN_WORDS[known]}: {stated}" if stated else KNOWN_WORDS[known]
+
+
+def latency_derivation(case: ResolvedCase) -> str:
+    """Which two times a latency is the difference of, and how each is known."""
+    dose, onset = landmarks.first_suspect_dose(case), landmarks.reaction_onset(case)
+    if dose is None or onset is None:
+        return "no suspected drug recorded" if dose is None else "no reaction onset recorded"
+    return f"first suspected dose ({time_words(dose)}) to reaction onset ({time_words(onset)})"
+
+
+def improvement_derivation(response: RescueResponse | None) -> str:
+    """Which two times a time to improvement is the difference of, and how each is known."""
+    if response is None:
+        return "no improvement after a rescue therapy recorded"
+    improvement = response.improvement
+    what = (f"{improvement.state or improvement.label}" if improvement is not None else "improvement")
+    return (f"start of {response.therapy} ({time_words(response.item)}) to first {what} after it "
+            f"({time_words(improvement)})")
+
+
 def _finite(value: float | None) -> float | None:
     return round(value, 3) if value is not None and math.isfinite(value) else None
 
 
+def _numbers(value: Interval | None) -> tuple[float | None, float | None, float | None]:
+    """(lo, best, hi) for the numeric columns: an open side is empty, and so is the best estimate of a
+    duration only bounded on one side (placed for order, not stated)."""
+    if value is None:
+        return None, None, None
+    closed = math.isfinite(value.lo) and math.isfinite(value.hi)
+    return _finite(value.lo), _finite(value.best) if closed else None, _finite(value.hi)
+
+
 def comparison_table(cases: Sequence[ResolvedCase]) -> pd.DataFrame:
-    """One row per case, columns as TABLE_COLUMNS; latencies in days (empty when not bounded)."""
+    """One row per case, columns as TABLE_COLUMNS: each duration as an interval ('≥ 14 d'), its
+    bounds and best estimate in days, and how it was derived."""
     import pandas as pd
 
     rows = []
     for case in cases:
         m = case_metrics(case)
-        latency = m.latency
+        latency = _numbers(m.latency)
+        response = m.first_response
+        improvement = _numbers(response.time_to_improvement if response is not None else None)
         rows.append({
             "case": case.id,
             "suspected drug": m.suspected_drug,
-            "latency (days)": _finite(latency.best) if latency else None,
-            "latency min": _finite(latency.lo) if latency else None,
-            "latency max": _finite(latency.hi) if latency else None,
+            "latency": interval_text(m.latency),
+            "latency min (days)": latency[0],
+            "latency best (days)": latency[1],
+            "latency max (days)": latency[2],
+            "latency derived from": latency_derivation(case),
             "dechallenge outcome": m.dechallenge,
             "rescue therapies": "; ".join(r.therapy for r in m.rescues),
-            "time to improvement": "; ".join(f"{r.therapy}: {format_duration(r.time_to_improvement)}"
+            "time to improvement": "; ".join(f"{r.therapy}: {interval_text(r.time_to_improvement)}"
                                              for r in m.rescues),
+            "improvement min (days)": improvement[0],
+            "improvement best (days)": improvement[1],
+            "improvement max (days)": improvement[2],
+            "improvement derived from": improvement_derivation(response) if m.rescues else "no rescue therapy",
         })
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    for column in ("latency (days)", "latency min", "latency max"):
+    for column in NUMERIC_COLUMNS:
         frame[column] = frame[column].astype("Float64")
     return frame
