@@ -33,7 +33,7 @@ def forbidden_strings() -> list[str]:
 def leaks(text: str) -> list[str]:
     """The forbidden strings found in ``text`` (case-insensitive, white space collapsed)."""
     flat = " ".join(text.split()).casefold()
-    return [s for s in forbidden_strings() if s.casefold() in flat]
+    return [s for s in forbidden_strings() if re.search(rf"(?<!\w){re.escape(s.casefold())}(?!\w)", flat)]
 
 
 def all_strings(value: object, out: list[str] | None = None) -> list[str]:

@@ -1,0 +1,81 @@
+"""``caseline export --deidentified`` (figures and ``--reveal-steps`` slides) as a real subprocess: what it
+writes holds none of the identifying details of tests/fixtures/identifying.caseline.yaml; and when the
+case cannot be de-identified, nothing is written and the command says why."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+IDENTIFYING = FIXTURES / "identifying.caseline.yaml"
+
+
+def forbidden_strings() -> list[str]:
+    lines = (FIXTURES / "identifying_strings.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def leaks(text: str) -> list[str]:
+    flat = " ".join(text.split()).casefold()
+    return [s for s in forbidden_strings() if re.search(rf"(?<!\w){re.escape(s.casefold())}(?!\w)", flat)]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "caseline", "export", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def readable_text(path: Path) -> str:
+    """What a reader of the file can get as text: SVG source, PDF text and metadata (decompressed)."""
+    from render.test_deidentified_export import output_text
+
+    return output_text(path)
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".pdf", ".png"])
+def test_export_deidentified_writes_no_identifying_detail(tmp_path, suffix) -> None:
+    out = tmp_path / f"figure{suffix}"
+    done = run_cli(str(IDENTIFYING), "--deidentified", "--caption", "auto", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert leaks(readable_text(out)) == []
+    assert leaks(done.stderr) == []  # nor in what it prints
+    if suffix == ".svg":
+        plain = tmp_path / "identified.svg"
+        assert run_cli(str(IDENTIFYING), "--caption", "auto", "-o", str(plain)).returncode == 0
+        assert "Quistorp" in plain.read_text(encoding="utf-8")  # without the flag they are there
+
+
+def test_reveal_steps_deidentified(tmp_path) -> None:
+    deck = tmp_path / "deck"
+    done = run_cli(str(IDENTIFYING), "--deidentified", "--reveal-steps", str(deck), "--width-px", "960",
+                   "--height-px", "540")
+    assert done.returncode == 0, done.stderr
+    slides = sorted(deck.glob("step-*.png"))
+    assert slides
+    for slide in slides:
+        assert leaks(readable_text(slide)) == []
+
+
+def test_a_case_that_cannot_be_de_identified_is_refused_with_a_message(tmp_path, monkeypatch, capsys) -> None:
+    from caseline.analysis import deidentify as deid
+    from caseline.cli import main
+
+    def broken(case):
+        raise deid.DeidentifyError(f"case {case.id}: could not be de-identified (an age in unreadable digits)")
+
+    monkeypatch.setattr(deid, "deidentify_case", broken)
+    out = tmp_path / "figure.svg"
+    assert main(["export", str(IDENTIFYING), "--deidentified", "-o", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "de-identified view cannot be shown" in err and "Traceback" not in err
+    assert not out.exists()
+    deck = tmp_path / "deck"
+    assert main(["export", str(IDENTIFYING), "--deidentified", "--reveal-steps", str(deck)]) == 3
+    assert not list(deck.glob("*.png")) if deck.exists() else True
