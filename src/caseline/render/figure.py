@@ -218,15 +218,23 @@ class Figure:
         plot.show()
         self.scale = 1.0
         plot.set_view(spec.view)
+        # a fixed height first shrinks type to keep a label band above the marks in every row; only when
+        # that is not enough do rows get as low as 1.6 lines (labels then sit over the marks, on a halo)
+        self.compact = False
         while True:
             plot_h, needed_h = self._lay_out(self.scale)
             if plot_h >= needed_h:
                 break
+            if self.scale <= self.MIN_SCALE and not self.compact:
+                self.compact, self.scale = True, 1.0
+                continue
             if self.scale <= self.MIN_SCALE:
+                short = px_to_mm(needed_h - plot_h, spec.dpi)
                 raise ExportError(
                     f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
-                    f"{plot.content_rows()} rows even with type at {self.scale:.0%}: make the figure "
-                    "taller, hide lanes, or leave the height out")
+                    f"{plot.content_rows()} rows even with type at {self.scale:.0%} "
+                    f"({short:.0f} mm short): make the figure taller, hide lanes, export fewer cases "
+                    "(or a case set as a swimmer plot), or leave the height out")
             self.scale = max(self.MIN_SCALE, self.scale * min(0.95, plot_h / needed_h))
         self.footnote_text, self.footnote_h = "", 0.0
         self._fit_plot(plot_h)
@@ -258,7 +266,8 @@ class Figure:
         if state is not None:
             state.draw_header_text = False  # paint_headers draws them across the figure
             state.footnotes = True  # no label is dropped: numbered and listed under the figure
-            state.mark_center = FIGURE_MARK_CENTER  # marks under a band of one line of labels
+            if not self.compact:
+                state.mark_center = FIGURE_MARK_CENTER  # marks under a band of one line of labels
             plot.labels.set_state(state)
 
     def _room_for_arrows(self) -> None:
@@ -325,7 +334,8 @@ class Figure:
         else:
             self.height_px = spec.height_px
         self.plot_top = self.margin + self._block(self.title_h)
-        return self.height_px - chrome, overhead + rows * _min_row_px(plot)
+        floor = _least_row_px(plot) if self.compact else _min_row_px(plot)
+        return self.height_px - chrome, overhead + rows * floor
 
     def _block(self, h: float) -> float:  # a text block and the gap before the next
         return h + self.gap if h else 0.0
@@ -428,6 +438,12 @@ def _min_row_px(plot: object) -> float:
     """Rows shorter than this would put labels over the marks: the layout's floor."""
     state = plot.paint_state  # type: ignore[attr-defined]
     return QFontMetricsF(state.label_font).height() * FIGURE_ROW_LINES if state is not None else 8.0
+
+
+def _least_row_px(plot: object) -> float:
+    """The floor of a fixed height: rows of 1.6 label lines (labels then sit over the marks, on a halo)."""
+    state = plot.paint_state  # type: ignore[attr-defined]
+    return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
 
 
 def settle() -> None:
