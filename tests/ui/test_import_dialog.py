@@ -287,3 +287,36 @@ def test_msg_study_all_subjects_open_with_suspect_and_reactions(qtbot, window, t
     assert first.case.suspect is not None and first.case.suspect.drug and first.case.suspect.reaction_event
     onset = first.item(first.case.suspect.reaction_event)
     assert onset is not None and onset.start.best > 0
+
+
+def _shared_inputs() -> list[str]:
+    if not STANDARDS.is_dir():
+        return []
+    files = [p for p in sorted(STANDARDS.glob("*/*")) if p.is_file() and "sdtm" not in p.parent.name]
+    return [str(p.relative_to(STANDARDS)) for p in files] + ["sdtm_msg_datasetjson", "sdtm_pilot01_xpt"]
+
+
+@pytest.mark.skipif(not STANDARDS.is_dir(), reason="third-party test data not available")
+@pytest.mark.parametrize("relative", _shared_inputs())
+def test_every_shared_file_opens_in_the_window(qtbot, window, tmp_path: Path, relative: str) -> None:
+    """Each file (and each SDTM study folder) of ../shared/testdata/standards, imported through the
+    dialog, opens with no error, its suspected drug and reaction as the standard names them."""
+    dialog = _dialog(qtbot, window, [STANDARDS / relative])
+    _convert(qtbot, dialog)
+    expected = convert_paths([STANDARDS / relative])
+    dialog.table.clearSelection()
+    dialog.table.selectRow(_row_of(dialog, expected.summaries[0].subject or expected.summaries[0].case_id))
+    (summary,) = [s for s in expected.summaries if s.case_id in dialog.selected_ids()]
+    target = tmp_path / "imported.caseline.yaml"
+    with qtbot.waitSignal(dialog.imported, timeout=10000):
+        dialog.save_to(str(target))
+    (resolved,) = _opened_case(qtbot, window, str(target))
+    source = expected.cases[expected.summaries.index(summary)]
+    suspect = source.get("suspect", {})
+    assert (resolved.case.suspect.drug if resolved.case.suspect else "") == suspect.get("drug", "")
+    assert (resolved.case.suspect.reaction_event if resolved.case.suspect else "") == suspect.get("reaction_event", "")
+    for event in source["events"]:  # every time as the source states it, at its precision
+        opened = next(e for e in resolved.case.events if e.id == event["id"])
+        for key, field in (("start", "start"), ("end", "end"), ("at", "start")):  # a point's 'at' is its start
+            if isinstance(event.get(key), dict):
+                assert getattr(opened, field).text == event[key]["time"], (event["id"], key)

@@ -37,6 +37,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     )),
     ("Files", (
         ("Ctrl+O", "open case files (or drop them on the window)"),
+        ("Ctrl+I", "import SDTM, E2B(R3), openFDA, FHIR, Phenopacket or cBioPortal files as a case file"),
         ("Ctrl+E", "export a figure (PNG, SVG, PDF) of the current view"),
         ("Ctrl+W", "close the tab"),
         ("Ctrl+Q", "quit"),
