@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The pure core's tests run with Qt imports blocked (tests/conftest.py, CASELINE_BLOCK_QT).
-PURE_TESTS := $(wildcard tests/model tests/io tests/timeline tests/analysis tests/layout tests/docs)
+PURE_TESTS := $(wildcard tests/model tests/io tests/timeline tests/analysis tests/layout tests/docs tests/fuzz)
 PYTEST_ARGS ?=
 
 .PHONY: run test lint bench fuzz venv clean
@@ -30,6 +30,15 @@ test: lint
 	CASELINE_BLOCK_QT=1 $(BIN)/python -m pytest -p no:pytest-qt -W ignore::pytest.PytestConfigWarning \
 		$(PYTEST_ARGS) $(PURE_TESTS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS) $(foreach d,$(PURE_TESTS),--ignore=$(d))
+
+# Structure-aware fuzzing of the readers (tests/fuzz/run.py): FUZZ_INPUTS mutants of the sample files from
+# FUZZ_SEED through caseline.load, within FUZZ_BUDGET seconds; findings (and their seed) go to fuzz-findings/.
+FUZZ_INPUTS ?= 100000
+FUZZ_SEED ?= 11
+FUZZ_BUDGET ?= 3600
+fuzz: $(STAMP)
+	CASELINE_BLOCK_QT=1 PYTHONPATH=tests $(BIN)/python -m fuzz.run --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) \
+		--budget $(FUZZ_BUDGET) --findings fuzz-findings
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run

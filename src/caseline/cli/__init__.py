@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import caseline
 
@@ -50,6 +51,32 @@ def _with_default_command(argv: list[str]) -> list[str]:
     if first in names or first in ("-h", "--help", "--version"):
         return argv
     return [DEFAULT_SUBCOMMAND, *argv]
+
+
+#: Exit status of a command that could not write its output (the old file, if any, is left as it was).
+EXIT_WRITE = 3
+
+
+def overwrites_input(output: str, inputs: Iterable[str]) -> str | None:
+    """The input file ``output`` would overwrite (the same path, a link to it, a hard link), else None.
+
+    caseline never writes a file that was opened as input: a mistyped ``-o`` must not destroy a case.
+    """
+    target = os.path.realpath(output)
+    exists = os.path.exists(target)
+    for path in inputs:
+        try:
+            if os.path.realpath(path) == target or (exists and os.path.exists(path) and os.path.samefile(path, target)):
+                return path
+        except OSError:
+            continue
+    return None
+
+
+def write_problem(output: str, exc: OSError) -> str:
+    """'cannot write OUT: No space left on device' and what happened to the old file."""
+    reason = exc.strerror or str(exc)
+    return f"cannot write {output}: {reason} (nothing was written; an existing file is left as it was)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

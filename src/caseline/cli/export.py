@@ -120,6 +120,12 @@ def run_export(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     view, inputs = loaded
+    from caseline.cli import overwrites_input
+
+    clash = overwrites_input(output, [*args.files, *(r.path for r in inputs.results)])
+    if clash is not None:  # never write a file that was opened as input
+        print(f"caseline export: not writing {output}: it is the input file {clash}", file=sys.stderr)
+        return EXIT_UNREADABLE
     title = args.title if args.title is not None else inputs.spec.title or None
     try:
         info = export_figure(view, output, figure_request(args, title), fmt=fmt)

@@ -38,7 +38,28 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    from caseline.cli import EXIT_WRITE, overwrites_input, write_problem
     from caseline.ui.app import AppOptions, run_app
 
-    return run_app(AppOptions(files=list(args.files), screenshot=args.screenshot, size=args.size, axis=args.axis,
-                              align=args.align, sort=args.sort, exit_after_paint=args.exit_after_paint))
+    if args.screenshot:
+        clash = overwrites_input(args.screenshot, args.files)
+        if clash is not None:
+            print(f"caseline: not writing {args.screenshot}: it is the input file {clash}", file=sys.stderr)
+            return 2
+        folder = os.path.dirname(os.path.realpath(args.screenshot))
+        if not os.access(folder, os.W_OK | os.X_OK):  # say so before the window is made, not after
+            print(f"caseline: {write_problem(args.screenshot, PermissionError(13, 'the folder is not writable'))}",
+                  file=sys.stderr)
+            return EXIT_WRITE
+    try:
+        return run_app(AppOptions(files=list(args.files), screenshot=args.screenshot, size=args.size,
+                                  axis=args.axis, align=args.align, sort=args.sort,
+                                  exit_after_paint=args.exit_after_paint))
+    except OSError as exc:  # writing the screenshot (the folder checked above, then a full disk)
+        if not args.screenshot:
+            raise
+        print(f"caseline: {write_problem(args.screenshot, exc)}", file=sys.stderr)
+        return EXIT_WRITE

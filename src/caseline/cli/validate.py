@@ -1,6 +1,7 @@
 """``caseline validate FILE...``: check files, every problem as FILE:LINE:COL: message (hint).
 
-Exit status: 0 every file is valid; 1 a file has errors; 2 a file cannot be read.
+Exit status: 0 every file is valid; 1 a file has errors; 2 a file cannot be read, or caseline failed
+while reading it (an "internal error, please report" message: a bug, not the file's fault).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from caseline.io.case_fields import (
     SUSPECT_KEYS,
     TOP_KEYS,
 )
-from caseline.io.located import LList, LMap
+from caseline.io.located import MAX_EVENTS, LList, LMap, too_many_events
 from caseline.io.value_reader import ValueReader
 from caseline.model.case import (
     FORMAT_VERSION,
@@ -60,7 +60,7 @@ from caseline.model.time_expressions import ID_RE
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
 _NO_SOURCE = Provenance()
 _UNKNOWN = frozenset({"unknown", "not stated", "unstated", "?"})
-_DAYS_RANGE = re.compile(r"^\s*(\d+)\s*(?:-|–|to)\s*(\d+)\s*$")
+_DAYS_RANGE = re.compile(r"^\s*(\d{1,9})\s*(?:-|–|to)\s*(\d{1,9})\s*$")
 _ORDER = [k.value for k in Kind]
 
 E = TypeVar("E")
@@ -194,6 +194,10 @@ class Builder(ValueReader):
             if c is not None:
                 self.check_keys(c, CITATION_KEYS, "'citation'")
                 year = self.number(c, "year")
+                if year is not None and not (year.is_integer() and 1000 <= year <= 9999):
+                    self.error(c.where("year"), f"'year' must be a year such as 2014, not {c['year']!r}",
+                               "write the publication year in four digits")
+                    year = None
                 citation = Citation(
                     self.string_list(c, "authors"), self.text(c, "title"), self.text(c, "journal"),
                     int(year) if year else None, self.text(c, "volume"), self.text(c, "pages"),
@@ -237,6 +241,10 @@ class Builder(ValueReader):
             return []
         if not isinstance(items, LList):
             self.error(data.where("events"), "'events' must be a list", "start each event with '- id: ...'")
+            return []
+        self.n_events += len(items)
+        if self.n_events > MAX_EVENTS:
+            self.diagnostics.append(too_many_events(data.where("events"), self.n_events))
             return []
         events: list[Event] = []
         seen: dict[str, SourcePos] = {}

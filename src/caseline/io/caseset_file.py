@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from caseline.io import registry
-from caseline.model.diagnostics import Diagnostic, UnreadableFile
+from caseline.model.diagnostics import Diagnostic
 
 _CASESET_KEY = re.compile(rb"^caseset\s*:", re.MULTILINE)
 _CASESET_JSON_KEY = re.compile(rb'"caseset"\s*:')
@@ -61,7 +61,7 @@ def expand_inputs(paths: Sequence[str], align: str | None = None, sort: str | No
             continue
         try:
             result = registry.read(path)
-        except UnreadableFile:
+        except Exception:  # UnreadableFile, or a bug: the entry's own load reports it (timeline.load)
             spec.entries.append((path, ()))
             continue
         caseset = result.caseset

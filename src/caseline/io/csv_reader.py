@@ -34,7 +34,7 @@ from typing import Any
 
 from caseline.io.case_document import Builder
 from caseline.io.csv_cells import Cells, Row, located_map, scan_cells
-from caseline.io.located import LList, LMap, read_text
+from caseline.io.located import MAX_EVENTS, LList, LMap, read_text, too_many_events
 from caseline.io.registry import ReadResult, reader
 from caseline.model.case import FORMAT_VERSION
 from caseline.model.diagnostics import Diagnostic, SourcePos, UnreadableFile
@@ -99,6 +99,8 @@ _FALSE = {"false", "no", "n", "0"}
 def read_events_table(path: str) -> ReadResult:
     """Read a .csv/.tsv events table. Raises UnreadableFile; other problems are diagnostics."""
     text, warnings = read_text(path)
+    if "\r" in text:  # Windows (CR LF) and classic Mac (CR alone) line ends: lines as an editor counts them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     sep = "\t" if path.lower().endswith(".tsv") else ","
     table = _TableReader(path, text, sep)
     top = table.read()
@@ -276,6 +278,8 @@ class _TableReader:
                            "check quotes and separators")
             return None
         nrow = frame.shape[0]
+        if nrow > MAX_EVENTS:  # before any row is looked at: a million rows would take a minute and gigabytes
+            raise UnreadableFile(too_many_events(SourcePos(self.path, data_line, 1), nrow))
         values: list[Any] = []
         for j in range(ncol):
             if j < frame.shape[1]:
@@ -401,13 +405,16 @@ class _TableReader:
 
     def schedule_value(self, key: str, value: str, pos: SourcePos) -> Any:
         if key in ("count", "cycles"):
-            return int(value) if value.isdigit() else value
+            return _whole(value)
         if key == "cycle_days":
-            if value.isdigit():
+            if _is_whole(value):
                 return int(value)
             if _DAYS_LIST.match(value):
+                parts = re.split(r"\s*[;,\s]\s*", value)
+                if not all(_is_whole(part) for part in parts):
+                    return value  # the builder names what 'days' may be
                 days = LList(pos)
-                for part in re.split(r"\s*[;,\s]\s*", value):
+                for part in parts:
                     days.append(int(part))
                     days.item_pos.append(pos)
                 return days
@@ -430,7 +437,7 @@ class _TableReader:
         top = LMap(SourcePos(path, 1, 1))
         if "caseline" in self.meta:
             raw, p = self.meta["caseline"]
-            top["caseline"] = int(raw) if raw.isdigit() else raw
+            top["caseline"] = _whole(raw)
             top.val_pos["caseline"] = top.key_pos["caseline"] = p
         else:
             top["caseline"] = FORMAT_VERSION
@@ -547,3 +554,13 @@ _CONVERTERS: dict[str, Any] = {"ongoing": _boolean, "identifying": _string_list,
 
 
 __all__ = ["KNOWN_COLUMNS", "METADATA_KEYS", "read_events_table"]
+
+
+def _is_whole(text: str) -> bool:
+    """Digits int() reads (ASCII or another script's decimal digits, not '²' or '①'), at most 9 of them."""
+    return text.isdecimal() and len(text) <= 9
+
+
+def _whole(text: str) -> int | str:
+    """A cell of digits as an int; anything else (or a number too long to be one) stays text for the builder."""
+    return int(text) if _is_whole(text) else text

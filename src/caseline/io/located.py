@@ -13,14 +13,27 @@ from typing import Any
 
 import yaml
 
+from caseline.io.registry import read_regular
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos, UnreadableFile
 
-#: Largest case file we read. A 100,000-event YAML case is about 15 MB.
+#: Largest file read (CSV events tables): about 350,000 short rows; the event limit below stops it sooner.
 MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Largest YAML/JSON case file read: a 100,000-event case is about 18 MB, and composing YAML costs about
+#: 0.7 s per MB, so this keeps a file within what caseline loads in reasonable time (about 15 s).
+MAX_YAML_BYTES = 20 * 1024 * 1024
+#: Most events one file may hold (all its cases together): about what loads in 10 s (docs/performance.md).
+MAX_EVENTS = 100_000
+#: Longest text value read (characters): a label or a note of 100,000 characters is already a book page
+#: per mark; a 10 MB pasted label would take seconds to measure and draw.
+MAX_TEXT_CHARS = 100_000
+#: Longest number read, in digits (Python refuses to convert longer ones; no case needs a tenth of it).
+MAX_DIGITS = 4300
 #: Deepest nesting a case file needs is about 6; anything past this is hostile or broken.
 MAX_DEPTH = 64
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Where an event's 'kind' key can start (block or flow style, YAML or JSON): counted before composing.
+_KIND_KEY = re.compile(r'(?:^[ \t]*(?:-[ \t]+)?|[{,][ \t]*)"?kind"?[ \t]*:', re.MULTILINE)
 _TAB_INDENT = re.compile(r"^( *)\t", re.MULTILINE)
 _DEEP_OPEN = re.compile(r"[\[{](?:\s*[\[{]){" + str(MAX_DEPTH) + ",}")
 
@@ -55,32 +68,24 @@ class LList(list[Any]):
         return self.item_pos[index] if 0 <= index < len(self.item_pos) else self.pos
 
 
-def read_text(path: str) -> tuple[str, list[Diagnostic]]:
-    """Read a text file as UTF-8, refusing what is not a case file. Warnings are returned."""
+def read_text(path: str, limit: int = MAX_FILE_BYTES) -> tuple[str, list[Diagnostic]]:
+    """Read a regular text file as UTF-8, refusing what is not a case file or is over ``limit`` bytes.
+
+    Never reads more than ``limit + 1`` bytes, whatever the file is (a link to /dev/zero, a file that
+    grows while read). Warnings are returned.
+    """
     warnings: list[Diagnostic] = []
     where = SourcePos(path)
     try:
-        size = os.stat(path).st_size
+        data = read_regular(path, limit + 1)
     except FileNotFoundError:
         raise UnreadableFile(Diagnostic(where, "file not found", "check the path")) from None
+    except IsADirectoryError:
+        raise UnreadableFile(Diagnostic(where, "is a directory, not a case file")) from None
     except OSError as exc:
-        raise UnreadableFile(Diagnostic(where, f"cannot open: {exc.strerror}")) from None
-    if os.path.isdir(path):
-        raise UnreadableFile(Diagnostic(where, "is a directory, not a case file"))
-    if size > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            Diagnostic(
-                where,
-                f"file is {size / 1e6:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
-                "caseline reads",
-                "split it into several case files, or use a CSV events table",
-            )
-        )
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise UnreadableFile(Diagnostic(where, f"cannot read: {exc.strerror}")) from None
+        raise UnreadableFile(Diagnostic(where, f"cannot read: {exc.strerror or exc}")) from None
+    if len(data) > limit:
+        raise UnreadableFile(too_large(path, limit))
     if not data.strip():
         raise UnreadableFile(
             Diagnostic(SourcePos(path, 1, 1), "file is empty", "write at least 'caseline: 1' and a case")
@@ -112,6 +117,23 @@ def read_text(path: str) -> tuple[str, list[Diagnostic]]:
                        "save the file as UTF-8")
         ) from None
     return text, warnings
+
+
+def too_many_events(pos: SourcePos, count: int, about: str = "") -> Diagnostic:
+    """The diagnostic of a file holding more than MAX_EVENTS events."""
+    return Diagnostic(pos, f"the file holds {about}{count:,} events, more than the {MAX_EVENTS:,} caseline reads "
+                           "from one file", "split the cases into several files (and compare them with a case set)")
+
+
+def too_large(path: str, limit: int) -> Diagnostic:
+    """The diagnostic of a file over the size limit (documented in docs/case-format.md)."""
+    try:
+        size = f"{os.stat(path).st_size / 2**20:,.0f} MiB"
+    except OSError:
+        size = "too large"
+    return Diagnostic(SourcePos(path), f"file is {size}, larger than the {limit // 2**20} MiB caseline reads "
+                                       f"in this format", "split it into several case files, or use a CSV events "
+                                                          "table (CSV files may have up to 32 MiB)")
 
 
 def _pos(path: str, node: yaml.Node) -> SourcePos:
@@ -171,6 +193,23 @@ class _Builder:
             return self.constructor.construct_object(node)
         except yaml.YAMLError:
             return node.value
+        except (ValueError, TypeError, LookupError, OverflowError):
+            self.errors.append(_scalar_error(_pos(self.path, node), node))
+            return None
+
+
+def _scalar_error(pos: SourcePos, node: yaml.Node) -> Diagnostic:
+    """A value its tag (written, as in ``!!int ''``, or implied) cannot read, as a diagnostic."""
+    kind = node.tag.rsplit(":", 1)[-1]
+    text = str(node.value)
+    digits = text.lstrip("+-").replace("_", "")
+    if kind == "int" and len(digits) > MAX_DIGITS:
+        return Diagnostic(pos, f"a number of {len(digits):,} digits is more than the {MAX_DIGITS:,} caseline reads",
+                          "check the number (was text pasted into it?)")
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    words = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+    return Diagnostic(pos, f"{shown!r} is not {words.get(kind, 'a valid !!' + kind)}",
+                      f"remove the '!!{kind}' tag, or write a valid value" if kind in words else "remove the tag")
 
 
 def _check_tabs(path: str, text: str) -> None:
@@ -206,6 +245,10 @@ def _yaml_error(path: str, exc: yaml.YAMLError, text: str = "") -> Diagnostic:
 def load_yaml(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
     """Compose YAML into located values. Raises UnreadableFile; returns non-fatal diagnostics."""
     _check_tabs(path, text)
+    if len(text) > MAX_EVENTS * 20:  # composing costs time per node: refuse a file of too many events first
+        estimate = sum(1 for _ in _KIND_KEY.finditer(text))
+        if estimate > MAX_EVENTS:
+            raise UnreadableFile(too_many_events(SourcePos(path, 1, 1), estimate, "about "))
     if _DEEP_OPEN.search(text):
         raise UnreadableFile(
             Diagnostic(SourcePos(path, 1, 1), f"nesting deeper than {MAX_DEPTH} levels",
@@ -238,7 +281,8 @@ def load_yaml(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
 def load_json(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
     """Parse JSON strictly, then take positions from the YAML composer (JSON is YAML)."""
     try:
-        json.loads(text, object_pairs_hook=lambda pairs: None)
+        # Numbers stay text here (int() refuses 4,300+ digits): the YAML pass reports them with a position.
+        json.loads(text, object_pairs_hook=lambda pairs: None, parse_int=str, parse_float=str)
     except json.JSONDecodeError as exc:
         raise UnreadableFile(
             Diagnostic(SourcePos(path, exc.lineno, exc.colno), f"JSON syntax error: {exc.msg}",

@@ -185,13 +185,37 @@ def file_filter() -> str:
 def peek(path: str, size: int = 65536) -> bytes:
     """The first ``size`` bytes of a regular file (b'' for anything else): for identify functions."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return b""
-        with open(path, "rb") as handle:
-            return handle.read(size)
-    except OSError:
+        return read_regular(path, size)
+    except (OSError, UnreadableFile):
         return b""
 
 
+def read_regular(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, which must be a regular file. Raises UnreadableFile or OSError.
+
+    The file is opened without blocking (a FIFO's plain ``open()`` waits for a writer) and checked on the
+    open descriptor, so a path swapped for a FIFO or a device after an earlier ``stat`` is still refused;
+    reading stops at ``limit`` bytes whatever the file claims its size is.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            check_readable(path)  # names what it is
+            raise UnreadableFile(Diagnostic(SourcePos(path), "is not a regular file, not a case file",
+                                            "caseline reads regular files only; save the data to a file first"))
+        chunks: list[bytes] = []
+        left = limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 __all__ = ["ReadResult", "Reader", "check_readable", "file_filter", "find_reader", "matches_patterns", "peek",
-           "read", "reader", "readers", "register_reader", "supported_description"]
+           "read", "read_regular", "reader", "readers", "register_reader", "supported_description"]

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from caseline.io.case_fields import (
     TIME_KEYS,
 )
-from caseline.io.located import LList, LMap
+from caseline.io.located import MAX_TEXT_CHARS, LList, LMap
 from caseline.model.case import (
     MAX_ADMINISTRATIONS,
     Provenance,
@@ -40,6 +40,7 @@ class ValueReader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
+        self.n_events = 0  # events read so far, all cases (MAX_EVENTS)
 
     # ------------------------------------------------------------------ reporting
     def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
@@ -69,6 +70,10 @@ class ValueReader:
     def text(self, mapping: LMap, key: str, required: bool = False, what: str = "") -> str:
         value = mapping.get(key)
         if value.__class__ is str:  # the common case, first
+            if len(value) > MAX_TEXT_CHARS:
+                self.error(mapping.where(key), f"{key!r} is {len(value):,} characters long, more than the "
+                           f"{MAX_TEXT_CHARS:,} a text field may have", "shorten it (was a document pasted in?)")
+                return value[:MAX_TEXT_CHARS].strip()  # the error stands; no second one for a missing value
             return value.strip()  # type: ignore[no-any-return]
         if value is None:
             if required:
@@ -96,16 +101,15 @@ class ValueReader:
         if key not in mapping or mapping[key] is None:
             return None
         value = mapping[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            try:
-                return float(str(value))
-            except ValueError:
-                self.error(mapping.where(key), f"{key!r} must be a number", f"got {value!r}")
-                return None
-        if not math.isfinite(value):
-            self.error(mapping.where(key), f"{key!r} must be a finite number")
+        try:
+            number = float(value if isinstance(value, int | float) and not isinstance(value, bool) else str(value))
+        except (ValueError, OverflowError):
+            self.error(mapping.where(key), f"{key!r} must be a number", f"got {shown(value)}")
             return None
-        return float(value)
+        if not math.isfinite(number):
+            self.error(mapping.where(key), f"{key!r} must be a finite number", f"got {value!r}")
+            return None
+        return number
 
     def enum(self, mapping: LMap, key: str, enum: type[E], what: str) -> E | None:
         raw = self.text(mapping, key)
@@ -131,6 +135,10 @@ class ValueReader:
             return (value,)
         if not isinstance(value, LList) or any(isinstance(v, LMap | LList) for v in value):
             self.error(mapping.where(key), f"{key!r} must be a list of text", "write [a, b, c]")
+            return ()
+        if sum(len(str(v)) for v in value) > MAX_TEXT_CHARS:
+            self.error(mapping.where(key), f"{key!r} is longer than the {MAX_TEXT_CHARS:,} characters a text field "
+                                           "may have", "shorten it")
             return ()
         return tuple(str(v) for v in value)
 
@@ -173,7 +181,7 @@ class ValueReader:
         if value is None or (isinstance(value, str) and value.strip().lower() in _UNKNOWN):
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.error(mapping.where(key), f"{key!r} must be a whole number of 1 or more", f"got {value!r}")
+            self.error(mapping.where(key), f"{key!r} must be a whole number of 1 or more", f"got {shown(value)}")
             return None
         if value > MAX_ADMINISTRATIONS:
             self.error(mapping.where(key), f"{key!r} of {value} is more than {MAX_ADMINISTRATIONS:,}",
@@ -182,6 +190,12 @@ class ValueReader:
         return value
 
     # ------------------------------------------------------------------ documents
+
+
+def shown(value: Any) -> str:
+    """repr of a value for a message, cut to 40 characters (a pasted paragraph stays readable)."""
+    text = repr(value) if not isinstance(value, LMap | LList) else kind_of(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def kind_of(value: Any) -> str:

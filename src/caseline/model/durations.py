@@ -115,6 +115,12 @@ class Amount:
         )
 
 
+#: Longest time expression or duration read (characters): a case report's times are a few words; a
+#: longer text is a pasted paragraph, and parsing it would only waste time.
+MAX_TIME_CHARS = 200
+#: Longest duration (days): 1,000 years; a longer one is a typo (and would overflow the calendar).
+MAX_AMOUNT_DAYS = 1000 * 365.25
+
 ZERO = Amount.exact(0.0)
 OPEN_GAP = Amount(0.0, 0.0, math.inf, False, "gap not stated")
 
@@ -145,7 +151,23 @@ def parse_amount(text: str) -> Amount:
     """Parse a duration such as "2 weeks", "2-3 days", "1 week 3 days", "about 3 weeks", "P2W"."""
     if not isinstance(text, str):
         raise TimeSyntaxError(f"the duration {text!r} is not text", "write e.g. '2 weeks' or '3 days'")
+    check_length(text, "duration")
     return _parse_amount_text(text)
+
+
+def check_length(text: str, what: str) -> None:
+    """Raise TimeSyntaxError for a time or duration longer than MAX_TIME_CHARS characters."""
+    if len(text) > MAX_TIME_CHARS:
+        raise TimeSyntaxError(
+            f"the {what} is {len(text):,} characters long, more than the {MAX_TIME_CHARS} a {what} may have",
+            "write the time in a few words (e.g. '2 weeks after ifx#3'); put the source's wording in 'stated'",
+        )
+
+
+def check_magnitude(days: float, original: str) -> None:
+    """Raise TimeSyntaxError for a duration beyond MAX_AMOUNT_DAYS (or not a number)."""
+    if not abs(days) <= MAX_AMOUNT_DAYS:
+        raise TimeSyntaxError(f"{original!r} is longer than 1,000 years", "check the number and the unit")
 
 
 def iso_duration(text: str) -> Amount | None:
@@ -154,6 +176,7 @@ def iso_duration(text: str) -> Amount | None:
     if not m or not any(m.groupdict().values()) or text.strip().lower().endswith("t"):
         return None
     days = sum(float(v) * DAYS_PER_UNIT[unit] for unit, v in m.groupdict().items() if v)
+    check_magnitude(days, text.strip())
     return Amount.exact(days, text.strip())
 
 
@@ -208,6 +231,7 @@ def _parse_amount_text(text: str) -> Amount:
         hi += b * per
         best += (a + b) / 2.0 * per
         s = s[m.end():]
+    check_magnitude(hi, original)
     if approximate:
         return _widened(lo, best, hi, smallest_unit, approximate, vague, original)
     return Amount(lo, best, hi, False, normalise(original), vague)

@@ -51,6 +51,8 @@ from caseline.model.durations import (
     ZERO,
     Amount,
     TimeSyntaxError,
+    check_length,
+    check_magnitude,
     normalise,
     parse_amount,
     parse_duration_value,
@@ -253,6 +255,9 @@ def _checked_date(year: int, month: int, day: int, text: str) -> date:
 
 
 def _year(text: str, value: str) -> int:
+    if len(value) > 4:
+        raise TimeSyntaxError(f"year {value[:12]}{'...' if len(value) > 12 else ''} in {text[:60]!r} is out of range",
+                              "years run 1800-2200")
     year = int(value)
     if not 1800 <= year <= 2200:
         raise TimeSyntaxError(f"year {year} in {text!r} is out of range", "years run 1800-2200")
@@ -262,7 +267,7 @@ def _year(text: str, value: str) -> int:
 def parse_calendar(text: str) -> CalendarTime | None:
     """Parse a calendar date at its stated precision, or return None if it is not one."""
     s = normalise(text).lower().rstrip(".")
-    if not s[:1].isdigit():
+    if not s[:1].isdecimal():
         first = s.split(" ", 1)[0].rstrip(",")
         if first not in MONTHS and first not in ("early", "mid", "late"):
             return None
@@ -283,13 +288,13 @@ def parse_calendar(text: str) -> CalendarTime | None:
         day = _checked_date(_year(text, m.group("y")), int(m.group("m")), int(m.group("d")), text)
         return CalendarTime(day, day, Precision.DAY, _clock(text, m.group("h"), m.group("min"), m.group("s")))
     words = s.replace(",", " ").split()
-    if len(words) == 2 and words[0] in ("early", "mid", "late") and words[1].isdigit():
+    if len(words) == 2 and words[0] in ("early", "mid", "late") and words[1].isdecimal():
         year = _year(text, words[1])
         third = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[words[0]]
         return CalendarTime(
             date(year, third[0], 1), _month_span(year, third[1])[1], Precision.RANGE
         )
-    if len(words) == 2 and words[0] in MONTHS and words[1].isdigit():
+    if len(words) == 2 and words[0] in MONTHS and words[1].isdecimal():
         return CalendarTime(*_month_span(_year(text, words[1]), MONTHS[words[0]]), Precision.MONTH)
     if len(words) == 3:
         day_s, month_s, year_s = words
@@ -297,7 +302,7 @@ def parse_calendar(text: str) -> CalendarTime | None:
             if day_s in MONTHS:  # "February 14 2010"
                 day_s, month_s = month_s, day_s
             day_s = re.sub(r"(st|nd|rd|th)$", "", day_s)
-            if day_s.isdigit() and year_s.isdigit():
+            if day_s.isdecimal() and year_s.isdecimal() and len(day_s) <= 2:
                 year = _year(text, year_s)
                 day = _checked_date(year, MONTHS[month_s], int(day_s), text)
                 return CalendarTime(day, day, Precision.DAY)
@@ -311,11 +316,23 @@ def parse_ref(text: str) -> EventRef | None:
         return None
     if m.group("did"):
         n = m.group("dn")
-        return EventRef(m.group("did"), "dose", -1 if n.lower() == "last" else int(n))
+        return EventRef(m.group("did"), "dose", -1 if n.lower() == "last" else _dose_number(n, text))
     if m.group("idx"):
         idx = m.group("idx").lower()
-        return EventRef(m.group("id"), "dose", {"last": -1, "first": 1}.get(idx) or int(idx))
+        return EventRef(m.group("id"), "dose", {"last": -1, "first": 1}.get(idx) or _dose_number(idx, text))
     return EventRef(m.group("id"), (m.group("part") or "start").lower())
+
+
+#: Largest administration number a reference may name (a schedule has at most 10,000).
+MAX_DOSE_NUMBER = 999_999
+
+
+def _dose_number(digits: str, text: str) -> int:
+    """The N of 'ID#N' (a TimeSyntaxError past MAX_DOSE_NUMBER: int() of 4,300 digits would raise)."""
+    if len(digits) > len(str(MAX_DOSE_NUMBER)):
+        raise TimeSyntaxError(f"administration number {digits[:12]}{'...' if len(digits) > 12 else ''} in "
+                              f"{text[:60]!r} is too large", "a schedule has at most 10,000 administrations")
+    return int(digits)
 
 
 def _limited(text: str, sign: float) -> Amount:
@@ -434,6 +451,7 @@ def _parse_core(s: str, text: str) -> TimeNode:
         per = DAYS_PER_UNIT[m.group("unit")]
         sign = -1.0 if m.group("sign") in ("-", "−") else 1.0
         days = sign * float(m.group("n")) * per
+        check_magnitude(days, s)
         clock = _clock(text, m.group("h"), m.group("min"))
         if clock is not None:
             if m.group("unit") != "day":
@@ -518,6 +536,7 @@ def parse_time(text: str | int | float) -> TimeExpr:
         raise TimeSyntaxError(
             "a time must be text, not a list or mapping", "write one time such as 'week 2' or '2013-05'"
         )
+    check_length(text, "time")
     return _parse_time_text(text)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from caseline.io import registry
 from caseline.io.caseset_file import CaseSetSpec, expand_inputs
 from caseline.model.caseset import CaseSet
-from caseline.model.diagnostics import CaseFileError, Diagnostic, UnreadableFile
+from caseline.model.diagnostics import CaseFileError, Diagnostic, SourcePos, UnreadableFile
 from caseline.timeline.resolved import ResolvedCase
 from caseline.timeline.resolver import resolve_case
 
@@ -29,6 +29,8 @@ class LoadResult:
     caseset: CaseSet | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     unreadable: bool = False
+    #: Loading failed on a bug in caseline, not on the file (see :func:`load_file`): exit status 2.
+    internal_error: bool = False
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -40,8 +42,32 @@ class LoadResult:
 
 
 def load_file(path: str | os.PathLike[str]) -> LoadResult:
-    """Read, validate and resolve one file. Never raises for bad content."""
+    """Read, validate and resolve one file. Never raises for bad content.
+
+    The last-resort guard of every read (the CLI, the window and ``caseline.load()`` come through here):
+    an unexpected exception in a reader or the resolver becomes an "internal error, please report"
+    diagnostic on the file, and the result is ``unreadable`` and ``internal_error`` (exit status 2).
+    """
     path = os.fspath(path)
+    try:
+        return _load_file(path)
+    except Exception as exc:  # a bug, not the file's fault: say so instead of a traceback
+        return internal_error(path, exc)
+
+
+def internal_error(path: str, exc: BaseException) -> LoadResult:
+    """The LoadResult of a file whose loading raised ``exc`` (a bug in caseline)."""
+    result = LoadResult(path, unreadable=True, internal_error=True)
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if len(what) > 200:
+        what = what[:197] + "..."
+    result.diagnostics.append(Diagnostic(
+        SourcePos(path), f"internal error, please report: caseline failed while reading this file ({what})",
+        "please report this to the caseline maintainers with the file; the file itself may be fine"))
+    return result
+
+
+def _load_file(path: str) -> LoadResult:
     result = LoadResult(path)
     # Reading makes millions of small acyclic objects; the cyclic collector would rescan them
     # again and again (a third of the time of a 100,000-event file). Pause it meanwhile.
@@ -94,6 +120,10 @@ class LoadedInputs:
         return any(r.unreadable for r in self.results)
 
     @property
+    def internal_error(self) -> bool:
+        return any(r.internal_error for r in self.results)
+
+    @property
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
 
@@ -114,4 +144,4 @@ def load_inputs(paths: Sequence[str], align: str | None = None, sort: str | None
     return loaded
 
 
-__all__ = ["LoadResult", "LoadedInputs", "load_cases", "load_file", "load_inputs"]
+__all__ = ["LoadResult", "LoadedInputs", "internal_error", "load_cases", "load_file", "load_inputs"]

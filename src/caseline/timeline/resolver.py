@@ -103,6 +103,7 @@ class Resolver:
         self.case = case
         self.events = {e.id: e for e in case.events}
         self.diagnostics: list[Diagnostic] = []
+        self._off_calendar: set[str] = set()
 
     # ------------------------------------------------------------------ solving
     def resolve(self) -> ResolvedCase:
@@ -128,6 +129,8 @@ class Resolver:
         anchor_date = None
         precision = None
         anchor_calendar = solved.calendar(compiled.origin) if solved is not None else None
+        if anchor_calendar is not None and not _FIRST_ORDINAL <= anchor_calendar.best < _LAST_ORDINAL + 1:
+            anchor_calendar = None  # day 0 itself off the calendar: its events say so (_on_calendar)
         if anchor_calendar is not None:
             anchor_date = date.fromordinal(math.floor(anchor_calendar.best + 1e-9))
             precision = calendar_precision(anchor_calendar.lo, anchor_calendar.hi)
@@ -232,13 +235,13 @@ class Resolver:
             if start is not None:
                 known, precision = solved.known[start_point], solved.precision[start_point]
                 if solved.dated:
-                    start_cal = solved.calendar(start_point)
+                    start_cal = self._on_calendar(solved.calendar(start_point), event, expr)
             if end_point >= 0:
                 end = solved.interval(end_point)
                 if end is not None:
                     end_known = solved.known[end_point]
                     if solved.dated:
-                        end_cal = solved.calendar(end_point)
+                        end_cal = self._on_calendar(solved.calendar(end_point), event, expr)
                     end_precision = solved.precision[end_point]
                     if start is not None and _COARSE.get(end_precision, 0) > _COARSE.get(precision, 0):
                         precision = end_precision
@@ -256,6 +259,19 @@ class Resolver:
             end_point=end_point if end is not None else -1,
             **extra,  # type: ignore[arg-type]
         )
+
+    def _on_calendar(self, calendar: Interval | None, event: Event, expr: TimeExpr | None) -> Interval | None:
+        """``calendar`` if its finite days are dates (years 1 to 9999); else None and, once per event, an error."""
+        if calendar is None or all(not math.isfinite(v) or _FIRST_ORDINAL <= v < _LAST_ORDINAL + 1
+                                   for v in (calendar.lo, calendar.best, calendar.hi)):
+            return calendar
+        if event.id not in self._off_calendar:
+            self._off_calendar.add(event.id)
+            where = expr.pos if expr is not None and expr.pos is not None else event.pos
+            self.diagnostics.append(Diagnostic(
+                where, f"{event.id!r} falls outside the calendar caseline can show (years 1 to 9999)",
+                "check the times that place it: a typo in a number or a unit?"))
+        return None
 
     # ------------------------------------------------------------------ anchor
     def anchor_expr(self) -> TimeExpr | None:
@@ -307,6 +323,10 @@ def _consistent(compiled: CaseNetwork) -> tuple[Solver | None, list[tuple[int, .
     return None, found
 
 
+_FIRST_ORDINAL = date.min.toordinal()
+_LAST_ORDINAL = date.max.toordinal()
+
+
 def _position(statement: Statement) -> tuple[str, int, int]:
     return statement.pos.file, statement.pos.line, statement.pos.col
 
@@ -344,6 +364,8 @@ def calendar_precision(first: float, last: float) -> Precision:
     """DAY, MONTH or YEAR when ``first..last`` (ordinals) is exactly that calendar unit, else RANGE."""
     if abs(last - first) <= 1e-6:
         return Precision.DAY
+    if not (math.isfinite(first) and math.isfinite(last)):  # a day 0 bounded on one side only (fuzzing found it)
+        return Precision.RANGE
     if abs(first - round(first)) > 1e-6 or abs(last - round(last)) > 1e-6:
         return Precision.RANGE
     a, b = date.fromordinal(round(first)), date.fromordinal(round(last))

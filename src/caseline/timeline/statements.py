@@ -21,7 +21,6 @@ previous event's start).
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ import numpy as np
 
 from caseline.model.case import MAX_ADMINISTRATIONS, AtList, Case, Cycles, Event, Repeat
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
+from caseline.model.finalize import IdHints
 from caseline.model.kinds import Kind
 from caseline.model.time_expressions import (
     PREVIOUS,
@@ -119,6 +119,7 @@ class Compiler:
     def __init__(self, case: Case, dose_counts: dict[str, int] | None = None) -> None:
         self.case = case
         self.by_id = {e.id: e for e in case.events}
+        self.hints = IdHints(self.by_id)  # bounded: thousands of unknown ids stay fast
         self.net = Network()
         self.statements: list[StatementRecord] = []
         self.dose_counts = dose_counts or {}
@@ -512,9 +513,8 @@ class Compiler:
             return previous
         target = self.by_id.get(ref.event_id)
         if target is None:
-            close = difflib.get_close_matches(ref.event_id, sorted(self.by_id), n=1)
             self.report(expr.pos, f"{expr.text!r} refers to an event {ref.event_id!r} that does not exist",
-                        f"did you mean {close[0]!r}?" if close else "use the id of an event in this case")
+                        self.hints(ref.event_id))
             return None
         points = self.out.events[target.id]
         if ref.part == "dose":
