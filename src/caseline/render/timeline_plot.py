@@ -14,14 +14,18 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
 from caseline.analysis.reveal import reveal_key
+from caseline.analysis.swimmer import swimmer_facts
 from caseline.analysis.wording import describe_item
 from caseline.layout import timeline_layout as L
+from caseline.layout.swimmer import SwimmerLayout, build_swimmer_layout
 from caseline.render.axes import DirectPaintAxis, TimeAxis
+from caseline.render.history_marker import HistoryMarker
 from caseline.render.html_rows import rows_html
 from caseline.render.label_layer import LabelLayer
 from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
 from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
+from caseline.render.swimmer_legend import swimmer_legend_html
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, ViewState, reveal_keys
@@ -82,7 +86,8 @@ class TimelinePlot(pg.PlotWidget):
         self.bars = BarLayer(self.background.state)
         self.points = PointLayer(self.background.state)
         self.labels = LabelLayer(self.background.state)
-        for z, item in enumerate((self.background, self.bars, self.points, self.labels)):
+        self.history = HistoryMarker(self.background.state, interactive)
+        for z, item in enumerate((self.background, self.history, self.bars, self.points, self.labels)):
             item.setZValue(z - 10)
             self.addItem(item)
         self.cursor = pg.InfiniteLine(angle=90, movable=False)
@@ -206,18 +211,18 @@ class TimelinePlot(pg.PlotWidget):
     def _rebuild(self, keep_range: bool) -> None:
         if not self.view.cases:  # nothing to show (yet): no layout, as before any cases came
             self.layout_, self.shown, self.paint_state, self._keys = None, None, None, {}
-            for layer in (self.background, self.bars, self.points, self.labels):
+            for layer in (self.background, self.bars, self.points, self.labels, self.history):
                 layer.set_state(self._empty_state())
             return
         old = self.viewbox.viewRange() if keep_range and self.layout_ is not None else None
         self.clear_measure()  # its marks may have moved or gone
         self.shown = shown = self.view.shown()
-        self.layout_ = L.build_layout(shown.cases, shown.options)
+        self.layout_ = build_view_layout(self.view, shown)
         self._keys = reveal_keys(self.layout_.cases)
         headers = {r: shown.header_lines(self.layout_.cases[row.case_index])
                    for r, row in enumerate(self.layout_.rows) if row.kind == L.RowKind.HEADER}
         self.paint_state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
-        for layer in (self.background, self.bars, self.points, self.labels):
+        for layer in (self.background, self.bars, self.points, self.labels, self.history):
             layer.set_state(self.paint_state)
         self._apply_marks()
         self._update_lane_axis()
@@ -227,9 +232,7 @@ class TimelinePlot(pg.PlotWidget):
         if old is not None:
             self.viewbox.setRange(xRange=old[0], yRange=self._clamp_y(old[1]), padding=0)
         else:
-            self.fit()
-            if self.view.time_range is not None:
-                self.set_time_range(*self.view.time_range)
+            self.fit_story()
 
     def key_of(self, index: int) -> str:
         """The reveal key of the item at ``index`` of the layout."""
@@ -251,7 +254,9 @@ class TimelinePlot(pg.PlotWidget):
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
         titles = self.shown.category_titles if self.shown is not None else None
-        plot.setTitle(legend_html(layout, self.theme, titles), color=self.theme.foreground,
+        html = swimmer_legend_html(layout, self.theme) if isinstance(layout, SwimmerLayout) \
+            else legend_html(layout, self.theme, titles)
+        plot.setTitle(html, color=self.theme.foreground,
                       size=f"{font.pixelSize()}px", justify="left")
         label = plot.titleLabel
         label.item.setFont(font)
@@ -357,6 +362,23 @@ class TimelinePlot(pg.PlotWidget):
         rows_visible = self._fitting_rows()
         self.viewbox.setLimits(yMin=-0.2, yMax=max(self.content_rows(), rows_visible) + 0.2)
         self.viewbox.setRange(xRange=(x_lo - pad, x_hi + pad), yRange=(0, rows_visible), padding=0)
+
+    def fit_story(self) -> None:
+        """Show every row as :meth:`fit` does, over the view's default time window: the range asked
+        for, else the focus on the story (caseline.analysis.focus); history outside it is marked."""
+        self.fit()
+        window = self.view.default_range() if self.layout_ is not None and self.view.cases else None
+        if window is None:
+            return
+        lo, hi = window
+        if self.view.time_range is None:  # the focus: the history bands go beside it, not over its marks
+            earlier, later = self.history.counts(lo, hi)
+            share = (int(earlier > 0) + int(later > 0)) * self.history.band_px() / max(1.0, self.viewbox.width())
+            if 0 < share < 0.3:
+                per_px = (hi - lo) / (1.0 - share) / max(1.0, self.viewbox.width())
+                lo -= self.history.band_px() * per_px if earlier else 0.0
+                hi += self.history.band_px() * per_px if later else 0.0
+        self.set_time_range(lo, hi)
 
     def _fitting_rows(self) -> float:
         """How many rows fit the plot's height: many rows scroll, each still readable; few rows do not
@@ -534,6 +556,13 @@ class TimelinePlot(pg.PlotWidget):
         case = self.layout_.cases[int(self.layout_.item_case[index])]
         rows = describe_item(case, item, self.view.deidentified)
         return rows_html(rows, "tooltip")
+
+
+def build_view_layout(view: ViewState, shown: Shown) -> L.TimelineLayout:
+    """The layout a view asks for: stacked lanes, or a swimmer plot (one row per case)."""
+    if view.layout == "swimmer":
+        return build_swimmer_layout(shown.cases, [swimmer_facts(c) for c in shown.cases], shown.options)
+    return L.build_layout(shown.cases, shown.options)
 
 
 def keep_own_tooltip(event: QEvent) -> bool:

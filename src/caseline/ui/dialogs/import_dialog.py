@@ -176,7 +176,6 @@ class ImportDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setStyleSheet("QLabel { color: #9B1C1C; }")
         self.message.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -311,7 +310,9 @@ class ImportDialog(QDialog):
     def _show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, error: bool = True) -> None:
+        """A line under the steps: a problem in dark red, news (a cancelled import) in the usual colour."""
+        self.message.setStyleSheet("QLabel { color: #9B1C1C; }" if error else "")
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
@@ -382,7 +383,7 @@ class ImportDialog(QDialog):
         self._number += 1
         self.job = None
         self._show_page(PICK_PAGE if target else SOURCE_PAGE)
-        self.show_message("Import cancelled: nothing was written.")
+        self.show_message("Import cancelled: nothing was written.", error=False)
 
     def reject(self) -> None:
         self.cancel()
