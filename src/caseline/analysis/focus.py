@@ -153,7 +153,7 @@ def focus_range(cases: Sequence[ResolvedCase], shifts: Mapping[str, float] | Non
     lo, hi = min(los), max(his)
     if hi - lo < MIN_SPAN_DAYS:
         hi = lo + MIN_SPAN_DAYS
-    span = hi - lo
-    margin = max(MARGIN_FRACTION * span, min(MARGIN_DAYS, 0.2 * span))
+    width = hi - lo
+    margin = max(MARGIN_FRACTION * width, min(MARGIN_DAYS, 0.2 * width))
     lo, hi = lo - margin, hi + margin
     return Focus(lo, hi, min(full_lo, lo), max(full_hi, hi))

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from caseline.model.caseset import ALIGN_MODES, SORT_KEYS
-from caseline.view_state import AXIS_MODES
+from caseline.view_state import AXIS_MODES, LAYOUTS
 
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
@@ -54,7 +54,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                       help=f"line the cases up at: {', '.join(ALIGN_MODES)} or event:LABEL "
                            "(default: what the case set says, else anchor)")
     look.add_argument("--sort", choices=SORT_KEYS, help="order of the cases (default: the case set's)")
-    look.add_argument("--range", nargs=2, type=float, metavar=("START", "END"), help="time range shown, in days")
+    look.add_argument("--layout", choices=LAYOUTS, default="lanes",
+                      help="lanes: every event of every case in stacked lanes (default); swimmer: one row per "
+                           "case (exposure, onset with its latency, rescue, outcome), sorted by latency unless "
+                           "--sort or the case set says otherwise")
+    look.add_argument("--range", nargs=2, type=float, metavar=("START", "END"),
+                      help="time range shown, in days (default: the case set's range, else the story: shortly "
+                           "before the first suspected dose to the last outcome of the reaction)")
     look.add_argument("--axis", choices=AXIS_MODES, default="days", help="time axis unit (default days)")
     look.add_argument("--title", help="title line ('' for none; default: the case or case set title)")
     look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources")
@@ -96,8 +102,12 @@ def load(args: argparse.Namespace, what: str) -> Any:
         return EXIT_INVALID
     spec = inputs.spec
     time_range = tuple(args.range) if args.range else spec.time_range
+    layout = getattr(args, "layout", "lanes")
+    sort = args.sort or spec.sort
+    if layout == "swimmer" and not args.sort and sort == "none":
+        sort = "latency"  # a swimmer plot answers "how long after the first dose": ordered by it
     try:
-        view = ViewState(tuple(inputs.cases), align=args.align or spec.align, sort=args.sort or spec.sort,
+        view = ViewState(tuple(inputs.cases), align=args.align or spec.align, sort=sort, layout=layout,
                          hidden_lanes=spec.hidden_lanes, shared_lanes_only=spec.shared_lanes_only,
                          axis_mode=args.axis, time_range=time_range, deidentified=args.deidentified)
         view.arranged()

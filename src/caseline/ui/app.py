@@ -67,7 +67,7 @@ def run_app(args: AppOptions) -> int:
         window.show()
         wait_until_loaded(window)
         for tab in all_tabs(window):
-            getattr(tab, "initial_fit", tab.plot.fit)()  # a case set keeps its saved time range
+            getattr(tab, "initial_fit", tab.plot.fit_story)()  # a case set keeps its saved time range
         app.processEvents()
         from caseline.io.atomic_write import atomic_write_bytes
         from caseline.render.exporters import encode_png

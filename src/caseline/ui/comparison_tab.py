@@ -32,6 +32,7 @@ from caseline.analysis.alignment import (
     Alignment,
     check_mode,
 )
+from caseline.analysis.focus import focus_range
 from caseline.analysis.metrics import (
     SORT_KEYS,
     SORT_TITLES,
@@ -144,6 +145,12 @@ class ComparisonTab(TimelineTab):
         for key in SORT_KEYS:
             self.sort_combo.addItem(SORT_TITLES[key], key)
         self.sort_combo.setToolTip("Order of the cases (cases without the value go last)")
+        self.layout_combo = QComboBox()
+        for key, title in (("lanes", "Lanes"), ("swimmer", "Swimmer")):
+            self.layout_combo.addItem(title, key)
+        self.layout_combo.setToolTip("Lanes: every event of every case, stacked. Swimmer: one row per case (the "
+                                     "suspected drug with its doses, the onset with its latency, rescue therapy, "
+                                     "improvement and outcome), to compare the cases at a glance")
         self.shared_check = QCheckBox("Shared lanes")
         self.shared_check.setToolTip("Show only the lanes every case has")
         self.table_button = QPushButton("Table…")
@@ -161,7 +168,8 @@ class ComparisonTab(TimelineTab):
         self.note_label = QLabel()
         self.note_label.setStyleSheet("QLabel { color: #8A4B00; }")
         self.event_edit.setMinimumWidth(240)  # its placeholder reads in full
-        for widgets in ((QLabel("Align"), self.align_combo, self.event_edit), (QLabel("Sort"), self.sort_combo),
+        for widgets in ((QLabel("Layout"), self.layout_combo),
+                        (QLabel("Align"), self.align_combo, self.event_edit), (QLabel("Sort"), self.sort_combo),
                         (self.shared_check, self.strip_check), (self.table_button, self.save_button),
                         (self.note_label,)):
             bar.addWidget(_group(*widgets))
@@ -173,6 +181,7 @@ class ComparisonTab(TimelineTab):
         self.align_combo.activated.connect(self._on_align_chosen)
         self.event_edit.returnPressed.connect(self._on_event_entered)
         self.sort_combo.activated.connect(lambda i: self.set_sort(str(self.sort_combo.itemData(i))))
+        self.layout_combo.activated.connect(lambda i: self.set_layout(str(self.layout_combo.itemData(i))))
         self.shared_check.toggled.connect(self.set_shared_lanes_only)
         self.strip_check.toggled.connect(self.set_strip_visible)
         self.table_button.clicked.connect(self.show_table)
@@ -180,7 +189,7 @@ class ComparisonTab(TimelineTab):
 
     def _sync_controls(self) -> None:
         """Show the current options in the widgets without echoing back."""
-        for widget in (self.align_combo, self.sort_combo, self.shared_check, self.event_edit):
+        for widget in (self.align_combo, self.sort_combo, self.shared_check, self.event_edit, self.layout_combo):
             widget.blockSignals(True)
         is_event = self.align.startswith("event:")
         self.align_combo.setCurrentIndex(self.align_combo.findData("event:" if is_event else self.align))
@@ -189,7 +198,10 @@ class ComparisonTab(TimelineTab):
         self.event_edit.setVisible(is_event)
         self.sort_combo.setCurrentIndex(self.sort_combo.findData(self.sort))
         self.shared_check.setChecked(self.shared_lanes_only)
-        for widget in (self.align_combo, self.sort_combo, self.shared_check, self.event_edit):
+        self.layout_combo.setCurrentIndex(self.layout_combo.findData(self.view.layout))
+        swimmer = self.view.layout == "swimmer"
+        self.shared_check.setEnabled(not swimmer)  # a swimmer row has no lanes to share
+        for widget in (self.align_combo, self.sort_combo, self.shared_check, self.event_edit, self.layout_combo):
             widget.blockSignals(False)
 
     def _on_align_chosen(self, index: int) -> None:
@@ -244,6 +256,13 @@ class ComparisonTab(TimelineTab):
 
     def set_sort(self, key: str) -> None:
         self.view.sort = key  # raises ValueError for an unknown sort
+        self._sync_controls()
+        self._update_comparison()
+
+    def set_layout(self, key: str) -> None:
+        """Stacked lanes or a swimmer plot (one row per case); the time axis goes to the story's window."""
+        self._fit_time_next = True
+        self.view.layout = key  # raises ValueError for an unknown layout
         self._sync_controls()
         self._update_comparison()
 
@@ -306,7 +325,7 @@ class ComparisonTab(TimelineTab):
             self.strip.hide()
             self.strip_caption.hide()
             return
-        if layout is None or not self.plot.cases or not self.strip_wanted():
+        if layout is None or not self.plot.cases or not self.strip_wanted() or self.view.layout == "swimmer":
             self.strip.hide()
             self.strip_caption.hide()
             return
@@ -352,19 +371,23 @@ class ComparisonTab(TimelineTab):
         return int(width if width is not None else axis.width())
 
     def initial_fit(self) -> None:
-        """Fit the plot to its final size, keeping the time range a case set was saved with."""
-        self.plot.fit()
-        if self.view.time_range is not None:
-            self.plot.set_time_range(*self.view.time_range)
+        """Fit the plot to its final size, keeping the time range a case set was saved with (else the
+        focus on the story: caseline.analysis.focus)."""
+        self.plot.fit_story()
 
     def fit_time(self) -> None:
-        """Fit the time axis to every case (as the plot's fit does), keeping the rows scrolled."""
-        layout = self.plot.layout_
-        if layout is None:
+        """Fit the time axis to the story of the cases as now aligned (caseline.analysis.focus; history
+        outside it is marked at the edges), keeping the rows scrolled."""
+        if self.plot.layout_ is None:
             return
-        lo, hi = layout.x_range
-        pad = 0.03 * (hi - lo)
-        self.plot.set_time_range(lo - pad, hi + pad)
+        found = focus_range(self.plot.cases, self.plot.options.shifts)
+        if found is None:
+            lo, hi = self.plot.layout_.x_range
+            pad = 0.03 * (hi - lo)
+            found_range = (lo - pad, hi + pad)
+        else:
+            found_range = (found.lo, found.hi)
+        self.plot.set_time_range(*found_range)
 
     # ------------------------------------------------------------------ table and case set
     def table(self) -> pd.DataFrame:

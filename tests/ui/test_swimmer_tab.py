@@ -1,0 +1,65 @@
+"""The comparison tab's swimmer layout and the focus on the story in the window (real widgets, offscreen)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from caseline.layout.swimmer import SwimmerLayout
+from caseline.layout.timeline_layout import RowKind
+from caseline.ui.comparison_tab import ComparisonTab
+from support import CASESET, INFLIXIMAB, LATENCY_ORDER
+
+
+def open_caseset(window, qtbot) -> ComparisonTab:
+    tab = window.open_files([str(CASESET)])[0]
+    assert isinstance(tab, ComparisonTab)
+    qtbot.waitUntil(lambda: tab.plot.layout_ is not None, timeout=10000)
+    QApplication.processEvents()
+    return tab
+
+
+def choose(combo, data) -> None:
+    """Pick an entry as the user does (the 'activated' signal fires only on user choices)."""
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    QApplication.processEvents()
+
+
+def test_layout_control_switches_to_a_swimmer_plot_and_back(window, qtbot):
+    tab = open_caseset(window, qtbot)
+    assert tab.layout_combo.currentData() == "lanes"
+    lanes_rows = tab.plot.layout_.n_rows
+    choose(tab.layout_combo, "swimmer")
+    layout = tab.plot.layout_
+    assert isinstance(layout, SwimmerLayout)
+    assert tab.view.layout == "swimmer"
+    assert [row.case_id for row in layout.rows] == LATENCY_ORDER  # one row per case, in the set's sort
+    assert all(row.kind is RowKind.LANE for row in layout.rows)
+    assert not tab.strip.isVisible(), "the swimmer rows say what the latency strip would"
+    assert not tab.shared_check.isEnabled()
+    assert "latency from first dose" in tab.plot.getPlotItem().titleLabel.text.replace("&nbsp;", " ")
+    lo, hi = tab.plot.time_range()
+    assert lo < 0 < 56 < hi < 500, "the time axis shows the story, not the myeloma's years"
+    choose(tab.layout_combo, "lanes")
+    assert tab.plot.layout_.n_rows == lanes_rows
+    assert tab.layout_combo.currentData() == "lanes"
+
+
+def test_window_opens_a_case_on_its_story_with_earlier_history_marked(window, qtbot):
+    tab = window.open_files([str(INFLIXIMAB)])[0]
+    qtbot.waitUntil(lambda: tab.plot.layout_ is not None, timeout=10000)
+    tab.plot.fit_story()
+    QApplication.processEvents()
+    tab.plot.grab()  # paint once
+    lo, hi = tab.plot.time_range()
+    assert -40 < lo < 0 and 150 < hi < 200
+    earlier, later = tab.plot.history.last_counts
+    assert earlier >= 3 and later == 0, "diagnosis and earlier treatments are marked, not cut silently"
+    window.fit()  # F: the whole history
+    QApplication.processEvents()
+    tab.plot.grab()
+    assert tab.plot.time_range()[0] < -300
+    assert tab.plot.history.last_counts == (0, 0)
+
