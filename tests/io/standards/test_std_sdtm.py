@@ -73,12 +73,20 @@ def test_pilot_xpt_keeps_placebo_dose_zero_and_splits_titration(tmp_path: Path) 
     placebo = case_of(result, "subject-01-701-1015")
     assert event_of(placebo, "ex-placebo")["dose"] == 0  # pandas read_sas would give 5.397605e-79
     high = case_of(result, "subject-01-701-1028")
+    dm, _ = pyreadstat.read_xport(str(folder / "dm.xpt"))
     doses = [e["dose"] for e in high["events"] if e.get("drug") == "Xanomeline"]
     source = ex[ex.USUBJID == "01-701-1028"].EXDOSE.tolist()
     runs = [d for i, d in enumerate(source) if i == 0 or d != source[i - 1]]  # a course per dose level, in order
     assert doses == runs == [54, 81, 54]
+    records = ex[ex.USUBJID == "01-701-1028"].to_dict("records")
+    courses = [e for e in high["events"] if e.get("drug") == "Xanomeline"]
+    for course, record in zip(courses, records, strict=True):  # one EX record per dose level here
+        assert course["source"]["section"] == f"EX EXSEQ={record['EXSEQ']:g}"
+        assert course["start"] == {"time": record["EXSTDTC"], "stated": f"EXSTDTC {record['EXSTDTC']}"}
+        assert course["end"] == {"time": record["EXENDTC"], "stated": f"EXENDTC {record['EXENDTC']}"}
+        assert (course["unit"], course["role"]) == (record["EXDOSU"].lower(), "suspected")
+    assert high["anchor_date"] == dm[dm.USUBJID == "01-701-1028"].RFSTDTC.iloc[0]
     assert any("screen failures" in w.message for w in result.warnings)
-    dm, _ = pyreadstat.read_xport(str(folder / "dm.xpt"))
     assert len(result.cases) == dm.USUBJID.isin(ex.USUBJID).sum()
     load_clean(result, tmp_path)
 
