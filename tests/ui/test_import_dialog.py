@@ -91,7 +91,9 @@ def test_import_a_study_pick_a_subject_save_and_open(qtbot, window, tmp_path: Pa
     study = _study(tmp_path)
     dialog = _dialog(qtbot, window, [study])
     assert "CDISC SDTM" in dialog.inputs_list.item(0).text()
+    assert dialog.convert_button.isDefault()  # Enter converts
     _convert(qtbot, dialog)
+    assert dialog.save_button.isDefault() and not dialog.convert_button.isDefault()
     assert dialog.table.rowCount() == 3
     row = _row_of(dialog, "S1-002")
     assert _cells(dialog, row) == ["S1-002", "Drug X", "3", "2020-04-10", "Drug X", "CDISC SDTM / ADaM"]

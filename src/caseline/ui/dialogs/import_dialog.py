@@ -181,6 +181,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
         self.resize(820, 560)
+        self._show_page(SOURCE_PAGE)
         if paths:
             self.set_inputs(list(paths))
 
@@ -216,7 +217,6 @@ class ImportDialog(QDialog):
         form.addRow("", self.duplicates_box)
         form.addRow("", self.noise_box)
         self.convert_button = QPushButton("&Convert")
-        self.convert_button.setDefault(True)
         self.convert_button.setEnabled(False)
         self.convert_button.clicked.connect(self.convert)
         close = QPushButton("Cancel")
@@ -288,7 +288,6 @@ class ImportDialog(QDialog):
         self.back_button = QPushButton("&Back")
         self.back_button.clicked.connect(lambda: self._show_page(SOURCE_PAGE))
         self.save_button = QPushButton("&Save and open…")
-        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         close = QPushButton("Cancel")
         close.clicked.connect(self.reject)
@@ -309,6 +308,9 @@ class ImportDialog(QDialog):
 
     def _show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
+        # Enter runs the shown step's main button (a dialog has one default button, and a hidden one is ignored)
+        self.convert_button.setDefault(page == SOURCE_PAGE)
+        self.save_button.setDefault(page == PICK_PAGE)
 
     def show_message(self, text: str, error: bool = True) -> None:
         """A line under the steps: a problem in dark red, news (a cancelled import) in the usual colour."""
