@@ -391,6 +391,8 @@ class ComparisonTab(TimelineTab):
 
     # ------------------------------------------------------------------ table and case set
     def table(self) -> pd.DataFrame:
+        if self.view.deidentified:  # only what the de-identified view draws (nothing, if it could not be made)
+            return comparison_table(self.plot.cases)
         return comparison_table(self.plot.cases or self.cases())
 
     def show_table(self) -> ComparisonTableDialog:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -356,6 +357,8 @@ class MainWindow(QMainWindow):
         return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def add_recent(self, path: str) -> None:
+        if ws.is_private(self.settings):  # the de-identified view is on: no file name is remembered
+            return
         path = os.path.abspath(path)
         recent = [p for p in self.recent_files() if p != path]
         recent.insert(0, path)
@@ -464,19 +467,37 @@ class MainWindow(QMainWindow):
             self.lanes.clear()
             self._sync_axis_actions()
             return
-        self.lanes.set_cases(tab.cases(), tab.view.hidden_lanes, tab.view.hidden_categories)
+        self.lanes.set_cases(_listed_cases(tab), tab.view.hidden_lanes, tab.view.hidden_categories)
         self._sync_axis_actions()
         self._update_title()
         self.show_current_case()
 
     def _update_title(self) -> None:
+        self._update_tab_texts()
         tab = self.current_tab()
         if tab is None:
             self.setWindowTitle("caseline")
             return
         cases = tab.plot.cases
-        name = cases[0].case.title if len(cases) == 1 and cases[0].case.title else tab.title
+        if tab.view.deidentified:  # never a file name: the de-identified case's own title, or none
+            name = cases[0].case.title if len(cases) == 1 and cases[0].case.title else "De-identified view"
+        else:
+            name = cases[0].case.title if len(cases) == 1 and cases[0].case.title else tab.title
         self.setWindowTitle(f"{name} — caseline")
+
+    def _update_tab_texts(self) -> None:
+        """Tab names and tooltips: file names and paths, or neutral ones in the de-identified view."""
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if not isinstance(tab, TimelineTab):
+                continue
+            if tab.view.deidentified:
+                text, tip = ("Comparison" if tab.is_comparison else f"Case {i + 1}"), "De-identified view"
+            else:
+                text, tip = tab.title, "\n".join(d.path for d in tab.documents)
+            if self.tabs.tabText(i) != text:
+                self.tabs.setTabText(i, text)
+            self.tabs.setTabToolTip(i, tip)
 
     def show_current_case(self) -> None:
         """The details panel shows the current tab's first case, as its view shows it."""
@@ -488,15 +509,18 @@ class MainWindow(QMainWindow):
             self.details.show_nothing()
 
     def _on_cases_changed(self, tab: TimelineTab) -> None:
+        _keep_deidentified(tab)
         if tab is self.current_tab():
-            self.lanes.set_cases(tab.cases(), tab.view.hidden_lanes, tab.view.hidden_categories)
+            self.lanes.set_cases(_listed_cases(tab), tab.view.hidden_lanes, tab.view.hidden_categories)
             self._sync_axis_actions()
             self._update_title()
             if tab.plot.cases and self.details.showing_nothing:
                 self.show_current_case()
 
     def _on_view_changed(self, tab: TimelineTab) -> None:
+        self._update_tab_texts()  # the de-identified view names tabs neutrally
         if tab is self.current_tab():
+            self._update_title()
             self._sync_axis_actions()
 
     def _on_lanes_changed(self, lanes: frozenset[str], categories: frozenset) -> None:
@@ -544,3 +568,29 @@ class MainWindow(QMainWindow):
         for document in self.documents.values():
             document.close()
         super().closeEvent(event)
+
+
+def _listed_cases(tab: TimelineTab) -> list:
+    """The cases the lane list names: as drawn when de-identified (lanes named after identifying labels are
+    renamed), else as arranged."""
+    return list(tab.plot.cases) if tab.view.deidentified else tab.cases()
+
+
+def _keep_deidentified(tab: TimelineTab) -> None:
+    """After a tab shows its cases: in the de-identified view, nothing of a case that could not be
+    de-identified (fails closed: its reason instead), and no problem list (problems name the file and
+    quote it)."""
+    view = tab.view
+    if not view.deidentified:
+        return
+    withheld = view.shown().problem if view.cases else ""
+    if withheld:
+        tab.banner.hide()
+        tab.error_page.setHtml(f"<h3>Nothing is shown</h3><p>{html.escape(withheld)}</p>")
+        tab.stack.setCurrentWidget(tab.error_page)
+    elif tab.stack.currentWidget() is tab.error_page:
+        tab.error_page.setHtml("<h3>This file cannot be shown</h3><p>Its problems are not listed in the "
+                               "de-identified view: turn the view off to see them.</p>")
+    if tab.banner.isVisibleTo(tab):
+        tab.banner.setText("<b>The file has errors; showing the last version that loaded.</b> They are not "
+                           "listed in the de-identified view.")

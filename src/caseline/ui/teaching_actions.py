@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QToolBar, QWidget
 
 from caseline.ui.host import TeachingWindow, TimelineHost, hosts
 from caseline.ui.presentation import Presentation
+from caseline.ui.window_settings import set_private
 
 
 class Teaching(QObject):
@@ -90,6 +91,7 @@ class Teaching(QObject):
         """Re-render every tab with de-identified cases; the details panel follows."""
         self.deidentified = bool(on)
         self.deidentify_action.setChecked(self.deidentified)
+        set_private(self.window.settings, self.deidentified)  # no recent file or folder is remembered
         for tab in self.tabs():
             self._apply(tab)
         self.window.show_current_case()  # the details panel follows the view

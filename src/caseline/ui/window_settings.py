@@ -68,9 +68,25 @@ def start_folder(settings: QSettings | None, fallback: str = "") -> str:
     return os.path.expanduser("~")
 
 
+#: A dynamic property of the window's QSettings (never written to the file): set while the de-identified
+#: view is on, when no file or folder name is remembered (recent files, the last folder).
+PRIVATE = "caseline_private"
+
+
+def set_private(settings: QSettings | None, on: bool) -> None:
+    """Remember no file or folder names from now on (``on``: the de-identified view), or again."""
+    if settings is not None:
+        settings.setProperty(PRIVATE, bool(on))
+
+
+def is_private(settings: QSettings | None) -> bool:
+    return settings is not None and bool(settings.property(PRIVATE))
+
+
 def remember_folder(settings: QSettings | None, path: str) -> None:
-    """Remember the folder of ``path`` (a file chosen in a dialog) for the next dialog."""
-    if settings is not None and path:
+    """Remember the folder of ``path`` (a file chosen in a dialog) for the next dialog (not while the
+    de-identified view is on)."""
+    if settings is not None and path and not is_private(settings):
         folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
         settings.setValue(FOLDER, folder)
 

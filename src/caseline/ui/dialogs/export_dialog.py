@@ -66,7 +66,10 @@ class ExportDialog(QDialog):
             self.theme_box.addItem(name.capitalize(), name)
         self.theme_box.setCurrentIndex(list(THEMES).index("print"))
         cases = self.plot.cases
-        self.title_edit = QLineEdit(cases[0].case.title if len(cases) == 1 else getattr(tab, "title", ""))
+        title = cases[0].case.title if len(cases) == 1 else getattr(tab, "title", "")
+        if self.plot.view.deidentified and len(cases) != 1:
+            title = ""  # the tab's title is a file or case set name: not offered in the de-identified view
+        self.title_edit = QLineEdit(title)
         self.caption_box = QComboBox()
         self.caption_box.addItem("No caption", "")
         self.caption_box.addItem("Cite the sources", "auto")
