@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QByteArray, QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from caseline.render.figure import FigureRequest
 from caseline.timeline.load import load_inputs
@@ -31,3 +37,33 @@ def sample_request(path: Path, preset: str, **changes: object) -> tuple[ViewStat
 
 def short(path: Path) -> str:
     return path.name.split(".")[0]
+
+
+def rasterise(fmt: str, data: bytes, width_px: int, height_px: int, tmp_path: Path) -> QImage:
+    """The exported bytes as an image of the figure's pixel size."""
+    if fmt == "png":
+        image = QImage()
+        assert image.loadFromData(data, "PNG")
+        return image
+    if fmt == "svg":
+        from PySide6.QtSvg import QSvgRenderer
+
+        renderer = QSvgRenderer(QByteArray(data))
+        assert renderer.isValid()
+        image = QImage(width_px, height_px, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        renderer.render(painter, QRectF(0, 0, width_px, height_px))
+        painter.end()
+        return image
+    assert fmt == "pdf"
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is needed to rasterise PDF figures")
+    pdf = tmp_path / "figure.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-png", "-singlefile", "-scale-to-x", str(width_px), "-scale-to-y",
+                    str(height_px), str(pdf), str(tmp_path / "pdf")], check=True, timeout=60)
+    image = QImage(str(tmp_path / "pdf.png"))
+    assert not image.isNull()
+    return image
