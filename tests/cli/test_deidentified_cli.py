@@ -79,3 +79,40 @@ def test_a_case_that_cannot_be_de_identified_is_refused_with_a_message(tmp_path,
     deck = tmp_path / "deck"
     assert main(["export", str(IDENTIFYING), "--deidentified", "--reveal-steps", str(deck)]) == 3
     assert not list(deck.glob("*.png")) if deck.exists() else True
+
+
+def run_table(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "caseline", "table", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_table_deidentified_csv_has_no_identifying_detail(tmp_path) -> None:
+    import csv
+    import io
+
+    plain = run_table(str(IDENTIFYING))
+    assert plain.returncode == 0 and "2010-02-14" in plain.stdout  # the identified table has dates
+    done = run_table(str(IDENTIFYING), "--deidentified")
+    assert done.returncode == 0, done.stderr
+    assert leaks(done.stdout) == []
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows and all(row["start_date"] == row["end_date"] == "" for row in rows)
+    assert {row["lane"] for row in rows} >= {"Milestone (withheld)", "Vancomycin"}
+    out = tmp_path / "table.csv"
+    assert run_table(str(IDENTIFYING), "--deidentified", "-o", str(out)).returncode == 0
+    assert leaks(out.read_text(encoding="utf-8")) == []
+
+
+def test_table_refuses_a_case_that_cannot_be_de_identified(tmp_path, monkeypatch, capsys) -> None:
+    from caseline.analysis import deidentify as deid
+    from caseline.cli import main
+
+    def broken(case):
+        raise deid.DeidentifyError(f"case {case.id}: could not be de-identified (test)")
+
+    monkeypatch.setattr(deid, "deidentify_case", broken)
+    out = tmp_path / "table.csv"
+    assert main(["table", str(IDENTIFYING), "--deidentified", "-o", str(out)]) == 3
+    captured = capsys.readouterr()
+    assert "could not be de-identified" in captured.err and not out.exists() and captured.out == ""

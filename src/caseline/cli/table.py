@@ -23,6 +23,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                                           "or the output is an input; 3 the output cannot be written.")
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("-o", "--output", help="write the CSV to this file instead of standard output")
+    parser.add_argument("--deidentified", action="store_true",
+                        help="no calendar dates or identifiers (as View > De-identified; the date columns stay "
+                             "empty); refused with exit status 3 if a case cannot be de-identified")
     parser.set_defaults(run=run)
     return parser
 
@@ -49,6 +52,14 @@ def run(args: argparse.Namespace) -> int:
         cases.extend(result.cases)
     if status:
         return status
+    if args.deidentified:
+        from caseline.analysis.deidentify import DeidentifyError, deidentify_cases
+
+        try:
+            cases = deidentify_cases(cases)
+        except DeidentifyError as exc:  # fails closed: no row of any case is written
+            print(f"caseline table: not writing the table: {exc}", file=sys.stderr)
+            return EXIT_WRITE
     frame = timeline_table(cases)
     if args.output:
         from caseline.io.atomic_write import atomic_write_text
