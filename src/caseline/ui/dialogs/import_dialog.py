@@ -226,6 +226,7 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.convert_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's margins, as the message line under it
         layout.addWidget(intro)
         layout.addWidget(known)
         layout.addLayout(choose)
@@ -246,6 +247,7 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's margins, as the message line under it
         layout.addStretch(1)
         layout.addWidget(self.status_label)
         layout.addWidget(self.progress)
@@ -297,6 +299,7 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's margins, as the message line under it
         layout.addWidget(self.found_label)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -418,7 +421,7 @@ class ImportDialog(QDialog):
         if not result.cases:
             self._show_page(SOURCE_PAGE)
             problems = [str(w) for w in result.warnings if w.error] or [str(w) for w in result.warnings]
-            self.show_message("Nothing to import. " + "\n".join(problems[:6]))
+            self.show_message("Nothing to import:\n" + "\n".join(problems[:6]))
             return
         self.converted = result
         self._fill_picker(result)
