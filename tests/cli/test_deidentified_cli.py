@@ -116,3 +116,15 @@ def test_table_refuses_a_case_that_cannot_be_de_identified(tmp_path, monkeypatch
     assert main(["table", str(IDENTIFYING), "--deidentified", "-o", str(out)]) == 3
     captured = capsys.readouterr()
     assert "could not be de-identified" in captured.err and not out.exists() and captured.out == ""
+
+
+def test_an_age_in_digits_python_cannot_read_is_withheld_not_a_traceback(tmp_path) -> None:
+    """'①'.isdigit() is True and int('①') raises: once a traceback from the de-identified export."""
+    case = tmp_path / "age.caseline.yaml"
+    case.write_text(IDENTIFYING.read_text(encoding="utf-8").replace("    age: 95", '    age: "①"'), encoding="utf-8")
+    out = tmp_path / "figure.svg"
+    done = run_cli(str(case), "--deidentified", "-o", str(out))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert leaks(readable_text(out)) == []
+    table = run_table(str(case), "--deidentified")
+    assert table.returncode == 0 and "Traceback" not in table.stderr, table.stderr

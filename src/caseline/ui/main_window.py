@@ -257,7 +257,8 @@ class MainWindow(QMainWindow):
             if existing is not None:
                 self.tabs.setCurrentWidget(existing)
                 tabs.append(existing)
-                self.statusBar().showMessage(f"{os.path.basename(path)} is already open", 5000)
+                name = "The file" if ws.is_private(self.settings) else os.path.basename(path)
+                self.statusBar().showMessage(f"{name} is already open", 5000)
             elif os.path.exists(path) and is_caseset_file(path):
                 tab = self.open_comparison([path])
                 tab.opened_as_caseset = True
