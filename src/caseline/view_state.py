@@ -244,7 +244,7 @@ class ViewState:
         if self.time_range is not None:
             return self.time_range
         shown = self.shown()
-        found = focus_range(shown.cases, shown.options.shifts)
+        found = focus_range(shown.cases, shown.options.shifts, lead=self.layout != "swimmer")
         return (found.lo, found.hi) if found is not None else None
 
     def shown(self) -> Shown:

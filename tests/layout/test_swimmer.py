@@ -8,7 +8,7 @@ import pytest
 from caseline.analysis.metrics import case_metrics, interval_text
 from caseline.analysis.swimmer import row_label, swimmer_facts
 from caseline.layout.swimmer import LATENCY_PRIORITY, build_swimmer_layout
-from caseline.layout.timeline_layout import CATEGORY_INDEX, RowKind
+from caseline.layout.timeline_layout import CATEGORY_INDEX, BarStyle, RowKind
 from caseline.model.kinds import Category, Glyph
 from caseline.timeline.load import load_inputs
 from caseline.view_state import ViewState
@@ -83,7 +83,21 @@ def test_legend_lists_only_what_is_drawn(layout):
 def test_row_label_prefers_author_and_year(shown):
     by_id = {c.id: c for c in shown.cases}
     assert row_label(by_id["bz-xu"]).startswith("Xu")
-    assert row_label(by_id["ifx-pg"]).endswith("…")
+    # no author or year in the source: the suspected drug and the patient
+    assert row_label(by_id["ifx-pg"]) == "Infliximab, 38 F"
+    assert row_label(by_id["bz-mm"]) == "Bortezomib, 59 M"
+
+
+def test_an_exposure_whose_end_is_not_stated_fades_after_its_last_dose(layout):
+    saifee = layout.rows[[r.case_id for r in layout.rows].index("bz-saifee")]
+    y = saifee.y + 0.5
+    bars = layout.bars
+    on_row = np.nonzero(bars.y == y)[0]
+    assert on_row.size == 1
+    k = int(on_row[0])
+    assert bars.style[k] & BarStyle.OPEN_END
+    # not across the whole figure to the outcome on day 318: a fade of a tenth of the days shown
+    assert bars.x1[k] - bars.x0[k] < 0.2 * (layout.x_range[1] - layout.x_range[0])
 
 
 def test_empty():

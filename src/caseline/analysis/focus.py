@@ -71,10 +71,11 @@ class Focus:
         return self.full_hi > self.hi
 
 
-def story_span(case: ResolvedCase) -> tuple[float, float] | None:
+def story_span(case: ResolvedCase, lead: bool = True) -> tuple[float, float] | None:
     """(first suspected dose, last outcome of the reaction) of one case, in its own days; a case
     without a dated suspected drug starts at its day 0. None when nothing dated lies at or after
-    the start."""
+    the start. ``lead`` False: the events shortly before the start stay outside (a swimmer row starts
+    at the first dose)."""
     dose = landmarks.first_suspect_dose(case)
     if dose is not None and dose.start is not None and math.isfinite(dose.start.best):
         start = dose.start.best
@@ -99,9 +100,9 @@ def story_span(case: ResolvedCase) -> tuple[float, float] | None:
         end = max(deaths)
     if end == start:  # nothing of the story is dated after the start: all that follows it
         end = max(start, case.extent()[1])
-    lead = max(LEAD_DAYS, 0.25 * (end - start))
+    reach = max(LEAD_DAYS, 0.25 * (end - start)) if lead else 0.0
     before = [item.start.best for item in case.items if item.start is not None
-              and start - lead <= item.start.best < start]
+              and start - reach <= item.start.best < start]
     return (min(before) if before else start), end
 
 
@@ -128,9 +129,11 @@ def _days(item: Item) -> list[float]:
     return days
 
 
-def focus_range(cases: Sequence[ResolvedCase], shifts: Mapping[str, float] | None = None) -> Focus | None:
+def focus_range(cases: Sequence[ResolvedCase], shifts: Mapping[str, float] | None = None,
+                lead: bool = True) -> Focus | None:
     """The default time window of ``cases`` (shifted by ``shifts``, case id -> days, as the view aligns
-    them), by the rule of the module docstring; None when there is nothing dated to show."""
+    them), by the rule of the module docstring; None when there is nothing dated to show. ``lead``
+    False leaves out the events shortly before the start (a swimmer plot starts at the first dose)."""
     shifts = shifts or {}
     los: list[float] = []
     his: list[float] = []
@@ -141,7 +144,7 @@ def focus_range(cases: Sequence[ResolvedCase], shifts: Mapping[str, float] | Non
         if not any(i.start is not None for i in case.items):
             continue
         full_lo, full_hi = min(full_lo, first + shift), max(full_hi, last + shift)
-        span = story_span(case)
+        span = story_span(case, lead)
         if span is None:  # no story to focus on: the whole case
             los.append(first + shift)
             his.append(last + shift)

@@ -43,7 +43,8 @@ class SwimmerFacts:
 
 
 def row_label(case: ResolvedCase) -> str:
-    """First author and year of the case's source ('Jeter 2008'), else its title, shortened."""
+    """First author and year of the case's source ('Jeter 2008'); else its title when short; else the
+    suspected drug and the patient ('Infliximab, 38 F'); else the title, shortened."""
     citation = case.case.citation
     if citation.authors and citation.authors[0]:
         name = citation.authors[0].split(",")[0].split()[-1]
@@ -51,6 +52,13 @@ def row_label(case: ResolvedCase) -> str:
     title = case.case.title or case.id
     if len(title) <= LABEL_CHARS:
         return title
+    drug_event = case.case.event(case.case.suspect.drug) if case.case.suspect.drug else None
+    drug = (drug_event.drug or drug_event.label) if drug_event is not None else ""
+    patient = case.case.patient
+    who = " ".join(p for p in (patient.age if patient.age[:1].isdigit() else "",
+                               patient.sex[:1].upper() if patient.sex else "") if p)
+    if drug and len(drug) <= LABEL_CHARS - 8:
+        return drug[:1].upper() + drug[1:] + (f", {who}" if who else "")
     cut = title[:LABEL_CHARS - 1].rsplit(" ", 1)[0]
     return cut.rstrip(",;:-") + "…"
 

@@ -158,10 +158,12 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
                 x1 = course.end.best + shift
                 if course.event.end is None and any(s.kind is Kind.DECHALLENGE for s in row_facts.stops):
                     style |= BarStyle.STOPPED
-            else:  # end not stated: fades out past the row's last mark, never across the whole figure
+            else:  # end not stated: fades out after its last dose (never across the whole figure)
                 x1 = math.nan
                 style |= BarStyle.OPEN_END
-                open_rows.append((len(b.bars[0]), max(x0, row_facts.end_day + shift)))
+                last = max([x0] + [d.start.best + shift for d in row_facts.doses
+                                   if d.start is not None and d.event_id == course.event_id])
+                open_rows.append((len(b.bars[0]), last))
             b.bar(x0, x1, y, Category.SUSPECT, index(course), int(style))
             b.finite.extend(v for v in (x0, x1) if math.isfinite(v))
             b.used.add("exposure")
@@ -221,8 +223,8 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
         b.point(max(day, x_lo) + step, y, Category.OUTCOME, k, Glyph.RESTART)
     open_to = x_hi + 2 * step
     bx1 = list(b.bars[1])
-    for bar, last_day in open_rows:
-        bx1[bar] = last_day + 2 * step
+    for bar, last_day in open_rows:  # the fade: a tenth of the figure's days past the last dose
+        bx1[bar] = last_day + max(2 * step, 0.1 * (x_hi - x_lo))
     wx0 = [v if math.isfinite(v) else x_lo - step for v in b.whiskers[0]]
     wx1 = [v if math.isfinite(v) else open_to for v in b.whiskers[1]]
     return SwimmerLayout(
