@@ -153,7 +153,7 @@ def test_hide_lane_from_lane_list(window, qtbot, infliximab_path):
     assert "Weakness" in [row.lane for row in tab.plot.layout_.rows]
 
 
-def test_wheel_zooms_time_only_and_drag_pans(window, qtbot, infliximab_path):
+def test_ctrl_wheel_zooms_time_only_and_drag_pans(window, qtbot, infliximab_path):
     tab = open_and_wait(window, qtbot, infliximab_path)
     vb = tab.plot.viewbox
     (x0, x1), (y0, y1) = vb.viewRange()
@@ -161,11 +161,11 @@ def test_wheel_zooms_time_only_and_drag_pans(window, qtbot, infliximab_path):
     from PySide6.QtGui import QWheelEvent
 
     event = QWheelEvent(QPointF(center), QPointF(tab.plot.mapToGlobal(center)), QPoint(0, 0), QPoint(0, 240),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
-                        False)
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase,
+                        False)  # the plain wheel scrolls the lanes (tests/ui/test_navigation.py)
     QApplication.sendEvent(tab.plot.viewport(), event)
     (nx0, nx1), (ny0, ny1) = vb.viewRange()
-    assert nx1 - nx0 < (x1 - x0) * 0.9, "wheel must zoom in on time"
+    assert nx1 - nx0 < (x1 - x0) * 0.9, "Ctrl+wheel must zoom in on time"
     assert (ny0, ny1) == pytest.approx((y0, y1)), "wheel must not zoom the lanes"
     width = nx1 - nx0
     start = QPoint(center.x(), center.y())

@@ -22,6 +22,7 @@ from caseline.render.axes import DirectPaintAxis, TimeAxis
 from caseline.render.history_marker import HistoryMarker
 from caseline.render.html_rows import rows_html
 from caseline.render.label_layer import LabelLayer
+from caseline.render.lane_navigation import LaneNavigator, TimelineViewBox
 from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
 from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
@@ -32,30 +33,6 @@ from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, 
 
 #: The name shown for a lane whose events a teaching step has not revealed yet.
 LANE_TO_COME = "…"
-
-
-class TimelineViewBox(pg.ViewBox):
-    """Wheel zooms time only; drag pans; double-click fits."""
-
-    sigFit = Signal()
-
-    def __init__(self) -> None:
-        super().__init__(invertY=True, enableMenu=False)
-        self.setMouseEnabled(x=True, y=True)
-        # Applying the new range right away avoids a second repaint per pan step (docs/qt-notes.md).
-        self.sigRangeChanged.connect(lambda *_: self.updateMatrix())
-
-    def wheelEvent(self, ev, axis=None):
-        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()
-        factor = 1.02 ** (delta * self.state["wheelScaleFactor"])
-        center = self.mapToView(ev.pos())
-        self.scaleBy(x=factor, y=None, center=center)
-        ev.accept()
-        self.sigRangeChangedManually.emit(self.state["mouseEnabled"])
-
-    def mouseDoubleClickEvent(self, ev):
-        self.sigFit.emit()
-        ev.accept()
 
 
 class TimelinePlot(pg.PlotWidget):
@@ -112,6 +89,12 @@ class TimelinePlot(pg.PlotWidget):
         if interactive:
             self.scene().sigMouseMoved.connect(self._mouse_moved)
             self.scene().sigMouseClicked.connect(self._mouse_clicked)
+        # the wheel scrolls the lanes, Ctrl+wheel zooms time, Shift+wheel pans it; the case header of the
+        # lanes at the top stays pinned there; going to a case or a lane (caseline.render.lane_navigation)
+        self.viewbox.sigPanTime.connect(self.pan_time)
+        self.navigator = LaneNavigator(self) if interactive else None
+        if interactive:  # a lane name cut at the top or bottom edge is not drawn over the legend or axis
+            self.lane_axis.setStyle(hideOverlappingLabels=True)
         self.apply_theme(theme)
 
     # ------------------------------------------------------------------ content
@@ -414,6 +397,11 @@ class TimelinePlot(pg.PlotWidget):
         y_lo, y_hi = self.viewbox.viewRange()[1]
         return float(y_hi - y_lo)
 
+    def scroll_to_row(self, top: float) -> None:
+        """Scroll so that row ``top`` is at the top of the view (as far as the rows go)."""
+        span = self.rows_visible()
+        self.viewbox.setYRange(*self._clamp_y((top, top + span)), padding=0)
+
     def show_rows(self, first: float, last: float) -> None:
         """Scroll so that rows ``first`` to ``last`` are in view (the top one first when they do not fit)."""
         y_lo, y_hi = self.viewbox.viewRange()[1]
@@ -461,6 +449,8 @@ class TimelinePlot(pg.PlotWidget):
         """Index of the item under a scene position (marks, or chips of the undated strip)."""
         if self.layout_ is None or not self.viewbox.sceneBoundingRect().contains(scene_pos):
             return None
+        if self.navigator is not None and self.navigator.covers(scene_pos):
+            return None  # under the pinned case header
         device = QPointF(self.mapFromScene(scene_pos))  # the layers paint in viewport pixels
         undated = set(self.layout_.undated)
         for index, rect in self.labels.drawn_labels:

@@ -113,6 +113,7 @@ class ComparisonTab(TimelineTab):
         layout.insertWidget(3, self.strip)
         self._connect_comparison_callbacks()
         self.plot.sigShownChanged.connect(self._on_shown_changed)
+        self.scrollbar.shownChanged.connect(self._keep_strip_aligned)
 
     @classmethod
     def from_spec(cls, spec: CaseSetSpec, document: Callable[[str], Document]) -> ComparisonTab:
@@ -338,6 +339,15 @@ class ComparisonTab(TimelineTab):
         self.strip.show()
         # presentation hides the caption with the bars; a short tab leaves it out (the rows have tooltips)
         self.strip_caption.setVisible(self.controls.isVisibleTo(self) and not compact)
+
+    def _keep_strip_aligned(self, shown: bool) -> None:
+        """The lanes' scroll bar takes its width from the plot: the strip gives up as much, so that its days
+        stay over the plot's (pyqtgraph lays a plot out over the whole widget, viewport margins or not)."""
+        layout = self.strip.getPlotItem().layout
+        if not hasattr(self, "_strip_margins"):
+            self._strip_margins = layout.getContentsMargins()
+        left, top, right, bottom = self._strip_margins
+        layout.setContentsMargins(left, top, right + (self.scrollbar.column.sizeHint().width() if shown else 0), bottom)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -24,11 +24,16 @@ import caseline
 #: (keys, what they do), by where they work: the keyboard reference dialog and README.md list the same.
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Timeline", (
-        ("mouse wheel", "zoom time around the pointer"),
+        ("mouse wheel", "scroll the lanes up and down (the scroll bar beside them too)"),
+        ("Ctrl+mouse wheel", "zoom time around the pointer (as in maps and documents)"),
+        ("Shift+mouse wheel, sideways swipe", "pan time earlier / later"),
         ("drag", "pan time, and scroll the lanes up and down"),
         ("+ / -", "zoom time in / out"),
         ("Ctrl+Left / Ctrl+Right", "pan earlier / later (arrow keys too, once the plot has focus)"),
         ("Ctrl+Up / Ctrl+Down, PgUp / PgDn", "scroll the lanes"),
+        ("Lanes panel: click a case or lane", "scroll to it (a lane of several cases: the next case each click); "
+         "what is on screen is in bold"),
+        ("hover the scroll bar", "which case is there (its marks show where each case starts)"),
         ("F, double-click", "fit the whole case"),
         ("Ctrl+1 … Ctrl+4", "time axis in days, weeks, months, calendar dates"),
         ("hover a mark", "everything known about it"),

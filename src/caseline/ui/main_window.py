@@ -465,9 +465,11 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()  # the cursor day or a measure of another tab
         if tab is None:
             self.details.show_nothing()
+            self.lanes.follow(None)
             self.lanes.clear()
             self._sync_axis_actions()
             return
+        self.lanes.follow(tab.plot)  # its cases listed, what is on screen in bold, a click scrolls to it
         self.lanes.set_cases(_listed_cases(tab), tab.view.hidden_lanes, tab.view.hidden_categories)
         self._sync_axis_actions()
         self._update_title()

@@ -11,6 +11,7 @@ import os
 
 from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QStackedWidget,
@@ -28,6 +29,7 @@ from caseline.theme import SCREEN, Theme
 from caseline.timeline.load import LoadResult
 from caseline.timeline.resolved import ResolvedCase
 from caseline.ui.documents import Document
+from caseline.ui.lane_scrollbar import LaneScrollBar
 from caseline.ui.window_settings import remember_folder, start_folder
 from caseline.view_state import ViewState
 
@@ -76,11 +78,19 @@ class TimelineTab(QWidget):
         self.stack = QStackedWidget()
         for page in (self.loading_page, self.plot, self.error_page):
             self.stack.addWidget(page)
+        # the lanes' scroll bar beside the plot, shown when they do not fit
+        self.scrollbar = LaneScrollBar(self.plot)
+        self.plot_row = QWidget()
+        row = QHBoxLayout(self.plot_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.stack, 1)
+        row.addWidget(self.scrollbar.column)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.plot_row, 1)
         self._connect_callbacks()
 
     def _connect_callbacks(self) -> None:
@@ -89,6 +99,8 @@ class TimelineTab(QWidget):
         self.plot.sigItemHovered.connect(self._on_hover)
         self.plot.sigItemClicked.connect(self._on_click)
         self.plot.sigCursorMoved.connect(self._on_cursor)
+        if self.plot.navigator is not None:  # where the wheel or a Lanes-panel click went, or how to zoom
+            self.plot.navigator.sigHint.connect(self.statusMessage)
 
     # ------------------------------------------------------------------ content
     def caption_area(self) -> QVBoxLayout:
@@ -131,6 +143,7 @@ class TimelineTab(QWidget):
         """Show the last good cases; list the current problems in the banner or error page."""
         if any(d.loading and d.last_result is None for d in self.documents):
             self.stack.setCurrentWidget(self.loading_page)
+            self.scrollbar.set_active(False)
             return
         cases = self.source_cases()
         problems = [diag for d in self.documents if d.last_result is not None
@@ -139,10 +152,12 @@ class TimelineTab(QWidget):
             self.banner.hide()
             self.error_page.setHtml(error_html(self.documents))
             self.stack.setCurrentWidget(self.error_page)
+            self.scrollbar.set_active(False)
             self.casesChanged.emit()
             return
         self.view.cases = tuple(cases)
         self.stack.setCurrentWidget(self.plot)
+        self.scrollbar.set_active(True)
         if problems:
             lines = [html.escape(str(p)) for p in problems[:12]]
             more = f"<br>… and {len(problems) - 12} more" if len(problems) > 12 else ""
