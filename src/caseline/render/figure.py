@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -256,6 +257,7 @@ class Figure:
         spec, plot = self.spec, self.plot
         plot.resize(spec.width_px, round(plot_h))
         settle()
+        self._wrap_lane_names()
         rows = max(1, plot.content_rows())
         plot.fit_story()  # the asked range, else the story's (caseline.analysis.focus)
         if spec.view.time_range is None:
@@ -269,6 +271,28 @@ class Figure:
             if not self.compact:
                 state.mark_center = FIGURE_MARK_CENTER  # marks under a band of one line of labels
             plot.labels.set_state(state)
+
+    def _wrap_lane_names(self) -> None:
+        """Long lane names on two lines (or more), so the name column takes about a fifth of the width: at
+        85 mm 'EMG / nerve conduction' took 40 % of the figure."""
+        spec, axis = self.spec, self.plot.lane_axis
+        levels = getattr(axis, "_tickLevels", None)
+        font = axis.style.get("tickFont")
+        if not levels or not levels[0] or font is None:
+            return
+        fm = QFontMetricsF(font)
+        cap = max(spec.px(LANE_COLUMN_MIN_MM), LANE_COLUMN_FRACTION * spec.width_px)
+        # a name wraps only past the widest word any name has (that word sets the column anyway)
+        words = [w for _, name in levels[0] for w in re.split(r"[\s/-]+", str(name)) if w]
+        cap = max([cap, *(fm.horizontalAdvance(w) for w in words)])
+        ticks = [(pos, wrap_text(str(name), fm, cap)) for pos, name in levels[0]]
+        widest = max(fm.horizontalAdvance(line) for _, name in ticks for line in name.split("\n"))
+        theme = self.plot.theme
+        width = int(widest + 12 * self.plot.px_per_pt * theme.axis_font_pt / 9 + 8)
+        if width < axis.width() - 1:
+            axis.setTicks([ticks, *levels[1:]])
+            axis.setWidth(width)
+            settle()
 
     def _room_for_arrows(self) -> None:
         """Widen the time range so arrows of fixed length (a gap not stated) end inside the plot: at 85 mm
@@ -425,6 +449,29 @@ class Figure:
         self.plot.hide()
         self.plot.setParent(None)
         self.plot.deleteLater()
+
+
+#: The lane-name column wraps names longer than this share of the figure's width (or this many mm) ...
+LANE_COLUMN_FRACTION = 0.2
+LANE_COLUMN_MIN_MM = 18.0
+
+
+def wrap_text(text: str, fm: QFontMetricsF, width: float) -> str:
+    """``text`` on lines no wider than ``width`` where it can break (after spaces, slashes and hyphens);
+    a word wider than that keeps its line."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    words = re.findall(r"[^\s/-]+[/-]?\s*|[/-]\s*", text)
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and fm.horizontalAdvance((line + word).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += word
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:

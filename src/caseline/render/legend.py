@@ -21,8 +21,14 @@ GLYPH_LEGEND = (
 )
 
 
-def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str, str]]]:
-    """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout."""
+#: Shorter words for a printed figure's legend, where every line costs the plot height.
+TERSE = {"investigation (hollow ◇ = normal)": "investigation (◇ normal)", "drug stopped": "stopped",
+         "drug restarted": "restarted", "later, gap not stated": "gap not stated"}
+
+
+def legend_entries(layout: L.TimelineLayout, terse: bool = False) -> tuple[list[int], list[tuple[str, str]]]:
+    """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout; ``terse``
+    words them for a printed figure."""
     categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
     codes = {int(c) & L.GLYPH_MASK for c in layout.points.style}
     glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
@@ -30,6 +36,8 @@ def legend_entries(layout: L.TimelineLayout) -> tuple[list[int], list[tuple[str,
         glyphs.append(("├┤", "uncertain time"))
         if any(int(s) & (L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END) for s in layout.whiskers.style):
             glyphs.append(("⇢", "later, gap not stated"))
+    if terse:
+        glyphs = [(sym, TERSE.get(text, text)) for sym, text in glyphs]
     return categories, glyphs
 
 
@@ -38,7 +46,7 @@ def legend_parts(layout: L.TimelineLayout, theme: Theme,
     """(html, plain text) of each legend entry, categories first; ``titles`` overrides category titles."""
     from caseline.model.kinds import CATEGORY_ORDER, CATEGORY_TITLES
 
-    categories, glyphs = legend_entries(layout)
+    categories, glyphs = legend_entries(layout, terse=theme.name == "print")  # the print theme: figures
     parts = []
     for c in categories:
         category = CATEGORY_ORDER[c]
