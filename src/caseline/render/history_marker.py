@@ -82,6 +82,9 @@ class HistoryMarker(LayerItem):
         earlier, later = extents.outside(left_day, right_day)
         if not f.partial:
             self.last_counts = (earlier, later)
+        # the labels (painted after this layer) keep clear of the bands
+        state.label_inset_left = self.band_px() if earlier else 0.0
+        state.label_inset_right = self.band_px() if later else 0.0
         if not earlier and not later:
             return
         top, bottom = sorted((f.view.top() * f.sy + f.dy, f.view.bottom() * f.sy + f.dy))

@@ -152,7 +152,7 @@ class LabelLayer(LayerItem):
         """Where the labels go in this view: the same answer for every paint of the same view."""
         state = self.state
         key = (f.sx, f.dx, f.sy, f.dy, f.view.left(), f.view.right(), f.view.top(), f.view.bottom(),
-               state.marks_version, id(state))
+               state.marks_version, id(state), state.label_inset_left, state.label_inset_right)
         placed = self._placed
         if placed is not None and placed.key == key:
             return placed
@@ -181,7 +181,7 @@ class LabelLayer(LayerItem):
         if chosen.size == 0:
             self._placed = _Placed(key, chosen, empty, empty, empty, [])
             return self._placed
-        left, right = f.left, f.right
+        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right  # history bands
         xs = arrays.x[chosen] * f.sx + f.dx
         # labels start just right of their mark; keep the start on screen for long courses
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5
