@@ -72,9 +72,15 @@ class _Scrubber:
     def __init__(self, anchor: date | None, identifiers: Sequence[str], identifying_texts: Sequence[str]) -> None:
         self.anchor = anchor
         self.identifier_pattern = identifier_pattern([*identifiers, *identifying_texts], identifiers)
+        self._done: dict[str, str] = {}  # administrations repeat their label, lane and stated time
 
     def text(self, value: str) -> str:
-        return scrub_free_text(value, self.anchor, self.identifier_pattern) if value else value
+        if not value:
+            return value
+        found = self._done.get(value)
+        if found is None:
+            found = self._done[value] = scrub_free_text(value, self.anchor, self.identifier_pattern)
+        return found
 
     def node(self, node: TimeNode) -> TimeNode:
         if isinstance(node, CalendarTime):

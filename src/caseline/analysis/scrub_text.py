@@ -223,6 +223,9 @@ def identifier_pattern(names: Iterable[str], parts: Iterable[str]) -> re.Pattern
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
 
 
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_MONTH = re.compile(rf"\b{_MONTH}\b", re.IGNORECASE)
+
 #: What the rules write in place of what they withhold ('[name withheld]', 'Milestone (details withheld)'):
 #: later rules leave these alone, so scrubbing scrubbed text changes nothing.
 PLACEHOLDER = re.compile(r"(\[[a-z ]*withheld\]|\((?:details )?withheld\)|\b90 or older\b|\b90\+)")
@@ -241,8 +244,14 @@ def scrub_free_text(text: str, anchor: date | None, identifiers: re.Pattern[str]
     rules: list[Callable[[str], str]] = []
     if identifiers is not None:
         rules.append(lambda part: identifiers.sub(NAME_WITHHELD, part))
-    rules += [lambda part: _LINK.sub(LINK_WITHHELD, part), scrub_names, lambda part: scrub_dates(part, anchor),
-              scrub_ages, lambda part: _LONG_NUMBER.sub(NUMBER_WITHHELD, part)]
+    digits = _HAS_DIGIT.search(text) is not None
+    if "." in text or "@" in text:
+        rules.append(lambda part: _LINK.sub(LINK_WITHHELD, part))
+    rules.append(scrub_names)
+    if digits or _HAS_MONTH.search(text):  # cheap tests first: most labels hold no date at all
+        rules.append(lambda part: scrub_dates(part, anchor))
+    if digits:
+        rules += [scrub_ages, lambda part: _LONG_NUMBER.sub(NUMBER_WITHHELD, part)]
     for rule in rules:
         text = _outside_placeholders(text, rule)
     return text
