@@ -10,6 +10,7 @@ import struct
 import subprocess
 import xml.etree.ElementTree as ET
 import zlib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,20 @@ def test_a_case_that_cannot_be_de_identified_is_not_exported(identifying, tmp_pa
         write_reveal_slides(view, tmp_path / "deck")
     assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["deck"])
     assert not list((tmp_path / "deck").glob("*.png")) if (tmp_path / "deck").exists() else True
+
+
+def test_every_registered_format_carries_no_identifying_text(identifying, tmp_path) -> None:
+    """Formats added later (a TIFF, say) are checked too: their bytes hold none of the longer identifying
+    strings, as Latin-1 or UTF-16 (metadata tags, titles), and no creation time."""
+    from caseline.render.exporters import EXPORTERS
+
+    longer = [s for s in forbidden_strings() if len(s) >= 6]
+    for fmt, entry in EXPORTERS.items():
+        out = export_deidentified(identifying, tmp_path / f"figure{entry.extensions[0]}", width_mm=60.0)
+        data = out.read_bytes()
+        for text in (data.decode("latin-1"), data.decode("utf-16-be", errors="ignore"),
+                     data.decode("utf-16-le", errors="ignore")):
+            assert not [s for s in longer if s in text], fmt
+        today = date.today()
+        for stamp in (today.isoformat(), today.strftime("%Y%m%d"), today.strftime("%Y:%m:%d")):
+            assert stamp.encode() not in data, (fmt, stamp)  # no time stamp of the export
