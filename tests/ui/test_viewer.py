@@ -79,6 +79,7 @@ def test_lanes_grouped_by_category_and_marks_at_resolved_days(window, qtbot, inf
 def test_colours_sampled_from_the_grab(window, qtbot, infliximab_path):
     tab = open_and_wait(window, qtbot, infliximab_path)
     layout = tab.plot.layout_
+    window.fit()  # the whole case: hyperbaric oxygen was given before the first dose, outside the story's window
     image = grab(tab)
     ifx_row = next(r for r, row in enumerate(layout.rows) if row.lane == "Infliximab")
     from caseline.render.painting import MARK_CENTER

@@ -353,14 +353,21 @@ class TimelinePlot(pg.PlotWidget):
         window = self.view.default_range() if self.layout_ is not None and self.view.cases else None
         if window is None:
             return
-        lo, hi = window
-        if self.view.time_range is None:  # the focus: the history bands go beside it, not over its marks
-            earlier, later = self.history.counts(lo, hi)
-            share = (int(earlier > 0) + int(later > 0)) * self.history.band_px() / max(1.0, self.viewbox.width())
-            if 0 < share < 0.3:
-                per_px = (hi - lo) / (1.0 - share) / max(1.0, self.viewbox.width())
-                lo -= self.history.band_px() * per_px if earlier else 0.0
-                hi += self.history.band_px() * per_px if later else 0.0
+        if self.view.time_range is None:
+            self.show_story(*window)
+        else:
+            self.set_time_range(*window)
+
+    def show_story(self, lo: float, hi: float) -> None:
+        """Show the days ``lo``..``hi`` of a focus (caseline.analysis.focus), with room at the edges for
+        the bands that mark the history outside it: they go beside the story, not over its marks."""
+        earlier, later = self.history.counts(lo, hi)
+        width = max(1.0, float(self.viewbox.width()))
+        share = (int(earlier > 0) + int(later > 0)) * self.history.band_px() / width
+        if 0 < share < 0.3:
+            per_px = (hi - lo) / (1.0 - share) / width
+            lo -= self.history.band_px() * per_px if earlier else 0.0
+            hi += self.history.band_px() * per_px if later else 0.0
         self.set_time_range(lo, hi)
 
     def _fitting_rows(self) -> float:

@@ -202,6 +202,7 @@ class ComparisonTab(TimelineTab):
         self.layout_combo.setCurrentIndex(self.layout_combo.findData(self.view.layout))
         swimmer = self.view.layout == "swimmer"
         self.shared_check.setEnabled(not swimmer)  # a swimmer row has no lanes to share
+        self.strip_check.setEnabled(not swimmer)  # ... and says what the latency strip would
         for widget in (self.align_combo, self.sort_combo, self.shared_check, self.event_edit, self.layout_combo):
             widget.blockSignals(False)
 
@@ -390,14 +391,13 @@ class ComparisonTab(TimelineTab):
         outside it is marked at the edges), keeping the rows scrolled."""
         if self.plot.layout_ is None:
             return
-        found = focus_range(self.plot.cases, self.plot.options.shifts)
+        found = focus_range(self.plot.cases, self.plot.options.shifts, lead=self.view.layout != "swimmer")
         if found is None:
             lo, hi = self.plot.layout_.x_range
             pad = 0.03 * (hi - lo)
-            found_range = (lo - pad, hi + pad)
+            self.plot.set_time_range(lo - pad, hi + pad)
         else:
-            found_range = (found.lo, found.hi)
-        self.plot.set_time_range(*found_range)
+            self.plot.show_story(found.lo, found.hi)
 
     # ------------------------------------------------------------------ table and case set
     def table(self) -> pd.DataFrame:
