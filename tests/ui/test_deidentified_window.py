@@ -125,3 +125,15 @@ def test_a_case_that_cannot_be_de_identified_is_not_shown(window, qtbot, monkeyp
     window.teaching.set_deidentified(False)
     qtbot.waitUntil(lambda: tab.stack.currentWidget() is tab.plot, timeout=5000)
     assert tab.plot.cases
+
+
+def test_recent_files_are_not_on_screen_while_de_identified(window, qtbot) -> None:
+    window.open_files([str(IDENTIFYING)])
+    window.close_tab(0)
+    assert window.recent_files() and window.recent_menu.isEnabled()
+    window.teaching.set_deidentified(True)
+    assert window.recent_files() == [] and not window.recent_menu.isEnabled()
+    assert not [a for a in window.recent_menu.actions() if "identifying" in a.text()]
+    assert window.windowTitle() == "caseline"
+    window.teaching.set_deidentified(False)
+    assert window.recent_files() == [str(IDENTIFYING)] and window.recent_menu.isEnabled()

@@ -52,6 +52,10 @@ class TeachingWindow(Protocol):
 
     def show_current_case(self) -> None: ...
 
+    def deidentified_changed(self) -> None:
+        """The de-identified view was turned on or off (file names shown or hidden)."""
+        ...
+
     def qt_window(self) -> QMainWindow:
         """The Qt window itself (presentation mode makes it full screen and hides its bars)."""
         ...

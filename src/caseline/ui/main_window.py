@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ recent files
     def recent_files(self) -> list[str]:
+        if ws.is_private(self.settings):  # the de-identified view: no file name on screen (a projector)
+            return []
         value = self.settings.value(ws.RECENT, [])
         if isinstance(value, str):
             value = [value]
@@ -474,6 +476,12 @@ class MainWindow(QMainWindow):
         self._sync_axis_actions()
         self._update_title()
         self.show_current_case()
+
+    def deidentified_changed(self) -> None:
+        """The de-identified view was turned on or off: file names (recent files, titles) hidden or shown."""
+        self._rebuild_recent_menu()
+        self._show_center()
+        self._update_title()
 
     def _update_title(self) -> None:
         self._update_tab_texts()

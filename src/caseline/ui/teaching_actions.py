@@ -94,6 +94,7 @@ class Teaching(QObject):
         set_private(self.window.settings, self.deidentified)  # no recent file or folder is remembered
         for tab in self.tabs():
             self._apply(tab)
+        self.window.deidentified_changed()
         self.window.show_current_case()  # the details panel follows the view
         # the last status message may hold the calendar date under the cursor
         self.window.qt_window().statusBar().showMessage("De-identified view: no calendar dates or identifiers"
