@@ -28,7 +28,7 @@ def test_readme_lists_the_export_options_a_researcher_needs():
     command = export.add_parser(argparse.ArgumentParser().add_subparsers())
     options = {option for action in command._actions for option in action.option_strings if option.startswith("--")}
     wanted = {"--preset", "--range", "--align", "--sort", "--caption", "--title", "--dpi", "--reveal-steps",
-              "--deidentified", "--hold-back", "--theme", "--axis"}
+              "--deidentified", "--hold-back", "--theme", "--axis", "--font", "--format", "--no-settings-file"}
     assert wanted <= options  # the README must not promise an option the command lacks
     for option in wanted:
         assert re.search(rf"{re.escape(option)}\b", README), option

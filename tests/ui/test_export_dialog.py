@@ -36,3 +36,30 @@ def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -
     expected = render_figure(dialog.view(), dialog.request())
     assert (expected.width(), expected.height()) == (image.width(), image.height())
     document.close()
+
+
+def test_dialog_offers_the_registry_formats_and_saves_the_one_chosen(qtbot, samples_dir, tmp_path) -> None:
+    from caseline.render.exporters import EXPORTERS
+    from caseline.ui.dialogs.export_dialog import ExportDialog
+    from caseline.ui.documents import Document
+    from caseline.ui.timeline_tab import TimelineTab
+
+    document = Document(str(samples_dir / "neurosarcoidosis-infliximab.caseline.yaml"))
+    document.reload(blocking=True)
+    tab = TimelineTab([document])
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.refresh()
+    dialog = ExportDialog(tab)
+    qtbot.addWidget(dialog)
+    box = dialog.format_box
+    assert [box.itemData(i) for i in range(box.count())] == list(EXPORTERS)
+    assert [box.itemText(i) for i in range(box.count())] == [e.label for e in EXPORTERS.values()]
+    box.setCurrentIndex(box.findData("pdfx"))  # PDF/X-4 shares .pdf with plain PDF: the choice wins
+    info = dialog.save(str(tmp_path / "print.pdf"))
+    assert info is not None and info.fmt == "pdfx"
+    assert b"GTS_PDFX" in (tmp_path / "print.pdf").read_bytes()
+    box.setCurrentIndex(box.findData("tiff"))
+    info = dialog.save(str(tmp_path / "typed.svg"))  # a suffix of another format names that format
+    assert info is not None and info.fmt == "svg"
+    document.close()

@@ -29,15 +29,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     from caseline.theme import PRESETS, THEMES
 
     parser = subparsers.add_parser(
-        "export", help="write a publication figure (PNG, SVG, PDF) or teaching slides",
-        description="Write the timeline of case files (or a case set) as a PNG, SVG or PDF figure.",
+        "export", help="write a publication figure (PNG, TIFF, SVG, PDF) or teaching slides",
+        description="Write the timeline of case files (or a case set) as a PNG, TIFF, SVG or PDF figure. "
+                    "The settings are saved beside it (OUT.caseline-export.json) with the command that "
+                    "makes the same figure again.",
         epilog="Exit status: 0 written; 1 a case file has errors; 2 a file cannot be read or the "
                "command line is wrong; 3 the figure cannot be made or written (the output file is "
                "left untouched).")
     parser.add_argument("files", nargs="+", metavar="FILE", help="case files and/or case set files")
     parser.add_argument("-o", "--output", metavar="OUT",  # required unless --reveal-steps
-                        help="output file: .png, .svg or .pdf (the suffix picks the format)")
-    parser.add_argument("--format", choices=("png", "svg", "pdf"), help="format, if not the suffix's")
+                        help="output file: .png, .tif, .svg or .pdf (the suffix picks the format)")
+    # the choices are the exporter registry's (caseline.render.exporters), checked when the command runs:
+    # building the parser imports no Qt
+    parser.add_argument("--format", metavar="FORMAT",
+                        help="format, if not the suffix's: png, tiff (LZW), svg, pdf, or pdfx (PDF/X-4 for print)")
     size = parser.add_argument_group("size (default: 174 mm wide, as tall as the lanes need)")
     size.add_argument("--preset", choices=tuple(PRESETS),
                       help="; ".join(f"{key} = {preset.label}" for key, preset in PRESETS.items()))
@@ -64,6 +69,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     look.add_argument("--axis", choices=AXIS_MODES, default="days", help="time axis unit (default days)")
     look.add_argument("--title", help="title line ('' for none; default: the case or case set title)")
     look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources")
+    look.add_argument("--font", metavar="FAMILY", help="font family of all text (default DejaVu Sans; "
+                      "it must be installed: 'fc-list : family' lists them)")
+    parser.add_argument("--no-settings-file", action="store_true",
+                        help="do not save the export settings beside the figure (OUT.caseline-export.json)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     add_reveal_arguments(parser)  # --reveal-steps DIR and its options (teaching slides)
     parser.set_defaults(run=run)
@@ -143,9 +152,14 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"caseline export: {exc}", file=sys.stderr)
         return EXIT_EXPORT
     if info.height_mm > PAGE_HEIGHT_MM and args.height_mm is None and args.height_px is None:
-        print(f"caseline export: note: {info.height_mm:.0f} mm is taller than a journal page "
-              f"({PAGE_HEIGHT_MM:.0f} mm); hide lanes, export fewer cases or give --height-mm "
-              "(type then shrinks to fit)", file=sys.stderr)
+        fixes = ("hide lanes (a case set's hidden_lanes), export fewer cases or a shorter --range" if
+                 getattr(args, "layout", "lanes") == "swimmer" else
+                 "use --layout swimmer, hide lanes (a case set's hidden_lanes) or a shorter --range")
+        print(f"caseline export: note: the figure is {info.height_mm:.0f} mm tall; a journal page holds about "
+              f"{PAGE_HEIGHT_MM:.0f} mm ({info.height_mm - PAGE_HEIGHT_MM:.0f} mm too tall): {fixes}",
+              file=sys.stderr)
+    if not args.no_settings_file:
+        save_settings(args, info, inputs)
     if not args.quiet:
         n = len(view.cases)
         print(f"{info.path}: {info.fmt.upper()} {info.width_mm:.1f} x {info.height_mm:.1f} mm "
@@ -160,7 +174,51 @@ def figure_request(args: argparse.Namespace, title: str | None) -> Any:
 
     size = size_arguments(args)
     return FigureRequest(size["width_mm"], size["height_mm"], size["width_px"], size["height_px"], size["dpi"],
-                         size["theme"], title, args.caption)
+                         size["theme"], title, args.caption, args.font)
+
+
+def save_settings(args: argparse.Namespace, info: Any, inputs: Any) -> None:
+    """OUT.caseline-export.json beside the figure: what was asked, what was made, and the command that makes
+    it again (README: "The same figure again"). Never for a de-identified figure: it would name the input files."""
+    import json
+    import os
+    import shlex
+
+    from caseline import __version__
+    from caseline.render.exporters import settings_path, write_settings
+
+    if args.deidentified:
+        if not args.quiet:
+            print("caseline export: no settings file beside a de-identified figure (it would name the inputs)",
+                  file=sys.stderr)
+        return
+    options = {name: getattr(args, name, None) for name in SETTINGS_OPTIONS}
+    command = ["caseline", "export", *args.files, "-o", args.output]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is None or value is False or (name == "layout" and value == "lanes") or \
+                (name == "axis" and value == "days"):
+            continue
+        command += [flag] if value is True else [flag, *(f"{v:g}" for v in value)] if name == "range" \
+            else [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    settings = {
+        "made_by": f"caseline {__version__}",
+        "command": shlex.join(command),
+        "inputs": [os.path.abspath(f) for f in args.files],
+        "options": options,
+        "figure": {"format": info.fmt, "width_mm": round(info.width_mm, 2), "height_mm": round(info.height_mm, 2),
+                   "width_px": info.width_px, "height_px": info.height_px, "dpi": info.dpi},
+    }
+    try:
+        write_settings(info.path, json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        print(f"caseline export: note: the settings file {settings_path(info.path)} was not written: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+
+
+#: The options a settings file records (argparse names), in command-line order.
+SETTINGS_OPTIONS = ("format", "preset", "width_mm", "width_px", "height_mm", "height_px", "dpi", "theme", "font",
+                    "layout", "align", "sort", "range", "axis", "title", "caption")
 
 
 def size_arguments(args: argparse.Namespace) -> dict[str, Any]:

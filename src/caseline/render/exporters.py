@@ -97,8 +97,9 @@ def format_of(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         fmt = next((name for name, e in EXPORTERS.items() if suffix in e.extensions), suffix.lstrip("."))
     fmt = fmt.lower()
     if fmt not in EXPORTERS:
-        raise ExportError(f"cannot export to {fmt or 'a file without a suffix'!r}: "
-                          f"use {', '.join(e.extensions[0] for e in EXPORTERS.values())}")
+        suffixes = sorted({ext for e in EXPORTERS.values() for ext in e.extensions})
+        raise ExportError(f"cannot export to {fmt or 'a file without a suffix'!r}: use a {', '.join(suffixes)} "
+                          f"file, or --format {', '.join(EXPORTERS)}")
     return fmt
 
 
@@ -118,6 +119,26 @@ def encode_png(image: QImage, dpi: float) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
         raise ExportError("PNG encoding failed")
+    buffer.close()
+    return bytes(data.data())
+
+
+@exporter("tiff", "TIFF image (LZW)", (".tif", ".tiff"), raster=True)
+def tiff_bytes(figure: Figure) -> bytes:
+    """The PNG's pixels as a TIFF many journals ask for: LZW-compressed, with the DPI in its resolution tags."""
+    from PySide6.QtGui import QImageWriter
+
+    image = figure_image(figure).convertToFormat(QImage.Format.Format_RGB32)
+    dots_per_meter = round(figure.spec.dpi / MM_PER_INCH * 1000)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, QByteArray(b"tiff"))
+    writer.setCompression(1)  # Qt's TIFF plugin: 0 none, 1 LZW
+    if not writer.write(image):
+        raise ExportError(f"TIFF encoding failed: {writer.errorString()}")
     buffer.close()
     return bytes(data.data())
 
@@ -153,10 +174,24 @@ def svg_bytes(figure: Figure) -> bytes:
 
 @exporter("pdf", "PDF document", (".pdf",))
 def pdf_bytes(figure: Figure) -> bytes:
+    """A PDF page of the figure's size; Qt embeds the fonts (subsets) it uses."""
+    return _pdf(figure, None)
+
+
+@exporter("pdfx", "PDF/X-4 document (print)", (".pdf",))
+def pdfx_bytes(figure: Figure) -> bytes:
+    """PDF/X-4, the print standard that allows transparency (the fades): fonts embedded, sRGB output intent.
+    (PDF/A-1b forbids transparency: the fade of an open end would become a hard end.)"""
+    return _pdf(figure, QPdfWriter.PdfVersion.PdfVersion_X4)
+
+
+def _pdf(figure: Figure, version: QPdfWriter.PdfVersion | None) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
+    if version is not None:
+        writer.setPdfVersion(version)
     dpi = figure.spec.dpi
     page = QPageSize(QSizeF(px_to_mm(figure.width_px, dpi), px_to_mm(figure.height_px, dpi)),
                      QPageSize.Unit.Millimeter, "caseline figure", QPageSize.SizeMatchPolicy.ExactMatch)
@@ -218,6 +253,23 @@ def strip_pdf_dates(pdf: bytes) -> bytes:
     setting for them; each entry is blanked with as many spaces (white space between a dictionary's
     entries), so every byte offset in the cross-reference table stays right."""
     return _PDF_DATE.sub(lambda m: b" " * len(m.group(0)), pdf)
+
+
+#: The settings a figure was made with are saved beside it under its name plus this (caseline export).
+SETTINGS_SUFFIX = ".caseline-export.json"
+
+
+def settings_path(path: str | os.PathLike[str]) -> str:
+    return os.fspath(path) + SETTINGS_SUFFIX
+
+
+def write_settings(path: str | os.PathLike[str], text: str) -> str:
+    """Write ``text`` (JSON) as the settings file of the figure at ``path``, atomically; returns its path."""
+    from caseline.io.atomic_write import atomic_write_bytes
+
+    target = settings_path(path)
+    atomic_write_bytes(target, text.encode("utf-8"))
+    return target
 
 
 def export_figure(view: ViewState, path: str | os.PathLike[str], request: FigureRequest | None = None,

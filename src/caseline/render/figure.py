@@ -57,7 +57,8 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class FigureRequest:
     """What a figure should be: its size (mm or pixels; height None: as tall as the lanes need), DPI,
-    theme, title (None: the case's title; '': none) and caption ('auto': cite the cases' sources)."""
+    theme, title (None: the case's title; '': none), caption ('auto': cite the cases' sources) and font family
+    (None: the theme's)."""
 
     width_mm: float | None = None
     height_mm: float | None = None
@@ -67,6 +68,7 @@ class FigureRequest:
     theme: str | Theme = "print"
     title: str | None = None
     caption: str | None = None
+    font: str | None = None
 
     @staticmethod
     def of_preset(key: str, **changes: object) -> FigureRequest:
@@ -170,6 +172,10 @@ def resolve_spec(view: ViewState, request: FigureRequest | None = None) -> Figur
         if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
             raise ExportError(f"time range must be START END with END after START, not {lo:g} {hi:g}")
         time_range = (lo, hi)
+    if request.font is not None:
+        if not request.font.strip():
+            raise ExportError("font must name a font family, not ''")
+        theme = dataclasses.replace(theme, font_family=request.font.strip())
     # lines and marks keep their on-screen thickness in physical units (theme sizes are 96 dpi px)
     device_theme = dataclasses.replace(theme, line_px=theme.line_px * dpi / 96.0)
     shown = view.shown()
@@ -200,6 +206,7 @@ class Figure:
         from caseline.render.timeline_plot import TimelinePlot
 
         ensure_app()
+        check_font(spec.theme.font_family)
         self.spec = spec
         self.margin = max(2.0, round(spec.px(1.5)))
         self.plot = TimelinePlot(theme=spec.theme, interactive=False)
@@ -472,6 +479,18 @@ def wrap_text(text: str, fm: QFontMetricsF, width: float) -> str:
     if line.strip():
         lines.append(line.rstrip())
     return "\n".join(lines)
+
+
+def check_font(family: str) -> None:
+    """Raise ExportError unless ``family`` is installed (Qt would quietly draw another font)."""
+    from PySide6.QtGui import QFontDatabase
+
+    families = QFontDatabase.families()
+    if family in families or any(f.lower() == family.lower() for f in families):
+        return
+    near = sorted(f for f in families if family.lower().split()[0] in f.lower())[:6]
+    hint = f": installed families like it: {', '.join(near)}" if near else " (fc-list : family lists them)"
+    raise ExportError(f"font {family!r} is not installed{hint}")
 
 
 def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:

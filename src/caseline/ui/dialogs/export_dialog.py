@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from caseline.render.exporters import ExportInfo, export_figure, file_filters
+from caseline.render.exporters import EXPORTERS, ExportInfo, export_figure, file_filters, format_of
 from caseline.render.figure import MM_PER_INCH, ExportError, FigureRequest, render_figure
 from caseline.theme import PRESETS, THEMES
 from caseline.view_state import ViewState
@@ -49,8 +49,8 @@ class ExportDialog(QDialog):
         self.last_info: ExportInfo | None = None
         self.last_error = ""
         self.format_box = QComboBox()
-        for fmt in file_filters():
-            self.format_box.addItem(fmt.upper(), fmt)
+        for fmt, exporter in EXPORTERS.items():  # the registry's formats, by their labels
+            self.format_box.addItem(exporter.label, fmt)
         self.preset_box = QComboBox()
         for key, preset in PRESETS.items():
             self.preset_box.addItem(preset.label, key)
@@ -254,17 +254,20 @@ class ExportDialog(QDialog):
         """Ask for a file (unless given) and write the figure; errors are shown, not raised."""
         fmt = self.format_box.currentData()
         if path is None:
-            start = os.path.join(self.folder or os.path.expanduser("~"), f"{_safe_name(self.title_edit.text())}.{fmt}")
+            suffix = EXPORTERS[fmt].extensions[0]
+            name = f"{_safe_name(self.title_edit.text())}{suffix}"
+            start = os.path.join(self.folder or os.path.expanduser("~"), name)
             path, _ = QFileDialog.getSaveFileName(self, "Export figure", start, file_filters()[fmt])
             if not path:
                 return None
             if not os.path.splitext(path)[1]:
-                path += f".{fmt}"
+                path += suffix
             from caseline.ui.window_settings import remember_folder
 
             remember_folder(self.settings, path)
         try:
-            self.last_info = export_figure(self.view(), path, self.request())
+            # the chosen format, not the suffix's: PDF/X-4 and PDF share .pdf
+            self.last_info = export_figure(self.view(), path, self.request(), fmt=_format_for(path, fmt))
         except ExportError as exc:
             self.last_error = str(exc)
             QMessageBox.warning(self, "Export figure", f"The figure was not written.\n\n{exc}")
@@ -272,6 +275,12 @@ class ExportDialog(QDialog):
         self._store_choices()
         self.accept()
         return self.last_info
+
+
+def _format_for(path: str, fmt: str) -> str:
+    """``fmt`` when ``path`` has one of its suffixes, else the format the suffix names (a typed '.svg')."""
+    suffix = os.path.splitext(path)[1].lower()
+    return fmt if suffix in EXPORTERS[fmt].extensions else format_of(path)
 
 
 def _safe_name(title: str) -> str:
