@@ -213,7 +213,7 @@ def _scalar_error(pos: SourcePos, node: yaml.Node) -> Diagnostic:
 
 
 def _check_tabs(path: str, text: str) -> None:
-    match = _TAB_INDENT.search(text)
+    match = _TAB_INDENT.search(text) if "\t" in text else None
     if match:
         line = text.count("\n", 0, match.start()) + 1
         raise UnreadableFile(
@@ -245,11 +245,12 @@ def _yaml_error(path: str, exc: yaml.YAMLError, text: str = "") -> Diagnostic:
 def load_yaml(path: str, text: str) -> tuple[Any, list[Diagnostic]]:
     """Compose YAML into located values. Raises UnreadableFile; returns non-fatal diagnostics."""
     _check_tabs(path, text)
-    if len(text) > MAX_EVENTS * 20:  # composing costs time per node: refuse a file of too many events first
+    # Composing costs time per node: refuse a file of too many events first (str.count is the cheap bound).
+    if len(text) > MAX_EVENTS * 20 and text.count("kind") > MAX_EVENTS:
         estimate = sum(1 for _ in _KIND_KEY.finditer(text))
         if estimate > MAX_EVENTS:
             raise UnreadableFile(too_many_events(SourcePos(path, 1, 1), estimate, "about "))
-    if _DEEP_OPEN.search(text):
+    if text.count("[") + text.count("{") > MAX_DEPTH and _DEEP_OPEN.search(text):
         raise UnreadableFile(
             Diagnostic(SourcePos(path, 1, 1), f"nesting deeper than {MAX_DEPTH} levels",
                        "a case file needs only a few levels")

@@ -483,10 +483,16 @@ def _group(*widgets: QWidget) -> QWidget:
 
 
 def _read_text(path: str) -> str | None:
+    """The text of a regular file (a case set to update), None for anything else: a FIFO chosen as the
+    target must not block the window, nor a link to /dev/zero fill its memory."""
+    from caseline.io.located import MAX_YAML_BYTES
+    from caseline.io.registry import read_regular
+    from caseline.model.diagnostics import UnreadableFile
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
+        data = read_regular(path, MAX_YAML_BYTES + 1)
+        return data.decode("utf-8") if len(data) <= MAX_YAML_BYTES else None
+    except (OSError, UnicodeDecodeError, UnreadableFile):
         return None
 
 

@@ -1,7 +1,9 @@
 """Open documents: load off the GUI thread, watch for changes, keep the last good timeline.
 
 A Document never writes to its file. Reloads are debounced; an invalid edit keeps the last good
-cases on screen and reports the new problems.
+cases on screen and reports the new problems. Loading goes through ``load_file``, which refuses what is
+not a regular file without opening it (a FIFO would block the worker, and quitting, forever) and turns a
+bug into an "internal error, please report" problem shown in the tab.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from caseline.model.caseset import CaseSet
-from caseline.timeline.load import LoadResult, load_file
+from caseline.timeline.load import LoadResult, internal_error, load_file
 
 
 class _LoadSignals(QObject):
@@ -27,13 +29,9 @@ class _LoadTask(QRunnable):
 
     def run(self) -> None:
         try:
-            result = load_file(self.path)
-        except Exception as exc:
-            from caseline.model.diagnostics import Diagnostic, SourcePos
-
-            result = LoadResult(self.path, unreadable=True)
-            result.diagnostics.append(Diagnostic(SourcePos(self.path), f"internal error while reading: {exc!r}",
-                                                 "please report this with the file"))
+            result = load_file(self.path)  # never raises for a file: the last-resort guard is inside
+        except Exception as exc:  # e.g. MemoryError while building the diagnostic itself: still no dead tab
+            result = internal_error(self.path, exc)
         self.signals.done.emit(result, self.generation)
 
 
