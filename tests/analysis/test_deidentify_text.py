@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caseline.analysis import deidentify as deid
 from caseline.analysis.deidentify import DeidentifyError, deidentify_case, scrub_text
@@ -210,3 +212,25 @@ def test_sample_cases_lose_dates_years_and_their_citations(path) -> None:
         for needle in (*citation.authors, citation.doi, citation.pmid, citation.journal):
             if needle:
                 assert needle not in text, (case.id, needle)
+
+
+_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%d-%m-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y",
+            "%b-%Y", "%B %Y", "%d-%b-%Y", "%dth of %B %Y", "%b %Y", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%y")
+#: formats that always give one day: placed as 'day N' (the others may be a month, ambiguous, or a 2-digit year)
+_PLACED = {"%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%d-%b-%Y",
+           "%dth of %B %Y"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.dates(min_value=date(1950, 1, 1), max_value=date(2030, 12, 31)), fmt=st.sampled_from(_FORMATS),
+       before=st.sampled_from(["seen on ", "rash began ", "(", "admitted ", ""]),
+       after=st.sampled_from(["", ".", "; stopped", ") and again later", " at the clinic"]))
+def test_no_written_date_survives(day, fmt, before, after) -> None:
+    text = f"{before}{day.strftime(fmt)}{after}"
+    for anchor in (None, DAY0):
+        out = scrub_free_text(text, anchor, None)
+        assert str(day.year) not in re.sub(r"days? -?\d+(?: to -?\d+)?", "", out), (text, out)
+        assert not contains_date(out), (text, out)
+        assert scrub_free_text(out, anchor, None) == out  # scrubbing twice changes nothing
+    if fmt in _PLACED:
+        assert f"day {(day - DAY0).days}" in scrub_free_text(text, DAY0, None), text  # placed when unambiguous

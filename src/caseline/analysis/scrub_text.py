@@ -72,8 +72,9 @@ _LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:doi
 
 
 def contains_date(text: str) -> bool:
-    """True when ``text`` holds something that reads as a calendar date or a year."""
-    return any(_is_date_match(m) for m in DATE_PATTERN.finditer(text))
+    """True when ``text`` holds something that reads as a calendar date or a year (outside what the rules
+    wrote: 'day 2052' is a relative day)."""
+    return any(_is_date_match(m) for part in _PROTECTED.split(text)[::2] for m in DATE_PATTERN.finditer(part))
 
 
 def _is_date_match(match: re.Match[str]) -> bool:
@@ -107,6 +108,8 @@ def _span_of(match: re.Match[str]) -> tuple[date, date] | None:
         return None  # "Feb '10": the century is a guess
     if any(match.group(g) for g in ("decade", "year_only", "short_year", "year_range")):
         return None
+    if match.group("numeric") and not re.search(rf"{_YEAR}$", text):
+        return None  # '14.02.10': the century is a guess
     year_first = bool(match.group("ymd") or match.group("ym") or match.group("compact"))
     return _parse_span(text, year_first)
 
@@ -231,8 +234,12 @@ _HAS_MONTH = re.compile(rf"\b{_MONTH}\b", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"(\[[a-z ]*withheld\]|\((?:details )?withheld\)|\b90 or older\b|\b90\+)")
 
 
+#: ... and the relative days the date rule writes ('day -10271' is not a record number)
+_PROTECTED = re.compile(rf"({PLACEHOLDER.pattern[1:-1]}|\bdays? -?\d+(?: to -?\d+)?\b)")
+
+
 def _outside_placeholders(text: str, rule: Callable[[str], str]) -> str:
-    parts = PLACEHOLDER.split(text)
+    parts = _PROTECTED.split(text)
     return "".join(part if i % 2 else rule(part) for i, part in enumerate(parts))
 
 
