@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF
 
 from caseline.render.exporters import EXPORTERS
 from caseline.render.figure import ExportError, built_figure, figure_image, resolve_spec
+from caseline.render.label_layer import full_text
 from figure_support import PRESET_KEYS, SAMPLE_FILES, sample_request, short
 from support import svg_texts
 
@@ -109,7 +110,8 @@ def test_every_labelled_mark_has_its_text_in_the_figure(path, preset) -> None:
         lo, hi = plot.time_range()
         columns = layout.label_columns()
         in_view = np.nonzero((columns.x_end >= lo) & (columns.x <= hi))[0]
-        wanted = {columns.texts[int(columns.text[k])] for k in in_view}
+        # in full: a label the layout shortened (a long result) is given whole in the footnotes
+        wanted = {full_text(layout, int(columns.item[k]), columns.texts[int(columns.text[k])]) for k in in_view}
         wanted |= {layout.items[i].label for i in layout.undated}
         footnotes = figure.footnote_text
     drawn = _words(" ".join(text for text, *_ in svg_texts(root)))

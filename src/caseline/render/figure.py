@@ -439,6 +439,9 @@ class Figure:
             lines = shown.header_lines(plot.layout_.cases[row.case_index])
             pad = 0.6 * title_fm.averageCharWidth()
             title, width = lines[0], state.text_width(lines[0], state.title_font)
+            if left + pad + width > right - pad and self._header_on_two_lines(painter, title, left + pad, top,
+                                                                             bottom, right - left - 2 * pad):
+                continue
             if left + pad + width > right - pad:
                 title, width = elide(state, title, state.title_font, right - left - 2 * pad)
             baseline = top + (bottom - top - title_fm.height()) / 2 + title_fm.ascent()
@@ -451,6 +454,26 @@ class Figure:
                 painter.setPen(QColor(self.spec.theme.muted))
                 painter.setFont(state.small_font)
                 painter.drawText(QPointF(x_rest, baseline - (title_fm.descent() - small_fm.descent())), rest)
+
+    def _header_on_two_lines(self, painter: QPainter, title: str, x: float, top: float, bottom: float,
+                             width: float) -> bool:
+        """A case title too long for its band, on two lines of bold label type where they fit (a narrow
+        figure cut most titles short); False when they do not."""
+        state = self.plot.paint_state
+        assert state is not None
+        font = QFont(state.label_font)
+        font.setBold(True)
+        fm = QFontMetricsF(font)
+        text = wrap_text(title, fm, width)
+        lines = text.split("\n")
+        if len(lines) > 2 or 2 * fm.height() > bottom - top or any(fm.horizontalAdvance(t) > width for t in lines):
+            return False
+        painter.setPen(QColor(self.spec.theme.foreground))
+        painter.setFont(font)
+        y = top + (bottom - top - 2 * fm.height()) / 2 + fm.ascent()
+        for k, line in enumerate(lines):
+            painter.drawText(QPointF(x, y + k * fm.height()), line)
+        return True
 
     def close(self) -> None:
         self.plot.hide()

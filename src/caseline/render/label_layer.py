@@ -187,6 +187,12 @@ class LabelLayer(LayerItem):
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5
         xs = np.maximum(xs + glyph, left + 4)
         widths = arrays.width[chosen]
+        # a figure keeps room for a footnote number after a label shortened by the layout (a long result)
+        reserve = state.text_width(" [99]", font) if state.footnotes else 0.0
+        shortened = np.zeros(chosen.size, dtype=bool)
+        if state.footnotes:
+            shortened = np.array([arrays.texts[int(t)].endswith("…") for t in arrays.text[chosen]], dtype=bool)
+            widths = widths + np.where(shortened, reserve, 0.0)
         rows = arrays.row[chosen]
         priority = arrays.priority[chosen]
         if emphasised:
@@ -205,9 +211,9 @@ class LabelLayer(LayerItem):
         texts = [arrays.texts[int(t)] for t in arrays.text[index]]
         # the few labels still running off the right edge are elided (or dropped when nothing fits);
         # a figure keeps room for the footnote number after the ellipsis
-        reserve = state.text_width(" [99]", font) if state.footnotes else 0.0
         drop = np.zeros(index.size, dtype=bool)
-        elided = np.zeros(index.size, dtype=bool)
+        elided = shortened[keep].copy()
+        width -= np.where(elided, reserve, 0.0)  # the number's room is added back with the number
         for k in np.nonzero(x + width > right - 2)[0]:
             text, w = elide(state, texts[int(k)], font, right - 2 - float(x[k]) - reserve)
             texts[int(k)], width[k], drop[k], elided[k] = text, w, not text, bool(text)
@@ -242,7 +248,8 @@ class LabelLayer(LayerItem):
         numbered = np.concatenate([hidden, index[elided]]) if state.footnotes else np.zeros(0, dtype=np.int64)
         order = np.lexsort((arrays.x[numbered], arrays.row[numbered])) if numbered.size else numbered
         numbers = {int(numbered[k]): n + 1 for n, k in enumerate(order)}
-        footnotes = [Footnote(n, int(arrays.item[i]), arrays.texts[int(arrays.text[i])],
+        footnotes = [Footnote(n, int(arrays.item[i]), full_text(layout, int(arrays.item[i]),
+                                                                arrays.texts[int(arrays.text[i])]),
                               layout.rows[int(arrays.row[i])].lane, round(float(arrays.x[i]), 1))
                      for i, n in sorted(numbers.items(), key=lambda kv: kv[1])]
         for k in np.nonzero(elided & state.footnotes)[0]:  # an elided label carries its number
@@ -320,6 +327,15 @@ class LabelLayer(LayerItem):
             if record:
                 self._chips.append((index, chip))
             x += w + 8
+
+
+def full_text(layout: L.TimelineLayout, item: int, text: str) -> str:
+    """A label as the footnotes give it: in full where the layout shortened a long result."""
+    if not text.endswith("…"):
+        return text
+    found = layout.items[item]
+    result = getattr(found.event, "result", None)
+    return f"{found.label}: {result}" if result and text.startswith(found.label) else text
 
 
 #: Above this many labels hidden in view (a zoomed-out big case), the window marks none of them.
