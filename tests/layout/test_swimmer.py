@@ -100,6 +100,18 @@ def test_an_exposure_whose_end_is_not_stated_fades_after_its_last_dose(layout):
     assert bars.x1[k] - bars.x0[k] < 0.2 * (layout.x_range[1] - layout.x_range[0])
 
 
+def test_a_teaching_step_shows_only_what_it_has_revealed(shown):
+    import dataclasses
+
+    case = shown.cases[0]  # ifx-pg: the doses revealed, the onset and everything after it not yet
+    doses = frozenset(i.item_id for i in case.items if i.event_id == case.case.suspect.drug)
+    options = dataclasses.replace(shown.options, revealed=doses)
+    layout = build_swimmer_layout([case], [swimmer_facts(case)], options)
+    assert len(layout.points) and all(layout.items[k].event_id == case.case.suspect.drug for k in layout.points.item)
+    assert not layout.labels, "no latency before the onset is revealed"
+    assert not any(text.startswith("reaction onset") for _, _, text in layout.legend)
+
+
 def test_empty():
     layout = build_swimmer_layout([], [])
     assert layout.n_rows == 0 and len(layout.points) == 0

@@ -150,6 +150,8 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
             item_row[k] = row
             return k
 
+        row_facts = _revealed(row_facts, options.revealed)
+
         for course in row_facts.exposure:
             assert course.start is not None
             x0 = course.start.best + shift
@@ -235,6 +237,42 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
         severity=[], labels=b.labels, undated=[], shifts=shifts, rules=[], x_range=(x_lo, open_to),
         legend=_legend(b.used), latency_labels=latency_labels,
     )
+
+
+def _revealed(facts: RowFacts, revealed: frozenset[str] | None) -> RowFacts:
+    """The facts with only the items a teaching step has revealed (all of them when not teaching): a
+    swimmer row must not show an onset, a latency or an outcome before the lanes would."""
+    if revealed is None:
+        return facts
+
+    def shown(item: Item) -> bool:  # as caseline.layout.timeline_layout.build_layout decides
+        return (item.item_id in revealed or item.event_id in revealed
+                or f"{item.case_id}/{item.item_id}" in revealed)
+
+    def keep(items: tuple[Item, ...]) -> tuple[Item, ...]:
+        return tuple(i for i in items if shown(i))
+
+    onset = facts.onset if facts.onset is not None and shown(facts.onset) else None
+    return _Facts(label=facts.label, exposure=keep(facts.exposure), doses=keep(facts.doses), stops=keep(facts.stops),
+                  onset=onset, latency_text=facts.latency_text if onset is not None else "",
+                  rescues=keep(facts.rescues), improvements=keep(facts.improvements), outcomes=keep(facts.outcomes),
+                  ongoing=facts.ongoing and onset is not None and keep(facts.outcomes) == facts.outcomes,
+                  end_day=facts.end_day)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    label: str
+    exposure: tuple[Item, ...]
+    doses: tuple[Item, ...]
+    stops: tuple[Item, ...]
+    onset: Item | None
+    latency_text: str
+    rescues: tuple[Item, ...]
+    improvements: tuple[Item, ...]
+    outcomes: tuple[Item, ...]
+    ongoing: bool
+    end_day: float
 
 
 #: The swimmer legend, in order: (what the row uses, category, symbol, meaning).
