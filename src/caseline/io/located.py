@@ -26,6 +26,12 @@ MAX_EVENTS = 100_000
 #: Longest text value read (characters): a label or a note of 100,000 characters is already a book page
 #: per mark; a 10 MB pasted label would take seconds to measure and draw.
 MAX_TEXT_CHARS = 100_000
+#: Longest label, lane, title or other text drawn on the timeline (characters): a 1,000-character label
+#: already wraps to a paragraph on a figure; a 100,000-character one made a 4-metre PNG in 6 s.
+MAX_LABEL_CHARS = 1_000
+#: The fields held to MAX_LABEL_CHARS (drawn on the figure or its axis).
+LABEL_KEYS = frozenset({"id", "label", "lane", "title", "anchor_label", "drug", "dose", "unit", "route",
+                        "frequency", "category", "test", "case_id", "case_title"})
 #: Longest number read, in digits (Python refuses to convert longer ones; no case needs a tenth of it).
 MAX_DIGITS = 4300
 #: Deepest nesting a case file needs is about 6; anything past this is hostile or broken.

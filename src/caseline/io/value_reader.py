@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from caseline.io.case_fields import (
     TIME_KEYS,
 )
-from caseline.io.located import MAX_TEXT_CHARS, LList, LMap
+from caseline.io.located import LABEL_KEYS, MAX_LABEL_CHARS, MAX_TEXT_CHARS, LList, LMap
 from caseline.model.case import (
     MAX_ADMINISTRATIONS,
     Provenance,
@@ -70,10 +70,14 @@ class ValueReader:
     def text(self, mapping: LMap, key: str, required: bool = False, what: str = "") -> str:
         value = mapping.get(key)
         if value.__class__ is str:  # the common case, first
-            if len(value) > MAX_TEXT_CHARS:
-                self.error(mapping.where(key), f"{key!r} is {len(value):,} characters long, more than the "
-                           f"{MAX_TEXT_CHARS:,} a text field may have", "shorten it (was a document pasted in?)")
-                return value[:MAX_TEXT_CHARS].strip()  # the error stands; no second one for a missing value
+            if len(value) > MAX_LABEL_CHARS:
+                limit = MAX_LABEL_CHARS if key in LABEL_KEYS else MAX_TEXT_CHARS
+                if len(value) > limit:
+                    what = "a label" if key in LABEL_KEYS else "a text field"
+                    self.error(mapping.where(key), f"{key!r} is {len(value):,} characters long, more than the "
+                               f"{limit:,} {what} may have", "shorten it; put longer text in 'note'"
+                               if key in LABEL_KEYS else "shorten it (was a document pasted in?)")
+                    return value[:limit].strip()  # the error stands; no second one for a missing value
             return value.strip()  # type: ignore[no-any-return]
         if value is None:
             if required:
