@@ -43,10 +43,12 @@ class Footnote:
     text: str  # the label
     lane: str
     x: float  # the mark's time in axis units (days)
+    case: str = ""  # which case, when the figure has several
 
     def line(self) -> str:
         day = f"{self.x:.0f}" if abs(self.x) >= 1 else f"{self.x:.1g}"
-        return f"[{self.number}] {self.text} ({self.lane}, day {day})"
+        where = f"{self.case}: " if self.case else ""
+        return f"[{self.number}] {self.text} ({where}{self.lane}, day {day})"
 
 
 class LabelLayer(LayerItem):
@@ -250,7 +252,8 @@ class LabelLayer(LayerItem):
         numbers = {int(numbered[k]): n + 1 for n, k in enumerate(order)}
         footnotes = [Footnote(n, int(arrays.item[i]), full_text(layout, int(arrays.item[i]),
                                                                 arrays.texts[int(arrays.text[i])]),
-                              layout.rows[int(arrays.row[i])].lane, round(float(arrays.x[i]), 1))
+                              layout.rows[int(arrays.row[i])].lane, round(float(arrays.x[i]), 1),
+                              case_name(layout, int(arrays.item[i])))
                      for i, n in sorted(numbers.items(), key=lambda kv: kv[1])]
         for k in np.nonzero(elided & state.footnotes)[0]:  # an elided label carries its number
             tag = f" [{numbers[int(index[k])]}]"
@@ -327,6 +330,14 @@ class LabelLayer(LayerItem):
             if record:
                 self._chips.append((index, chip))
             x += w + 8
+
+
+def case_name(layout: L.TimelineLayout, item: int) -> str:
+    """Which case an item belongs to, for a footnote of a figure of several: 'case N', the N-th case from the
+    top (a citation would not do: two patients of one paper share it); '' for a single case."""
+    if len(layout.cases) < 2:
+        return ""
+    return f"case {int(layout.item_case[item]) + 1}"
 
 
 def full_text(layout: L.TimelineLayout, item: int, text: str) -> str:
