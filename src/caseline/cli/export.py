@@ -61,8 +61,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     look.add_argument("--sort", choices=SORT_KEYS, help="order of the cases (default: the case set's)")
     look.add_argument("--layout", choices=LAYOUTS, default="lanes",
                       help="lanes: every event of every case in stacked lanes (default); swimmer: one row per "
-                           "case (exposure, onset with its latency, rescue, outcome), sorted by latency unless "
-                           "--sort or the case set says otherwise")
+                           "case (exposure, onset with its latency, rescue, outcome), aligned at the first "
+                           "suspected dose and sorted by latency unless --align, --sort or the case set say otherwise")
     look.add_argument("--range", nargs=2, type=float, metavar=("START", "END"),
                       help="time range shown, in days (default: the case set's range, else the story: shortly "
                            "before the first suspected dose to the last outcome of the reaction)")
@@ -113,10 +113,13 @@ def load(args: argparse.Namespace, what: str) -> Any:
     time_range = tuple(args.range) if args.range else spec.time_range
     layout = getattr(args, "layout", "lanes")
     sort = args.sort or spec.sort
+    align = args.align or spec.align
     if layout == "swimmer" and not args.sort and sort == "none":
         sort = "latency"  # a swimmer plot answers "how long after the first dose": ordered by it
+    if layout == "swimmer" and not args.align and align == "anchor":
+        align = "first-suspect-dose"  # ... and its rows start there
     try:
-        view = ViewState(tuple(inputs.cases), align=args.align or spec.align, sort=sort, layout=layout,
+        view = ViewState(tuple(inputs.cases), align=align, sort=sort, layout=layout,
                          hidden_lanes=spec.hidden_lanes, shared_lanes_only=spec.shared_lanes_only,
                          axis_mode=args.axis, time_range=time_range, deidentified=args.deidentified)
         view.arranged()
