@@ -308,3 +308,11 @@ def test_the_window_shows_an_internal_error_as_an_error(qtbot: Any, tmp_path: Pa
     tab = _window_tab(qtbot, tmp_path, CASE)
     text = tab.error_page.toPlainText()
     assert "internal error, please report" in text and "Traceback" not in text
+
+
+def test_the_window_shows_a_fifo_named_like_an_events_table(qtbot: Any, tmp_path: Path) -> None:
+    """Named .csv, a FIFO once left the tab 'Loading...' for ever (the worker blocked in open())."""
+    path = tmp_path / "events.csv"
+    os.mkfifo(path)
+    tab = _window_tab(qtbot, tmp_path, path)
+    assert "named pipe (FIFO)" in tab.error_page.toPlainText()
