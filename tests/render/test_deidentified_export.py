@@ -213,3 +213,19 @@ def test_every_registered_format_carries_no_identifying_text(identifying, tmp_pa
         today = date.today()
         for stamp in (today.isoformat(), today.strftime("%Y%m%d"), today.strftime("%Y:%m:%d")):
             assert stamp.encode() not in data, (fmt, stamp)  # no time stamp of the export
+
+
+def test_a_de_identified_pdf_x_keeps_its_standard_with_a_fixed_date(identifying, tmp_path) -> None:
+    from caseline.render.exporters import EXPORTERS
+
+    if "pdfx" not in EXPORTERS:  # pragma: no cover - PDF/X-4 is registered
+        pytest.skip("no PDF/X exporter")
+    out = tmp_path / "print.pdf"
+    export_figure(ViewState(tuple(identifying), deidentified=True), out, FigureRequest(dpi=150), fmt="pdfx")
+    data = out.read_bytes()
+    assert re.findall(rb"/(?:CreationDate|ModDate)\s*\((D:[^)]*)\)", data) == [b"D:20000101000000Z"] * 2
+    assert b'GTS_PDFXVersion="PDF/X-4"' in data and b"CreateDate=\"2000-01-01T00:00:00Z\"" in data
+    assert leaks(pdf_text(out), forbidden_strings()) == []
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+        assert "caseline figure" in info and "2000" in info

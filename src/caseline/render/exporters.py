@@ -204,7 +204,7 @@ def _pdf(figure: Figure, version: QPdfWriter.PdfVersion | None) -> bytes:
     deidentified = figure.spec.view.deidentified
     if deidentified:  # no random document id, no dates: nothing ties the file to a time or a machine
         writer.setDocumentId(NEUTRAL_DOCUMENT_ID)
-        writer.setDocumentXmpMetadata(neutral_xmp(title, creator))
+        writer.setDocumentXmpMetadata(neutral_xmp(title, creator, pdfx=version is not None))
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError("cannot start the PDF writer")
@@ -219,7 +219,10 @@ def _pdf(figure: Figure, version: QPdfWriter.PdfVersion | None) -> bytes:
         painter.end()
     buffer.close()
     pdf = bytes(data.data())
-    return strip_pdf_dates(pdf) if deidentified else pdf
+    if not deidentified:
+        return pdf
+    # PDF/X requires the two dates: a fixed one then (the same for every file), else none
+    return strip_pdf_dates(pdf, NEUTRAL_PDF_DATE if version is not None else None)
 
 
 #: The document id of every de-identified PDF (Qt would write a random one, the same in /ID and the XMP).
@@ -235,24 +238,44 @@ def document_metadata(figure: Figure) -> tuple[str, str]:
     return figure.spec.title or "caseline timeline", "caseline"
 
 
-def neutral_xmp(title: str, creator: str) -> bytes:
-    """XMP metadata with a title and the creating tool only: no dates, no document id."""
+#: The creation date of a de-identified PDF/X (the standard requires one): the same for every file.
+NEUTRAL_PDF_DATE = b"D:20000101000000Z"
+
+
+def neutral_xmp(title: str, creator: str, pdfx: bool = False) -> bytes:
+    """XMP metadata with a title and the creating tool only: no dates, no document id (for PDF/X-4 also its
+    version and the fixed date of NEUTRAL_PDF_DATE, which the standard requires)."""
     from xml.sax.saxutils import escape
 
+    extra = ""
+    if pdfx:
+        extra = ('<rdf:Description rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" '
+                 'pdfxid:GTS_PDFXVersion="PDF/X-4"/><rdf:Description rdf:about="" '
+                 'xmp:CreateDate="2000-01-01T00:00:00Z" xmp:ModifyDate="2000-01-01T00:00:00Z" '
+                 'xmp:MetadataDate="2000-01-01T00:00:00Z"/>')
     return ("<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>"
             '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
             f'<rdf:Description rdf:about=""><dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}'
             f'</rdf:li></rdf:Alt></dc:title></rdf:Description><rdf:Description rdf:about="" '
-            f'xmp:CreatorTool="{escape(creator)}"/></rdf:RDF></x:xmpmeta>'
+            f'xmp:CreatorTool="{escape(creator)}"/>{extra}</rdf:RDF></x:xmpmeta>'
             "<?xpacket end='w'?>").encode()
 
 
-def strip_pdf_dates(pdf: bytes) -> bytes:
-    """``pdf`` without the creation and modification dates Qt writes into its Info dictionary. Qt has no
-    setting for them; each entry is blanked with as many spaces (white space between a dictionary's
-    entries), so every byte offset in the cross-reference table stays right."""
-    return _PDF_DATE.sub(lambda m: b" " * len(m.group(0)), pdf)
+def strip_pdf_dates(pdf: bytes, fixed: bytes | None = None) -> bytes:
+    """``pdf`` without the creation and modification dates Qt writes into its Info dictionary (or with
+    ``fixed`` for both). Qt has no setting for them; each entry is blanked with as many spaces (white space
+    between a dictionary's entries), or its date overwritten with one as long, so every byte offset in the
+    cross-reference table stays right."""
+    def replace(match: re.Match[bytes]) -> bytes:
+        entry = match.group(0)
+        if fixed is None:
+            return b" " * len(entry)
+        start = entry.index(b"(D:") + 1
+        date = fixed.ljust(len(entry) - start - 1)[: len(entry) - start - 1]
+        return entry[:start] + date + b")"
+
+    return _PDF_DATE.sub(replace, pdf)
 
 
 #: The settings a figure was made with are saved beside it under its name plus this (caseline export).
