@@ -26,15 +26,13 @@ from caseline.analysis.metrics import sort_cases
 from caseline.analysis.reveal import HELD_BACK_CATEGORY_TITLES, Step, held_back_labels, held_back_view, reveal_key
 from caseline.analysis.wording import header_lines
 from caseline.layout.timeline_layout import LayoutOptions
-from caseline.model.caseset import SORT_KEYS
+from caseline.model.caseset import LAYOUTS, SORT_KEYS
 from caseline.model.kinds import Category
 from caseline.timeline.resolved import ResolvedCase
 
 #: Units of the time axis: days, weeks or months from day 0, or calendar dates.
 AXIS_MODES = ("days", "weeks", "months", "dates")
 AXIS_UNIT_WORDS = {"days": "Days", "weeks": "Weeks", "months": "Months"}
-#: How a view lays its cases out: stacked lanes (every event) or a swimmer plot (one row per case).
-LAYOUTS = ("lanes", "swimmer")
 
 #: Fields whose change asks for a new layout; the rest only repaint or relabel.
 LAYOUT_FIELDS = frozenset({"cases", "align", "sort", "hidden_lanes", "hidden_categories", "shared_lanes_only",

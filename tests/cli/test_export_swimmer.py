@@ -63,3 +63,22 @@ def test_default_window_focuses_on_the_story_and_marks_earlier_history(tmp_path)
     texts = [t for t, *_ in svg_texts(ET.parse(out2).getroot())]
     assert not any("earlier event" in t for t in texts)
     assert min(int(t) for t in texts if t.lstrip("-").isdigit()) <= -300
+
+
+def test_a_case_set_saved_as_a_swimmer_exports_as_one(tmp_path) -> None:
+    folder = CASESET.parent
+    saved = tmp_path / "swim.caseset.yaml"
+    saved.write_text("caseline: 1\ncaseset:\n  title: Swim\n  files:\n"
+                     f"    - {folder / 'infliximab-pyoderma.caseline.yaml'}\n"
+                     f"    - {folder / 'bortezomib-myeloma.caseline.yaml'}\n"
+                     "  layout: swimmer\n", encoding="utf-8")
+    out = tmp_path / "swim.svg"
+    done = run_cli(str(saved), "-o", str(out), "--width-mm", "174")
+    assert done.returncode == 0, done.stderr
+    texts = [t for t, *_ in svg_texts(ET.parse(out).getroot())]
+    assert "63-119 d" in texts and any(t.startswith("Jeter") for t in texts), "one row per case"
+    lanes = tmp_path / "lanes.svg"
+    done = run_cli(str(saved), "--layout", "lanes", "-o", str(lanes), "--width-mm", "174")
+    assert done.returncode == 0, done.stderr
+    texts = [t for t, *_ in svg_texts(ET.parse(lanes).getroot())]
+    assert "Bortezomib" in texts or any(t.startswith("Nerve conduction") for t in texts), "--layout wins"

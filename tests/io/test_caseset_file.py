@@ -67,3 +67,34 @@ def test_a_file_that_is_not_a_case_set_is_refused(tmp_path):
 
     with pytest.raises(ValueError):
         updated_caseset_text("caseline: 1\ncase: {id: x}\n", str(tmp_path / "x.yaml"), [], title="x")
+
+
+def test_a_case_set_stores_its_layout(tmp_path):
+    from caseline.io.caseset_file import caseset_text, expand_inputs, updated_caseset_text
+    from caseline.io.registry import read
+
+    files = [(str(SAMPLES / "infliximab-pyoderma.caseline.yaml"), ()),
+             (str(SAMPLES / "bortezomib-myeloma.caseline.yaml"), ())]
+    target = tmp_path / "swim.caseset.yaml"
+    target.write_text(caseset_text(str(target), files, title="Swim", sort="latency", layout="swimmer"),
+                      encoding="utf-8")
+    caseset = read(str(target)).caseset
+    assert caseset is not None and caseset.layout == "swimmer"
+    assert expand_inputs([str(target)]).layout == "swimmer"
+    # saving the lanes view over it states the default only because the file stated a layout
+    text = target.read_text(encoding="utf-8")
+    back = updated_caseset_text(text, str(target), files, title="Swim", sort="latency", layout="lanes")
+    assert "layout: lanes" in back
+    # the sample states none: a lanes view leaves it unstated
+    sample = (SAMPLES / "drug-induced-neuropathy.caseset.yaml").read_text(encoding="utf-8")
+    assert "layout" not in updated_caseset_text(sample, str(target), files, title="x", layout="lanes")
+    assert read(str(SAMPLES / "drug-induced-neuropathy.caseset.yaml")).caseset.layout == "lanes"
+
+
+def test_an_unknown_layout_is_an_error_with_its_place(tmp_path):
+    from caseline.io.registry import read
+
+    bad = tmp_path / "bad.caseset.yaml"
+    bad.write_text("caseline: 1\ncaseset:\n  files: [a.caseline.yaml]\n  layout: spiral\n", encoding="utf-8")
+    errors = [d for d in read(str(bad)).diagnostics if d.is_error]
+    assert errors and "unknown layout 'spiral'" in str(errors[0]) and ":4:" in str(errors[0])

@@ -63,3 +63,17 @@ def test_window_opens_a_case_on_its_story_with_earlier_history_marked(window, qt
     assert tab.plot.time_range()[0] < -300
     assert tab.plot.history.last_counts == (0, 0)
 
+
+
+def test_save_set_keeps_the_swimmer_layout_and_reopens_in_it(window, qtbot, tmp_path):
+    tab = open_caseset(window, qtbot)
+    choose(tab.layout_combo, "swimmer")
+    target = tmp_path / "swim.caseset.yaml"
+    tab.save_caseset(str(target))
+    assert "layout: swimmer" in target.read_text(encoding="utf-8")
+    window.close_tab(window.tabs.indexOf(tab))
+    again = window.open_files([str(target)])[0]
+    qtbot.waitUntil(lambda: again.plot.layout_ is not None, timeout=10000)
+    assert again is not tab
+    assert again.view.layout == "swimmer" and again.layout_combo.currentData() == "swimmer"
+    assert isinstance(again.plot.layout_, SwimmerLayout)

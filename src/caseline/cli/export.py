@@ -59,8 +59,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                       help=f"line the cases up at: {', '.join(ALIGN_MODES)} or event:LABEL "
                            "(default: what the case set says, else anchor)")
     look.add_argument("--sort", choices=SORT_KEYS, help="order of the cases (default: the case set's)")
-    look.add_argument("--layout", choices=LAYOUTS, default="lanes",
-                      help="lanes: every event of every case in stacked lanes (default); swimmer: one row per "
+    look.add_argument("--layout", choices=LAYOUTS, default=None,
+                      help="lanes: every event of every case in stacked lanes (default: the case set's layout, "
+                           "else lanes); swimmer: one row per "
                            "case (exposure, onset with its latency, rescue, outcome), aligned at the first "
                            "suspected dose and sorted by latency unless --align, --sort or the case set say otherwise")
     look.add_argument("--range", nargs=2, type=float, metavar=("START", "END"),
@@ -111,7 +112,7 @@ def load(args: argparse.Namespace, what: str) -> Any:
         return EXIT_INVALID
     spec = inputs.spec
     time_range = tuple(args.range) if args.range else spec.time_range
-    layout = getattr(args, "layout", "lanes")
+    layout = getattr(args, "layout", None) or spec.layout
     sort = args.sort or spec.sort
     align = args.align or spec.align
     if layout == "swimmer" and not args.sort and sort == "none":
@@ -156,7 +157,7 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_EXPORT
     if info.height_mm > PAGE_HEIGHT_MM and args.height_mm is None and args.height_px is None:
         fixes = ("hide lanes (a case set's hidden_lanes), export fewer cases or a shorter --range" if
-                 getattr(args, "layout", "lanes") == "swimmer" else
+                 view.layout == "swimmer" else
                  "use --layout swimmer, hide lanes (a case set's hidden_lanes) or a shorter --range")
         print(f"caseline export: note: the figure is {info.height_mm:.0f} mm tall; a journal page holds about "
               f"{PAGE_HEIGHT_MM:.0f} mm ({info.height_mm - PAGE_HEIGHT_MM:.0f} mm too tall): {fixes}",

@@ -41,7 +41,7 @@ from caseline.model.case import (
     SeverityScale,
     Suspect,
 )
-from caseline.model.caseset import ALIGN_MODES, SORT_KEYS, CaseSet, CaseSetEntry
+from caseline.model.caseset import ALIGN_MODES, LAYOUTS, SORT_KEYS, CaseSet, CaseSetEntry
 from caseline.model.diagnostics import Diagnostic, SourcePos
 from caseline.model.finalize import finalize_events, id_hint
 from caseline.model.kinds import (
@@ -149,6 +149,10 @@ class Builder(ValueReader):
         sort = self.text(data, "sort") or "none"
         if sort not in SORT_KEYS:
             self.error(data.where("sort"), f"unknown sort {sort!r}", "use one of " + ", ".join(SORT_KEYS))
+        layout = self.text(data, "layout") or "lanes"
+        if layout not in LAYOUTS:
+            self.error(data.where("layout"), f"unknown layout {layout!r}", "use one of " + ", ".join(LAYOUTS))
+            layout = "lanes"
         time_range = None
         if "range" in data:
             rng = data["range"]
@@ -168,6 +172,7 @@ class Builder(ValueReader):
             shared_lanes_only=self.flag(data, "shared_lanes_only"),
             time_range=time_range,
             description=self.text(data, "description"),
+            layout=layout,
         )
 
     # ------------------------------------------------------------------ cases

@@ -18,7 +18,7 @@ CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi"
 SUSPECT_KEYS = {"drug", "reaction", "reaction_event", "causality"}
 SOURCE_KEYS = {"section", "paragraph", "figure", "page", "note"}
 CASESET_KEYS = {
-    "title", "description", "files", "align", "sort", "hidden_lanes", "shared_lanes_only", "range",
+    "title", "description", "files", "align", "sort", "hidden_lanes", "shared_lanes_only", "range", "layout",
 }
 
 #: The keys of each kind of event, from the kind table (caseline.model.kinds.KIND_SPECS).

@@ -42,6 +42,7 @@ class CaseSetSpec:
     hidden_lanes: frozenset[str] = frozenset()
     shared_lanes_only: bool = False
     time_range: tuple[float, float] | None = None
+    layout: str = "lanes"  # stacked lanes or a swimmer plot
     caseset_path: str | None = None  # the first case set among the inputs
     n_casesets: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings of the case set files read
@@ -82,6 +83,7 @@ def expand_inputs(paths: Sequence[str], align: str | None = None, sort: str | No
             spec.hidden_lanes = frozenset(caseset.hidden_lanes)
             spec.shared_lanes_only = caseset.shared_lanes_only
             spec.time_range = caseset.time_range
+            spec.layout = caseset.layout
     if len(paths) > 1:  # a case set plus more files: a new comparison, not the saved view of the set
         spec.title, spec.time_range = "", None
     if align is not None:
@@ -93,7 +95,8 @@ def expand_inputs(paths: Sequence[str], align: str | None = None, sort: str | No
 
 def caseset_text(target: str, files: Sequence[tuple[str, tuple[str, ...]]], *, title: str, description: str = "",
                  align: str = "anchor", sort: str = "none", hidden_lanes: Sequence[str] = (),
-                 shared_lanes_only: bool = False, time_range: tuple[float, float] | None = None) -> str:
+                 shared_lanes_only: bool = False, time_range: tuple[float, float] | None = None,
+                 layout: str = "lanes") -> str:
     """A case set file to be saved at ``target``: ``files`` are (absolute path, case ids), written
     relative to the target's folder."""
     import yaml
@@ -106,6 +109,8 @@ def caseset_text(target: str, files: Sequence[tuple[str, tuple[str, ...]]], *, t
                     "shared_lanes_only": shared_lanes_only})
     if time_range is not None:
         caseset["range"] = [round(time_range[0], 2), round(time_range[1], 2)]
+    if layout != "lanes":
+        caseset["layout"] = layout
     body = yaml.safe_dump({"caseline": 1, "caseset": caseset}, sort_keys=False, allow_unicode=True,
                           default_flow_style=None, width=100)
     return SAVED_HEADER + body
@@ -119,7 +124,7 @@ def written_by_caseline(text: str) -> bool:
 def updated_caseset_text(existing: str, target: str, files: Sequence[tuple[str, tuple[str, ...]]], *,
                          title: str, description: str = "", align: str = "anchor", sort: str = "none",
                          hidden_lanes: Sequence[str] = (), shared_lanes_only: bool = False,
-                         time_range: tuple[float, float] | None = None) -> str:
+                         time_range: tuple[float, float] | None = None, layout: str = "lanes") -> str:
     """``existing`` (a case set file's text) with the view's values written into it, round trip: its
     comments, key order, quoting and the entries of ``files:`` that did not change stay as they were
     (a curator's notes in a hand-written case set survive "Save set..."). Raises ValueError when
@@ -169,6 +174,7 @@ def updated_caseset_text(existing: str, target: str, files: Sequence[tuple[str, 
     put("sort", sort, "none")
     put("hidden_lanes", sorted(hidden_lanes), [])
     put("shared_lanes_only", shared_lanes_only, False)
+    put("layout", layout, "lanes")
     if time_range is not None:
         wanted = [round(time_range[0], 2), round(time_range[1], 2)]
         if list(caseset.get("range", [])) != wanted:

@@ -10,6 +10,8 @@ from caseline.model.diagnostics import SourcePos
 #: files, the comparison view and the command line alike.
 ALIGN_MODES = ("anchor", "first-suspect-dose", "reaction-onset", "suspect-stop", "first-rescue", "calendar")
 SORT_KEYS = ("none", "latency", "improvement", "date", "title")
+#: How a comparison lays its cases out: stacked lanes (every event) or a swimmer plot (one row per case).
+LAYOUTS = ("lanes", "swimmer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +33,4 @@ class CaseSet:
     shared_lanes_only: bool = False
     time_range: tuple[float, float] | None = None
     description: str = ""
+    layout: str = "lanes"

@@ -46,6 +46,7 @@ from caseline.io.caseset_file import (
     updated_caseset_text,
     written_by_caseline,
 )
+from caseline.model.caseset import LAYOUTS
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 from caseline.ui.documents import Document
@@ -72,7 +73,8 @@ class ComparisonTab(TimelineTab):
                  sort: str = "none", hidden_lanes: frozenset[str] = frozenset(),
                  shared_lanes_only: bool = False, time_range: tuple[float, float] | None = None,
                  case_filter: dict[str, tuple[str, ...]] | None = None, caseset_path: str | None = None,
-                 description: str = "", theme: Theme = SCREEN, parent: QWidget | None = None) -> None:
+                 description: str = "", view_layout: str = "lanes", theme: Theme = SCREEN,
+                 parent: QWidget | None = None) -> None:
         super().__init__(documents, title or "Comparison", theme, parent)
         self.is_comparison = True
         self.problem = ""
@@ -85,7 +87,8 @@ class ComparisonTab(TimelineTab):
             sort = "none"
         # the case set's saved range is the range asked for: applied to the first layout and by initial_fit
         self.view.update(align=align, sort=sort, hidden_lanes=frozenset(hidden_lanes),
-                         shared_lanes_only=shared_lanes_only, time_range=time_range)
+                         shared_lanes_only=shared_lanes_only, time_range=time_range,
+                         layout=view_layout if view_layout in LAYOUTS else "lanes")
         self.case_filter = dict(case_filter or {})
         self.caseset_path = caseset_path
         self.description = description
@@ -128,7 +131,8 @@ class ComparisonTab(TimelineTab):
                 case_filter[doc.path] = tuple(dict.fromkeys(case_filter.get(doc.path, ()) + case_ids))
         return cls(documents, spec.title, align=spec.align, sort=spec.sort, hidden_lanes=spec.hidden_lanes,
                    shared_lanes_only=spec.shared_lanes_only, time_range=spec.time_range,
-                   case_filter=case_filter, caseset_path=spec.caseset_path, description=spec.description)
+                   case_filter=case_filter, caseset_path=spec.caseset_path, description=spec.description,
+                   view_layout=spec.layout)
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self) -> None:
@@ -417,7 +421,7 @@ class ComparisonTab(TimelineTab):
         files = [(d.path, tuple(self.case_filter.get(d.path, ()))) for d in self.documents]
         values = dict(title=self.title, description=self.description, align=self.align, sort=self.sort,
                       hidden_lanes=sorted(self.view.hidden_lanes), shared_lanes_only=self.shared_lanes_only,
-                      time_range=self.plot.time_range())
+                      time_range=self.plot.time_range(), layout=self.view.layout)
         existing = _read_text(target)
         if existing is not None and is_caseset_file(target):
             try:
