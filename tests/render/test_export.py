@@ -180,7 +180,7 @@ def test_bad_requests_raise_and_write_nothing(pyoderma, tmp_path) -> None:
     with pytest.raises(ValueError, match="time axis"):
         ViewState(tuple(pyoderma), axis_mode="fortnights")
     with pytest.raises(ExportError):
-        export(pyoderma, tmp_path / "figure.tiff")
+        export(pyoderma, tmp_path / "figure.bmp")  # not a registered format
     with pytest.raises(ExportError):
         export([], out)
     with pytest.raises(ExportError):

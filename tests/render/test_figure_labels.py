@@ -134,3 +134,18 @@ def test_a_dropped_label_of_the_sample_is_a_numbered_footnote_with_its_number_by
     assert texts["New leg ulcers"].lane == "Disease course"
     assert [n.number for n in notes] == list(range(1, len(notes) + 1))
     assert any(t.endswith(f"[{n.number}]") for n in notes for t in drawn), "a number is drawn in the plot"
+
+
+def test_a_fixed_print_height_never_shrinks_type_below_6_pt() -> None:
+    from caseline.render.figure import FigureRequest
+
+    path = next(p for p in SAMPLE_FILES if p.name.startswith("infliximab"))
+    view, _ = sample_request(path, "single")
+    tight = FigureRequest(width_mm=85.0, height_mm=95.0, dpi=300.0, theme="print")
+    spec = resolve_spec(view, tight)
+    with built_figure(spec) as figure:
+        root = ET.fromstring(EXPORTERS["svg"].write(figure))
+        assert figure.scale >= 6.0 / 6.3 - 1e-9
+    assert min(size for *_, size in svg_texts(root) if size) / spec.px_per_pt >= 6.0 - 1e-6
+    with pytest.raises(ExportError, match=r"mm short\): make the figure taller"):
+        resolve_and_build(view, FigureRequest(width_mm=85.0, height_mm=45.0, dpi=300.0, theme="print"))

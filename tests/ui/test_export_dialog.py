@@ -63,3 +63,22 @@ def test_dialog_offers_the_registry_formats_and_saves_the_one_chosen(qtbot, samp
     info = dialog.save(str(tmp_path / "typed.svg"))  # a suffix of another format names that format
     assert info is not None and info.fmt == "svg"
     document.close()
+
+
+def test_dialog_says_when_the_figure_is_taller_than_a_page(qtbot, samples_dir) -> None:
+    from caseline.ui.dialogs.export_dialog import ExportDialog
+    from caseline.ui.documents import Document
+    from caseline.ui.timeline_tab import TimelineTab
+
+    document = Document(str(samples_dir / "bortezomib-myeloma.caseline.yaml"))
+    document.reload(blocking=True)
+    tab = TimelineTab([document])
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.refresh()
+    dialog = ExportDialog(tab)
+    qtbot.addWidget(dialog)
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("double"))
+    dialog.update_preview()
+    assert "taller than a journal page" in dialog.size_label.text()
+    document.close()

@@ -43,6 +43,12 @@ MAX_PIXELS = 200_000_000  # about 800 MB of ARGB32
 MIN_SIDE_PX = 64
 
 
+#: The tallest figure most journals print (an A4 / Letter text block).
+PAGE_HEIGHT_MM = 240.0
+
+#: Printed type is never smaller than this (journals ask for 6-8 pt at print size).
+MIN_PRINT_PT = 6.0
+
 #: Where a figure's marks sit in their row: under a band of one line of labels (see _min_row_px).
 FIGURE_MARK_CENTER = 0.72
 
@@ -233,17 +239,18 @@ class Figure:
             plot_h, needed_h = self._lay_out(self.scale)
             if plot_h >= needed_h:
                 break
-            if self.scale <= self.MIN_SCALE and not self.compact:
+            least = self.least_scale
+            if self.scale <= least and not self.compact:
                 self.compact, self.scale = True, 1.0
                 continue
-            if self.scale <= self.MIN_SCALE:
+            if self.scale <= least:
                 short = px_to_mm(needed_h - plot_h, spec.dpi)
                 raise ExportError(
                     f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
                     f"{plot.content_rows()} rows even with type at {self.scale:.0%} "
                     f"({short:.0f} mm short): make the figure taller, hide lanes, export fewer cases "
                     "(or a case set as a swimmer plot), or leave the height out")
-            self.scale = max(self.MIN_SCALE, self.scale * min(0.95, plot_h / needed_h))
+            self.scale = max(least, self.scale * min(0.95, plot_h / needed_h))
         self.footnote_text, self.footnote_h = "", 0.0
         self._fit_plot(plot_h)
         # labels that cannot sit by their mark are numbered and listed under the plot: a trial paint
@@ -258,6 +265,16 @@ class Figure:
                 self.height_px += round(self._block(self.footnote_h) - self._block(before))
                 break
             self._fit_plot(plot_h - self._block(self.footnote_h))
+
+    @property
+    def least_scale(self) -> float:
+        """How far type may shrink for a fixed height: MIN_SCALE, but a printed figure's type never below
+        MIN_PRINT_PT (its smallest type is the 0.9 x label size of header details and undated chips)."""
+        theme = self.spec.theme
+        if theme.name != "print":
+            return self.MIN_SCALE
+        smallest = min(theme.font_pt * 0.9, theme.axis_font_pt, theme.title_font_pt)
+        return max(self.MIN_SCALE, min(1.0, MIN_PRINT_PT / smallest))
 
     def _fit_plot(self, plot_h: float) -> None:
         """The plot at ``plot_h`` px: every row, the whole time span (arrowheads included) or the asked range."""

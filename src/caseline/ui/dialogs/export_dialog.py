@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseline.render.exporters import EXPORTERS, ExportInfo, export_figure, file_filters, format_of
-from caseline.render.figure import MM_PER_INCH, ExportError, FigureRequest, render_figure
+from caseline.render.figure import MM_PER_INCH, PAGE_HEIGHT_MM, ExportError, FigureRequest, render_figure
 from caseline.theme import PRESETS, THEMES
 from caseline.view_state import ViewState
 
@@ -77,6 +77,7 @@ class ExportDialog(QDialog):
         self.caption_edit = QLineEdit()
         self.caption_edit.setPlaceholderText("caption text")
         self.size_label = QLabel()
+        self.size_label.setWordWrap(True)
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(420, 320)
@@ -240,7 +241,11 @@ class ExportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
         dpi = self.dpi_box.value()
         width_mm, height_mm = image.width() / dpi * MM_PER_INCH, image.height() / dpi * MM_PER_INCH
-        self.size_label.setText(f"{image.width()} x {image.height()} px = {width_mm:.0f} x {height_mm:.0f} mm")
+        size = f"{image.width()} x {image.height()} px = {width_mm:.0f} x {height_mm:.0f} mm"
+        if height_mm > PAGE_HEIGHT_MM:
+            size += (f": {height_mm - PAGE_HEIGHT_MM:.0f} mm taller than a journal page (about "
+                     f"{PAGE_HEIGHT_MM:.0f} mm); a swimmer layout, hidden lanes or a shorter range fit it")
+        self.size_label.setText(size)
         pixmap = QPixmap.fromImage(image)
         target = self.preview.size()
         self.preview.setPixmap(pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
