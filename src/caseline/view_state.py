@@ -236,12 +236,17 @@ class ViewState:
         return found  # type: ignore[no-any-return]
 
     def default_range(self) -> tuple[float, float] | None:
-        """The time window the view opens at: the range asked for, else the focus on the story
+        """The time window the view opens at: the range asked for, else a case's own ``range`` when it is
+        shown alone, else the focus on the story
         (caseline.analysis.focus: shortly before the first suspected dose to the last outcome of the
         reaction); None when nothing is dated."""
         if self.time_range is not None:
             return self.time_range
         shown = self.shown()
+        if len(shown.cases) == 1 and shown.cases[0].case.time_range is not None:  # the case's own 'range'
+            lo, hi = shown.cases[0].case.time_range
+            shift = shown.options.shifts.get(shown.cases[0].id, 0.0)
+            return lo + shift, hi + shift
         found = focus_range(shown.cases, shown.options.shifts, lead=self.layout != "swimmer")
         return (found.lo, found.hi) if found is not None else None
 

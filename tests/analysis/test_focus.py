@@ -68,3 +68,33 @@ def test_focus_follows_the_alignment():
     view.align = "reaction-onset"
     lo, _ = view.default_range()
     assert lo < -91  # bz-mm's first dose lies 91 days (63-119) before its onset, now day 0
+
+
+def test_a_case_file_can_store_its_range(tmp_path):
+    text = INFLIXIMAB.read_text(encoding="utf-8")
+    assert "\n  range:" not in text
+    stored = tmp_path / "ifx.caseline.yaml"
+    stored.write_text(text.replace("  suspect:\n", "  range: [-30, 90]\n  suspect:\n", 1), encoding="utf-8")
+    view = view_of(stored)
+    assert view.shown().cases[0].case.time_range == (-30.0, 90.0)
+    assert view.default_range() == (-30.0, 90.0)
+    view.time_range = (0.0, 60.0)  # --range (or a zoom saved by a case set) still wins
+    assert view.default_range() == (0.0, 60.0)
+
+
+def test_a_case_range_is_not_the_comparison_s(tmp_path):
+    text = INFLIXIMAB.read_text(encoding="utf-8")
+    stored = tmp_path / "ifx.caseline.yaml"
+    stored.write_text(text.replace("  suspect:\n", "  range: [-30, 90]\n  suspect:\n", 1), encoding="utf-8")
+    inputs = load_inputs([str(stored), str(CASESET.parent / "bortezomib-myeloma.caseline.yaml")])
+    view = ViewState(tuple(inputs.cases))
+    assert view.default_range() != (-30.0, 90.0)
+
+
+def test_a_wrong_range_is_an_error_with_its_place(tmp_path):
+    text = INFLIXIMAB.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.caseline.yaml"
+    bad.write_text(text.replace("  suspect:\n", "  range: [90, -30]\n  suspect:\n", 1), encoding="utf-8")
+    inputs = load_inputs([str(bad)])
+    assert not inputs.ok
+    assert any("'range' must be [first_day, last_day]" in str(d) for d in inputs.diagnostics)

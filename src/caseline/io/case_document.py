@@ -153,15 +153,7 @@ class Builder(ValueReader):
         if layout not in LAYOUTS:
             self.error(data.where("layout"), f"unknown layout {layout!r}", "use one of " + ", ".join(LAYOUTS))
             layout = "lanes"
-        time_range = None
-        if "range" in data:
-            rng = data["range"]
-            if (isinstance(rng, LList) and len(rng) == 2
-                    and all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)
-                    and rng[0] < rng[1]):
-                time_range = (float(rng[0]), float(rng[1]))
-            else:
-                self.error(data.where("range"), "'range' must be [first_day, last_day] with first < last")
+        time_range = self.time_range(data)
         return CaseSet(
             title=self.text(data, "title"),
             entries=tuple(entries),
@@ -237,7 +229,20 @@ class Builder(ValueReader):
             anchor_label=self.text(data, "anchor_label"),
             summary=self.text(data, "summary"),
             lanes=self.string_list(data, "lanes"),
+            time_range=self.time_range(data),
         )
+
+    def time_range(self, data: LMap) -> tuple[float, float] | None:
+        """``range: [first_day, last_day]`` of a case or a case set (None when not given or wrong)."""
+        if "range" not in data:
+            return None
+        rng = data["range"]
+        if (isinstance(rng, LList) and len(rng) == 2
+                and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in rng)
+                and rng[0] < rng[1]):
+            return (float(rng[0]), float(rng[1]))
+        self.error(data.where("range"), "'range' must be [first_day, last_day] with first < last")
+        return None
 
     def events(self, data: LMap) -> list[Event]:
         items = data.get("events")

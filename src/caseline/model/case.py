@@ -233,6 +233,7 @@ class Case:
     anchor_label: str = ""
     summary: str = ""
     lanes: tuple[str, ...] = ()  # optional explicit lane order within categories
+    time_range: tuple[float, float] | None = None  # the time axis a view of this case alone opens at (days)
 
     def event(self, event_id: str) -> Event | None:
         for event in self.events:
