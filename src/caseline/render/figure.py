@@ -306,10 +306,14 @@ class Figure:
             return
         fm = QFontMetricsF(font)
         cap = max(spec.px(LANE_COLUMN_MIN_MM), LANE_COLUMN_FRACTION * spec.width_px)
-        # a name wraps only past the widest word any name has (that word sets the column anyway)
+        # a name wraps only past the widest word any name has (that word sets the column anyway), unless
+        # that word is much wider than the share: then it is hyphenated ('Methylpred-' 'nisolone')
         words = [w for _, name in levels[0] for w in re.split(r"[\s/-]+", str(name)) if w]
-        cap = max([cap, *(fm.horizontalAdvance(w) for w in words)])
-        ticks = [(pos, wrap_text(str(name), fm, cap)) for pos, name in levels[0]]
+        widest_word = max([0.0, *(fm.horizontalAdvance(w) for w in words)])
+        hyphenate = widest_word > cap * 1.15
+        if not hyphenate:
+            cap = max(cap, widest_word)
+        ticks = [(pos, wrap_text(str(name), fm, cap, hyphenate)) for pos, name in levels[0]]
         widest = max(fm.horizontalAdvance(line) for _, name in ticks for line in name.split("\n"))
         theme = self.plot.theme
         width = int(widest + 12 * self.plot.px_per_pt * theme.axis_font_pt / 9 + 8)
@@ -503,12 +507,14 @@ LANE_COLUMN_FRACTION = 0.2
 LANE_COLUMN_MIN_MM = 18.0
 
 
-def wrap_text(text: str, fm: QFontMetricsF, width: float) -> str:
+def wrap_text(text: str, fm: QFontMetricsF, width: float, hyphenate: bool = False) -> str:
     """``text`` on lines no wider than ``width`` where it can break (after spaces, slashes and hyphens);
-    a word wider than that keeps its line."""
+    a word wider than that keeps its line, or with ``hyphenate`` is broken with a hyphen."""
     if fm.horizontalAdvance(text) <= width:
         return text
     words = re.findall(r"[^\s/-]+[/-]?\s*|[/-]\s*", text)
+    if hyphenate:
+        words = [part for word in words for part in _hyphenated(word, fm, width)]
     lines: list[str] = []
     line = ""
     for word in words:
@@ -519,6 +525,21 @@ def wrap_text(text: str, fm: QFontMetricsF, width: float) -> str:
     if line.strip():
         lines.append(line.rstrip())
     return "\n".join(lines)
+
+
+def _hyphenated(word: str, fm: QFontMetricsF, width: float) -> list[str]:
+    """``word`` in pieces of at most ``width`` each ending in a hyphen, broken after a vowel that a consonant
+    follows where one is near the limit (at least three letters each side)."""
+    pieces: list[str] = []
+    while fm.horizontalAdvance(word.rstrip()) > width and len(word.rstrip()) > 6:
+        fits = [i for i in range(3, len(word.rstrip()) - 2) if fm.horizontalAdvance(word[:i] + "-") <= width]
+        if not fits:
+            break
+        nice = [i for i in fits if word[i - 1].lower() in "aeiouy" and word[i].lower() not in "aeiouy"]
+        cut = max(nice) if nice and max(nice) >= fits[-1] - 3 else fits[-1]
+        pieces.append(word[:cut] + "-")
+        word = word[cut:]
+    return [*pieces, word]
 
 
 def check_font(family: str) -> None:
