@@ -149,3 +149,13 @@ def test_a_fixed_print_height_never_shrinks_type_below_6_pt() -> None:
     assert min(size for *_, size in svg_texts(root) if size) / spec.px_per_pt >= 6.0 - 1e-6
     with pytest.raises(ExportError, match=r"mm short\): make the figure taller"):
         resolve_and_build(view, FigureRequest(width_mm=85.0, height_mm=45.0, dpi=300.0, theme="print"))
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=short)
+def test_lane_names_take_at_most_about_a_quarter_of_a_single_column(path) -> None:
+    view, request = sample_request(path, "single")
+    with built_figure(resolve_spec(view, request)) as figure:
+        share = figure.plot.lane_axis.width() / figure.width_px
+        names = [str(name) for _, name in figure.plot.lane_axis._tickLevels[0]]
+    assert share <= 0.3, f"the lane names take {share:.0%} of the width"
+    assert all(line.strip() for name in names for line in name.split("\n"))
