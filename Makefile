@@ -32,13 +32,13 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS) $(foreach d,$(PURE_TESTS),--ignore=$(d))
 
 # Structure-aware fuzzing of the readers (tests/fuzz/run.py): FUZZ_INPUTS mutants of the sample files from
-# FUZZ_SEED through caseline.load, within FUZZ_BUDGET seconds; findings (and their seed) go to fuzz-findings/.
+# FUZZ_SEED through caseline.load, within FUZZ_BUDGET seconds; findings (and their seed) and the slowest inputs go to build/fuzz-findings/.
 FUZZ_INPUTS ?= 100000
 FUZZ_SEED ?= 11
 FUZZ_BUDGET ?= 3600
 fuzz: $(STAMP)
 	CASELINE_BLOCK_QT=1 PYTHONPATH=tests $(BIN)/python -m fuzz.run --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED) \
-		--budget $(FUZZ_BUDGET) --findings fuzz-findings
+		--budget $(FUZZ_BUDGET) --findings build/fuzz-findings
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run

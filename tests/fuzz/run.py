@@ -8,8 +8,9 @@ Each input is written to a temporary file and loaded through ``caseline.load`` (
 and the library's way in); a ``CaseFileError`` is the expected answer to a broken file. Anything else that
 escapes, a diagnostic without a file position, an "internal error" diagnostic (the last-resort guard
 caught a bug) or an input slower than ``--slow`` seconds is a finding: the input is saved under
-``--findings`` with its seed, to become a regression test. The report gives inputs, seed, time, the
-slowest inputs and every finding. Exit status: 0 no findings, 1 findings, 2 the budget ran out first.
+``--findings`` with its seed, to become a regression test; the five slowest inputs are saved under
+``--findings``/slowest. The report gives inputs, seed, time, the slowest inputs and every finding.
+Exit status: 0 no findings, 1 findings, 2 the budget ran out first.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     for sample in sorted(SAMPLES.glob("*.caseline.yaml")):  # warm up: imports and caches are not an input's time
         check(str(sample))
     slowest: list[tuple[float, int, str, tuple[str, ...]]] = []
+    slow_texts: dict[int, str] = {}  # the slowest inputs' text, saved with the report
     findings: list[tuple[int, str, Mutant]] = []
     kinds: Counter[str] = Counter()
     started = time.perf_counter()
@@ -82,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         entry = (elapsed, index, item.name, item.steps)
         if len(slowest) < 5:
             heapq.heappush(slowest, entry)
-        else:
-            heapq.heappushpop(slowest, entry)
+            slow_texts[index] = item.text
+        elif elapsed > slowest[0][0]:
+            dropped = heapq.heappushpop(slowest, entry)
+            slow_texts.pop(dropped[1], None)
+            slow_texts[index] = item.text
         if elapsed > args.slow:
             problem = (problem + "; " if problem else "") + f"took {elapsed:.2f} s"
         if problem is not None:
@@ -93,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{done:,} inputs, {time.perf_counter() - started:.0f} s, {len(findings)} findings, slowest "
                   f"{max(slowest)[0]:.3f} s", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
+    slow_folder = Path(args.findings) / "slowest"
+    slow_folder.mkdir(parents=True, exist_ok=True)
+    for _elapsed, index, name, _steps in slowest:
+        (slow_folder / f"seed{args.seed}-input{index}-{name}").write_text(
+            slow_texts[index], encoding="utf-8", errors="surrogatepass")
     _report(args, done, total, load_time, slowest, findings, kinds)
     if findings:
         return 1
