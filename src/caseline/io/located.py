@@ -31,7 +31,8 @@ MAX_TEXT_CHARS = 100_000
 MAX_LABEL_CHARS = 1_000
 #: The fields held to MAX_LABEL_CHARS (drawn on the figure or its axis).
 LABEL_KEYS = frozenset({"id", "label", "lane", "title", "anchor_label", "drug", "dose", "unit", "route",
-                        "frequency", "category", "test", "case_id", "case_title"})
+                        "frequency", "category", "test", "case_id", "case_title", "kind", "role", "type",
+                        "interpretation", "state", "sex", "age"})
 #: Longest number read, in digits (Python refuses to convert longer ones; no case needs a tenth of it).
 MAX_DIGITS = 4300
 #: Deepest nesting a case file needs is about 6; anything past this is hostile or broken.

@@ -73,9 +73,8 @@ class ValueReader:
             if len(value) > MAX_LABEL_CHARS:
                 limit = MAX_LABEL_CHARS if key in LABEL_KEYS else MAX_TEXT_CHARS
                 if len(value) > limit:
-                    what = "a label" if key in LABEL_KEYS else "a text field"
                     self.error(mapping.where(key), f"{key!r} is {len(value):,} characters long, more than the "
-                               f"{limit:,} {what} may have", "shorten it; put longer text in 'note'"
+                               f"{limit:,} it may have", "shorten it; put longer text in 'note'"
                                if key in LABEL_KEYS else "shorten it (was a document pasted in?)")
                     return value[:limit].strip()  # the error stands; no second one for a missing value
             return value.strip()  # type: ignore[no-any-return]
@@ -126,9 +125,9 @@ class ValueReader:
             return enum(raw.lower())  # type: ignore[call-arg]
         except ValueError:
             options = [e.value for e in enum]  # type: ignore[attr-defined]
-            close = difflib.get_close_matches(raw.lower(), options, n=1)
+            close = difflib.get_close_matches(raw.lower(), options, n=1) if len(raw) <= 100 else []
             hint = f"did you mean {close[0]!r}?" if close else "use one of: " + ", ".join(options)
-            self.error(mapping.where(key), f"{raw!r} is not a valid {what}", hint)
+            self.error(mapping.where(key), f"{shown(raw)} is not a valid {what}", hint)
             return None
 
     def string_list(self, mapping: LMap, key: str) -> tuple[str, ...]:
