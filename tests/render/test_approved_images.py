@@ -28,7 +28,7 @@ UPDATE = os.environ.get("CASELINE_UPDATE_IMAGES") == "1"
 
 #: The approved images' width: enough to see bars, fades, arrows and where text is; small in the repository
 #: (stored in grey levels: a third of the bytes, and a changed colour still changes its grey).
-WIDTH = 240
+WIDTH = 220
 
 #: A pixel differs when its grey differs by more than this (of 255) ...
 PIXEL_TOLERANCE = 64
