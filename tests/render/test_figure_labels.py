@@ -159,3 +159,20 @@ def test_lane_names_take_at_most_about_a_quarter_of_a_single_column(path) -> Non
         names = [str(name) for _, name in figure.plot.lane_axis._tickLevels[0]]
     assert share <= 0.3, f"the lane names take {share:.0%} of the width"
     assert all(line.strip() for name in names for line in name.split("\n"))
+
+
+def test_lane_names_wrap_at_spaces_and_slashes_and_hyphenate_only_long_words(qapp) -> None:
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from caseline.render.figure import wrap_text
+
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(29)  # 7 pt at 300 dpi
+    fm = QFontMetricsF(font)
+    assert wrap_text("EMG / nerve conduction", fm, 212) == "EMG / nerve\nconduction"
+    assert wrap_text("Infliximab, 38 F", fm, 212) == "Infliximab,\n38 F"  # '38 F' stays together
+    assert wrap_text("Methylprednisolone", fm, 212) == "Methylprednisolone"  # a word keeps its line ...
+    hyphenated = wrap_text("Methylprednisolone", fm, 212, hyphenate=True)  # ... unless asked
+    assert hyphenated.replace("-\n", "") == "Methylprednisolone"
+    assert all(fm.horizontalAdvance(line) <= 212 for line in hyphenated.split("\n"))
+    assert wrap_text("IVIG", fm, 212, hyphenate=True) == "IVIG"

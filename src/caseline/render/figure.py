@@ -512,7 +512,16 @@ def wrap_text(text: str, fm: QFontMetricsF, width: float, hyphenate: bool = Fals
     a word wider than that keeps its line, or with ``hyphenate`` is broken with a hyphen."""
     if fm.horizontalAdvance(text) <= width:
         return text
-    words = re.findall(r"[^\s/-]+[/-]?\s*|[/-]\s*", text)
+    words: list[str] = []
+    glue = False  # a word of one or two letters keeps to the next ('38 F', not '38' then 'F')
+    for word in re.findall(r"[^\s/-]+[/-]?\s*|[/-]\s*", text):
+        if glue and words:
+            words[-1] += word
+        else:
+            words.append(word)
+        glue = len(word.strip()) <= 2
+    if len(words) > 1 and len(words[-1].strip()) <= 2:  # nor ends a name on a line of its own
+        words[-2:] = [words[-2] + words[-1]]
     if hyphenate:
         words = [part for word in words for part in _hyphenated(word, fm, width)]
     lines: list[str] = []
