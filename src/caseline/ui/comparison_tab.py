@@ -352,7 +352,7 @@ class ComparisonTab(TimelineTab):
         if not hasattr(self, "_strip_margins"):
             self._strip_margins = layout.getContentsMargins()
         left, top, right, bottom = self._strip_margins
-        layout.setContentsMargins(left, top, right + (self.scrollbar.column.sizeHint().width() if shown else 0), bottom)
+        layout.setContentsMargins(left, top, right + (self.scrollbar.sizeHint().width() if shown else 0), bottom)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

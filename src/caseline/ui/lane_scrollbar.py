@@ -4,7 +4,9 @@ names the case there)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+import time
+
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QScrollBar, QStyle, QStyleOptionSlider, QToolTip, QVBoxLayout, QWidget
 
@@ -26,6 +28,8 @@ class LaneScrollBar(QScrollBar):
         self.active = True  # False while the tab shows its loading or error page
         self._syncing = False
         self._wanted = False
+        self._settling = False  # a look at the layout is due once the current event is handled
+        self._flips: list[float] = []  # when the bar last appeared or went away
         self.setSingleStep(STEPS_PER_ROW)
         self.setToolTip("Scroll the lanes (or use the wheel); the marks show where each case starts")
         self.valueChanged.connect(self._on_value)
@@ -36,7 +40,7 @@ class LaneScrollBar(QScrollBar):
         plot.viewbox.sigYRangeChanged.connect(self.sync)
         plot.viewbox.sigResized.connect(self.sync)
         plot.sigShownChanged.connect(self.sync)
-        self.column.setVisible(False)
+        self.setVisible(False)
 
     def set_active(self, active: bool) -> None:
         self.active = bool(active)
@@ -45,22 +49,28 @@ class LaneScrollBar(QScrollBar):
     def sync(self, *_args: object) -> None:
         """Follow the plot: range, page and position from its rows; shown only when they do not all fit."""
         plot = self.plot
-        if plot.layout_ is None or plot.navigator is None:
-            self._show(False)
-            return
-        y_lo, y_hi = plot.viewbox.viewRange()[1]
-        span = float(y_hi - y_lo)
-        n = float(plot.content_rows())
-        self._syncing = True
-        try:
-            self.setRange(0, max(0, round((n - span) * STEPS_PER_ROW)))
-            self.setPageStep(max(1, round(span * STEPS_PER_ROW)))
-            self.setValue(round(max(0.0, float(y_lo)) * STEPS_PER_ROW))
-        finally:
-            self._syncing = False
-        self._show(self.active and plot.navigator.overflows())
-        self._align_with_rows()
+        if plot.layout_ is not None and plot.navigator is not None:
+            y_lo, y_hi = plot.viewbox.viewRange()[1]
+            span = float(y_hi - y_lo)
+            n = float(plot.content_rows())
+            self._syncing = True
+            try:
+                self.setRange(0, max(0, round((n - span) * STEPS_PER_ROW)))
+                self.setPageStep(max(1, round(span * STEPS_PER_ROW)))
+                self.setValue(round(max(0.0, float(y_lo)) * STEPS_PER_ROW))
+            finally:
+                self._syncing = False
         self.update()
+        # showing, hiding and aligning the bar change the row's layout: never from inside a layout pass (a
+        # resize of the plot is one), where the change would be lost, but once it is over
+        if not self._settling:
+            self._settling = True
+            QTimer.singleShot(0, self._settle)
+
+    def _settle(self) -> None:
+        self._settling = False
+        self._align_with_rows()
+        self._show(self._want())
 
     def _align_with_rows(self) -> None:
         """Margins that put the bar beside the rows of the plot."""
@@ -69,15 +79,31 @@ class LaneScrollBar(QScrollBar):
         top = plot.viewport().mapTo(plot, plot.mapFromScene(box.topLeft())).y()
         bottom = plot.viewport().mapTo(plot, plot.mapFromScene(box.bottomLeft())).y()
         layout = self.column.layout()
-        if layout is not None:
-            layout.setContentsMargins(0, max(0, top), 0, max(0, plot.height() - bottom))
+        if layout is None:
+            return
+        top, bottom = max(0, top), max(0, plot.height() - bottom)
+        now = layout.contentsMargins()
+        if (now.top(), now.bottom()) != (top, bottom):
+            layout.setContentsMargins(0, top, 0, bottom)
+
+    def _want(self) -> bool:
+        nav = self.plot.navigator
+        return self.active and self.plot.layout_ is not None and nav is not None and nav.overflows()
 
     def _show(self, wanted: bool) -> None:
-        if wanted != self._wanted:
-            self._wanted = wanted
-            self.column.setVisible(wanted)
-            self.setVisible(wanted)
-            self.shownChanged.emit(wanted)
+        """Show or hide the bar. Showing it narrows the plot, which may re-wrap the legend or re-fit the
+        rows (presentation) and so change whether they overflow: when it keeps flipping (three times within
+        a second), the bar stays; a bar with nothing to scroll hides nothing."""
+        if wanted == self._wanted:
+            return
+        now = time.monotonic()
+        self._flips = [t for t in self._flips if now - t < 1.0]
+        if not wanted and len(self._flips) >= 3:
+            return
+        self._flips.append(now)
+        self._wanted = wanted
+        self.setVisible(wanted)  # in its column, which stays: without the bar it is 0 wide
+        self.shownChanged.emit(wanted)
 
     def is_wanted(self) -> bool:
         """Whether the bar is shown (or would be, once its tab is)."""
