@@ -53,7 +53,9 @@ def test_default_window_focuses_on_the_story_and_marks_earlier_history(tmp_path)
     done = run_cli(str(INFLIXIMAB), "-o", str(out), "--width-mm", "174")
     assert done.returncode == 0, done.stderr
     texts = [t for t, *_ in svg_texts(ET.parse(out).getroot())]
-    assert any("earlier event" in t for t in texts), "history before the first dose is marked, not cut silently"
+    marker = [t for t in texts if "earlier event" in t]
+    assert marker, "history before the first dose is marked, not cut silently"
+    assert "from day \N{MINUS SIGN}3" in marker[0], marker  # the diagnosis, 325 days before the first dose
     ticks = [int(t) for t in texts if t.lstrip("-").isdigit()]
     assert min(ticks) >= -20 and max(ticks) <= 170, f"axis {min(ticks)}..{max(ticks)}: not the story's window"
     # --range still wins: the whole history, no marker

@@ -77,3 +77,39 @@ def test_save_set_keeps_the_swimmer_layout_and_reopens_in_it(window, qtbot, tmp_
     assert again is not tab
     assert again.view.layout == "swimmer" and again.layout_combo.currentData() == "swimmer"
     assert isinstance(again.plot.layout_, SwimmerLayout)
+
+
+def test_earlier_history_is_drawn_compressed_behind_the_break(window, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    from caseline.model.kinds import Category
+    from caseline.theme import SCREEN
+
+    tab = window.open_files([str(INFLIXIMAB)])[0]
+    qtbot.waitUntil(lambda: tab.plot.layout_ is not None, timeout=10000)
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    tab.plot.fit_story()
+    QApplication.processEvents()
+    plot = tab.plot
+    image = plot.grab().toImage()
+    width = float(plot.viewbox.width())
+    text_px, history_px = plot.history.text_px(), plot.history.history_px(width)
+    assert history_px > 0, "a window this wide has room for the compressed history"
+    # methylprednisolone (given long before the first dose) is drawn in the band, in its category's colour,
+    # between the band's text and the break
+    row = next(r for r, lane in enumerate(plot.layout_.rows) if lane.lane == "Methylprednisolone")
+    lo, _ = plot.time_range()
+    top = plot.mapFromScene(plot.viewbox.mapViewToScene(QPointF(lo, float(row))))
+    bottom = plot.mapFromScene(plot.viewbox.mapViewToScene(QPointF(lo, row + 1.0)))
+    want = QColor(SCREEN.category_color(Category.DRUG))
+
+    def near(c: QColor) -> bool:
+        return abs(c.red() - want.red()) + abs(c.green() - want.green()) + abs(c.blue() - want.blue()) < 90
+
+    band = [(x, y) for x in range(int(top.x() + text_px), int(top.x() + text_px + history_px))
+            for y in range(top.y(), bottom.y())]
+    assert any(near(image.pixelColor(x, y)) for x, y in band), "the earlier course is drawn in the band"
+    # no tick of the axis under the band: its days are compressed, not on the axis's scale
+    assert plot.time_axis.covered[0] >= text_px + history_px - 1

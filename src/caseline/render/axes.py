@@ -56,6 +56,15 @@ class TimeAxis(DirectPaintAxis):
         self.origin: date | None = None  # calendar date of day 0, for 'dates'
         self.enableAutoSIPrefix(False)
 
+    #: px at the (left, right) ends of the axis covered by history bands: no ticks there
+    covered: tuple[float, float] = (0.0, 0.0)
+
+    def set_covered(self, left: float, right: float) -> None:
+        if (left, right) != self.covered:
+            self.covered = (left, right)
+            self.picture = None
+            self.update()
+
     def set_mode(self, mode: str, origin: date | None) -> None:
         if mode not in AXIS_MODES:
             raise ValueError(f"unknown axis mode {mode!r}")
@@ -70,12 +79,20 @@ class TimeAxis(DirectPaintAxis):
             return []
         target = max(2.0, size / 90.0)
         if self.mode == "dates" and self.origin is not None:
-            return [(0.0, self._date_ticks(minVal, maxVal, target))]
+            return [(0.0, self._uncovered(self._date_ticks(minVal, maxVal, target), minVal, span, size))]
         unit = {"days": 1.0, "weeks": 7.0, "months": 30.4375}[self.mode]
         step = nice_step(span, target, unit)
         first = math.ceil(minVal / step) * step
         values = list(np.arange(first, maxVal + step * 0.001, step))
-        return [(step, values)]
+        return [(step, self._uncovered(values, minVal, span, size))]
+
+    def _uncovered(self, values: list[float], lo: float, span: float, size: float) -> list[float]:
+        """The ticks outside the px at the ends covered by the history bands (caseline.render.history_marker):
+        the days under a band are not on the axis's scale."""
+        left, right = self.covered
+        if not left and not right:
+            return values
+        return [v for v in values if left + 2 <= (v - lo) / span * size <= size - right - 2]
 
     def _date_ticks(self, lo: float, hi: float, target: float) -> list[float]:
         assert self.origin is not None

@@ -1,12 +1,16 @@
-"""The marker of history outside the time window: "◂ 12 earlier events" at the left edge (and "later ▸"
-at the right), so a view focused on the story (caseline.analysis.focus) never cuts history silently.
+"""The history outside the time window, compressed behind an axis break: "◂ 12 earlier events" at the left
+edge (and "later ▸" at the right), so a view focused on the story (caseline.analysis.focus) never cuts
+history silently.
 
-A narrow band runs down the edge of the data area with a torn (zigzag) inner edge, the sign of an axis
-break, and the count written along it; the window adds how to see it all (F fits the whole case). An
-event counts as outside when every mark it draws lies beyond the edge."""
+A band runs down the edge of the data area with a torn (zigzag) inner edge, the sign of an axis break: the
+count is written along its outer side, and between it and the break the events outside the window are
+drawn on their rows at a compressed scale (bars and dots in their category colours), where the plot is
+wide enough. The window adds how to see it all (F fits the whole case). An event counts as outside when
+every mark it draws lies beyond the edge."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,46 +20,86 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from caseline.layout import timeline_layout as L
 from caseline.render.painting import Frame, LayerItem, RenderState
 
+#: The share of the plot's width a band takes (its text, and the history compressed beside it).
+HISTORY_SHARE = 0.08
+
 
 @dataclass(frozen=True)
 class EventExtents:
-    """The drawn extent of each event of a layout (an event: one event of one case, all its items)."""
+    """The drawn extent of each event of a layout (an event: one event of one case, all its items), with the
+    row and colour of its first mark and whether it draws a bar."""
 
     lo: np.ndarray
-    hi: np.ndarray
+    hi: np.ndarray  # drawn (an open end to the edge it fades out at)
+    last: np.ndarray  # the last stated day
+    row: np.ndarray
+    color: np.ndarray
+    bar: np.ndarray  # bool
 
     @staticmethod
     def of(layout: L.TimelineLayout) -> EventExtents:
         n = len(layout.items)
         lo = np.full(n, np.inf)
         hi = np.full(n, -np.inf)
-        for marks in (layout.bars, layout.points, layout.whiskers):
+        color = np.full(n, -1, dtype=np.int64)
+        bar = np.zeros(n, dtype=bool)
+        # a whisker open at one end runs to an arbitrary edge ("earlier, gap not stated"): not a day
+        w = layout.whiskers
+        closed = w.style == int(L.WhiskerEnd.CLOSED)
+        closed_whiskers = L.Marks(w.x0[closed], w.x1[closed], w.y[closed], w.color[closed], w.item[closed],
+                                  w.style[closed])
+        last = np.full(n, -np.inf)  # the last stated day (an open end fades out at an arbitrary edge)
+        for marks in (layout.bars, layout.points, closed_whiskers):
             if len(marks):
                 np.minimum.at(lo, marks.item, np.minimum(marks.x0, marks.x1))
                 np.maximum.at(hi, marks.item, np.maximum(marks.x0, marks.x1))
+                end = marks.x1
+                if marks is layout.bars:
+                    end = np.where((marks.style & L.BarStyle.OPEN_END) != 0, marks.x0, marks.x1)
+                np.maximum.at(last, marks.item, np.maximum(marks.x0, end))
+                unset = color[marks.item] < 0
+                color[marks.item[unset]] = marks.color[unset]
+        if len(layout.bars):
+            plain = (layout.bars.style & (L.BarStyle.UNCERTAIN | L.BarStyle.CYCLE)) == 0
+            bar[layout.bars.item[plain]] = True
         keys: dict[tuple[str, str], int] = {}
         event = np.array([keys.setdefault((item.case_id, item.event_id), len(keys)) for item in layout.items],
                          dtype=np.int64)
         drawn = np.isfinite(lo)
         if not drawn.any():
-            return EventExtents(np.zeros(0), np.zeros(0))
+            empty = np.zeros(0)
+            return EventExtents(empty, empty, empty, empty.astype(np.int64), empty.astype(np.int64),
+                                empty.astype(bool))
         e_lo = np.full(len(keys), np.inf)
         e_hi = np.full(len(keys), -np.inf)
         np.minimum.at(e_lo, event[drawn], lo[drawn])
         np.maximum.at(e_hi, event[drawn], hi[drawn])
-        shown = np.isfinite(e_lo)
-        return EventExtents(e_lo[shown], e_hi[shown])
+        e_last = np.full(len(keys), -np.inf)
+        np.maximum.at(e_last, event[drawn], last[drawn])
+        first = np.full(len(keys), -1, dtype=np.int64)  # the first drawn item of each event
+        indices = np.nonzero(drawn)[0]
+        first[event[indices[::-1]]] = indices[::-1]
+        e_bar = np.zeros(len(keys), dtype=bool)
+        np.logical_or.at(e_bar, event[drawn], bar[drawn])
+        shown = first >= 0
+        return EventExtents(e_lo[shown], e_hi[shown], e_last[shown], layout.item_row[first[shown]].astype(np.int64),
+                            color[first[shown]], e_bar[shown])
 
     def outside(self, left: float, right: float) -> tuple[int, int]:
         """How many events lie wholly before ``left`` and wholly after ``right``."""
         return int(np.count_nonzero(self.hi < left)), int(np.count_nonzero(self.lo > right))
 
 
-def marker_text(count: int, earlier: bool, interactive: bool) -> str:
-    """'◂ 12 earlier events (F: show all)' / '3 later events ▸'."""
+def marker_text(count: int, earlier: bool, interactive: bool, reach: float | None = None) -> str:
+    """'◂ 12 earlier events, from day -1370 (F: show all)' / '3 later events, to day 821 ▸'."""
     noun = "event" if count == 1 else "events"
     hint = " (F: show all)" if interactive else ""
-    return f"◂ {count} earlier {noun}{hint}" if earlier else f"{count} later {noun}{hint} ▸"
+    if reach is not None and math.isfinite(reach):
+        where = f", from day {reach:.0f}" if earlier else f", to day {reach:.0f}"
+    else:
+        where = ""
+    where = where.replace("-", "\N{MINUS SIGN}")
+    return f"◂ {count} earlier {noun}{where}{hint}" if earlier else f"{count} later {noun}{where}{hint} ▸"
 
 
 class HistoryMarker(LayerItem):
@@ -66,9 +110,19 @@ class HistoryMarker(LayerItem):
         self.interactive = interactive
         self.last_counts = (0, 0)  # (earlier, later) events of the last full paint
 
-    def band_px(self) -> float:
-        """The width of a band in device pixels."""
+    def text_px(self) -> float:
+        """The width of a band's column of text in device pixels."""
         return QFontMetricsF(self.state.small_font).height() * 1.25
+
+    def history_px(self, plot_px: float) -> float:
+        """The width of a band's compressed history beside its text (0 where the plot is too narrow)."""
+        line = QFontMetricsF(self.state.small_font).height()
+        room = min(HISTORY_SHARE * plot_px - self.text_px(), 8 * line)
+        return room if room >= 1.5 * line else 0.0
+
+    def band_px(self, plot_px: float) -> float:
+        """The width of a band in device pixels, for a plot ``plot_px`` wide."""
+        return self.text_px() + self.history_px(plot_px)
 
     def counts(self, left: float, right: float) -> tuple[int, int]:
         """(earlier, later) events outside the days ``left``..``right``."""
@@ -77,14 +131,15 @@ class HistoryMarker(LayerItem):
 
     def draw(self, p: QPainter, f: Frame) -> None:
         state = self.state
-        extents = state.derived("event-extents", lambda: EventExtents.of(state.layout))
+        extents: EventExtents = state.derived("event-extents", lambda: EventExtents.of(state.layout))
         left_day, right_day = sorted((f.view.left(), f.view.right()))
         earlier, later = extents.outside(left_day, right_day)
         if not f.partial:
             self.last_counts = (earlier, later)
+        plot_px = f.right - f.left
         # the labels (painted after this layer) keep clear of the bands
-        state.label_inset_left = self.band_px() if earlier else 0.0
-        state.label_inset_right = self.band_px() if later else 0.0
+        state.label_inset_left = self.band_px(plot_px) if earlier else 0.0
+        state.label_inset_right = self.band_px(plot_px) if later else 0.0
         if not earlier and not later:
             return
         top, bottom = sorted((f.view.top() * f.sy + f.dy, f.view.bottom() * f.sy + f.dy))
@@ -94,21 +149,33 @@ class HistoryMarker(LayerItem):
             return
         font = state.small_font
         fm = QFontMetricsF(font)
-        width = self.band_px()
+        text_w, history_w = self.text_px(), self.history_px(plot_px)
         for count, is_earlier in ((earlier, True), (later, False)):
             if not count:
                 continue
-            text = marker_text(count, is_earlier, self.interactive)
-            if fm.horizontalAdvance(text) > bottom - top - 4:
-                text = marker_text(count, is_earlier, False)
+            outside = extents.hi < left_day if is_earlier else extents.lo > right_day
+            reach = float(extents.lo[outside].min() if is_earlier else extents.last[outside].max())
+            room = bottom - top - 4
+            for choice in ((self.interactive, reach), (False, reach), (False, None)):
+                text = marker_text(count, is_earlier, *choice)
+                if fm.horizontalAdvance(text) <= room:
+                    break
+            width = text_w + history_w
             x_edge = f.left if is_earlier else f.right - width
-            self._band(p, QRectF(x_edge, top, width, bottom - top), is_earlier, text, font, fm)
+            rect = QRectF(x_edge, top, width, bottom - top)
+            self._band(p, rect, is_earlier)
+            text_rect = QRectF(rect.left() if is_earlier else rect.right() - text_w, top, text_w, bottom - top)
+            self._text(p, text_rect, text, fm)
+            if history_w:
+                area = QRectF(rect.left() + text_w if is_earlier else rect.left(), top, history_w, bottom - top)
+                self._history(p, f, area, extents, is_earlier, left_day, right_day)
 
-    def _band(self, p: QPainter, rect: QRectF, earlier: bool, text: str, font: object, fm: QFontMetricsF) -> None:
+    def _band(self, p: QPainter, rect: QRectF, earlier: bool) -> None:
+        """The band's fill, its torn inner edge (the axis break) and its outline."""
         state = self.state
         fill = QColor(state.theme.header_band)
         fill.setAlpha(235)
-        tooth = rect.width() * 0.28
+        tooth = min(rect.width() * 0.28, QFontMetricsF(state.small_font).height() * 0.35)
         inner = rect.right() if earlier else rect.left()
         outer = rect.left() if earlier else rect.right()
         sign = 1.0 if earlier else -1.0
@@ -133,13 +200,52 @@ class HistoryMarker(LayerItem):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(state.muted, max(1.0, state.theme.line_px)))
         p.drawPath(outline)
+
+    def _text(self, p: QPainter, rect: QRectF, text: str, fm: QFontMetricsF) -> None:
+        """The count, written up the band."""
+        state = self.state
         p.save()
         p.setPen(state.fg)
-        p.setFont(font)  # type: ignore[arg-type]
-        center_x = rect.left() + rect.width() / 2
-        center_y = rect.top() + rect.height() / 2
-        p.translate(center_x, center_y)
+        p.setFont(state.small_font)
+        p.translate(rect.left() + rect.width() / 2, rect.top() + rect.height() / 2)
         p.rotate(-90.0)
         length = fm.horizontalAdvance(text)
         p.drawText(QPointF(-length / 2, fm.ascent() - fm.height() / 2), text)
         p.restore()
+
+    def _history(self, p: QPainter, f: Frame, area: QRectF, extents: EventExtents, earlier: bool,
+                 left_day: float, right_day: float) -> None:
+        """The events outside the window, on their rows, squeezed into ``area`` (days to the break linear):
+        the history is compressed behind the axis break, not cut."""
+        state = self.state
+        out = extents.hi < left_day if earlier else extents.lo > right_day
+        out &= (extents.row >= f.row_lo) & (extents.row <= f.row_hi) & (extents.color >= 0)
+        k = np.nonzero(out)[0]
+        if k.size == 0:
+            return
+        line = QFontMetricsF(state.small_font).height()
+        pad = max(2.0, 0.25 * line)
+        x_lo, x_hi = area.left() + pad, area.right() - pad - (0.35 * line if earlier else 0.0)
+        if not earlier:
+            x_lo += 0.35 * line
+        if x_hi - x_lo < 2:
+            return
+        first = float(extents.lo[k].min()) if earlier else right_day
+        last = left_day if earlier else float(extents.hi[k].max())
+        scale = (x_hi - x_lo) / max(1e-9, last - first)
+        x0 = x_lo + (extents.lo[k] - first) * scale
+        x1 = x_lo + (extents.hi[k] - first) * scale
+        y = (extents.row[k] + state.mark_center) * f.sy + f.dy
+        bar_h = max(2.0, state.theme.bar_fraction * f.row_h * 0.45)
+        p.setPen(Qt.PenStyle.NoPen)
+        for c in np.unique(extents.color[k]):
+            m = np.nonzero(extents.color[k] == c)[0]
+            color = QColor(state.colors[int(c)])
+            color.setAlpha(200)
+            p.setBrush(color)
+            bars = m[extents.bar[k][m]]
+            if bars.size:
+                self.batch.rects(p, x0[bars], y[bars] - bar_h / 2, np.maximum(1.5, x1[bars] - x0[bars]), bar_h)
+            dots = m[~extents.bar[k][m]]
+            for i in dots:  # a few earlier points per row on screen
+                p.drawEllipse(QPointF(float(x0[i]), float(y[i])), bar_h * 0.6, bar_h * 0.6)

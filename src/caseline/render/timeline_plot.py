@@ -64,6 +64,8 @@ class TimelinePlot(pg.PlotWidget):
         self.points = PointLayer(self.background.state)
         self.labels = LabelLayer(self.background.state)
         self.history = HistoryMarker(self.background.state, interactive)
+        self.viewbox.sigXRangeChanged.connect(self._update_axis_cover)
+        self.viewbox.sigResized.connect(self._update_axis_cover)
         for z, item in enumerate((self.background, self.history, self.bars, self.points, self.labels)):
             item.setZValue(z - 10)
             self.addItem(item)
@@ -196,6 +198,7 @@ class TimelinePlot(pg.PlotWidget):
             self.layout_, self.shown, self.paint_state, self._keys = None, None, None, {}
             for layer in (self.background, self.bars, self.points, self.labels, self.history):
                 layer.set_state(self._empty_state())
+            self._update_axis_cover()
             return
         old = self.viewbox.viewRange() if keep_range and self.layout_ is not None else None
         self.clear_measure()  # its marks may have moved or gone
@@ -216,6 +219,7 @@ class TimelinePlot(pg.PlotWidget):
             self.viewbox.setRange(xRange=old[0], yRange=self._clamp_y(old[1]), padding=0)
         else:
             self.fit_story()
+        self._update_axis_cover()
 
     def key_of(self, index: int) -> str:
         """The reveal key of the item at ``index`` of the layout."""
@@ -358,16 +362,27 @@ class TimelinePlot(pg.PlotWidget):
         else:
             self.set_time_range(*window)
 
+    def _update_axis_cover(self, *_args: object) -> None:
+        """No time-axis ticks under the history bands (their days are compressed, not on the axis's scale)."""
+        if self.layout_ is None:
+            self.time_axis.set_covered(0.0, 0.0)
+            return
+        lo, hi = self.time_range()
+        earlier, later = self.history.counts(lo, hi)
+        band = self.history.band_px(float(self.viewbox.width()))
+        self.time_axis.set_covered(band if earlier else 0.0, band if later else 0.0)
+
     def show_story(self, lo: float, hi: float) -> None:
         """Show the days ``lo``..``hi`` of a focus (caseline.analysis.focus), with room at the edges for
         the bands that mark the history outside it: they go beside the story, not over its marks."""
         earlier, later = self.history.counts(lo, hi)
         width = max(1.0, float(self.viewbox.width()))
-        share = (int(earlier > 0) + int(later > 0)) * self.history.band_px() / width
-        if 0 < share < 0.3:
+        band = self.history.band_px(width)
+        share = (int(earlier > 0) + int(later > 0)) * band / width
+        if 0 < share < 0.4:
             per_px = (hi - lo) / (1.0 - share) / width
-            lo -= self.history.band_px() * per_px if earlier else 0.0
-            hi += self.history.band_px() * per_px if later else 0.0
+            lo -= band * per_px if earlier else 0.0
+            hi += band * per_px if later else 0.0
         self.set_time_range(lo, hi)
 
     def _fitting_rows(self) -> float:
