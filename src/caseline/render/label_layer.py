@@ -31,6 +31,7 @@ class _Placed:
     text: list[str]  # the text drawn (elided at the right edge where it had to be)
     footnotes: list[Footnote] = dataclasses.field(default_factory=list)
     hidden: int = 0  # labels of marks in view not drawn in full (each has a marker where room allows)
+    leaders: np.ndarray | None = None  # (n, 4) x0, y0, x1, y1 of leader lines from far numbers to their marks
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class LabelLayer(LayerItem):
     def __init__(self, state: RenderState) -> None:
         super().__init__(state)
         self._placed: _Placed | None = None
+        self._leaders: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int64), np.zeros(0),
+                                                                     np.zeros(0))
         self._chips: list[tuple[int, QRectF]] = []  # undated chips of the last paint
         self.undated_hidden: list[int] = []  # undated items whose chip did not fit (last full paint)
 
@@ -129,6 +132,11 @@ class LabelLayer(LayerItem):
         p.setBrush(halo)
         self.batch.rects(p, placed.x[shown] - 1, placed.y[shown], placed.width[shown] + 2, fm_h)
         texts = [placed.text[int(k)] for k in shown]
+        if placed.leaders is not None:
+            p.setPen(QPen(state.muted, max(1.0, state.theme.line_px * 0.8)))
+            segments = placed.leaders
+            self.batch.lines(p, segments[:, 0], segments[:, 1], segments[:, 2], segments[:, 3])
+            p.setPen(Qt.PenStyle.NoPen)
         if f.raster and PIXMAP_LABELS:
             atlas = state.atlas(font, f.dpr)
             source = atlas.source(texts)
@@ -224,13 +232,21 @@ class LabelLayer(LayerItem):
             keep_k = np.nonzero(~drop)[0]
             index, x, width, elided = index[keep_k], x[keep_k], width[keep_k], elided[keep_k]
             texts = [texts[int(k)] for k in keep_k]
+        self._leaders = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
         markers, footnotes = self._markers(f, arrays, chosen, xs, hidden, index, x, width, elided, texts)
         index = np.concatenate([index, markers[0]]).astype(np.int64)
         x = np.concatenate([x, markers[1]])
         width = np.concatenate([width, markers[2]])
         texts += markers[3]
         y = (arrays.y[index] - 0.5) * f.sy + f.dy + f.row_h * label_top_frac
-        self._placed = _Placed(key, index, x, y, width, texts, footnotes, int(hidden.size + elided.sum()))
+        # leader lines: from under a far number down to the top of its mark, through the gap between the
+        # label band and the marks
+        lead, number_x, mark_x = self._leaders
+        glyph_h = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)
+        top = (arrays.y[lead] - 0.5) * f.sy + f.dy
+        leaders = np.stack([number_x, top + f.row_h * label_top_frac + fm_h, mark_x,
+                            top + f.row_h * state.mark_center - glyph_h * 0.6], axis=1) if lead.size else None
+        self._placed = _Placed(key, index, x, y, width, texts, footnotes, int(hidden.size + elided.sum()), leaders)
         return self._placed
 
     def _markers(self, f: Frame, arrays: LabelArrays, chosen: np.ndarray, xs: np.ndarray, hidden: np.ndarray,
@@ -268,23 +284,34 @@ class LabelLayer(LayerItem):
         mw = np.array([state.text_width(t, font) for t in tags])
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5
         mark = arrays.x[hidden] * f.sx + f.dx
-        # right of the mark, else left of it, else (a crowded row) only in the footnote list
+        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
+        # right of the mark, else left of it; a figure then tries slots further along the row's label band
+        # (joined to the mark by a leader line); else (a full band) the number is only in the footnotes
+        step = np.maximum(mw, QFontMetricsF(font).height()) + 4.0
+        candidates = [(np.maximum(xs[where], mark + glyph), False), (mark - glyph - mw, False)]
+        if state.footnotes:
+            for slot in range(1, LEADER_SLOTS + 1):
+                candidates += [(mark + glyph + slot * step, True), (mark - glyph - mw - slot * step, True)]
         fixed_x, fixed_w, fixed_row = x, width, arrays.row[index]
         placed_x = np.full(hidden.size, np.nan)
-        for mx in (np.maximum(xs[where], mark + glyph), mark - glyph - mw):
-            todo = np.nonzero(np.isnan(placed_x) & (mx >= f.left + 2) & (mx + mw <= f.right - 2))[0]
+        leader = np.zeros(hidden.size, dtype=bool)
+        for mx, with_leader in candidates:
+            todo = np.nonzero(np.isnan(placed_x) & (mx >= left + 2) & (mx + mw <= right - 2))[0]
             if todo.size == 0:
                 continue
             fits = place_labels(np.concatenate([fixed_x, mx[todo]]), np.concatenate([fixed_w, mw[todo]]),
                                 np.concatenate([fixed_row, arrays.row[hidden[todo]]]),
                                 np.concatenate([np.ones(fixed_x.size), np.zeros(todo.size)]), gap_px=4.0,
-                                left_px=f.left, right_px=f.right - 2)
+                                left_px=left, right_px=right - 2)
             ok = todo[fits[fixed_x.size:]]
             placed_x[ok] = mx[ok]
+            leader[ok] = with_leader
             fixed_x = np.concatenate([fixed_x, mx[ok]])
             fixed_w = np.concatenate([fixed_w, mw[ok]])
             fixed_row = np.concatenate([fixed_row, arrays.row[hidden[ok]]])
         ok = np.nonzero(~np.isnan(placed_x))[0]
+        led = ok[leader[ok]]
+        self._leaders = (hidden[led], placed_x[led] + mw[led] / 2, mark[led])
         return (hidden[ok], placed_x[ok], mw[ok], [tags[int(k)] for k in ok]), footnotes
 
     def _draw_undated(self, p: QPainter, r: int, y: float, row_h: float, left: float, right: float,
@@ -348,6 +375,10 @@ def full_text(layout: L.TimelineLayout, item: int, text: str) -> str:
     result = getattr(found.event, "result", None)
     return f"{found.label}: {result}" if result and text.startswith(found.label) else text
 
+
+#: Slots either side of a mark (each a number's width further) where a figure may put the number of a label
+#: it could not place, joined to the mark by a leader line.
+LEADER_SLOTS = 6
 
 #: Above this many labels hidden in view (a zoomed-out big case), the window marks none of them.
 MAX_MARKERS = 500
