@@ -312,3 +312,29 @@ def test_a_single_case_lists_no_cases(window, qtbot):
     open_and_wait(window, qtbot, INFLIXIMAB)
     texts = [window.lanes.topLevelItem(i).text(0) for i in range(window.lanes.topLevelItemCount())]
     assert not any(t.startswith("Cases") for t in texts)
+
+
+def test_the_wheel_over_the_latency_strip_scrolls_the_lanes_too(window, qtbot):
+    tab = window.open_files([str(CASESET)])[0]
+    assert isinstance(tab, ComparisonTab)
+    qtbot.waitUntil(lambda: tab.plot.layout_ is not None, timeout=10000)
+    QApplication.processEvents()
+    if not tab.strip.isVisible():
+        pytest.skip("the comparison shows no latency strip in this layout")
+    strip = tab.strip
+    pos = QPointF(strip.mapFromScene(strip.viewbox.sceneBoundingRect().center()))
+
+    def strip_wheel(dy, modifiers=Qt.KeyboardModifier.NoModifier):
+        event = QWheelEvent(pos, QPointF(strip.viewport().mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, dy),
+                            Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(strip.viewport(), event)
+        QApplication.processEvents()
+
+    (x0, x1), (y0, _y1) = x_range(tab), y_range(tab)
+    strip_wheel(-120)
+    assert y_range(tab)[0] == pytest.approx(y0 + QApplication.wheelScrollLines())
+    assert x_range(tab) == pytest.approx((x0, x1)), "the plain wheel over the strip must not zoom time"
+    strip_wheel(120, Qt.KeyboardModifier.ControlModifier)
+    nx0, nx1 = x_range(tab)
+    assert nx1 - nx0 < (x1 - x0) * 0.9
+    assert strip.viewbox.viewRange()[0] == pytest.approx([nx0, nx1]), "the strip keeps the plot's days"

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,6 +55,7 @@ from caseline.ui.timeline_tab import TimelineTab
 
 if TYPE_CHECKING:
     import pandas as pd
+from caseline.render.lane_navigation import wheel_action
 from caseline.render.latency_strip import LatencyStrip
 from caseline.ui.dialogs.caseset_dialog import SaveSetDialog, arrangement_sentence, updated_description
 from caseline.ui.dialogs.table_dialog import ComparisonTableDialog
@@ -117,6 +119,7 @@ class ComparisonTab(TimelineTab):
         self._connect_comparison_callbacks()
         self.plot.sigShownChanged.connect(self._on_shown_changed)
         self.scrollbar.shownChanged.connect(self._keep_strip_aligned)
+        self.strip.viewport().installEventFilter(self)  # its wheel does what the lanes' does
 
     @classmethod
     def from_spec(cls, spec: CaseSetSpec, document: Callable[[str], Document]) -> ComparisonTab:
@@ -353,6 +356,30 @@ class ComparisonTab(TimelineTab):
             self._strip_margins = layout.getContentsMargins()
         left, top, right, bottom = self._strip_margins
         layout.setContentsMargins(left, top, right + (self.scrollbar.sizeHint().width() if shown else 0), bottom)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Wheel and isinstance(event, QWheelEvent) \
+                and watched is self.strip.viewport():
+            self._strip_wheel(event)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _strip_wheel(self, event: QWheelEvent) -> None:
+        """The wheel over the latency strip does what it does over the lanes: it scrolls them, Ctrl+wheel
+        zooms time around the pointer, Shift+wheel pans it."""
+        delta = event.angleDelta()
+        horizontal = abs(delta.x()) > abs(delta.y())
+        action, amount = wheel_action(float(delta.x() if horizontal else delta.y()), horizontal, event.modifiers())
+        event.accept()
+        if action == "scroll" and self.plot.navigator is not None:
+            self.plot.navigator.wheel_rows(amount)
+        elif action == "pan":
+            self.plot.pan_time(amount)
+        elif action == "zoom":
+            lo, hi = self.plot.time_range()
+            day = self.strip.viewbox.mapSceneToView(self.strip.mapToScene(event.position().toPoint())).x()
+            day = day if lo <= day <= hi else (lo + hi) / 2
+            self.plot.set_time_range(day + (lo - day) * amount, day + (hi - day) * amount)
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
