@@ -81,6 +81,14 @@ def test_no_label_overlaps_another_or_a_bar(path, preset) -> None:
                 assert not overlaps(box, other), f"labels of items {item} and {other_item} overlap"
             for bar in bars:
                 assert not overlaps(box, bar), f"the label of item {item} overlaps a bar at {bar}"
+        # leader lines (a number far from its mark) run between the label band and the marks
+        leaders = figure.plot.labels._placed.leaders
+        for x0, y0, x1, y1 in ([] if leaders is None else leaders - [0, figure.plot_top, 0, figure.plot_top]):
+            for t in np.linspace(0.05, 0.95, 19):
+                point = QRectF(x0 + (x1 - x0) * t - 0.1, y0 + (y1 - y0) * t - 0.1, 0.2, 0.2)
+                assert not any(overlaps(point, bar, 0.0) for bar in bars), "a leader line crosses a bar"
+                assert not any(overlaps(point, box.adjusted(1, 1, -1, -1), 0.0) for _, box in labels), \
+                    "a leader line crosses a label"
 
 
 @pytest.mark.parametrize(("path", "preset"), [c for c in CASES if c.values[1] != "slide"])

@@ -244,8 +244,11 @@ class LabelLayer(LayerItem):
         lead, number_x, mark_x = self._leaders
         glyph_h = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)
         top = (arrays.y[lead] - 0.5) * f.sy + f.dy
-        leaders = np.stack([number_x, top + f.row_h * label_top_frac + fm_h, mark_x,
-                            top + f.row_h * state.mark_center - glyph_h * 0.6], axis=1) if lead.size else None
+        clear = min(state.mark_center * f.row_h - glyph_h * 0.6,
+                    (state.mark_center - state.theme.bar_fraction / 2) * f.row_h) - 1.0  # above glyphs and bars
+        band = f.row_h * label_top_frac + fm_h
+        leaders = np.stack([number_x, top + band, mark_x, top + clear], axis=1) \
+            if lead.size and clear > band + 1 else None
         self._placed = _Placed(key, index, x, y, width, texts, footnotes, int(hidden.size + elided.sum()), leaders)
         return self._placed
 
