@@ -117,7 +117,7 @@ def load(args: argparse.Namespace, what: str) -> Any:
     align = args.align or spec.align
     if layout == "swimmer" and not args.sort and sort == "none":
         sort = "latency"  # a swimmer plot answers "how long after the first dose": ordered by it
-    if layout == "swimmer" and not args.align and align == "anchor":
+    if layout == "swimmer" and not args.align and align == "anchor" and any(c.case.suspect.drug for c in inputs.cases):
         align = "first-suspect-dose"  # ... and its rows start there
     try:
         view = ViewState(tuple(inputs.cases), align=align, sort=sort, layout=layout,

@@ -155,7 +155,8 @@ class HistoryMarker(LayerItem):
                 continue
             outside = extents.hi < left_day if is_earlier else extents.lo > right_day
             reach = float(extents.lo[outside].min() if is_earlier else extents.last[outside].max())
-            room = bottom - top - 4
+            text_top, text_bottom = self._text_span(f, top, bottom)
+            room = text_bottom - text_top - 4
             for choice in ((self.interactive, reach), (False, reach), (False, None)):
                 text = marker_text(count, is_earlier, *choice)
                 if fm.horizontalAdvance(text) <= room:
@@ -164,7 +165,8 @@ class HistoryMarker(LayerItem):
             x_edge = f.left if is_earlier else f.right - width
             rect = QRectF(x_edge, top, width, bottom - top)
             self._band(p, rect, is_earlier)
-            text_rect = QRectF(rect.left() if is_earlier else rect.right() - text_w, top, text_w, bottom - top)
+            text_rect = QRectF(rect.left() if is_earlier else rect.right() - text_w, text_top, text_w,
+                               text_bottom - text_top)
             self._text(p, text_rect, text, fm)
             if history_w:
                 area = QRectF(rect.left() + text_w if is_earlier else rect.left(), top, history_w, bottom - top)
@@ -200,6 +202,19 @@ class HistoryMarker(LayerItem):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(state.muted, max(1.0, state.theme.line_px)))
         p.drawPath(outline)
+
+    def _text_span(self, f: Frame, top: float, bottom: float) -> tuple[float, float]:
+        """The tallest stretch of the band between case headers (a figure draws headers across it)."""
+        rows = self.state.layout.rows
+        edges = [top]
+        for r in range(max(0, f.row_lo), min(len(rows), f.row_hi + 1)):
+            if rows[r].kind == L.RowKind.HEADER:
+                y0, y1 = sorted((r * f.sy + f.dy, (r + 1) * f.sy + f.dy))
+                if y1 > top and y0 < bottom:
+                    edges += [max(top, y0), min(bottom, y1)]
+        edges.append(bottom)
+        spans = [(edges[i], edges[i + 1]) for i in range(0, len(edges) - 1, 2)]
+        return max(spans, key=lambda span: span[1] - span[0])
 
     def _text(self, p: QPainter, rect: QRectF, text: str, fm: QFontMetricsF) -> None:
         """The count, written up the band."""
