@@ -157,6 +157,21 @@ def test_keyboard_bindings_still_scroll_and_zoom(window, qtbot):
     width = x_range(tab)[1] - x_range(tab)[0]
     window.zoom_in_action.trigger()
     assert x_range(tab)[1] - x_range(tab)[0] == pytest.approx(width * 0.8)
+    # and the plot's own keys, once it has focus
+    plot = tab.plot
+    top = y_range(tab)[0]
+    qtbot.keyClick(plot, Qt.Key.Key_Down)
+    assert y_range(tab)[0] == pytest.approx(top + 1)
+    page = plot.rows_visible() - 1
+    qtbot.keyClick(plot, Qt.Key.Key_PageDown)
+    assert y_range(tab)[0] == pytest.approx(top + 1 + page)
+    qtbot.keyClick(plot, Qt.Key.Key_Up)
+    assert y_range(tab)[0] == pytest.approx(top + page)
+    lo, hi = x_range(tab)
+    qtbot.keyClick(plot, Qt.Key.Key_Right)
+    assert x_range(tab) == pytest.approx((lo + 0.1 * (hi - lo), hi + 0.1 * (hi - lo)))
+    qtbot.keyClick(plot, Qt.Key.Key_Minus)
+    assert x_range(tab)[1] - x_range(tab)[0] == pytest.approx((hi - lo) * 1.25)
 
 
 # ---------------------------------------------------------------------- pinned case headers

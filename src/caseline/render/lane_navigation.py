@@ -37,6 +37,24 @@ def wheel_action(delta: float, horizontal: bool, modifiers: Qt.KeyboardModifier)
     return "scroll", -notches * QApplication.wheelScrollLines()
 
 
+def navigation_key(plot: pg.PlotWidget, key: int) -> bool:
+    """Act on a navigation key pressed in ``plot`` (+ and - zoom time, Left and Right pan it, Up and Down
+    scroll the lanes a row, PgUp and PgDn a page); False for any other key."""
+    page = max(1.0, plot.rows_visible() - 1)
+    actions = {Qt.Key.Key_Plus: (plot.zoom_time, 0.8), Qt.Key.Key_Equal: (plot.zoom_time, 0.8),
+               Qt.Key.Key_Minus: (plot.zoom_time, 1.25), Qt.Key.Key_Left: (plot.pan_time, -0.1),
+               Qt.Key.Key_Right: (plot.pan_time, 0.1), Qt.Key.Key_Up: (plot.scroll_rows, -1.0),
+               Qt.Key.Key_Down: (plot.scroll_rows, 1.0), Qt.Key.Key_PageUp: (plot.scroll_rows, -page),
+               Qt.Key.Key_PageDown: (plot.scroll_rows, page)}
+    value = getattr(key, "value", key)
+    found = next((action for k, action in actions.items() if k.value == value), None)
+    if found is None:
+        return False
+    method, value = found
+    method(value)
+    return True
+
+
 class TimelineViewBox(pg.ViewBox):
     """The wheel scrolls the lanes (Ctrl zooms time, Shift pans it); drag pans; double-click fits."""
 

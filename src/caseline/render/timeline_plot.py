@@ -22,7 +22,7 @@ from caseline.render.axes import DirectPaintAxis, TimeAxis
 from caseline.render.history_marker import HistoryMarker
 from caseline.render.html_rows import rows_html
 from caseline.render.label_layer import LabelLayer
-from caseline.render.lane_navigation import LaneNavigator, TimelineViewBox
+from caseline.render.lane_navigation import LaneNavigator, TimelineViewBox, navigation_key
 from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
 from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
@@ -440,27 +440,10 @@ class TimelinePlot(pg.PlotWidget):
         self.viewbox.setYRange(first, max(first + 1.0, last), padding=0)
 
     def keyPressEvent(self, ev):
-        key = ev.key()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_time(0.8)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_time(1.25)
-        elif key == Qt.Key.Key_Left:
-            self.pan_time(-0.1)
-        elif key == Qt.Key.Key_Right:
-            self.pan_time(0.1)
-        elif key == Qt.Key.Key_Up:
-            self.scroll_rows(-1)
-        elif key == Qt.Key.Key_Down:
-            self.scroll_rows(1)
-        elif key == Qt.Key.Key_PageUp:
-            self.scroll_rows(-max(1.0, self.rows_visible() - 1))
-        elif key == Qt.Key.Key_PageDown:
-            self.scroll_rows(max(1.0, self.rows_visible() - 1))
+        if navigation_key(self, ev.key()):  # + - zoom, arrows pan and scroll, PgUp / PgDn page the lanes
+            ev.accept()
         else:
             super().keyPressEvent(ev)
-            return
-        ev.accept()
 
     def time_range(self) -> tuple[float, float]:
         lo, hi = self.viewbox.viewRange()[0]
