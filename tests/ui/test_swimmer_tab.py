@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from caseline.layout.swimmer import SwimmerLayout
@@ -113,3 +114,30 @@ def test_earlier_history_is_drawn_compressed_behind_the_break(window, qtbot):
     assert any(near(image.pixelColor(x, y)) for x, y in band), "the earlier course is drawn in the band"
     # no tick of the axis under the band: its days are compressed, not on the axis's scale
     assert plot.time_axis.covered[0] >= text_px + history_px - 1
+
+
+SAMPLE_FILES = sorted(p for p in CASESET.parent.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_every_sample_opens_on_its_story_over_half_the_plot(window, qtbot, path):
+    from caseline.analysis.focus import story_span
+
+    tab = window.open_files([str(path)])[0]
+    qtbot.waitUntil(lambda: tab.plot.layout_ is not None, timeout=10000)
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    getattr(tab, "initial_fit", tab.plot.fit_story)()
+    QApplication.processEvents()
+    plot = tab.plot
+    plot.grab()
+    shifts = plot.options.shifts
+    spans = [(s[0] + shifts.get(c.id, 0.0), s[1] + shifts.get(c.id, 0.0))
+             for c in plot.cases if (s := story_span(c)) is not None]
+    first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+    lo, hi = plot.time_range()
+    assert lo < first and last < hi, "first dose to outcome is in view"
+    assert (last - first) / (hi - lo) >= 0.5, f"the story gets {(last - first) / (hi - lo):.0%} of the width"
+    earlier_exists = any(c.extent()[0] + shifts.get(c.id, 0.0) < lo for c in plot.cases)
+    if earlier_exists:
+        assert plot.history.last_counts[0] > 0, "earlier history is marked (and drawn compressed), not cut"
