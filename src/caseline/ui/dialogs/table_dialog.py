@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: The widest a column opens (px); wider text is cut with an ellipsis and shown in full on hover.
+MAX_COLUMN_PX = 280
+
+
 class DataFrameModel(QAbstractTableModel):
     """Read-only view of a pandas DataFrame (missing values shown empty)."""
 
@@ -74,14 +78,22 @@ class ComparisonTableDialog(QDialog):
         self.frame = frame
         self.view = QTableView()
         self.view.setModel(DataFrameModel(frame, self))
-        self.view.setWordWrap(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)  # one line a case: long cells are cut with '…', whole on hover
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.view.horizontalHeader()
+        self.view.resizeColumnsToContents()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column in range(header.count()):  # a "derived from" sentence must not push the rest off screen
+            header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN_PX))
+        header.setStretchLastSection(True)
         self.copy_button = QPushButton("Copy")
         self.save_button = QPushButton("Save CSV…")
         close_button = QPushButton("Close")
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Latencies in days; '?' = the source gives no upper bound."))
+        note = QLabel("Times as the source allows them: '≥ 15 d' = at least 15 days, no upper bound stated. "
+                      "min/best/max in days (empty: not stated). Hover a cell for all of it.")
+        note.setWordWrap(True)
+        buttons.addWidget(note, 1)
         buttons.addStretch(1)
         for button in (self.copy_button, self.save_button, close_button):
             buttons.addWidget(button)
