@@ -1,4 +1,6 @@
-"""``caseline table FILE... [-o OUT.csv]``: the resolved timeline as CSV, one row per event or administration.
+"""``caseline table FILE... [-o OUT.csv]``: the resolved timeline as CSV, one row per event or administration;
+with ``--compare``, the comparison table: one row per case (latency and time to improvement as intervals,
+their bounds in days and how each was derived), as the window's Table… gives it.
 
 Exit status: 0 written; 1 a file has errors; 2 a file cannot be read (or caseline failed reading it: an
 internal error), or the output is one of the inputs; 3 the output cannot be written (an existing file is
@@ -13,6 +15,7 @@ from typing import Any
 
 from caseline.cli import EXIT_WRITE, overwrites_input, write_problem
 from caseline.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
+from caseline.model.caseset import SORT_KEYS
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -22,7 +25,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                                    epilog="Exit status: 0 written; 1 a file has errors; 2 a file cannot be read "
                                           "or the output is an input; 3 the output cannot be written.")
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("-o", "--output", help="write the CSV to this file instead of standard output")
+    parser.add_argument("-o", "--output", help="write the table to this file instead of standard output")
+    parser.add_argument("--format", choices=("csv", "tsv"), default="csv",
+                        help="csv (default): caseline's columns; tsv: a cBioPortal timeline file (PATIENT_ID, "
+                             "START_DATE, STOP_DATE, EVENT_TYPE, ... in days from day 0; a time not stated to the "
+                             "day also gets TIME_KNOWN, START_MIN and START_MAX)")
+    parser.add_argument("--compare", action="store_true",
+                        help="one row per case instead: latency and time to improvement as the interval the source "
+                             "allows ('≥ 15 d', '63-119 d'), min/best/max in days and how each was derived, "
+                             "dechallenge outcome and rescue therapies; case sets give their cases and sort")
+    parser.add_argument("--sort", choices=SORT_KEYS, help="with --compare: the order of the cases (default: the "
+                                                          "case set's, else as listed)")
     parser.add_argument("--deidentified", action="store_true",
                         help="no calendar dates or identifiers (as View > De-identified; the date columns stay "
                              "empty); refused with exit status 3 if a case cannot be de-identified")
@@ -34,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
     from caseline.analysis.tables import timeline_table
     from caseline.timeline.load import load_file
 
+    if args.format == "tsv" and getattr(args, "compare", False):
+        print("caseline table: --format tsv writes a timeline, one row per event; --compare has one row per "
+              "case: use one or the other", file=sys.stderr)
+        return EXIT_USAGE
     if args.output:
         clash = overwrites_input(args.output, args.files)
         if clash is not None:
@@ -42,7 +59,17 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     cases = []
     status = 0
-    for path in args.files:
+    sort = args.sort or "none"
+    if getattr(args, "compare", False):  # case sets expand into their cases, with their sort
+        from caseline.timeline.load import load_inputs
+
+        inputs = load_inputs(args.files)
+        for diagnostic in inputs.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        if not inputs.ok:
+            return EXIT_UNREADABLE if inputs.unreadable else EXIT_INVALID
+        cases, sort = list(inputs.cases), args.sort or inputs.spec.sort
+    for path in [] if getattr(args, "compare", False) else args.files:
         result = load_file(path)
         for diagnostic in result.diagnostics:
             print(diagnostic, file=sys.stderr)
@@ -60,15 +87,24 @@ def run(args: argparse.Namespace) -> int:
         except DeidentifyError as exc:  # fails closed: no row of any case is written
             print(f"caseline table: not writing the table: {exc}", file=sys.stderr)
             return EXIT_WRITE
-    frame = timeline_table(cases)
+    if getattr(args, "compare", False):
+        from caseline.analysis.metrics import comparison_table, sort_cases
+
+        text = comparison_table(sort_cases(cases, sort)).to_csv(index=False)
+    elif args.format == "tsv":
+        from caseline.io.standards.cbioportal import write_timeline
+
+        text = write_timeline(cases)
+    else:
+        text = timeline_table(cases).to_csv(index=False)
     if args.output:
         from caseline.io.atomic_write import atomic_write_text
 
         try:
-            atomic_write_text(args.output, frame.to_csv(index=False))
+            atomic_write_text(args.output, text)
         except OSError as exc:
             print(f"caseline table: {write_problem(args.output, exc)}", file=sys.stderr)
             return EXIT_WRITE
     else:
-        frame.to_csv(sys.stdout, index=False)
+        sys.stdout.write(text)
     return 0
