@@ -15,6 +15,7 @@ import pytest
 from caseline.cli import main
 from caseline.io.standards import ImportResult, convert_paths, identify, write_import
 from standards_support import STANDARDS
+from support import SAMPLES
 
 TIMELINE = "PATIENT_ID\tSTART_DATE\tSTOP_DATE\tEVENT_TYPE\tAGENT\nP1\t0\t10\tTREATMENT\tDrug X\nP2\t3\t\tSTATUS\t\n"
 
@@ -128,3 +129,39 @@ def test_every_standard_study_folder_imports_and_validates(tmp_path: Path, folde
     check = subprocess.run([sys.executable, "-m", "caseline", "validate", "-q", str(target)], capture_output=True,
                            text=True, check=False, timeout=120)
     assert check.returncode == 0 and check.stdout == "" and check.stderr == "", check.stdout + check.stderr
+
+
+def test_table_writes_a_cbioportal_timeline(tmp_path: Path) -> None:
+    """`caseline table --format tsv` (issue 15): a timeline file cBioPortal reads, and `caseline import` reads
+    back with every row; a time the source did not state to the day says so, with its bounds."""
+    import csv
+
+    out = tmp_path / "ifx.tsv"
+    done = subprocess.run([sys.executable, "-m", "caseline", "table", "--format", "tsv", "-o", str(out),
+                           str(SAMPLES / "infliximab-pyoderma.caseline.yaml")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Off therapy, ulcers persist" in done.stderr  # no time to write: said, not dropped silently
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    assert list(rows[0])[:4] == ["PATIENT_ID", "START_DATE", "STOP_DATE", "EVENT_TYPE"]
+    doses = [r for r in rows if r.get("AGENT", "").lower() == "infliximab"]
+    assert [r["START_DATE"] for r in doses] == ["0", "14", "42"]  # weeks 0, 2 and 6, stated exactly
+    assert all(not r.get("TIME_KNOWN") for r in doses)
+    vague = [r for r in rows if r.get("TIME_KNOWN")]
+    assert vague and all(r["TIME_KNOWN"] in ("span", "bounded", "ordered", "unknown") for r in vague)
+    assert any(r["START_MIN"] != r["START_MAX"] for r in vague)
+    back = tmp_path / "back.caseline.yaml"
+    done = subprocess.run([sys.executable, "-m", "caseline", "import", str(out), "-o", str(back)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    again = tmp_path / "again.tsv"
+    subprocess.run([sys.executable, "-m", "caseline", "table", "--format", "tsv", "-o", str(again), str(back)],
+                   check=True, capture_output=True)
+    rows_again = list(csv.DictReader(again.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    # read back, a placed estimate stays a placed estimate (a span, or unknown where a bound was open), never a
+    # stated day; every row stated to the day comes back as it was
+    exact = [r for r in rows if not r.get("TIME_KNOWN")]
+    assert [r for r in rows_again if not r.get("TIME_KNOWN")] == exact
+    assert len(rows_again) <= len(rows)
+    refused = subprocess.run([sys.executable, "-m", "caseline", "table", "--format", "tsv", "--compare",
+                              str(SAMPLES / "infliximab-pyoderma.caseline.yaml")], capture_output=True, text=True)
+    assert refused.returncode == 2 and "one or the other" in refused.stderr

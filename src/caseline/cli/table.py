@@ -1,10 +1,11 @@
-"""``caseline table FILE... [-o OUT.csv]``: the resolved timeline as CSV, one row per event or administration;
+"""``caseline table FILE... [-o OUT.csv]``: the resolved timeline as CSV, one row per event or administration
+(``--format tsv``: as a cBioPortal timeline file);
 with ``--compare``, the comparison table: one row per case (latency and time to improvement as intervals,
 their bounds in days and how each was derived), as the window's Table… gives it.
 
 Exit status: 0 written; 1 a file has errors; 2 a file cannot be read (or caseline failed reading it: an
-internal error), or the output is one of the inputs; 3 the output cannot be written (an existing file is
-left as it was).
+internal error), the output is one of the inputs, or the options do not go together; 3 the output cannot be
+written (an existing file is left as it was).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from caseline.cli import EXIT_WRITE, overwrites_input, write_problem
 from caseline.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 from caseline.model.caseset import SORT_KEYS
+
+EXIT_USAGE = 2  # options that do not go together, as argparse's own usage errors
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -92,9 +95,14 @@ def run(args: argparse.Namespace) -> int:
 
         text = comparison_table(sort_cases(cases, sort)).to_csv(index=False)
     elif args.format == "tsv":
-        from caseline.io.standards.cbioportal import write_timeline
+        from caseline.io.standards.cbioportal import unwritable_items, write_timeline
 
         text = write_timeline(cases)
+        for case in cases:  # never dropped silently
+            missing = unwritable_items(case)
+            if missing:
+                print(f"caseline table: {case.id}: {len(missing)} event(s) have no time to write as a START_DATE "
+                      f"(time not stated): {'; '.join(missing)}", file=sys.stderr)
     else:
         text = timeline_table(cases).to_csv(index=False)
     if args.output:

@@ -128,6 +128,11 @@ def _row_event(draft: CaseDraft, row: dict[str, str], number: int, file: str, op
     start, problem = _day(row["START_DATE"], "START_DATE")
     stop, stop_problem = _day(row.get("STOP_DATE", ""), "STOP_DATE")
     start = start or timed(None, "START_DATE empty")
+    known = row.get("TIME_KNOWN", "").strip()
+    if known and known != "exact":  # written by caseline: START_DATE is a placed estimate, not a stated day
+        low, high = row.get("START_MIN", "").strip(), row.get("START_MAX", "").strip()
+        stated = f"START_DATE {row['START_DATE'].strip()} ({known}: {low or '?'} to {high or '?'})"
+        start = timed(f"between day {low} and day {high}" if low and high else None, stated)
     extra = {k: v for k, v in row.items() if k not in ("PATIENT_ID", "START_DATE", "STOP_DATE")}
     event: dict[str, Any]
     if kind == "TREATMENT":
@@ -253,7 +258,10 @@ def timeline_rows(case: dict[str, Any], warnings: list[ImportWarning] | None = N
 
 
 def resolved_rows(resolved: Any) -> list[dict[str, str]]:
-    """The timeline rows of one resolved case (``caseline.load``): days are the best estimates."""
+    """The timeline rows of one resolved case (``caseline.load``): days are the best estimates (items with no
+    time at all have no row: see :func:`unwritable_items`); a row whose
+    start the source did not state to the day also has TIME_KNOWN (span, bounded, ordered, unknown) and its
+    bounds START_MIN/START_MAX (empty: open)."""
     case = resolved.case
     patient_ids = list(getattr(case.patient, "identifiers", ()) or ()) or [case.id]
     rows: list[tuple[int, int, dict[str, str]]] = []
@@ -272,16 +280,30 @@ def resolved_rows(resolved: Any) -> list[dict[str, str]]:
             item.label,
         )
         stop = item.end.best if role == "course" and item.end is not None else None
+        known = str(getattr(item.known, "value", item.known))
         row = {
             "PATIENT_ID": columns.pop("PATIENT_ID", None) or str(patient_ids[0]),
-            "START_DATE": _format_day(item.start.best),
+            # a placed estimate is written as a whole day: its decimals would claim a precision never stated
+            "START_DATE": _format_day(item.start.best if known == "exact" else round(item.start.best)),
             "STOP_DATE": _format_day(stop) if stop is not None else columns.get("STOP_DATE", ""),
         }
         row.update({k: v for k, v in columns.items() if k != "STOP_DATE"})
+        if known != "exact":
+            # START_DATE must be a day, but the source did not give one: say how the time is known and its
+            # bounds, so a placed best estimate is never read as a stated day
+            row["TIME_KNOWN"] = known
+            row["START_MIN"] = _format_day(item.start.lo)
+            row["START_MAX"] = _format_day(item.start.hi)
         section = getattr(event.source, "section", "") if getattr(event, "source", None) else ""
         rows.append((_line_of(section), order, row))
     rows.sort(key=lambda item: (item[0], item[1]))
     return [row for _, _, row in rows]
+
+
+def unwritable_items(resolved: Any) -> list[str]:
+    """Labels of the items of a resolved case that have no time to write as a START_DATE (time not stated)."""
+    return [item.label for item in resolved.items
+            if str(getattr(item.role, "value", item.role)) in ("course", "dose", "point") and item.start is None]
 
 
 def to_tsv(rows: Iterable[dict[str, str]]) -> str:
