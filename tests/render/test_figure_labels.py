@@ -172,7 +172,7 @@ def test_lane_names_take_at_most_about_a_quarter_of_a_single_column(path) -> Non
 def test_lane_names_wrap_at_spaces_and_slashes_and_hyphenate_only_long_words(qapp) -> None:
     from PySide6.QtGui import QFont, QFontMetricsF
 
-    from caseline.render.figure import wrap_text
+    from caseline.render.figure_text import wrap_text
 
     font = QFont("DejaVu Sans")
     font.setPixelSize(29)  # 7 pt at 300 dpi

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
-    QPointF,
     QRectF,
     Qt,
 )
@@ -23,6 +22,13 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from caseline.layout import timeline_layout as L
+from caseline.render.figure_text import (
+    LANE_COLUMN_FRACTION,
+    LANE_COLUMN_MIN_MM,
+    missing_font,
+    paint_case_headers,
+    wrap_text,
+)
 from caseline.render.qt_app import ensure_app
 from caseline.theme import PRESETS, THEMES, Theme
 from caseline.timeline.resolved import ResolvedCase
@@ -212,7 +218,9 @@ class Figure:
         from caseline.render.timeline_plot import TimelinePlot
 
         ensure_app()
-        check_font(spec.theme.font_family)
+        problem = missing_font(spec.theme.font_family)
+        if problem:
+            raise ExportError(problem)
         self.spec = spec
         self.margin = max(2.0, round(spec.px(1.5)))
         self.plot = TimelinePlot(theme=spec.theme, interactive=False)
@@ -434,133 +442,13 @@ class Figure:
                              int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.caption)
 
     def paint_headers(self, painter: QPainter) -> None:
-        """Case header rows as bands across the whole width, lane-name column included.
-
-        In the plot a header is clipped to the data area; a narrow figure would cut most titles.
-        """
-        from caseline.layout import timeline_layout as L
-        from caseline.render.painting import elide
-
-        plot, state = self.plot, self.plot.paint_state
-        if plot.layout_ is None or state is None:
-            return
-        vb = plot.viewbox
-        data_rect = vb.sceneBoundingRect()
-        left, right = float(self.margin), data_rect.right()
-        title_fm, small_fm = QFontMetricsF(state.title_font), QFontMetricsF(state.small_font)
-        band = QColor(self.spec.theme.header_band)
-        shown = plot.shown
-        assert shown is not None
-        for r, row in enumerate(plot.layout_.rows):
-            if row.kind != L.RowKind.HEADER:
-                continue
-            top = vb.mapViewToScene(QPointF(0, r)).y() + self.plot_top
-            bottom = vb.mapViewToScene(QPointF(0, r + 1)).y() + self.plot_top
-            painter.fillRect(QRectF(left, top, right - left, bottom - top), band)
-            lines = shown.header_lines(plot.layout_.cases[row.case_index])
-            pad = 0.6 * title_fm.averageCharWidth()
-            title, width = lines[0], state.text_width(lines[0], state.title_font)
-            if left + pad + width > right - pad and self._header_on_two_lines(painter, title, left + pad, top,
-                                                                             bottom, right - left - 2 * pad):
-                continue
-            if left + pad + width > right - pad:
-                title, width = elide(state, title, state.title_font, right - left - 2 * pad)
-            baseline = top + (bottom - top - title_fm.height()) / 2 + title_fm.ascent()
-            painter.setPen(QColor(self.spec.theme.foreground))
-            painter.setFont(state.title_font)
-            painter.drawText(QPointF(left + pad, baseline), title)
-            rest = " · ".join(lines[1:])
-            x_rest = left + pad + width + 2 * pad
-            if rest and title == lines[0] and x_rest + state.text_width(rest, state.small_font) < right - pad:
-                painter.setPen(QColor(self.spec.theme.muted))
-                painter.setFont(state.small_font)
-                painter.drawText(QPointF(x_rest, baseline - (title_fm.descent() - small_fm.descent())), rest)
-
-    def _header_on_two_lines(self, painter: QPainter, title: str, x: float, top: float, bottom: float,
-                             width: float) -> bool:
-        """A case title too long for its band, on two lines of bold label type where they fit (a narrow
-        figure cut most titles short); False when they do not."""
-        state = self.plot.paint_state
-        assert state is not None
-        font = QFont(state.label_font)
-        font.setBold(True)
-        fm = QFontMetricsF(font)
-        text = wrap_text(title, fm, width)
-        lines = text.split("\n")
-        if len(lines) > 2 or 2 * fm.height() > bottom - top or any(fm.horizontalAdvance(t) > width for t in lines):
-            return False
-        painter.setPen(QColor(self.spec.theme.foreground))
-        painter.setFont(font)
-        y = top + (bottom - top - 2 * fm.height()) / 2 + fm.ascent()
-        for k, line in enumerate(lines):
-            painter.drawText(QPointF(x, y + k * fm.height()), line)
-        return True
+        """Case header rows as bands across the whole width, lane-name column included (figure_text)."""
+        paint_case_headers(painter, self.plot, self.plot_top, float(self.margin), self.spec.theme)
 
     def close(self) -> None:
         self.plot.hide()
         self.plot.setParent(None)
         self.plot.deleteLater()
-
-
-#: The lane-name column wraps names longer than this share of the figure's width (or this many mm) ...
-LANE_COLUMN_FRACTION = 0.2
-LANE_COLUMN_MIN_MM = 18.0
-
-
-def wrap_text(text: str, fm: QFontMetricsF, width: float, hyphenate: bool = False) -> str:
-    """``text`` on lines no wider than ``width`` where it can break (after spaces, slashes and hyphens);
-    a word wider than that keeps its line, or with ``hyphenate`` is broken with a hyphen."""
-    if fm.horizontalAdvance(text) <= width:
-        return text
-    words: list[str] = []
-    glue = False  # a word of one or two letters keeps to the next ('38 F', not '38' then 'F')
-    for word in re.findall(r"[^\s/-]+[/-]?\s*|[/-]\s*", text):
-        if glue and words:
-            words[-1] += word
-        else:
-            words.append(word)
-        glue = len(word.strip()) <= 2
-    if len(words) > 1 and len(words[-1].strip()) <= 2:  # nor ends a name on a line of its own
-        words[-2:] = [words[-2] + words[-1]]
-    if hyphenate:
-        words = [part for word in words for part in _hyphenated(word, fm, width)]
-    lines: list[str] = []
-    line = ""
-    for word in words:
-        if line and fm.horizontalAdvance((line + word).rstrip()) > width:
-            lines.append(line.rstrip())
-            line = ""
-        line += word
-    if line.strip():
-        lines.append(line.rstrip())
-    return "\n".join(lines)
-
-
-def _hyphenated(word: str, fm: QFontMetricsF, width: float) -> list[str]:
-    """``word`` in pieces of at most ``width`` each ending in a hyphen, broken after a vowel that a consonant
-    follows where one is near the limit (at least three letters each side)."""
-    pieces: list[str] = []
-    while fm.horizontalAdvance(word.rstrip()) > width and len(word.rstrip()) > 6:
-        fits = [i for i in range(3, len(word.rstrip()) - 2) if fm.horizontalAdvance(word[:i] + "-") <= width]
-        if not fits:
-            break
-        nice = [i for i in fits if word[i - 1].lower() in "aeiouy" and word[i].lower() not in "aeiouy"]
-        cut = max(nice) if nice and max(nice) >= fits[-1] - 3 else fits[-1]
-        pieces.append(word[:cut] + "-")
-        word = word[cut:]
-    return [*pieces, word]
-
-
-def check_font(family: str) -> None:
-    """Raise ExportError unless ``family`` is installed (Qt would quietly draw another font)."""
-    from PySide6.QtGui import QFontDatabase
-
-    families = QFontDatabase.families()
-    if family in families or any(f.lower() == family.lower() for f in families):
-        return
-    near = sorted(f for f in families if family.lower().split()[0] in f.lower())[:6]
-    hint = f": installed families like it: {', '.join(near)}" if near else " (fc-list : family lists them)"
-    raise ExportError(f"font {family!r} is not installed{hint}")
 
 
 def _font(theme: Theme, pixels: float, bold: bool = False) -> QFont:
