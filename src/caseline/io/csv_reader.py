@@ -271,9 +271,9 @@ class _TableReader:
             data = data[end + 1:]
             data_line += 1
         if data.count("\n") > MAX_EVENTS and '"' not in data:  # unquoted: a row is a line; refuse before splitting
-            lines = sum(1 for line in data.split("\n") if line.strip())
-            if lines > MAX_EVENTS:
-                raise UnreadableFile(too_many_events(SourcePos(self.path, data_line, 1), lines))
+            n_rows = sum(1 for line in data.split("\n") if line.strip())
+            if n_rows > MAX_EVENTS:
+                raise UnreadableFile(too_many_events(SourcePos(self.path, data_line, 1), n_rows))
         frame = self.split(data, ncol)
         if frame is None or frame.shape[1] > ncol:
             self.ragged_rows(data, data_line, ncol)
