@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from caseline.analysis.reveal import reveal_key
 from caseline.layout.swimmer import SwimmerLayout
 from caseline.layout.timeline_layout import RowKind
 from caseline.ui.comparison_tab import ComparisonTab
@@ -141,3 +142,24 @@ def test_every_sample_opens_on_its_story_over_half_the_plot(window, qtbot, path)
     earlier_exists = any(c.extent()[0] + shifts.get(c.id, 0.0) < lo for c in plot.cases)
     if earlier_exists:
         assert plot.history.last_counts[0] > 0, "earlier history is marked (and drawn compressed), not cut"
+
+
+def test_presentation_of_a_swimmer_comparison_steps_through_it(window, qtbot):
+    tab = open_caseset(window, qtbot)
+    choose(tab.layout_combo, "swimmer")
+    presentation = window.teaching.presentation
+    assert presentation.enter()
+    assert isinstance(tab.plot.layout_, SwimmerLayout)
+    for _ in range(4):
+        presentation.next_step()
+        QApplication.processEvents()
+        tab.plot.grab()
+    # a step shows only what has been revealed: no latency label of an onset still to come
+    revealed = tab.plot.revealed_keys()
+    layout = tab.plot.layout_
+    drawn = tab.plot.labels.drawn_labels
+    assert drawn, "the revealed marks keep their labels"
+    for item, _rect in drawn:
+        assert revealed is None or reveal_key(layout.items[item]) in revealed
+    presentation.leave()
+    assert tab.view.layout == "swimmer"
