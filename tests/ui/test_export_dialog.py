@@ -82,3 +82,44 @@ def test_dialog_says_when_the_figure_is_taller_than_a_page(qtbot, samples_dir) -
     dialog.update_preview()
     assert "taller than a journal page" in dialog.size_label.text()
     document.close()
+
+
+def test_dialog_saves_settings_whose_command_makes_the_figure_again(qtbot, samples_dir, tmp_path) -> None:
+    import json
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    from caseline.ui.dialogs.export_dialog import ExportDialog
+    from caseline.ui.documents import Document
+    from caseline.ui.timeline_tab import TimelineTab
+
+    document = Document(str(samples_dir / "infliximab-pyoderma.caseline.yaml"))
+    document.reload(blocking=True)
+    tab = TimelineTab([document])
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.refresh()
+    tab.plot.set_time_range(-20.0, 160.0)
+    dialog = ExportDialog(tab)
+    qtbot.addWidget(dialog)
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("single"))
+    out = tmp_path / "window.png"
+    info = dialog.save(str(out))
+    assert info is not None
+    settings = json.loads((tmp_path / "window.png.caseline-export.json").read_text(encoding="utf-8"))
+    assert settings["inputs"] == [str(samples_dir / "infliximab-pyoderma.caseline.yaml")]
+    assert settings["options"]["range"] == [-20.0, 160.0] and settings["options"]["width_mm"] == 85.0
+    command = shlex.split(settings["command"])
+    again = tmp_path / "again.png"
+    command[command.index("-o") + 1] = str(again)
+    env = {"PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "caseline", *command[1:]], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, second = QImage(str(out)), QImage(str(again))
+    assert (first.width(), first.height()) == (second.width(), second.height())
+    document.close()

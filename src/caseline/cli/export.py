@@ -163,7 +163,7 @@ def run_export(args: argparse.Namespace) -> int:
               f"{PAGE_HEIGHT_MM:.0f} mm ({info.height_mm - PAGE_HEIGHT_MM:.0f} mm too tall): {fixes}",
               file=sys.stderr)
     if not args.no_settings_file:
-        save_settings(args, info, inputs)
+        save_settings(args, info)
     if not args.quiet:
         n = len(view.cases)
         print(f"{info.path}: {info.fmt.upper()} {info.width_mm:.1f} x {info.height_mm:.1f} mm "
@@ -181,48 +181,22 @@ def figure_request(args: argparse.Namespace, title: str | None) -> Any:
                          size["theme"], title, args.caption, args.font)
 
 
-def save_settings(args: argparse.Namespace, info: Any, inputs: Any) -> None:
+def save_settings(args: argparse.Namespace, info: Any) -> None:
     """OUT.caseline-export.json beside the figure: what was asked, what was made, and the command that makes
-    it again (README: "The same figure again"). Never for a de-identified figure: it would name the input files."""
-    import json
-    import os
-    import shlex
-
-    from caseline import __version__
-    from caseline.render.exporters import settings_path, write_settings
+    it again (caseline.render.export_settings). Never for a de-identified figure: it would name the inputs."""
+    from caseline.render.export_settings import OPTIONS, made_of, settings_json, settings_path, write_settings
 
     if args.deidentified:
         if not args.quiet:
             print("caseline export: no settings file beside a de-identified figure (it would name the inputs)",
                   file=sys.stderr)
         return
-    options = {name: getattr(args, name, None) for name in SETTINGS_OPTIONS}
-    command = ["caseline", "export", *args.files, "-o", args.output]
-    for name, value in options.items():
-        flag = "--" + name.replace("_", "-")
-        if value is None or value is False or (name == "layout" and value == "lanes") or \
-                (name == "axis" and value == "days"):
-            continue
-        command += [flag] if value is True else [flag, *(f"{v:g}" for v in value)] if name == "range" \
-            else [flag, f"{value:g}" if isinstance(value, float) else str(value)]
-    settings = {
-        "made_by": f"caseline {__version__}",
-        "command": shlex.join(command),
-        "inputs": [os.path.abspath(f) for f in args.files],
-        "options": options,
-        "figure": {"format": info.fmt, "width_mm": round(info.width_mm, 2), "height_mm": round(info.height_mm, 2),
-                   "width_px": info.width_px, "height_px": info.height_px, "dpi": info.dpi},
-    }
+    options = {name: getattr(args, name, None) for name in OPTIONS}
     try:
-        write_settings(info.path, json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
+        write_settings(info.path, settings_json(args.files, args.output, options, made_of(info)))
     except OSError as exc:
         print(f"caseline export: note: the settings file {settings_path(info.path)} was not written: "
               f"{exc.strerror or exc}", file=sys.stderr)
-
-
-#: The options a settings file records (argparse names), in command-line order.
-SETTINGS_OPTIONS = ("format", "preset", "width_mm", "width_px", "height_mm", "height_px", "dpi", "theme", "font",
-                    "layout", "align", "sort", "range", "axis", "title", "caption")
 
 
 def size_arguments(args: argparse.Namespace) -> dict[str, Any]:

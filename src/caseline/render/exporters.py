@@ -278,23 +278,6 @@ def strip_pdf_dates(pdf: bytes, fixed: bytes | None = None) -> bytes:
     return _PDF_DATE.sub(replace, pdf)
 
 
-#: The settings a figure was made with are saved beside it under its name plus this (caseline export).
-SETTINGS_SUFFIX = ".caseline-export.json"
-
-
-def settings_path(path: str | os.PathLike[str]) -> str:
-    return os.fspath(path) + SETTINGS_SUFFIX
-
-
-def write_settings(path: str | os.PathLike[str], text: str) -> str:
-    """Write ``text`` (JSON) as the settings file of the figure at ``path``, atomically; returns its path."""
-    from caseline.io.atomic_write import atomic_write_bytes
-
-    target = settings_path(path)
-    atomic_write_bytes(target, text.encode("utf-8"))
-    return target
-
-
 def export_figure(view: ViewState, path: str | os.PathLike[str], request: FigureRequest | None = None,
                   fmt: str | None = None) -> ExportInfo:
     """Render ``view`` (its cases, arrangement, range and wording) as a figure and write it atomically.

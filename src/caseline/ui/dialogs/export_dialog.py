@@ -277,9 +277,37 @@ class ExportDialog(QDialog):
             self.last_error = str(exc)
             QMessageBox.warning(self, "Export figure", f"The figure was not written.\n\n{exc}")
             return None
+        self._save_settings(self.last_info)
         self._store_choices()
         self.accept()
         return self.last_info
+
+    def _save_settings(self, info: ExportInfo) -> None:
+        """The settings beside the figure, as ``caseline export`` saves them (render.export_settings): the
+        command that makes the same figure from the tab's files. None for a de-identified view."""
+        from caseline.render.export_settings import made_of, settings_json, write_settings
+
+        view = self.view()
+        files = [d.path for d in getattr(self.tab, "documents", [])]
+        if view.deidentified or not files:
+            return
+        request = self.request()
+        key = self.preset_box.currentData()
+        pixels = key in PRESETS and PRESETS[key].width_px is not None
+        options = {"format": info.fmt, "preset": key if pixels else None,
+                   "width_mm": None if pixels else request.width_mm, "height_mm": request.height_mm,
+                   "dpi": request.dpi, "theme": request.theme, "layout": getattr(view, "layout", "lanes"),
+                   "align": view.align, "sort": view.sort, "axis": view.axis_mode, "title": request.title,
+                   "caption": request.caption,
+                   "range": [round(v, 2) for v in view.time_range] if view.time_range else None}
+        notes = []
+        if view.hidden_lanes:
+            notes.append("lanes hidden in the window (not a command-line option; a case set's hidden_lanes "
+                         f"hides them): {', '.join(sorted(view.hidden_lanes))}")
+        try:
+            write_settings(info.path, settings_json(files, info.path, options, made_of(info), notes))
+        except OSError as exc:
+            self.last_error = f"the settings file was not written: {exc.strerror or exc}"
 
 
 def _format_for(path: str, fmt: str) -> str:
