@@ -133,6 +133,34 @@ def test_ten_thousand_cycles_of_five_days_hit_the_administration_cap(tmp_path: P
     assert any("10,000" in e and "administrations" in e for e in positioned(load_file(path)))
 
 
+def test_an_at_list_course_or_severity_of_more_than_10000_points_is_refused(tmp_path: Path) -> None:
+    at_list = tmp_path / "at.events.csv"
+    at_list.write_text("# caseline: 1\n# id: c\n# title: T\n# anchor: d#1\nid,kind,drug,schedule_at\nd,drug,x,"
+                       + ";".join(f"day {i}" for i in range(10_001)) + "\n", encoding="utf-8")
+    assert any("'at' lists 10,001 administrations, more than the 10,000" in e for e in positioned(load_file(at_list)))
+    course = ", ".join(f"{{at: day {i}, state: improvement}}" for i in range(10_001))
+    path = case_file(tmp_path, DRUG + f"    - {{id: s, kind: symptom, label: S, start: day 0, course: [{course}]}}\n",
+                     "  anchor: d#1\n")
+    assert any("'course' lists 10,001 points" in e for e in positioned(load_file(path)))
+
+
+def test_schedules_of_a_file_are_capped_together(tmp_path: Path) -> None:
+    schedule = "{every: 1 day, count: 10000, start: day 0}"
+    events = "".join(f"    - {{id: d{i}, kind: drug, drug: x, schedule: {schedule}}}\n" for i in range(30))
+    found = positioned(load_file(case_file(tmp_path, events, "  anchor: d0#1\n")))
+    assert any("more than 250,000 points" in e for e in found)
+
+
+@pytest.mark.parametrize("schedule", ["{every: 1 week, count: unknown, start: day 0}",
+                                      "{cycles: {count: unknown, length: 21 days, days: 1-5}, start: day 0}"])
+def test_a_reference_to_administration_999999_of_an_open_schedule_is_capped(tmp_path: Path, schedule: str) -> None:
+    """An unstated count is as large as the highest ID#N referred to: capped at 10,000, not a million points."""
+    events = f"    - {{id: d, kind: drug, drug: x, schedule: {schedule}}}\n" \
+             "    - {id: a, kind: symptom, label: A, start: 2 days after d#999999}\n"
+    found = positioned(load_file(case_file(tmp_path, events, "  anchor: d#1\n")))
+    assert any("'d' has 10000" in e for e in found)
+
+
 def test_thousands_of_unknown_references_get_messages_and_bounded_hints(tmp_path: Path) -> None:
     events = "    - {id: root, kind: symptom, label: R, start: day 0}\n" + "".join(
         f"    - {{id: ev{i}, kind: symptom, label: E, start: 1 day after ev{i}_x}}\n" for i in range(4000))

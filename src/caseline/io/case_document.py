@@ -22,7 +22,7 @@ from caseline.io.case_fields import (
     SUSPECT_KEYS,
     TOP_KEYS,
 )
-from caseline.io.located import MAX_EVENTS, LList, LMap, too_many_events
+from caseline.io.located import MAX_EVENTS, MAX_ITEMS, LList, LMap, too_many_events
 from caseline.io.value_reader import ValueReader
 from caseline.model.case import (
     FORMAT_VERSION,
@@ -244,6 +244,20 @@ class Builder(ValueReader):
         self.error(data.where("range"), "'range' must be [first_day, last_day] with first < last")
         return None
 
+    def too_many(self, n: int, where: SourcePos, what: str, things: str) -> bool:
+        """Report (and return True) when one list asks for more than MAX_ADMINISTRATIONS items, or the
+        file's schedules, courses and severity values together for more than MAX_ITEMS."""
+        if n > MAX_ADMINISTRATIONS:
+            self.error(where, f"{what} {n:,} {things}, more than the {MAX_ADMINISTRATIONS:,} one event may have",
+                       "check the number; split a long record into several events")
+            return True
+        self.n_items += n
+        if self.n_items > MAX_ITEMS:
+            self.error(where, f"the file's schedules, courses and severity values come to more than {MAX_ITEMS:,} "
+                              "points", "split the cases into several files")
+            return True
+        return False
+
     def events(self, data: LMap) -> list[Event]:
         items = data.get("events")
         if items is None:
@@ -396,6 +410,8 @@ class Builder(ValueReader):
                 self.error(s.where("at"), "'at' must be a non-empty list of times",
                            "write at: [week 0, week 2, week 6]")
                 return None
+            if self.too_many(len(times), s.where("at"), "'at' lists", "administrations"):
+                return None
             parsed = [self.time_value(t, times.where(i)) for i, t in enumerate(times)]
             return AtList(tuple(t for t in parsed if t is not None)) if all(parsed) else None
         if forms[0] == "every":
@@ -410,6 +426,8 @@ class Builder(ValueReader):
                 self.error(s.where("every"), "'every' must be longer than zero")
                 return None
             if every is None and not spacing_unknown:
+                return None
+            if count is not None and self.too_many(count, s.where("count"), "'count' asks for", "administrations"):
                 return None
             return Repeat(every, self.time(s, "start"), count, until)
         c = self.mapping(s["cycles"], s.where("cycles"), "'cycles'")
@@ -430,6 +448,9 @@ class Builder(ValueReader):
             self.error(c.where("count"), f"{count} cycles of {len(days)} administrations are more than "
                                          f"{MAX_ADMINISTRATIONS:,}",
                        f"a schedule may have at most {MAX_ADMINISTRATIONS:,} administrations")
+        if count is not None and count * len(days) <= MAX_ADMINISTRATIONS and self.too_many(
+                count * len(days), c.where("count"), "the cycles ask for", "administrations"):
+            return None
         return Cycles(count, length, days, self.time(c, "start"))
 
     def cycle_days(self, c: LMap) -> tuple[int, ...]:
@@ -466,6 +487,8 @@ class Builder(ValueReader):
         if not isinstance(items, LList):
             self.error(data.where("course"), "'course' must be a list", "- {at: ..., state: improvement}")
             return ()
+        if self.too_many(len(items), data.where("course"), "'course' lists", "points"):
+            return ()
         out: list[CoursePoint] = []
         for i, item in enumerate(items):
             point = self.mapping(item, items.where(i), "a course point")
@@ -496,6 +519,8 @@ class Builder(ValueReader):
         values = s.get("values")
         if not isinstance(values, LList) or not values:
             self.error(s.where("values"), "'severity' needs 'values': a list of {at, value}")
+            return None
+        if self.too_many(len(values), s.where("values"), "'values' lists", "values"):
             return None
         for i, item in enumerate(values):
             point = self.mapping(item, values.where(i), "a severity value")

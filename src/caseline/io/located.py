@@ -23,6 +23,9 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_YAML_BYTES = 20 * 1024 * 1024
 #: Most events one file may hold (all its cases together): about what loads in 10 s (docs/performance.md).
 MAX_EVENTS = 100_000
+#: Most administrations, course points and severity values one file may state, all events together
+#: (a 100,000-event case has about 70,000 of them; each schedule, course and severity has at most 10,000).
+MAX_ITEMS = 250_000
 #: Longest text value read (characters): a label or a note of 100,000 characters is already a book page
 #: per mark; a 10 MB pasted label would take seconds to measure and draw.
 MAX_TEXT_CHARS = 100_000

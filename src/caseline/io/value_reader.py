@@ -41,6 +41,7 @@ class ValueReader:
         self.path = path
         self.diagnostics: list[Diagnostic] = []
         self.n_events = 0  # events read so far, all cases (MAX_EVENTS)
+        self.n_items = 0  # administrations, course points and severity values stated so far (MAX_ITEMS)
 
     # ------------------------------------------------------------------ reporting
     def error(self, pos: SourcePos, message: str, hint: str = "") -> None:

@@ -197,7 +197,7 @@ class Compiler:
                 return schedule.count, (), True
             if schedule.until is not None and not schedule.until.is_unknown:
                 return self._capped(event, self.dose_counts.get(event.id, 1)), (), True
-            return max(1, self.referenced(event.id)), (), False
+            return self._capped(event, max(1, self.referenced(event.id))), (), False  # 'ID#999999' asks for it
         assert isinstance(schedule, Cycles)
         per_cycle = len(schedule.days)
         if schedule.count is not None:
