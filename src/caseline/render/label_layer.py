@@ -227,7 +227,11 @@ class LabelLayer(LayerItem):
         for k in np.nonzero(x + width > right - 2)[0]:
             text, w = elide(state, texts[int(k)], font, right - 2 - float(x[k]) - reserve)
             texts[int(k)], width[k], drop[k], elided[k] = text, w, not text, bool(text)
-        hidden = np.union1d(chosen[~kept], index[drop])  # labels with no text drawn at all
+        n_hidden = int(chosen.size - keep.size + drop.sum())  # labels with no text drawn at all
+        if state.footnotes or n_hidden <= MAX_MARKERS:
+            hidden = np.union1d(chosen[~kept], index[drop])
+        else:  # a zoomed-out big case: the level of detail hides most labels, and no marker is drawn
+            hidden = np.zeros(0, dtype=np.int64)
         if drop.any():
             keep_k = np.nonzero(~drop)[0]
             index, x, width, elided = index[keep_k], x[keep_k], width[keep_k], elided[keep_k]
@@ -249,7 +253,7 @@ class LabelLayer(LayerItem):
         band = f.row_h * label_top_frac + fm_h
         leaders = np.stack([number_x, top + band, mark_x, top + clear], axis=1) \
             if lead.size and clear > band + 1 else None
-        self._placed = _Placed(key, index, x, y, width, texts, footnotes, int(hidden.size + elided.sum()), leaders)
+        self._placed = _Placed(key, index, x, y, width, texts, footnotes, n_hidden + int(elided.sum()), leaders)
         return self._placed
 
     def _markers(self, f: Frame, arrays: LabelArrays, chosen: np.ndarray, xs: np.ndarray, hidden: np.ndarray,
