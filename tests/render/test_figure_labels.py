@@ -144,6 +144,20 @@ def test_a_dropped_label_of_the_sample_is_a_numbered_footnote_with_its_number_by
     assert any(t.endswith(f"[{n.number}]") for n in notes for t in drawn), "a number is drawn in the plot"
 
 
+def test_a_footnote_words_its_time_as_the_source_gives_it() -> None:
+    """The neurological exam is only known to follow the onset on day 56: its footnote once read 'day 73', the
+    placed estimate, a day the paper never gave."""
+    path = next(p for p in SAMPLE_FILES if p.name.startswith("infliximab"))
+    view, request = sample_request(path, "double")
+    with built_figure(resolve_spec(view, request)) as figure:
+        figure_image(figure)
+        notes = {note.text.split(":")[0]: note for note in figure.plot.labels.footnotes}
+        text = figure.footnote_text
+    exam = notes["Neurological exam"]
+    assert exam.line().endswith("(Examination, day 56 or later)")
+    assert "day 56 or later" in text and "day 73" not in text
+
+
 def test_a_fixed_print_height_never_shrinks_type_below_6_pt() -> None:
     from caseline.render.figure import FigureRequest
 

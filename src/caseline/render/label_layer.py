@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
+from caseline.analysis.wording import format_resolved
 from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
 from caseline.model.kinds import CATEGORY_ORDER
@@ -46,10 +47,12 @@ class Footnote:
     x: float  # the mark's time in axis units (days)
     case: str = ""  # which case, when the figure has several
 
+    when: str = ""  # the mark's time worded as precisely as the source gives it ('day 56 or later')
+
     def line(self) -> str:
         day = f"{self.x:.0f}" if abs(self.x) >= 1 else f"{self.x:.1g}"
         where = f"{self.case}: " if self.case else ""
-        return f"[{self.number}] {self.text} ({where}{self.lane}, day {day})"
+        return f"[{self.number}] {self.text} ({where}{self.lane}, {self.when or 'day ' + day})"
 
 
 class LabelLayer(LayerItem):
@@ -276,7 +279,7 @@ class LabelLayer(LayerItem):
         footnotes = [Footnote(n, int(arrays.item[i]), full_text(layout, int(arrays.item[i]),
                                                                 arrays.texts[int(arrays.text[i])]),
                               layout.rows[int(arrays.row[i])].lane, round(float(arrays.x[i]), 1),
-                              case_name(layout, int(arrays.item[i])))
+                              case_name(layout, int(arrays.item[i])), item_when(layout, int(arrays.item[i])))
                      for i, n in sorted(numbers.items(), key=lambda kv: kv[1])]
         for k in np.nonzero(elided & state.footnotes)[0]:  # an elided label carries its number
             tag = f" [{numbers[int(index[k])]}]"
@@ -372,6 +375,15 @@ def case_name(layout: L.TimelineLayout, item: int) -> str:
     if len(layout.cases) < 2:
         return ""
     return f"case {int(layout.item_case[item]) + 1}"
+
+
+def item_when(layout: L.TimelineLayout, item: int) -> str:
+    """An item's time on the figure's axis (alignment applied), worded only as precisely as it is known: a
+    placed estimate of a time stated only by order or by one bound is never given as a day."""
+    found = layout.items[item]
+    if found.start is None:
+        return "time not stated"
+    return format_resolved(found.start.shifted(layout.shifts.get(found.case_id, 0.0)), found.precision)
 
 
 def full_text(layout: L.TimelineLayout, item: int, text: str) -> str:
