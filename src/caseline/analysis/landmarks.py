@@ -27,9 +27,10 @@ def earliest(items: Iterable[Item]) -> Item | None:
     return min(candidates, key=lambda i: i.start.best if i.start else 0.0) if candidates else None
 
 
-def first_suspect_dose(case: ResolvedCase) -> Item | None:
-    """The first administration of the suspected drug, else the start of its course."""
-    drug = case.case.suspect.drug
+def first_suspect_dose(case: ResolvedCase, drug: str | None = None) -> Item | None:
+    """The first administration of the suspected drug (or of the drug event ``drug``), else the start of its
+    course."""
+    drug = case.case.suspect.drug if drug is None else drug
     if not drug:
         return None
     items = case.items_of(drug)
@@ -37,24 +38,36 @@ def first_suspect_dose(case: ResolvedCase) -> Item | None:
     return earliest(doses) if doses else earliest(i for i in items if i.role is ItemRole.COURSE)
 
 
-def reaction_onset(case: ResolvedCase) -> Item | None:
-    """The start of the adverse reaction (the event named by ``suspect.reaction_event``)."""
-    event = case.case.suspect.reaction_event
+def reaction_onset(case: ResolvedCase, reaction: str | None = None) -> Item | None:
+    """The start of the adverse reaction (the event named by ``suspect.reaction_event``, or ``reaction``)."""
+    event = case.case.suspect.reaction_event if reaction is None else reaction
     if not event:
         return None
     return earliest(i for i in case.items_of(event) if i.role in (ItemRole.COURSE, ItemRole.POINT))
 
 
-def suspect_stop(case: ResolvedCase) -> Item | None:
+def last_suspect_dose_before(case: ResolvedCase, day: float, drug: str | None = None) -> Item | None:
+    """The last administration of the suspected drug at or before ``day`` (best days), else the start of its
+    last course begun by then: the dose a time to onset from the last dose counts from."""
+    drug = case.case.suspect.drug if drug is None else drug
+    if not drug:
+        return None
+    items = dated(case.items_of(drug))
+    doses = [i for i in items if i.role is ItemRole.DOSE] or [i for i in items if i.role is ItemRole.COURSE]
+    before = [i for i in doses if i.start is not None and i.start.best <= day]
+    return max(before, key=lambda i: i.start.best if i.start else 0.0) if before else None
+
+
+def suspect_stop(case: ResolvedCase, drug: str | None = None) -> Item | None:
     """When the suspected drug was stopped: its first dechallenge, else the end of its course *as stated*.
 
     A course whose ``end`` or ``duration`` the file gives was stopped then, whether or not the file
     also records a dechallenge; the returned item is then the course itself, and its ``end`` is the
     stop. The end of a schedule (its last administration) is not a stated stop: a source that gives
     two courses and does not say whether the drug was stopped has no stop. Use :func:`stop_time` for
-    the time either way.
+    the time either way. ``drug``: another drug event than the suspected one.
     """
-    drug = case.case.suspect.drug
+    drug = case.case.suspect.drug if drug is None else drug
     if not drug:
         return None
     stop = earliest(i for i in case.items if i.kind is Kind.DECHALLENGE and i.event.target == drug)

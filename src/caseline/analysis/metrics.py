@@ -33,9 +33,13 @@ SORT_TITLES = {
 TABLE_COLUMNS = [
     "case", "suspected drug",
     "latency", "latency min (days)", "latency best (days)", "latency max (days)", "latency derived from",
+    "latency from last dose", "last-dose latency min (days)", "last-dose latency best (days)",
+    "last-dose latency max (days)",
     "dechallenge outcome", "rescue therapies",
     "time to improvement", "improvement min (days)", "improvement best (days)", "improvement max (days)",
     "improvement derived from",
+    # the causality aid of the suspected drug - reaction pair (caseline.analysis.causality)
+    "dechallenge", "rechallenge", "Naranjo (computed)", "WHO-UMC (computed)", "causality reported",
 ]
 #: The numeric columns of the comparison table (empty where the source gives no such bound).
 NUMERIC_COLUMNS = [c for c in TABLE_COLUMNS if c.endswith("(days)")]
@@ -360,10 +364,16 @@ def comparison_table(cases: Sequence[ResolvedCase]) -> pd.DataFrame:
     bounds and best estimate in days, and how it was derived."""
     import pandas as pd
 
+    from caseline.analysis.causality_report import comparison_cells  # it builds on this module
+
     rows = []
     for case in cases:
         m = case_metrics(case)
         latency = _numbers(m.latency)
+        last_dose = landmarks.last_suspect_dose_before(case, m.onset.best) if m.onset is not None else None
+        from_last = (duration_between(last_dose.start, m.onset, at_least_zero=True)
+                     if last_dose is not None and last_dose.start is not None and m.onset is not None else None)
+        last = _numbers(from_last)
         response = m.first_response
         improvement = _numbers(response.time_to_improvement if response is not None else None)
         rows.append({
@@ -374,6 +384,10 @@ def comparison_table(cases: Sequence[ResolvedCase]) -> pd.DataFrame:
             "latency best (days)": latency[1],
             "latency max (days)": latency[2],
             "latency derived from": latency_derivation(case),
+            "latency from last dose": interval_text(from_last),
+            "last-dose latency min (days)": last[0],
+            "last-dose latency best (days)": last[1],
+            "last-dose latency max (days)": last[2],
             "dechallenge outcome": m.dechallenge,
             "rescue therapies": "; ".join(r.therapy for r in m.rescues),
             "time to improvement": "; ".join(f"{r.therapy}: {interval_text(r.time_to_improvement)}"
@@ -382,6 +396,7 @@ def comparison_table(cases: Sequence[ResolvedCase]) -> pd.DataFrame:
             "improvement best (days)": improvement[1],
             "improvement max (days)": improvement[2],
             "improvement derived from": improvement_derivation(response) if m.rescues else "no rescue therapy",
+            **comparison_cells(case),
         })
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for column in NUMERIC_COLUMNS:

@@ -1,9 +1,9 @@
 """``caseline``: the command line, the outermost layer (nothing in the package imports it).
 
-Subcommands: ``open`` (the default: ``caseline FILE...`` opens the window), ``validate``, ``table``
-and ``export``. Each lives in its own module with ``add_parser(subparsers)`` and ``run(args) -> int``;
-lower layers raise, only this package prints and chooses exit codes. Qt is imported only by the
-subcommands that need it.
+Subcommands: ``open`` (the default: ``caseline FILE...`` opens the window), ``validate``, ``table``,
+``export``, ``import`` and ``causality``. Each lives in its own module with ``add_parser(subparsers)``
+and ``run(args) -> int``; lower layers raise, only this package prints and chooses exit codes. Qt is
+imported only by the subcommands that need it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ SUBCOMMANDS = (
     ("table", "caseline.cli.table"),
     ("export", "caseline.cli.export"),
     ("import", "caseline.cli.import_"),
+    ("causality", "caseline.cli.causality"),
 )
 DEFAULT_SUBCOMMAND = "open"
 

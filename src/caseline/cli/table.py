@@ -1,7 +1,8 @@
 """``caseline table FILE... [-o OUT.csv]``: the resolved timeline as CSV, one row per event or administration
 (``--format tsv``: as a cBioPortal timeline file);
 with ``--compare``, the comparison table: one row per case (latency and time to improvement as intervals,
-their bounds in days and how each was derived), as the window's Table… gives it.
+their bounds in days and how each was derived), as the window's Table… gives it; ``--compare --summary``:
+the time to onset across the cases (caseline.analysis.onset_summary).
 
 Exit status: 0 written; 1 a file has errors; 2 a file cannot be read (or caseline failed reading it: an
 internal error), the output is one of the inputs, or the options do not go together; 3 the output cannot be
@@ -37,6 +38,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                         help="one row per case instead: latency and time to improvement as the interval the source "
                              "allows ('≥ 15 d', '63-119 d'), min/best/max in days and how each was derived, "
                              "dechallenge outcome and rescue therapies; case sets give their cases and sort")
+    parser.add_argument("--summary", action="store_true",
+                        help="with --compare: the time to onset across the cases instead (from the first dose and "
+                             "from the last dose before onset: median, minimum, maximum and a Turnbull estimate of "
+                             "the interval-censored latencies; min/best/max in days, the method named)")
     parser.add_argument("--sort", choices=SORT_KEYS, help="with --compare: the order of the cases (default: the "
                                                           "case set's, else as listed)")
     parser.add_argument("--deidentified", action="store_true",
@@ -53,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "tsv" and getattr(args, "compare", False):
         print("caseline table: --format tsv writes a timeline, one row per event; --compare has one row per "
               "case: use one or the other", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "summary", False) and not getattr(args, "compare", False):
+        print("caseline table: --summary summarises a comparison: use it with --compare", file=sys.stderr)
         return EXIT_USAGE
     if args.output:
         clash = overwrites_input(args.output, args.files)
@@ -93,7 +101,12 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "compare", False):
         from caseline.analysis.metrics import comparison_table, sort_cases
 
-        text = comparison_table(sort_cases(cases, sort)).to_csv(index=False)
+        if getattr(args, "summary", False):
+            from caseline.analysis.onset_summary import summary_table
+
+            text = summary_table(cases).to_csv(index=False)
+        else:
+            text = comparison_table(sort_cases(cases, sort)).to_csv(index=False)
     elif args.format == "tsv":
         from caseline.io.standards.cbioportal import unwritable_items, write_timeline
 
