@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from caseline.analysis import landmarks
-from caseline.analysis.metrics import duration_between, interval_text
+from caseline.analysis.metrics import RescueResponse, duration_between, interval_text, rescue_responses
 from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind
 from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
@@ -122,6 +122,7 @@ class Assessment:
     differences: tuple[str, ...] = ()
     note: str = ""  # the user's note on the answers
     labels: dict[str, str] = field(default_factory=dict)  # item id -> 'EMG (day 56 or later)'
+    rescues: tuple[RescueResponse, ...] = ()  # each rescue therapy and the reaction's response to it
 
     @property
     def total(self) -> int:
@@ -417,8 +418,9 @@ def assess_pair(case: ResolvedCase, drug: str, reaction: str) -> Assessment:
     unanswered = [a.item.key for a in answers if not a.item.derived and not a.by_user]
     reports = reported(case, drug, reaction)
     diffs = differences(total, naranjo_category(total), who, reports, unanswered)
+    rescues = rescue_responses(case, onset.start if onset is not None else None)
     return Assessment(case.id, drug, _name(case, drug), reaction, _name(case, reaction), latency, last, de, re_,
-                      tuple(answers), who, met, missing, reports, diffs, note, labels)
+                      tuple(answers), who, met, missing, reports, diffs, note, labels, rescues)
 
 
 def _item_words(item: Item) -> str:

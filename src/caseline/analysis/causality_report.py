@@ -56,6 +56,10 @@ def reported_words(assessment: Assessment) -> str:
     return "; ".join(r.text for r in assessment.reported) or "none reported"
 
 
+def rescue_words(assessment: Assessment) -> str:
+    return "; ".join(r.text() for r in assessment.rescues) or "none recorded"
+
+
 def text_lines(assessment: Assessment) -> list[str]:
     """The assessment of one pair as the lines ``caseline causality`` prints."""
     a = assessment
@@ -64,6 +68,7 @@ def text_lines(assessment: Assessment) -> list[str]:
              f"{interval_text(a.latency_last)}",
              f"  Dechallenge: {challenge_words(a, a.dechallenge)}",
              f"  Rechallenge: {challenge_words(a, a.rechallenge)}",
+             f"  Rescue therapies (time from the start to the first improvement): {rescue_words(a)}",
              "  Naranjo items (answer, score, how it is answered):"]
     for answer in a.answers:
         by = "user" if answer.by_user else "timeline" if answer.item.derived else "-"

@@ -66,6 +66,27 @@ class RescueResponse:
     improvement: Item | None  # the course point or remission milestone, None when none is documented
     time_to_improvement: Interval | None
     item: Item | None = None  # the therapy's first course
+    stated: str = ""  # the therapy's 'response:' (none, partial, complete, unknown), when the file states it
+    worse: Item | None = None  # the reaction's first worsening or plateau after the start, when no improvement
+
+    @property
+    def outcome(self) -> str:
+        """'complete response', 'partial response', 'improved' (a documented improvement, no response stated),
+        'no response' (stated, or the course only worsened or plateaued after the start) or 'unknown'."""
+        if self.stated == "none":
+            return "no response"
+        if self.stated in ("partial", "complete"):
+            return f"{self.stated} response"
+        if self.time_to_improvement is not None:
+            return "improved"
+        return "no response" if self.worse is not None and self.stated != "unknown" else "unknown"
+
+    def text(self) -> str:
+        """'IVIG: ≥ 0 d' (time to the first improvement), 'IVIG: no response' or 'IVIG: unknown'."""
+        if self.outcome == "no response" or self.time_to_improvement is None:
+            return f"{self.therapy}: {self.outcome}"
+        extra = f" ({self.outcome})" if self.outcome.endswith("response") else ""
+        return f"{self.therapy}: {interval_text(self.time_to_improvement)}{extra}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +209,13 @@ def rescue_responses(case: ResolvedCase, onset: Interval | None) -> tuple[Rescue
         improvement = first_improvement_after(case, item.start.best, index)
         time = (duration_between(item.start, improvement.start, at_least_zero=True)
                 if improvement is not None and improvement.start is not None else None)
-        out.append(RescueResponse(lane, item.start, improvement, time, item))
+        stated = str(getattr(item.event, "response", "") or "")
+        worse = None
+        if improvement is None:
+            worse = next((i for i in dated(case.items) if i.role is ItemRole.STATE and i.start is not None
+                          and i.start.best >= item.start.best
+                          and i.state in (*_WORSENED, CourseState.PLATEAU.value)), None)
+        out.append(RescueResponse(lane, item.start, improvement, time, item, stated, worse))
     return tuple(out)
 
 
@@ -390,8 +417,7 @@ def comparison_table(cases: Sequence[ResolvedCase]) -> pd.DataFrame:
             "last-dose latency max (days)": last[2],
             "dechallenge outcome": m.dechallenge,
             "rescue therapies": "; ".join(r.therapy for r in m.rescues),
-            "time to improvement": "; ".join(f"{r.therapy}: {interval_text(r.time_to_improvement)}"
-                                             for r in m.rescues),
+            "time to improvement": "; ".join(r.text() for r in m.rescues),
             "improvement min (days)": improvement[0],
             "improvement best (days)": improvement[1],
             "improvement max (days)": improvement[2],
