@@ -29,6 +29,7 @@ CATEGORY_COLORS: dict[Category, str] = {
     Category.SYMPTOM: OKABE_ITO["purple"],
     Category.INVESTIGATION: OKABE_ITO["green"],
     Category.RESCUE: OKABE_ITO["orange"],
+    Category.PROCEDURE: OKABE_ITO["sky"],
     Category.OUTCOME: "#4D4D4D",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from caseline.analysis.clinical_wording import case_causality_rows, clinical_rows
 from caseline.model.case import Case
 from caseline.model.kinds import KIND_SPECS, FieldGroup
 from caseline.model.time_expressions import Precision
@@ -91,12 +92,13 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
             rows.append(("Value", f"{event.value:g} {event.value_unit}".strip() + ref))
         if event.interpretation is not None:
             rows.append(("Interpretation", event.interpretation.value))
+    rows.extend(clinical_rows(case.case, event))
     if item.stated:
         rows.append(("As stated", item.stated))
     rows.append(("Resolved", format_resolved(item.start, item.precision)))
     if item.role is ItemRole.COURSE and item.end is not None:
         rows.append(("Ends", format_resolved(item.end, item.precision)))
-    elif item.role is ItemRole.COURSE and item.open_end:
+    elif item.role is ItemRole.COURSE and item.open_end and not event.absent:
         rows.append(("Ends", "ongoing or not stated"))
     if item.start is not None and math.isfinite(item.start.best):
         rel = f"{format_day(item.start.best)} from {case.anchor_description} (day 0)"
@@ -145,6 +147,7 @@ def describe_case(case: Case, deidentified: bool = False) -> list[tuple[str, str
         rows.append(("Adverse reaction", case.suspect.reaction))
     if case.suspect.causality:
         rows.append(("Causality", case.suspect.causality))
+    rows.extend(case_causality_rows(case))
     if case.summary:
         rows.append(("Summary", case.summary))
     citation = case.citation.full()

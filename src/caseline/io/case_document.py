@@ -22,8 +22,8 @@ from caseline.io.case_fields import (
     SUSPECT_KEYS,
     TOP_KEYS,
 )
+from caseline.io.clinical_fields import ClinicalFields, reexposure_label
 from caseline.io.located import MAX_EVENTS, MAX_ITEMS, LList, LMap, too_many_events
-from caseline.io.value_reader import ValueReader
 from caseline.model.case import (
     FORMAT_VERSION,
     MAX_ADMINISTRATIONS,
@@ -66,7 +66,7 @@ _ORDER = [k.value for k in Kind]
 E = TypeVar("E")
 
 
-class Builder(ValueReader):
+class Builder(ClinicalFields):
     """Collects diagnostics while turning located values into model objects."""
 
     def document(self, root: Any) -> tuple[list[Case], CaseSet | None]:
@@ -213,6 +213,7 @@ class Builder(ValueReader):
                     if ref and ref not in ids:
                         self.error(s.where(key), f"suspect {key} {ref!r} is not an event of this case",
                                    id_hint(ref, ids))
+        causality = self.causality(data, events)
         events, problems = finalize_events(events, suspect)
         self.diagnostics.extend(problems)
         return Case(
@@ -230,6 +231,7 @@ class Builder(ValueReader):
             summary=self.text(data, "summary"),
             lanes=self.string_list(data, "lanes"),
             time_range=self.time_range(data),
+            causality=causality,
         )
 
     def time_range(self, data: LMap) -> tuple[float, float] | None:
@@ -340,11 +342,14 @@ class Builder(ValueReader):
         return Event(
             id=event_id or "event", kind=kind, label=label, lane=lane, category=category, pos=where,
             source=source, note=self.text(data, "note"), identifying=self.string_list(data, "identifying"),
-            **fields,
+            links=self.links(data), **fields,
         )
 
     def group_fields(self, group: FieldGroup, data: LMap, kind: Kind) -> dict[str, Any]:
         """The model fields of one field group of the kind table (caseline.model.kinds.GROUP_KEYS)."""
+        clinical = self.clinical_fields(group, data, kind)
+        if clinical is not None:
+            return clinical
         if group is FieldGroup.DRUG:
             return self.drug_fields(data)
         if group is FieldGroup.ROLE:
@@ -562,10 +567,13 @@ class Builder(ValueReader):
 
 def _default_label(spec: KindSpec, fields: dict[str, Any]) -> str:
     """The label an event gets when the file gives none: from the kind's label field, else its default."""
-    value = fields.get({"type": "milestone"}.get(spec.label_field, spec.label_field)) if spec.label_field else None
+    if fields.get("exposure") is not None:
+        return reexposure_label(fields["exposure"], fields.get("drug", ""))
+    type_field = "procedure" if spec.kind is Kind.PROCEDURE else "milestone"
+    value = fields.get({"type": type_field}.get(spec.label_field, spec.label_field)) if spec.label_field else None
     if value:
         text = str(getattr(value, "value", value))
-        return text.replace("-", " ").capitalize() if spec.label_field == "type" else (
+        return text.replace("-", " ").replace("_", " ").capitalize() if spec.label_field == "type" else (
             text.capitalize() if spec.label_field == "drug" else text)
     return spec.default_label
 

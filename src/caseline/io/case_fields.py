@@ -11,7 +11,7 @@ from caseline.model.kinds import KIND_SPECS, Kind
 TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
 CASE_KEYS = {
     "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
-    "anchor_date", "anchor_label", "lanes", "events", "range",
+    "anchor_date", "anchor_label", "lanes", "events", "range", "causality",
 }
 PATIENT_KEYS = {"age", "sex", "identifiers", "note"}
 CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note"}
@@ -29,4 +29,8 @@ COURSE_KEYS = {"at", "state", "note"}
 SEVERITY_KEYS = {"scale", "min", "max", "higher_is_worse", "values"}
 SEVERITY_POINT_KEYS = {"at", "value", "text"}
 TIME_KEYS = {"time", "stated"}
+#: Clinical attributes (caseline.io.clinical_fields): an event's links, a reaction's grade, the case's causality.
+LINK_KEYS = {"type", "target", "note"}
+GRADE_KEYS = {"scale", "value"}
+CAUSALITY_KEYS = {"drug", "reaction", "scale", "value", "by", "note"}
 

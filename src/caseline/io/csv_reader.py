@@ -44,6 +44,7 @@ EVENT_COLUMNS = (
     "id", "kind", "label", "lane", "category", "start", "end", "duration", "at", "ongoing", "drug",
     "role", "dose", "unit", "route", "frequency", "target", "test", "result", "interpretation",
     "value", "value_unit", "reference", "type", "note", "identifying", "course",
+    "response", "exposure", "outcome", "absent", "seriousness", "action_taken",
 )
 
 
@@ -554,7 +555,8 @@ def _course(value: str, pos: SourcePos) -> Any:
     return out
 
 
-_CONVERTERS: dict[str, Any] = {"ongoing": _boolean, "identifying": _string_list, "course": _course}
+_CONVERTERS: dict[str, Any] = {"ongoing": _boolean, "identifying": _string_list, "course": _course,
+                               "absent": _boolean, "seriousness": _string_list}
 
 
 __all__ = ["KNOWN_COLUMNS", "METADATA_KEYS", "read_events_table"]

@@ -8,6 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from caseline.model._fast_init import fast_frozen_init
+from caseline.model.clinical import (
+    ActionTaken,
+    Causality,
+    EventLink,
+    Exposure,
+    Grade,
+    ProcedureType,
+    ReactionOutcome,
+    RechallengeOutcome,
+    Response,
+    Seriousness,
+)
 from caseline.model.diagnostics import SourcePos
 from caseline.model.kinds import KIND_SPECS, Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from caseline.model.time_expressions import Amount, TimeExpr
@@ -142,6 +154,18 @@ class Event:
     reference_high: float | None = None
     # milestones
     milestone: MilestoneType | None = None
+    # clinical attributes (caseline.model.clinical): a therapy's response, a re-exposure, a pertinent negative,
+    # a reaction's seriousness, outcome, grade and the action taken with the drug, a procedure's type
+    response: Response | None = None
+    exposure: Exposure | None = None  # a rechallenge's form ('drug' names the other drug of a class switch)
+    rechallenge_outcome: RechallengeOutcome | None = None  # a rechallenge's 'outcome'
+    absent: bool = False  # a finding stated as absent: drawn as a negative, never as something that happened
+    seriousness: tuple[Seriousness, ...] = ()
+    outcome: ReactionOutcome | None = None  # a reaction's (symptom's) 'outcome'
+    grade: Grade | None = None
+    action_taken: ActionTaken | None = None
+    procedure: ProcedureType | None = None  # a procedure's 'type'
+    links: tuple[EventLink, ...] = ()
     # everywhere
     source: Provenance = field(default_factory=Provenance)
     note: str = ""
@@ -234,6 +258,7 @@ class Case:
     summary: str = ""
     lanes: tuple[str, ...] = ()  # optional explicit lane order within categories
     time_range: tuple[float, float] | None = None  # the time axis a view of this case alone opens at (days)
+    causality: tuple[Causality, ...] = ()  # reported causality per drug-reaction pair
 
     def event(self, event_id: str) -> Event | None:
         for event in self.events:

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     INVESTIGATION = "investigation"
     THERAPY = "therapy"
     MILESTONE = "milestone"
+    PROCEDURE = "procedure"
 
 
 class Category(StrEnum):
@@ -35,6 +36,7 @@ class Category(StrEnum):
     SYMPTOM = "symptom"
     INVESTIGATION = "investigation"
     RESCUE = "rescue"
+    PROCEDURE = "procedure"
     OUTCOME = "outcome"
 
 
@@ -45,6 +47,7 @@ CATEGORY_ORDER: tuple[Category, ...] = (
     Category.SYMPTOM,
     Category.INVESTIGATION,
     Category.RESCUE,
+    Category.PROCEDURE,
     Category.OUTCOME,
 )
 
@@ -54,6 +57,7 @@ CATEGORY_TITLES: dict[Category, str] = {
     Category.SYMPTOM: "Symptoms and signs",
     Category.INVESTIGATION: "Investigations",
     Category.RESCUE: "Rescue therapies",
+    Category.PROCEDURE: "Procedures",
     Category.OUTCOME: "Outcomes",
 }
 
@@ -62,6 +66,7 @@ class DrugRole(StrEnum):
     SUSPECTED = "suspected"
     CONCOMITANT = "concomitant"
     PRIOR = "prior"
+    SUBSEQUENT = "subsequent"  # a later therapy (after the reaction)
 
 
 class CourseState(StrEnum):
@@ -103,6 +108,7 @@ class Glyph(IntEnum):
     RESTART = 5  # the drug given again
     CIRCLE = 6  # a change in a course (or a severity value)
     CROSS = 7  # death
+    ABSENT = 12  # a pertinent negative: a finding stated as absent (a crossed empty circle)
 
 
 class FieldGroup(StrEnum):
@@ -116,6 +122,11 @@ class FieldGroup(StrEnum):
     SEVERITY = "severity"  # values on a severity scale
     RESULT = "result"  # test, result, interpretation, value, value_unit, reference
     MILESTONE = "milestone"  # the milestone's type
+    RESPONSE = "response"  # how the reaction responded to a therapy
+    REEXPOSURE = "reexposure"  # a re-exposure's form, the other drug of a class switch, its outcome
+    ABSENT = "absent"  # a pertinent negative: the finding was looked for and is absent
+    REACTION = "reaction"  # a reaction's seriousness, outcome, grade and the action taken with the drug
+    PROCEDURE = "procedure"  # the procedure's type
 
 
 #: The keys each group adds to an event.
@@ -128,12 +139,17 @@ GROUP_KEYS: dict[FieldGroup, frozenset[str]] = {
     FieldGroup.SEVERITY: frozenset({"severity"}),
     FieldGroup.RESULT: frozenset({"test", "result", "interpretation", "value", "value_unit", "reference"}),
     FieldGroup.MILESTONE: frozenset({"type"}),
+    FieldGroup.RESPONSE: frozenset({"response"}),
+    FieldGroup.REEXPOSURE: frozenset({"exposure", "drug", "outcome"}),
+    FieldGroup.ABSENT: frozenset({"absent"}),
+    FieldGroup.REACTION: frozenset({"seriousness", "outcome", "grade", "action_taken"}),
+    FieldGroup.PROCEDURE: frozenset({"type"}),
 }
 #: Timing keys: a course has a start and an end (or a duration); a point happens ``at`` a time.
 COURSE_TIMING_KEYS = frozenset({"start", "end", "duration", "ongoing"})
 POINT_TIMING_KEYS = frozenset({"at"})
 #: Keys every event may carry.
-COMMON_EVENT_KEYS = frozenset({"id", "kind", "label", "lane", "category", "source", "note", "identifying"})
+COMMON_EVENT_KEYS = frozenset({"id", "kind", "label", "lane", "category", "source", "note", "identifying", "links"})
 
 
 @dataclass(frozen=True)
@@ -165,19 +181,22 @@ class KindSpec:
 
 KIND_SPECS: dict[Kind, KindSpec] = {
     spec.kind: spec for spec in (
-        KindSpec(Kind.DRUG, False, (FieldGroup.DRUG, FieldGroup.ROLE), Category.DRUG, "Drug", None, 3,
-                 label_field="drug"),
+        KindSpec(Kind.DRUG, False, (FieldGroup.DRUG, FieldGroup.ROLE, FieldGroup.RESPONSE), Category.DRUG, "Drug",
+                 None, 3, label_field="drug"),
         KindSpec(Kind.DECHALLENGE, True, (FieldGroup.TARGET,), Category.DRUG, "Drug stopped (dechallenge)",
                  Glyph.STOP, 1, default_label="Stopped", ends_target=True),
-        KindSpec(Kind.RECHALLENGE, True, (FieldGroup.TARGET, FieldGroup.DOSE), Category.DRUG,
+        KindSpec(Kind.RECHALLENGE, True, (FieldGroup.TARGET, FieldGroup.DOSE, FieldGroup.REEXPOSURE), Category.DRUG,
                  "Drug restarted (rechallenge)", Glyph.RESTART, 1, default_label="Restarted"),
-        KindSpec(Kind.SYMPTOM, False, (FieldGroup.COURSE, FieldGroup.SEVERITY), Category.SYMPTOM, "Symptom / sign",
-                 Glyph.TRIANGLE, 0, start_words="(onset)", band=True),
-        KindSpec(Kind.INVESTIGATION, True, (FieldGroup.RESULT,), Category.INVESTIGATION, "Investigation",
-                 Glyph.DIAMOND, 4, label_field="test"),
-        KindSpec(Kind.THERAPY, False, (FieldGroup.DRUG,), Category.RESCUE, "Therapy", None, 3, label_field="drug"),
+        KindSpec(Kind.SYMPTOM, False, (FieldGroup.COURSE, FieldGroup.SEVERITY, FieldGroup.ABSENT, FieldGroup.REACTION),
+                 Category.SYMPTOM, "Symptom / sign", Glyph.TRIANGLE, 0, start_words="(onset)", band=True),
+        KindSpec(Kind.INVESTIGATION, True, (FieldGroup.RESULT, FieldGroup.ABSENT), Category.INVESTIGATION,
+                 "Investigation", Glyph.DIAMOND, 4, label_field="test"),
+        KindSpec(Kind.THERAPY, False, (FieldGroup.DRUG, FieldGroup.RESPONSE), Category.RESCUE, "Therapy", None, 3,
+                 label_field="drug"),
         KindSpec(Kind.MILESTONE, True, (FieldGroup.MILESTONE,), Category.OUTCOME, "Milestone", Glyph.FLAG, 2,
                  label_field="type"),
+        KindSpec(Kind.PROCEDURE, False, (FieldGroup.PROCEDURE, FieldGroup.RESPONSE), Category.PROCEDURE,
+                 "Procedure", None, 3, label_field="type", default_label="Procedure"),
     )
 }
 #: Milestones with a mark of their own.

@@ -491,6 +491,10 @@ def glyph_path(code: int, size: float) -> QPainterPath:
     elif code == Glyph.CROSS:
         path.addRect(QRectF(-s * 0.2, -s * 1.1, s * 0.4, s * 2.2))
         path.addRect(QRectF(-s * 0.75, -s * 0.55, s * 1.5, s * 0.4))
+    elif code == Glyph.ABSENT:  # a pertinent negative: an empty circle crossed through
+        path.addEllipse(QPointF(0, 0), s * 0.7, s * 0.7)
+        path.moveTo(-s * 0.5, s * 0.5)
+        path.lineTo(s * 0.5, -s * 0.5)
     elif code == Glyph.DOSE:  # a tick
         path.addRect(QRectF(-max(1.5, s * 0.22), -s * 1.05, max(3.0, s * 0.44), s * 2.1))
     else:
