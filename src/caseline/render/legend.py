@@ -33,8 +33,6 @@ def legend_entries(layout: L.TimelineLayout, terse: bool = False) -> tuple[list[
     categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
     codes = {int(c) & L.GLYPH_MASK for c in layout.points.style}
     glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
-    if any(int(s) & L.GLYPH_MASK == Glyph.RESTART and not int(s) & L.PointFlag.ABNORMAL for s in layout.points.style):
-        glyphs.append(("▷", "re-exposure, reaction did not recur"))
     if len(layout.whiskers):
         glyphs.append(("├┤", "uncertain time"))
         if any(int(s) & (L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END) for s in layout.whiskers.style):
