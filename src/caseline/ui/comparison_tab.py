@@ -436,9 +436,15 @@ class ComparisonTab(TimelineTab):
             return comparison_table(self.plot.cases)
         return comparison_table(self.plot.cases or self.cases())
 
+    def summary(self) -> pd.DataFrame:
+        """The time to onset across the cases of the table (caseline.analysis.onset_summary)."""
+        from caseline.analysis.onset_summary import summary_table
+
+        return summary_table(self.plot.cases if self.view.deidentified else (self.plot.cases or self.cases()))
+
     def show_table(self) -> ComparisonTableDialog:
         dialog = ComparisonTableDialog(self.table(), self.title, self, folder=self.start_folder(),
-                                       on_saved=self.remember_folder)
+                                       on_saved=self.remember_folder, summary=self.summary())
         dialog.show()
         return dialog
 

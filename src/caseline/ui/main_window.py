@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from caseline.ui import window_settings as ws
+from caseline.ui.deidentified_tab import keep_deidentified as _keep_deidentified
 from caseline.ui.documents import Document
 from caseline.ui.help import EmptyPage, TextDialog, about_html, keys_html
 from caseline.ui.panels import DetailsPanel, LanePanel
@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
         from caseline.ui.teaching_actions import install_teaching
 
         self.teaching = install_teaching(self)  # presentation mode (F5), reveal, View > De-identified
+        from caseline.ui.causality_panel import install_causality
+
+        self.causality = install_causality(self)  # the Causality dock beside Details (issue 16)
         self._build_help_menu()
         self._default_state = self.saveState()  # docks and toolbars as built: "Reset settings" goes back here
         self._restore_state()
@@ -586,22 +589,3 @@ def _listed_cases(tab: TimelineTab) -> list:
     renamed), else as arranged."""
     return list(tab.plot.cases) if tab.view.deidentified else tab.cases()
 
-
-def _keep_deidentified(tab: TimelineTab) -> None:
-    """After a tab shows its cases: in the de-identified view, nothing of a case that could not be
-    de-identified (fails closed: its reason instead), and no problem list (problems name the file and
-    quote it)."""
-    view = tab.view
-    if not view.deidentified:
-        return
-    withheld = view.shown().problem if view.cases else ""
-    if withheld:
-        tab.banner.hide()
-        tab.error_page.setHtml(f"<h3>Nothing is shown</h3><p>{html.escape(withheld)}</p>")
-        tab.stack.setCurrentWidget(tab.error_page)
-    elif tab.stack.currentWidget() is tab.error_page:
-        tab.error_page.setHtml("<h3>This file cannot be shown</h3><p>Its problems are not listed in the "
-                               "de-identified view: turn the view off to see them.</p>")
-    if tab.banner.isVisibleTo(tab):
-        tab.banner.setText("<b>The file has errors; showing the last version that loaded.</b> They are not "
-                           "listed in the de-identified view.")

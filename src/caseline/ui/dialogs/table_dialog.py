@@ -68,7 +68,7 @@ class ComparisonTableDialog(QDialog):
     """The comparison table, with Copy (tab-separated, pastes into a spreadsheet) and Save CSV."""
 
     def __init__(self, frame: pd.DataFrame, title: str = "", parent: QWidget | None = None, folder: str = "",
-                 on_saved: Callable[[str], None] | None = None) -> None:
+                 on_saved: Callable[[str], None] | None = None, summary: pd.DataFrame | None = None) -> None:
         super().__init__(parent)
         self.folder = folder or os.path.expanduser("~")
         self.on_saved = on_saved
@@ -99,6 +99,18 @@ class ComparisonTableDialog(QDialog):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        self.summary = summary
+        self.summary_view: QTableView | None = None
+        if summary is not None and len(summary):  # time to onset across the cases (issue 16), its own CSV
+            layout.addWidget(QLabel("<b>Time to onset across the cases</b> (min/best/max in days; the method of "
+                                    "each row is named in its last column)"))
+            self.summary_view = QTableView()
+            self.summary_view.setModel(DataFrameModel(summary, self))
+            self.summary_view.resizeColumnsToContents()
+            layout.addWidget(self.summary_view, 1)
+            self.summary_button = QPushButton("Save summary CSV…")
+            self.summary_button.clicked.connect(self.save_summary_dialog)
+            buttons.insertWidget(buttons.count() - 1, self.summary_button)
         layout.addLayout(buttons)
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         self.save_button.clicked.connect(self.save_dialog)
@@ -112,6 +124,19 @@ class ComparisonTableDialog(QDialog):
 
     def save_csv(self, path: str) -> None:
         atomic_write_text(path, self.csv_text())
+
+    def save_summary(self, path: str) -> None:
+        if self.summary is not None:
+            atomic_write_text(path, str(self.summary.to_csv(index=False)))
+
+    def save_summary_dialog(self) -> None:
+        name = (re.sub(r"[^A-Za-z0-9]+", "-", self.title).strip("-").lower() or "comparison") + "-onset.csv"
+        path, _ = QFileDialog.getSaveFileName(self, "Save time-to-onset summary as CSV",
+                                              os.path.join(self.folder, name), "CSV (*.csv)")
+        if path:
+            self.save_summary(path)
+            if self.on_saved is not None:
+                self.on_saved(path)
 
     def save_dialog(self) -> None:
         name = (re.sub(r"[^A-Za-z0-9]+", "-", self.title).strip("-").lower() or "comparison") + ".csv"
