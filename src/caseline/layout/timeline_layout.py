@@ -9,12 +9,14 @@ Rows run downwards: row ``r`` spans y in [r, r + 1) and its centre is ``r + 0.5`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, IntFlag
+from typing import overload
 
 import numpy as np
 
+from caseline.layout.case_columns import CaseColumns, case_columns
 from caseline.model.kinds import (
     CATEGORY_ORDER,
     KIND_SPECS,
@@ -24,7 +26,6 @@ from caseline.model.kinds import (
     Glyph,
     Interpretation,
     Kind,
-    MilestoneType,
 )
 from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
@@ -157,6 +158,38 @@ class LabelColumns:
                             texts=list(ids))
 
 
+class LazyLabels(Sequence[Label]):
+    """``TimelineLayout.labels`` of a composed layout: Label objects made only when asked for, from the columns
+    (a paint reads the columns; a million labels as objects cost more than the whole layout)."""
+
+    def __init__(self, columns: LabelColumns, x_end: np.ndarray) -> None:
+        self._columns = columns
+        self._x_end = x_end  # nan for a point, as Label.x_end
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    @overload
+    def __getitem__(self, index: int) -> Label: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Label]: ...
+
+    def __getitem__(self, index: int | slice) -> Label | list[Label]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        c = self._columns
+        if index < 0:
+            index += len(c)
+        if not 0 <= index < len(c):
+            raise IndexError(index)
+        return Label(float(c.x[index]), float(c.y[index]), c.texts[int(c.text[index])], int(c.item[index]),
+                     int(c.priority[index]), float(self._x_end[index]))
+
+    def __iter__(self) -> Iterator[Label]:
+        return (self[k] for k in range(len(self)))
+
+
 @dataclass
 class TimelineLayout:
     cases: list[ResolvedCase]
@@ -168,11 +201,12 @@ class TimelineLayout:
     points: Marks
     whiskers: Marks  # uncertainty spans of points and starts: x0..x1 at y
     severity: list[tuple[int, np.ndarray, np.ndarray, float, float]]  # (row, xs, values, min, max)
-    labels: list[Label]
+    labels: Sequence[Label]
     undated: list[int]  # item indices without a time, drawn in the undated strip
     shifts: dict[str, float]
     rules: list[tuple[float, int, int, int]]  # (x, first row, last row, item): death/remission rules
     x_range: tuple[float, float]
+    columns: list[CaseColumns] = field(default_factory=list, repr=False)  # per case, for build_layout(reuse=)
 
     @property
     def n_rows(self) -> int:
@@ -259,204 +293,186 @@ def is_abnormal(item: Item) -> bool:
     return item.event.interpretation in (Interpretation.ABNORMAL, Interpretation.BORDERLINE)
 
 
-def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = None) -> TimelineLayout:
-    """Lay out one or more resolved cases as rows of marks."""
+def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = None,
+                 reuse: TimelineLayout | None = None) -> TimelineLayout:
+    """Lay out one or more resolved cases as rows of marks.
+
+    Each case's marks are columns made once (:mod:`caseline.layout.case_columns`); a layout composes
+    them: a lane hidden is a mask, a row a lookup, an alignment shift an addition. ``reuse``: a layout
+    of (some of) the same case objects, whose columns are taken instead of walking their items again
+    (what a switch of alignment, sort or hidden lanes costs: numpy over the marks, no per-item Python).
+    """
     options = options or LayoutOptions()
     cases = list(cases)
-    order = lane_order(cases)
+    known = {id(c.case): c for c in reuse.columns} if reuse is not None else {}
+    columns = []
+    for case in cases:
+        found = known.get(id(case))
+        if found is None or found.case is not case or found.revealed != options.revealed:
+            found = case_columns(case, CATEGORY_INDEX, options.revealed)
+        columns.append(found)
+    return _compose(cases, columns, options)
+
+
+def _order(columns: Sequence[CaseColumns]) -> list[tuple[Category, str]]:
+    """lane_order from the columns: by category, then a case's explicit lane order, then first appearance."""
+    seen: dict[tuple[Category, str], tuple[int, int, int]] = {}
+    for case_index, col in enumerate(columns):
+        for key, (explicit, first) in zip(col.lanes, col.lane_rank, strict=True):
+            rank = (CATEGORY_INDEX[key[0]], explicit, case_index * 1_000_000 + first)
+            if key not in seen or rank < seen[key]:
+                seen[key] = rank
+    return sorted(seen, key=lambda k: seen[k])
+
+
+def _gather(parts: Sequence[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+
+def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: LayoutOptions) -> TimelineLayout:
+    order = _order(columns)
     if options.shared_lanes_only and len(cases) > 1:
-        per_case = [{(i.category, i.lane) for i in c.items} for c in cases]
-        shared = set.intersection(*per_case) if per_case else set()
+        shared = set.intersection(*[set(col.lanes) for col in columns]) if columns else set()
         order = [k for k in order if k in shared]
     visible = [k for k in order if k[1] not in options.hidden_lanes and k[0] not in options.hidden_categories]
-
     rows: list[Row] = []
-    row_index: dict[tuple[int, Category, str], int] = {}
-    undated_row: dict[int, int] = {}
-    items: list[Item] = []
-    item_case: list[int] = []
-    for case_index, case in enumerate(cases):
-        has = {(i.category, i.lane) for i in case.items}
+    lane_rows: list[np.ndarray] = []  # per case: the row of each of its lanes (-1: hidden)
+    undated_rows = np.full(len(cases), -1, dtype=np.int64)
+    first_rows = np.zeros(len(cases), dtype=np.int64)
+    last_rows = np.zeros(len(cases), dtype=np.int64)
+    for case_index, (case, col) in enumerate(zip(cases, columns, strict=True)):
+        first_rows[case_index] = len(rows)
+        local = {key: k for k, key in enumerate(col.lanes)}
+        lane_row = np.full(len(col.lanes), -1, dtype=np.int64)
         if options.headers:
             rows.append(Row(RowKind.HEADER, case_index, case.id, "", None, float(len(rows))))
-        for category, lane in visible:
-            if (category, lane) in has:
-                row_index[(case_index, category, lane)] = len(rows)
-                rows.append(Row(RowKind.LANE, case_index, case.id, lane, category, float(len(rows))))
-        if options.undated_strip and any(
-            i.start is None and (i.category, i.lane) in set(visible) for i in case.items
-        ):
-            undated_row[case_index] = len(rows)
+        for key in visible:
+            k = local.get(key)
+            if k is not None:
+                lane_row[k] = len(rows)
+                rows.append(Row(RowKind.LANE, case_index, case.id, key[1], key[0], float(len(rows))))
+        if options.undated_strip and col.undated_lanes.size and bool(np.any(lane_row[col.undated_lanes] >= 0)):
+            undated_rows[case_index] = len(rows)
             rows.append(Row(RowKind.UNDATED, case_index, case.id, "Time not stated", None, float(len(rows))))
-        for item in case.items:
-            items.append(item)
-            item_case.append(case_index)
-
+        last_rows[case_index] = len(rows) - 1
+        lane_rows.append(lane_row)
     shifts = {c.id: float(options.shifts.get(c.id, 0.0)) for c in cases}
+    shift = np.array([shifts[c.id] for c in cases], dtype=np.float64)
+    lane_base = np.cumsum([0] + [len(col.lanes) for col in columns])[:-1].astype(np.int64)
+    row_table = _gather(lane_rows, np.int64)
+    item_base = np.cumsum([0] + [col.n_items for col in columns])[:-1].astype(np.int64)
+    items: list[Item] = []
+    for case in cases:
+        items.extend(case.items)
+    counts = [col.n_items for col in columns]
+    item_case = np.repeat(np.arange(len(cases), dtype=np.int32), counts)
+    item_lane_row = row_table[lane_base[item_case] + _gather([c.item_lane for c in columns], np.int32)] \
+        if len(items) else np.zeros(0, dtype=np.int64)
+    dated = _gather([c.item_dated for c in columns], bool) & (item_lane_row >= 0)
+    undated_mask = _gather([c.item_undated for c in columns], bool) & (item_lane_row >= 0) \
+        & (undated_rows[item_case] >= 0)
     item_row = np.full(len(items), -1, dtype=np.int32)
-    bx0: list[float] = []
-    bx1: list[float] = []
-    by: list[float] = []
-    bc: list[int] = []
-    bi: list[int] = []
-    bs: list[int] = []
-    px: list[float] = []
-    py: list[float] = []
-    pc: list[int] = []
-    pi: list[int] = []
-    pg: list[int] = []
-    wx0: list[float] = []
-    wx1: list[float] = []
-    wy: list[float] = []
-    wc: list[int] = []
-    wi: list[int] = []
-    ws: list[int] = []
-    labels: list[Label] = []
-    undated: list[int] = []
-    rules: list[tuple[float, int, int, int]] = []
-    cycle_spans: dict[tuple[int, str, int], tuple[int, int, list[float]]] = {}
-    severity_points: dict[int, list[tuple[float, float, float, float]]] = {}
-    finite: list[float] = []
-    revealed = options.revealed
-    stopped = [
-        frozenset(e.target for e in c.case.events if KIND_SPECS[e.kind].ends_target and e.target) for c in cases
-    ]
+    item_row[dated] = item_lane_row[dated]
+    item_row[undated_mask] = undated_rows[item_case[undated_mask]]
+    undated = np.flatnonzero(undated_mask).tolist()
 
-    def add_bar(x0: float, x1: float, y: float, color: int, index: int, style: int) -> None:
-        bx0.append(x0)
-        bx1.append(x1)
-        by.append(y)
-        bc.append(color)
-        bi.append(index)
-        bs.append(style)
-
-    def add_whisker(lo: float, hi: float, y: float, color: int, index: int) -> None:
-        wx0.append(lo)
-        wx1.append(hi)
-        wy.append(y)
-        wc.append(color)
-        wi.append(index)
-        ws.append((WhiskerEnd.CLOSED if math.isfinite(lo) else WhiskerEnd.OPEN_START)
-                  | (WhiskerEnd.CLOSED if math.isfinite(hi) else WhiskerEnd.OPEN_END))
-
-    for index, item in enumerate(items):
-        case_index = item_case[index]
-        if (revealed is not None and item.item_id not in revealed and item.event_id not in revealed
-                and f"{item.case_id}/{item.item_id}" not in revealed):  # teaching: timeline.reveal.reveal_key
-            continue
-        row = row_index.get((case_index, item.category, item.lane))
-        if row is None:
-            continue
-        color = CATEGORY_INDEX[item.category]
-        if item.start is None:
-            if item.role in (ItemRole.COURSE, ItemRole.POINT):
-                undated_at = undated_row.get(case_index)
-                if undated_at is not None:
-                    undated.append(index)
-                    item_row[index] = undated_at
-            continue
-        item_row[index] = row
-        shift = shifts[item.case_id]
-        y = row + 0.5
-        start = item.start.shifted(shift)
-        for v in (start.lo, start.best, start.hi):
-            if math.isfinite(v):
-                finite.append(v)
-        if item.role is ItemRole.COURSE:
-            end = item.end.shifted(shift) if item.end is not None else None
-            spec = KIND_SPECS[item.kind]
-            style = BarStyle.BAND if spec.band else BarStyle(0)
-            if end is not None and math.isfinite(end.best):
-                x1 = end.best
-                finite.extend(v for v in (end.lo, end.hi) if math.isfinite(v))
-                finite.append(x1)
-                if item.event.id in stopped[case_index] and item.event.end is None:
-                    style |= BarStyle.STOPPED
-                if not end.is_exact:
-                    if end.is_bounded:
-                        add_bar(end.lo, end.hi, y, color, index, BarStyle.UNCERTAIN)
-                    else:
-                        add_whisker(end.lo, end.hi, y, color, index)
-            else:
-                x1 = math.nan  # resolved later to the case's extent
-                style |= BarStyle.OPEN_END
-            if item.open_end:
-                style |= BarStyle.OPEN_END
-            if not start.is_bounded:
-                style |= BarStyle.OPEN_START
-                add_whisker(start.lo, start.hi, y, color, index)
-            elif not start.is_exact:
-                add_bar(start.lo, start.hi, y, color, index, BarStyle.UNCERTAIN)
-            add_bar(start.best, x1, y, color, index, style)
-            course_label = Label(start.best, y, _label_text(item), index, 2, x1)
-            if spec.glyph is not None:  # a course with a mark at its start (a symptom's onset)
-                px.append(start.best)
-                py.append(y)
-                pc.append(color)
-                pi.append(index)
-                pg.append(spec.glyph)
-            labels.append(course_label)
-        elif item.role is ItemRole.SEVERITY:
-            if item.value is not None and item.event.severity is not None:
-                sev = item.event.severity
-                severity_points.setdefault(row, []).append((start.best, item.value, sev.minimum, sev.maximum))
-            px.append(start.best)
-            py.append(y)
-            pc.append(color)
-            pi.append(index)
-            pg.append(Glyph.CIRCLE)
-        else:
-            glyph = glyph_of(item)
-            px.append(start.best)
-            py.append(y)
-            pc.append(color)
-            pi.append(index)
-            pg.append(glyph | (PointFlag.ABNORMAL if is_abnormal(item) else 0))
-            if not start.is_exact:
-                add_whisker(start.lo, start.hi, y, color, index)
-            if item.role is ItemRole.DOSE and item.cycle is not None and math.isfinite(start.best):
-                cycle_spans.setdefault((row, item.event_id, item.cycle), (color, index, []))[2].append(start.best)
-            if item.role is ItemRole.POINT:
-                labels.append(Label(start.best, y, _label_text(item), index, 3 if item.kind is Kind.MILESTONE else 1))
-                if item.kind is Kind.MILESTONE and item.event.milestone in (MilestoneType.DEATH,
-                                                                             MilestoneType.REMISSION):
-                    rows_of_case = [r for r, rw in enumerate(rows) if rw.case_index == case_index]
-                    rules.append((start.best, rows_of_case[0], rows_of_case[-1], index))
-            elif item.role is ItemRole.STATE:
-                labels.append(Label(start.best, y, item.state, index, 0))
-
-    # one bracket under the administrations of each cycle: cycles read as groups
-    for (cycle_row, _event_id, _cycle), (color, index, days) in cycle_spans.items():
-        if len(days) > 1:
-            add_bar(min(days), max(days) + 1.0, cycle_row + 0.5, color, index, BarStyle.CYCLE)
-    if finite:
-        x_lo, x_hi = min(finite), max(finite)
+    item_shift = shift[item_case]
+    lo_values = (_gather([c.item_min for c in columns], np.float64) + item_shift)[dated]
+    hi_values = (_gather([c.item_max for c in columns], np.float64) + item_shift)[dated]
+    lo_values = lo_values[~np.isnan(lo_values)]
+    hi_values = hi_values[~np.isnan(hi_values)]
+    if lo_values.size:
+        x_lo, x_hi = float(lo_values.min()), float(hi_values.max())
     else:
         x_lo, x_hi = -7.0, 56.0
     if x_hi - x_lo < 14:
         x_hi = x_lo + 14
     # open-ended courses run to the right edge of everything known (and fade there)
     open_to = x_hi + max(7.0, 0.05 * (x_hi - x_lo))
-    bx1 = [open_to if math.isnan(v) else v for v in bx1]
-    for label in labels:
-        if label.priority == 2 and math.isnan(label.x_end):
-            label.x_end = open_to
-    wx0 = [v if math.isfinite(v) else x_lo - max(7.0, 0.05 * (x_hi - x_lo)) for v in wx0]
-    wx1 = [v if math.isfinite(v) else open_to for v in wx1]
+    open_from = x_lo - max(7.0, 0.05 * (x_hi - x_lo))
+
+    def marks(kind: str, bracket: bool = False) -> tuple[Marks, np.ndarray]:
+        parts = [getattr(c, kind) for c in columns]
+        case_of = np.repeat(np.arange(len(cases), dtype=np.int64), [len(m) for m in parts])
+        lane = _gather([m.lane for m in parts], np.int32)
+        row = row_table[lane_base[case_of] + lane] if lane.size else np.zeros(0, dtype=np.int64)
+        keep = row >= 0
+        case_of = case_of[keep]
+        s = shift[case_of]
+        x0 = _gather([m.x0 for m in parts], np.float64)[keep] + s
+        x1 = _gather([m.x1 for m in parts], np.float64)[keep] + s
+        if bracket:
+            x1 = x1 + 1.0
+        item = (_gather([m.item for m in parts], np.int32)[keep] + item_base[case_of]).astype(np.int32)
+        return Marks(x0, x1, row[keep] + 0.5, _gather([m.color for m in parts], np.int32)[keep], item,
+                     _gather([m.style for m in parts], np.int32)[keep]), keep
+
+    bars, _ = marks("bars")
+    brackets, _ = marks("brackets", bracket=True)
+    bars = Marks(*(np.concatenate((getattr(bars, f), getattr(brackets, f)))
+                   for f in ("x0", "x1", "y", "color", "item", "style")))
+    bars.x1[np.isnan(bars.x1)] = open_to
+    points, _ = marks("points")
+    whiskers, _ = marks("whiskers")
+    whiskers.x0[~np.isfinite(whiskers.x0)] = open_from
+    whiskers.x1[~np.isfinite(whiskers.x1)] = open_to
+
+    label_case = np.repeat(np.arange(len(cases), dtype=np.int64), [c.label_x.shape[0] for c in columns])
+    label_row = row_table[lane_base[label_case] + _gather([c.label_lane for c in columns], np.int32)] \
+        if label_case.size else np.zeros(0, dtype=np.int64)
+    keep = label_row >= 0
+    label_case = label_case[keep]
+    s = shift[label_case]
+    lx = _gather([c.label_x for c in columns], np.float64)[keep] + s
+    lx_end = _gather([c.label_x_end for c in columns], np.float64)[keep] + s
+    priority = _gather([c.label_priority for c in columns], np.int64)[keep]
+    lx_end[np.isnan(lx_end) & (priority == 2)] = open_to
+    texts: list[str] = []
+    text_base = []
+    for c in columns:
+        text_base.append(len(texts))
+        texts.extend(c.label_texts)
+    global_text = (_gather([c.label_text for c in columns], np.int32).astype(np.int64)
+                   + np.repeat(np.asarray(text_base, dtype=np.int64), [c.label_x.shape[0] for c in columns]))[keep]
+    # the distinct strings, in order of first use (as the labels' own text column)
+    strings = np.asarray(texts, dtype=object)
+    if global_text.size:
+        distinct, first, inverse = np.unique(strings[global_text].astype(str), return_index=True,
+                                             return_inverse=True)
+        rank = np.empty(distinct.shape[0], dtype=np.int64)
+        by_first = np.argsort(first, kind="stable")
+        rank[by_first] = np.arange(distinct.shape[0])
+        text_ids = rank[inverse.ravel()].astype(np.int32)
+        label_texts = [str(t) for t in distinct[by_first]]
+    else:
+        text_ids = np.zeros(0, dtype=np.int32)
+        label_texts = []
+    label_y = label_row[keep] + 0.5
+    label_columns = LabelColumns(
+        x=lx, x_end=np.where(np.isnan(lx_end), lx, lx_end), y=label_y.astype(np.float64),
+        row=label_row[keep].astype(np.int64), priority=priority,
+        item=_gather([c.label_item for c in columns], np.int64)[keep] + item_base[label_case],
+        text=text_ids, texts=label_texts)
+
     severity = []
-    for row, pts in sorted(severity_points.items()):
-        pts.sort()
-        severity.append((row, np.array([p[0] for p in pts]), np.array([p[1] for p in pts]),
-                         pts[0][2], pts[0][3]))
-    return TimelineLayout(
-        cases=cases, rows=rows, items=items, item_case=np.asarray(item_case, dtype=np.int32),
-        item_row=item_row,
-        bars=Marks.from_lists(bx0, bx1, by, bc, bi, bs),
-        points=Marks.from_lists(px, px, py, pc, pi, pg),
-        whiskers=Marks.from_lists(wx0, wx1, wy, wc, wi, ws),
-        severity=severity, labels=labels, undated=undated, shifts=shifts, rules=rules,
-        x_range=(x_lo, open_to),
+    rules: list[tuple[float, int, int, int]] = []
+    for case_index, col in enumerate(columns):
+        lane_row = lane_rows[case_index]
+        for lane, xs, values, low, high in col.severity:
+            if lane_row[lane] >= 0:
+                severity.append((int(lane_row[lane]), xs + shift[case_index], values, low, high))
+        for x, lane, index in zip(col.rule_x.tolist(), col.rule_lane.tolist(), col.rule_item.tolist(), strict=True):
+            if lane_row[lane] >= 0:
+                rules.append((x + shifts[cases[case_index].id], int(first_rows[case_index]),
+                              int(last_rows[case_index]), index + int(item_base[case_index])))
+    layout = TimelineLayout(
+        cases=cases, rows=rows, items=items, item_case=item_case, item_row=item_row,
+        bars=bars, points=points, whiskers=whiskers, severity=severity,
+        labels=LazyLabels(label_columns, lx_end), undated=undated, shifts=shifts, rules=rules,
+        x_range=(x_lo, open_to), columns=columns,
     )
+    layout.__dict__["_label_columns"] = label_columns
+    return layout
 
 
 def _label_text(item: Item) -> str:
