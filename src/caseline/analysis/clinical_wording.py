@@ -39,7 +39,7 @@ def seriousness_text(criteria: tuple[Seriousness, ...]) -> str:
 def causality_text(case: Case, assessment: Causality) -> str:
     """'Infliximab – Weakness: Naranjo 7 (by the authors)'."""
     drug, reaction = case.event(assessment.drug), case.event(assessment.reaction)
-    pair = " – ".join(e.drug or e.label if e is not None else ref
+    pair = " – ".join(e.label if e is not None else ref
                       for e, ref in ((drug, assessment.drug), (reaction, assessment.reaction)))
     note = f"; {assessment.note}" if assessment.note else ""
     return f"{pair}: {assessment.describe()}{note}"
