@@ -152,3 +152,51 @@ def test_objective_evidence_and_the_totals(tmp_path) -> None:
 def test_naranjo_categories() -> None:
     assert [naranjo_category(n) for n in (13, 9, 8, 5, 4, 1, 0, -4)] == [
         "definite", "definite", "probable", "probable", "possible", "possible", "doubtful", "doubtful"]
+
+
+def test_user_answers_from_the_case_file_count_and_override(tmp_path) -> None:
+    text = HEAD.format(course="{at: day 40, state: improvement}", causality=", causality: Naranjo 7") + \
+        "    - {id: stop, kind: dechallenge, target: drg, at: day 30}\n" \
+        "    - {id: ivig, kind: therapy, label: IVIG, lane: IVIG, start: day 32, end: day 36}\n" \
+        "  naranjo:\n" \
+        "    - drug: drg\n" \
+        "      reaction: rx\n" \
+        "      answers: {previous_reports: yes, alternative_causes: no, placebo: unknown, " \
+        "improved_on_stopping: yes}\n" \
+        "      note: reviewed by the tester\n"
+    path = tmp_path / "answered.caseline.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = load_file(path)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    a = one(result.cases[0])
+    assert a.dechallenge.outcome == CONFOUNDED
+    q3 = answer(a, 3)
+    assert (q3.answer, q3.by_user, q3.timeline_answer) == (YES, True, DONT_KNOW)
+    assert "the timeline says Don't know" in q3.reason
+    assert answer(a, 1).score == 1 and answer(a, 5).score == 2 and answer(a, 6).by_user
+    assert a.total == 1 + 2 + 1 + 2 and a.category == "probable"  # Q1, Q2, Q3 (user), Q5
+    assert a.unanswered == ("drug_levels", "previous_similar_reaction")
+    assert a.note == "reviewed by the tester"
+    assert a.differences[0].startswith("reported Naranjo 7 (probable), computed 6 (probable): differs by +1")
+    # item 5 answered No but the dechallenge (as the timeline sees it) is confounded: possible
+    assert a.who_umc == "possible"
+
+
+def test_bad_naranjo_answers_are_reported_with_their_place(tmp_path) -> None:
+    text = HEAD.format(course="", causality="") + \
+        "  naranjo:\n    - {drug: drg, reaction: nope, answers: {previous_reports: perhaps, colour: red}}\n"
+    path = tmp_path / "bad.caseline.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = load_file(path)
+    messages = " | ".join(str(d) for d in result.diagnostics)
+    assert not result.ok
+    assert "naranjo reaction 'nope' is not an event of this case" in messages
+    assert "the answer to 'previous_reports' must be yes, no or unknown" in messages
+    assert "colour" in messages
+
+
+def test_model_and_analysis_name_the_same_items() -> None:
+    from caseline.analysis.causality import NARANJO_KEYS as ANALYSIS_KEYS
+    from caseline.model.naranjo import NARANJO_KEYS as MODEL_KEYS
+
+    assert ANALYSIS_KEYS == MODEL_KEYS

@@ -23,6 +23,7 @@ from caseline.io.case_fields import (
     TOP_KEYS,
 )
 from caseline.io.clinical_fields import ClinicalFields, reexposure_label
+from caseline.io.naranjo_reader import NaranjoReader
 from caseline.io.located import MAX_EVENTS, MAX_ITEMS, LList, LMap, too_many_events
 from caseline.model.case import (
     FORMAT_VERSION,
@@ -66,7 +67,7 @@ _ORDER = [k.value for k in Kind]
 E = TypeVar("E")
 
 
-class Builder(ClinicalFields):
+class Builder(ClinicalFields, NaranjoReader):
     """Collects diagnostics while turning located values into model objects."""
 
     def document(self, root: Any) -> tuple[list[Case], CaseSet | None]:
@@ -214,6 +215,7 @@ class Builder(ClinicalFields):
                         self.error(s.where(key), f"suspect {key} {ref!r} is not an event of this case",
                                    id_hint(ref, ids))
         causality = self.causality(data, events)
+        naranjo = self.naranjo(data, events)  # caseline.io.naranjo_reader
         events, problems = finalize_events(events, suspect)
         self.diagnostics.extend(problems)
         return Case(
@@ -232,6 +234,7 @@ class Builder(ClinicalFields):
             lanes=self.string_list(data, "lanes"),
             time_range=self.time_range(data),
             causality=causality,
+            naranjo=naranjo,
         )
 
     def time_range(self, data: LMap) -> tuple[float, float] | None:

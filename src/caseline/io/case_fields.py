@@ -11,7 +11,7 @@ from caseline.model.kinds import KIND_SPECS, Kind
 TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
 CASE_KEYS = {
     "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
-    "anchor_date", "anchor_label", "lanes", "events", "range", "causality",
+    "anchor_date", "anchor_label", "lanes", "events", "range", "causality", "naranjo",
 }
 PATIENT_KEYS = {"age", "sex", "identifiers", "note"}
 CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note"}

@@ -22,6 +22,7 @@ from caseline.model.clinical import (
 )
 from caseline.model.diagnostics import SourcePos
 from caseline.model.kinds import KIND_SPECS, Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
+from caseline.model.naranjo import NaranjoAnswers
 from caseline.model.time_expressions import Amount, TimeExpr
 
 FORMAT_VERSION = 1
@@ -259,6 +260,7 @@ class Case:
     lanes: tuple[str, ...] = ()  # optional explicit lane order within categories
     time_range: tuple[float, float] | None = None  # the time axis a view of this case alone opens at (days)
     causality: tuple[Causality, ...] = ()  # reported causality per drug-reaction pair
+    naranjo: tuple[NaranjoAnswers, ...] = ()  # a user's answers to the Naranjo items (caseline.model.naranjo)
 
     def event(self, event_id: str) -> Event | None:
         for event in self.events:
