@@ -200,3 +200,17 @@ def test_model_and_analysis_name_the_same_items() -> None:
     from caseline.model.naranjo import NARANJO_KEYS as MODEL_KEYS
 
     assert ANALYSIS_KEYS == MODEL_KEYS
+
+
+@pytest.mark.skipif("links" not in Event.__dataclass_fields__, reason="issue 13 fields")
+def test_an_improvement_linked_to_another_therapy_confounds_the_dechallenge(tmp_path) -> None:
+    text = HEAD.format(course="{at: day 40, state: improvement}", causality="").replace(
+        "      course:", "      links: [{type: improved_after, target: pe}]\n      course:") + \
+        "    - {id: stop, kind: dechallenge, target: drg, at: day 30}\n" \
+        "    - {id: pe, kind: drug, drug: prednisolone, role: concomitant, start: day 10, end: day 50}\n"
+    path = tmp_path / "linked.caseline.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = load_file(path)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    a = one(result.cases[0])
+    assert a.dechallenge.outcome == CONFOUNDED and "pe" in a.dechallenge.evidence

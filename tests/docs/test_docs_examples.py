@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "case-format.md"
 SCHEMA_PATH = ROOT / "resources" / "caseline.schema.json"
 EXAMPLE_TAGS = {
-    "yaml", "yaml fragment", "yaml invalid", "yaml contradiction", "yaml limitation", "json", "csv", "text", "",
+    "yaml", "yaml fragment", "yaml invalid", "yaml contradiction", "yaml limitation", "yaml warning", "json", "csv",
+    "text", "",
 }
 
 
@@ -164,3 +165,16 @@ def test_every_other_field_and_option_is_documented() -> None:
         | build.TIME_KEYS | set(ALIGN_MODES) | set(SORT_KEYS)
     )
     assert tables - documented == set()
+
+
+@pytest.mark.parametrize(("body", "output", "line"), invalid_examples(("yaml warning",)))
+def test_warning_example_opens_and_warns_as_the_document_says(
+    body: str, output: str, line: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ```yaml warning block opens (no error) and validate prints exactly the warnings shown after it."""
+    monkeypatch.chdir(tmp_path)
+    Path("bad.caseline.yaml").write_text(body, encoding="utf-8")
+    result = load_file("bad.caseline.yaml")
+    assert result.ok and result.cases
+    assert [str(d) for d in result.diagnostics] == output.splitlines()
+    assert schema_errors(load_yaml_text(body)) == []

@@ -195,7 +195,8 @@ def _rescues_between(case: ResolvedCase, start: float, end: float, onset: float 
 
 def dechallenge(case: ResolvedCase, drug: str, reaction: str) -> Challenge:
     """positive (the reaction improved after the stop), negative (it did not), confounded (it improved, but a
-    rescue therapy had been started before the improvement), not done (no stop) or unknown."""
+    rescue therapy had been started before the improvement, or the file links the improvement to another
+    therapy: ``links: [{type: improved_after, target: ...}]``), not done (no stop) or unknown."""
     stop = landmarks.suspect_stop(case, drug)
     reaction_event = case.case.event(reaction)
     action = str(getattr(reaction_event, "action_taken", "") or "") if reaction_event is not None else ""
@@ -215,10 +216,17 @@ def dechallenge(case: ResolvedCase, drug: str, reaction: str) -> Challenge:
                          (stop.item_id, first.item_id))
     onset = landmarks.reaction_onset(case, reaction)
     rescues = _rescues_between(case, day, _day(first), _day(onset) if onset is not None else None)
-    if rescues:
-        names = ", ".join(dict.fromkeys(r.lane for r in rescues))
-        return Challenge(CONFOUNDED, f"the reaction improved after the stop, but {names} was started before the "
-                                     "improvement", (stop.item_id, *[r.item_id for r in rescues], first.item_id))
+    linked = [link.target for link in getattr(reaction_event, "links", ())
+              if str(link.type) == "improved_after" and link.target != drug]
+    tied = [i for i in case.items if i.event_id in linked and i.role is ItemRole.COURSE and i not in rescues]
+    if rescues or tied:
+        why = []
+        if rescues:
+            why.append(f"{', '.join(dict.fromkeys(r.lane for r in rescues))} was started before the improvement")
+        if tied:
+            why.append(f"the file links the improvement to {', '.join(dict.fromkeys(t.lane for t in tied))}")
+        return Challenge(CONFOUNDED, f"the reaction improved after the stop, but {' and '.join(why)}",
+                         (stop.item_id, *[r.item_id for r in [*rescues, *tied]], first.item_id))
     return Challenge(POSITIVE, f"the reaction improved after the stop ({first.state})", (stop.item_id, first.item_id))
 
 

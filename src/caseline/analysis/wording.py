@@ -5,6 +5,14 @@ from __future__ import annotations
 import math
 
 from caseline.analysis.clinical_wording import case_causality_rows, clinical_rows
+from caseline.analysis.dose_wording import (
+    case_detail_rows,
+    dose_rows,
+    dose_text,
+    interpretation_text,
+    phase_of,
+    value_text,
+)
 from caseline.model.case import Case
 from caseline.model.kinds import KIND_SPECS, FieldGroup
 from caseline.model.time_expressions import Precision
@@ -56,7 +64,10 @@ def format_resolved(interval: Interval | None, precision: Precision) -> str:
 def item_title(item: Item) -> str:
     if item.role is ItemRole.DOSE:
         cycle = f", cycle {item.cycle}" if item.cycle else ""
-        return f"{item.label} (administration {item.index}{cycle})"
+        phase = f", {phase_of(item)}" if item.phase else ""
+        return f"{item.label} (administration {item.index}{cycle}{phase})"
+    if item.role is ItemRole.PHASE:
+        return f"{item.label}: {phase_of(item)}"
     if item.role is ItemRole.STATE:
         return f"{item.label}: {item.state}"
     if item.role is ItemRole.SEVERITY and item.value is not None and item.event.severity is not None:
@@ -77,9 +88,10 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
     rows.append(("Kind", kind))
     if event.drug and event.drug.lower() not in item.label.lower():
         rows.append(("Drug", event.drug))
-    dose = event.dose_description()
-    if dose and item.role in (ItemRole.COURSE, ItemRole.DOSE, ItemRole.POINT):
+    dose = dose_text(item)
+    if dose and item.role in (ItemRole.COURSE, ItemRole.DOSE, ItemRole.POINT, ItemRole.PHASE):
         rows.append(("Dose", dose))
+    rows.extend(dose_rows(case, item))
     if spec.has(FieldGroup.RESULT):
         if event.test:
             rows.append(("Test", event.test))
@@ -89,9 +101,9 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
             ref = ""
             if event.reference_low is not None or event.reference_high is not None:
                 ref = f" (reference {event.reference_low or 0:g}-{event.reference_high or 0:g})"
-            rows.append(("Value", f"{event.value:g} {event.value_unit}".strip() + ref))
-        if event.interpretation is not None:
-            rows.append(("Interpretation", event.interpretation.value))
+            rows.append(("Value", value_text(event) + ref))
+        if interpretation_text(event):
+            rows.append(("Interpretation", interpretation_text(event)))
     rows.extend(clinical_rows(case.case, event))
     if item.stated:
         rows.append(("As stated", item.stated))
@@ -136,6 +148,7 @@ def describe_case(case: Case, deidentified: bool = False) -> list[tuple[str, str
     patient = case.patient.describe()
     if patient:
         rows.append(("Patient", patient))
+    rows.extend(case_detail_rows(case))
     if case.patient.identifiers and not deidentified:
         rows.append(("Identifiers", ", ".join(case.patient.identifiers)))
     if case.diagnosis:

@@ -15,6 +15,7 @@ from caseline.io.case_fields import (
     CYCLE_KEYS,
     EVENT_KEYS,
     PATIENT_KEYS,
+    PUBLICATION_TYPES,
     SCHEDULE_KEYS,
     SEVERITY_KEYS,
     SEVERITY_POINT_KEYS,
@@ -23,8 +24,9 @@ from caseline.io.case_fields import (
     TOP_KEYS,
 )
 from caseline.io.clinical_fields import ClinicalFields, reexposure_label
-from caseline.io.naranjo_reader import NaranjoReader
+from caseline.io.dose_fields import DoseReader, default_dose_label
 from caseline.io.located import MAX_EVENTS, MAX_ITEMS, LList, LMap, too_many_events
+from caseline.io.naranjo_reader import NaranjoReader
 from caseline.model.case import (
     FORMAT_VERSION,
     MAX_ADMINISTRATIONS,
@@ -185,7 +187,7 @@ class Builder(ClinicalFields, NaranjoReader):
             if p is not None:
                 self.check_keys(p, PATIENT_KEYS, "'patient'")
                 patient = Patient(self.text(p, "age"), self.text(p, "sex"),
-                                  self.string_list(p, "identifiers"), self.text(p, "note"))
+                                  self.string_list(p, "identifiers"), self.text(p, "note"), self.text(p, "ethnicity"))
         citation = Citation()
         if "citation" in data:
             c = self.mapping(data["citation"], data.where("citation"), "'citation'")
@@ -200,6 +202,8 @@ class Builder(ClinicalFields, NaranjoReader):
                     self.string_list(c, "authors"), self.text(c, "title"), self.text(c, "journal"),
                     int(year) if year else None, self.text(c, "volume"), self.text(c, "pages"),
                     self.text(c, "doi"), self.text(c, "pmid"), self.text(c, "url"), self.text(c, "note"),
+                    self.publication_type(c), self.text(c, "issue"), self.text(c, "epub_date"),
+                    self.text(c, "article_number"), self.text(c, "pmcid"),
                 )
         suspect = Suspect()
         if "suspect" in data:
@@ -321,7 +325,7 @@ class Builder(ClinicalFields, NaranjoReader):
                 self.error(data.where("duration"), "give two of 'start', 'end' and 'duration', not all three",
                            "remove 'duration' or 'end'")
             if spec.has(FieldGroup.DRUG):
-                if "start" not in data and "schedule" not in data and "end" not in data:
+                if not {"start", "schedule", "end", "phases"} & set(data):
                     self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
                                "write 'start: unknown' if the source does not say")
             elif "start" not in data:
@@ -330,7 +334,7 @@ class Builder(ClinicalFields, NaranjoReader):
                            "write 'start: unknown' if the source does not say")
         for group in spec.groups:
             fields.update(self.group_fields(group, data, kind))
-        label = self.text(data, "label") or _default_label(spec, fields)
+        label = self.text(data, "label") or default_dose_label(_default_label(spec, fields), fields)
         if not label:
             self.error(where, f"event {event_id!r} needs a 'label'", "add 'label: ...', the text the timeline shows")
             label = event_id
@@ -368,37 +372,32 @@ class Builder(ClinicalFields, NaranjoReader):
             return {"severity": self.severity(data)}
         if group is FieldGroup.RESULT:
             low, high = self.reference(data)
+            value, qualifier = DoseReader(self, self.schedule).result_value(data)
             return {"test": self.text(data, "test"), "result": self.text(data, "result"),
                     "interpretation": self.enum(data, "interpretation", Interpretation, "interpretation"),
-                    "value": self.number(data, "value"), "value_unit": self.text(data, "value_unit"),
+                    "value": value, "value_qualifier": qualifier, "value_unit": self.text(data, "value_unit"),
                     "reference_low": low, "reference_high": high}
         if group is FieldGroup.MILESTONE:
             return {"milestone": self.enum(data, "type", MilestoneType, "milestone type") or MilestoneType.OTHER}
         raise AssertionError(f"no reader for field group {group}")  # tests/model/test_kinds.py keeps this complete
 
     def drug_fields(self, data: LMap) -> dict[str, Any]:
-        dose_value = data.get("dose")
-        dose_text = ""
-        dose: float | None = None
-        if isinstance(dose_value, str):
-            dose_text = dose_value.strip()  # "0.5 g then tapered", "1.3"
-            try:
-                dose = float(dose_text)
-            except ValueError:
-                dose = None
-            if dose is not None and not math.isfinite(dose):
-                dose = None
-        else:
-            dose = self.number(data, "dose")
+        doses = DoseReader(self, self.schedule)  # a dose, a range or text; brand, cumulative dose, regimen, phases
+        phases = doses.phases(data, self.text(data, "id"))
         return {
             "drug": self.text(data, "drug"),
-            "dose": dose,
-            "dose_text": dose_text,
-            "unit": self.text(data, "unit"),
+            **doses.dose_fields(data),
             "route": self.text(data, "route"),
             "frequency": self.text(data, "frequency"),
-            "schedule": self.schedule(data),
+            "schedule": phases if phases is not None or "phases" in data else self.schedule(data),
         }
+
+    def publication_type(self, c: LMap) -> str:
+        kind = self.text(c, "type")
+        if kind and kind not in PUBLICATION_TYPES:
+            self.error(c.where("type"), f"unknown publication type {kind!r}",
+                       "use one of " + ", ".join(PUBLICATION_TYPES))
+        return kind
 
     def schedule(self, data: LMap) -> Schedule | None:
         if "schedule" not in data:

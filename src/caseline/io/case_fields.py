@@ -13,8 +13,11 @@ CASE_KEYS = {
     "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
     "anchor_date", "anchor_label", "lanes", "events", "range", "causality", "naranjo",
 }
-PATIENT_KEYS = {"age", "sex", "identifiers", "note"}
-CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note"}
+PATIENT_KEYS = {"age", "sex", "identifiers", "note", "ethnicity"}
+CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note",
+                 "type", "issue", "epub_date", "article_number", "pmcid"}
+#: Publication types a citation's 'type' may name.
+PUBLICATION_TYPES = ("case-report", "case-series", "letter", "meeting-abstract", "image", "review", "other")
 SUSPECT_KEYS = {"drug", "reaction", "reaction_event", "causality"}
 SOURCE_KEYS = {"section", "paragraph", "figure", "page", "note"}
 CASESET_KEYS = {
@@ -29,6 +32,10 @@ COURSE_KEYS = {"at", "state", "note"}
 SEVERITY_KEYS = {"scale", "min", "max", "higher_is_worse", "values"}
 SEVERITY_POINT_KEYS = {"at", "value", "text"}
 TIME_KEYS = {"time", "stated"}
+#: Doses as numbers (caseline.io.dose_fields): a stated cumulative dose, a phase, a regimen's drug.
+CUMULATIVE_KEYS = {"value", "unit", "stated"}
+PHASE_KEYS = {"name", "label", "start", "dose", "unit", "route", "frequency", "schedule", "note"}
+REGIMEN_DRUG_KEYS = {"drug", "dose", "unit", "route", "brand", "note"}
 #: Clinical attributes (caseline.io.clinical_fields): an event's links, a reaction's grade, the case's causality.
 LINK_KEYS = {"type", "target", "note"}
 GRADE_KEYS = {"scale", "value"}

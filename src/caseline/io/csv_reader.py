@@ -43,6 +43,7 @@ from caseline.model.diagnostics import Diagnostic, SourcePos, UnreadableFile
 EVENT_COLUMNS = (
     "id", "kind", "label", "lane", "category", "start", "end", "duration", "at", "ongoing", "drug",
     "role", "dose", "unit", "route", "frequency", "target", "test", "result", "interpretation",
+    "brand", "cumulative_dose", "regimen",
     "value", "value_unit", "reference", "type", "note", "identifying", "course",
     "response", "exposure", "outcome", "absent", "seriousness", "action_taken",
 )
@@ -77,7 +78,7 @@ KNOWN_COLUMNS = frozenset(
 METADATA_KEYS = (
     "caseline", "id", "title", "anchor", "anchor_date", "anchor_label", "suspect", "reaction",
     "reaction_event", "causality", "diagnosis", "summary", "patient_age", "patient_sex", "doi",
-    "pmid", "citation",
+    "pmid", "citation", "pmcid", "publication_type", "patient_ethnicity",
 )
 
 
@@ -479,8 +480,9 @@ class _TableReader:
                     self.put(case, key, self.meta[key])
             self.sub(case, "suspect", {"suspect": "drug", "reaction": "reaction",
                                        "reaction_event": "reaction_event", "causality": "causality"})
-            self.sub(case, "patient", {"patient_age": "age", "patient_sex": "sex"})
-            self.sub(case, "citation", {"doi": "doi", "pmid": "pmid", "citation": "note"})
+            self.sub(case, "patient", {"patient_age": "age", "patient_sex": "sex", "patient_ethnicity": "ethnicity"})
+            self.sub(case, "citation", {"doi": "doi", "pmid": "pmid", "citation": "note", "pmcid": "pmcid",
+                                        "publication_type": "type"})
             case["events"] = events
             case.val_pos["events"] = events.pos
             cases.append(case)

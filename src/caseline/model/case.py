@@ -21,6 +21,7 @@ from caseline.model.clinical import (
     Seriousness,
 )
 from caseline.model.diagnostics import SourcePos
+from caseline.model.dosing import CumulativeDose, Dose, Phased, RegimenDrug
 from caseline.model.kinds import KIND_SPECS, Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from caseline.model.naranjo import NaranjoAnswers
 from caseline.model.time_expressions import Amount, TimeExpr
@@ -88,7 +89,7 @@ class Cycles:
     start: TimeExpr | None
 
 
-Schedule = AtList | Repeat | Cycles
+Schedule = AtList | Repeat | Cycles | Phased
 
 #: A schedule may expand to at most this many administrations, cycles included.
 MAX_ADMINISTRATIONS = 10_000
@@ -142,6 +143,14 @@ class Event:
     frequency: str = ""
     schedule: Schedule | None = None
     target: str = ""  # dechallenge / rechallenge: the id of the drug event
+    # doses as numbers (caseline.model.dosing): a range, the brand, a stated cumulative dose, a regimen's drugs
+    dose_min: float | None = None
+    dose_max: float | None = None
+    brand: str = ""
+    cumulative: CumulativeDose | None = None
+    regimen: str = ""  # the regimen's name ("R-CHOP"): several drugs under one name and schedule
+    components: tuple[RegimenDrug, ...] = ()
+    value_qualifier: str = ""  # an investigation's value as a limit: '>', '<', '≥', '≤'
     # symptoms
     course: tuple[CoursePoint, ...] = ()
     severity: SeverityScale | None = None
@@ -176,10 +185,13 @@ class Event:
     def is_point(self) -> bool:
         return KIND_SPECS[self.kind].point
 
+    def dose_value(self) -> Dose:
+        """The dose as a number, a range or text, with its unit."""
+        return Dose(self.dose, self.dose_min, self.dose_max, self.dose_text, self.unit)
+
     def dose_description(self) -> str:
         """'5 mg/kg IV, weeks 0, 2, 6' style text; empty when nothing is known."""
-        dose = self.dose_text or (f"{self.dose:g}" if self.dose is not None else "")
-        parts = [" ".join(p for p in (dose, self.unit) if p), self.route, self.frequency]
+        parts = [self.dose_value().describe(), self.route, self.frequency]
         return ", ".join(p for p in parts if p)
 
 
@@ -195,6 +207,11 @@ class Citation:
     pmid: str = ""
     url: str = ""
     note: str = ""
+    type: str = ""  # publication type: case-report, case-series, letter, meeting-abstract, ...
+    issue: str = ""
+    epub_date: str = ""  # the e-publication date as stated (2019-03-14)
+    article_number: str = ""  # an article number in place of pages (e0123)
+    pmcid: str = ""  # PubMed Central id (PMC1234567)
 
     def short(self) -> str:
         """'Author et al., Journal 2018' for headers and captions."""
@@ -213,11 +230,19 @@ class Citation:
         if self.year:
             pieces.append(str(self.year))
         if self.volume:
-            pieces.append(self.volume + (f":{self.pages}" if self.pages else ""))
+            issue = f"({self.issue})" if self.issue else ""
+            where = self.pages or self.article_number
+            pieces.append(self.volume + issue + (f":{where}" if where else ""))
+        elif self.article_number:
+            pieces.append(self.article_number)
+        if self.epub_date:
+            pieces.append(f"Epub {self.epub_date}")
         if self.doi:
             pieces.append(f"doi:{self.doi}")
         if self.pmid:
             pieces.append(f"PMID {self.pmid}")
+        if self.pmcid:
+            pieces.append(f"PMCID {self.pmcid}")
         return ". ".join(p for p in pieces if p)
 
 
@@ -227,6 +252,7 @@ class Patient:
     sex: str = ""
     identifiers: tuple[str, ...] = ()  # names, record numbers: hidden when de-identified
     note: str = ""
+    ethnicity: str = ""  # as the source states it
 
     def describe(self) -> str:
         age = f"{self.age}-year-old" if self.age and self.age.isdigit() else self.age

@@ -108,13 +108,14 @@ class Glyph(IntEnum):
     RESTART = 5  # the drug given again
     CIRCLE = 6  # a change in a course (or a severity value)
     CROSS = 7  # death
+    PHASE = 8  # a new phase of a drug course, or a change of its dose
     ABSENT = 12  # a pertinent negative: a finding stated as absent (a crossed empty circle)
 
 
 class FieldGroup(StrEnum):
     """Fields that several kinds share; the builder has one reader per group."""
 
-    DRUG = "drug"  # what was given and when: drug, dose, unit, route, frequency, schedule
+    DRUG = "drug"  # what was given and when: drug, dose, unit, route, frequency, schedule, phases, regimen
     ROLE = "role"  # the drug's role: suspected, concomitant, prior
     TARGET = "target"  # the drug event a stop or restart is about
     DOSE = "dose"  # one administration's dose: dose, unit, route
@@ -131,7 +132,8 @@ class FieldGroup(StrEnum):
 
 #: The keys each group adds to an event.
 GROUP_KEYS: dict[FieldGroup, frozenset[str]] = {
-    FieldGroup.DRUG: frozenset({"drug", "dose", "unit", "route", "frequency", "schedule"}),
+    FieldGroup.DRUG: frozenset({"drug", "dose", "unit", "route", "frequency", "schedule", "brand", "cumulative_dose",
+                                "phases", "regimen", "drugs"}),
     FieldGroup.ROLE: frozenset({"role"}),
     FieldGroup.TARGET: frozenset({"target"}),
     FieldGroup.DOSE: frozenset({"dose", "unit", "route"}),

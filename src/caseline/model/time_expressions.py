@@ -213,7 +213,7 @@ _ANCHOR_RE = re.compile(
 )
 _REF_RE = re.compile(
     rf"^(?:dose\s+(?P<dn>\d+|last)\s+of\s+(?P<did>{ID_PATTERN})"
-    rf"|(?P<id>{ID_PATTERN})(?:\.(?P<part>start|end)|#(?P<idx>\d+|last|first))?)$",
+    rf"|(?P<id>{ID_PATTERN}(?:/{ID_PATTERN})?)(?:\.(?P<part>start|end)|#(?P<idx>\d+|last|first))?)$",  # ID/PHASE
     re.IGNORECASE,
 )
 _PLUSMINUS_RE = re.compile(r"\s*(?:±|\+/-|\+-)\s*")

@@ -68,6 +68,7 @@ class ItemRole(StrEnum):
     POINT = "point"  # investigation, milestone, dechallenge, rechallenge
     STATE = "state"  # a symptom course point (worsening, improvement, ...)
     SEVERITY = "severity"  # a severity value on the symptom's scale
+    PHASE = "phase"  # the start of a phase of a drug course (caseline.model.dosing.Phased), or of a new dose
 
 
 @fast_frozen_init
@@ -104,6 +105,7 @@ class Item:
     end_calendar: Interval | None = None
     start_point: int = -1  # the times' points in ResolvedCase.timing (intervals between items)
     end_point: int = -1
+    phase: str = ""  # the phase of a course an administration (or a PHASE item) belongs to
 
     @property
     def is_dated(self) -> bool:

@@ -15,12 +15,14 @@ from datetime import date
 
 import numpy as np
 
-from caseline.model.case import AtList, Case, Event, Repeat
+from caseline.model.case import AtList, Case, Event, Phased, Repeat
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel
 from caseline.model.kinds import DrugRole
 from caseline.model.time_expressions import Precision, RelativeTime, TimeExpr, parse_time
+from caseline.timeline.case_checks import check_case
 from caseline.timeline.constraints import EPS, Mode, Solver
 from caseline.timeline.estimates import estimate
+from caseline.timeline.phases import dose_times
 from caseline.timeline.resolved import Interval, Item, ItemRole, Known, ResolvedCase, Timing
 from caseline.timeline.statements import MAX_ADMINISTRATIONS, CaseNetwork, Statement, compile_case
 
@@ -126,6 +128,7 @@ class Resolver:
         items: list[Item] = []
         for event in self.case.events:
             items.extend(self.items_for(event, compiled, solved))
+        self.diagnostics.extend(check_case(self.case, items))
         anchor_date = None
         precision = None
         anchor_calendar = solved.calendar(compiled.origin) if solved is not None else None
@@ -211,11 +214,19 @@ class Resolver:
                               open_end=open_end))
         schedule = event.schedule
         exprs: list[TimeExpr | None] = list(schedule.times) if isinstance(schedule, AtList) else []
+        names: list[str] = []
+        if isinstance(schedule, Phased) and points.phase_points is not None:
+            exprs, names = dose_times(event)
+            where = points.phase_points
+            for k, phase in enumerate(schedule.phases):
+                first_expr = exprs[where.offsets[k]] if where.counts[k] else None
+                out.append(self._item(event, f"{event.id}/{phase.name}", ItemRole.PHASE, solved, where.starts + k, -1,
+                                      phase.start or first_expr, index=k + 1, phase=phase.name))
         for n in range(1, points.doses + 1):
             expr = exprs[n - 1] if exprs else event.start
-            cycle = points.cycles[n - 1] if points.cycles else None
+            cycle = (points.cycles[n - 1] or None) if points.cycles else None
             out.append(self._item(event, f"{event.id}#{n}", ItemRole.DOSE, solved, points.first_dose + n - 1, -1,
-                                  expr, index=n, cycle=cycle))
+                                  expr, index=n, cycle=cycle, phase=names[n - 1] if names else ""))
         for n, course_point in enumerate(event.course, start=1):
             out.append(self._item(event, f"{event.id}@{n}", ItemRole.STATE, solved, points.first_course + n - 1, -1,
                                   course_point.at, state=course_point.state.value))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from caseline.model.case import MAX_ADMINISTRATIONS, AtList, Case, Cycles, Event, Repeat
+from caseline.model.case import MAX_ADMINISTRATIONS, AtList, Case, Cycles, Event, Phased, Repeat
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
 from caseline.model.finalize import IdHints
 from caseline.model.kinds import Kind
@@ -44,6 +44,14 @@ from caseline.model.time_expressions import (
     UnknownTime,
 )
 from caseline.timeline.constraints import INF, Mode, Network
+from caseline.timeline.phases import (
+    PhasePoints,
+    allocate_phases,
+    compile_phases,
+    phase_point,
+    phase_times,
+    phased_dose_count,
+)
 
 #: Administrations whose spacing is not stated are placed this fraction of an order step apart,
 #: so a group of sessions reads as a group (caseline.timeline.estimates).
@@ -75,6 +83,7 @@ class EventPoints:
     first_severity: int = -1
     end_source: str = ""  # "stated", "duration", "stop", "doses" or "" (nothing says)
     count_known: bool = True  # False: the schedule's number of administrations is not stated
+    phase_points: PhasePoints | None = None  # a course given in phases (caseline.timeline.phases)
 
 
 #: A statement as compiled: (pos, text, subject, event id, rule, refs or the expression)
@@ -182,6 +191,8 @@ class Compiler:
             count, cycles, known = self._dose_count(event)
             points.doses, points.cycles, points.count_known = count, cycles, known
             points.first_dose = net.add_points(count) if count else -1
+            if isinstance(event.schedule, Phased):
+                points.phase_points = allocate_phases(self, event.schedule)
         if event.course:
             points.first_course = net.add_points(len(event.course))
         if event.severity is not None and event.severity.points:
@@ -192,6 +203,8 @@ class Compiler:
         schedule = event.schedule
         if isinstance(schedule, AtList):
             return len(schedule.times), (), True
+        if isinstance(schedule, Phased):
+            return (*phased_dose_count(schedule), True)
         if isinstance(schedule, Repeat):
             if schedule.count is not None:
                 return schedule.count, (), True
@@ -306,6 +319,9 @@ class Compiler:
     def schedule(self, event: Event, points: EventPoints, previous: int) -> None:
         schedule = event.schedule
         net = self.net
+        if isinstance(schedule, Phased):
+            compile_phases(self, event, points, previous)
+            return
         if not points.doses:
             return
         first = points.first_dose
@@ -511,6 +527,8 @@ class Compiler:
                             "write it relative to an event instead: 'after ID' or '2 weeks after ID'")
                 return None
             return previous
+        if "/" in ref.event_id:  # ID/PHASE
+            return phase_point(self, ref, expr)
         target = self.by_id.get(ref.event_id)
         if target is None:
             self.report(expr.pos, f"{expr.text!r} refers to an event {ref.event_id!r} that does not exist",
@@ -561,6 +579,8 @@ def _expressions(case: Case) -> list[TimeExpr]:
             out.extend(e for e in (schedule.start, schedule.until) if e is not None)
         elif isinstance(schedule, Cycles) and schedule.start is not None:
             out.append(schedule.start)
+        elif isinstance(schedule, Phased):
+            out.extend(phase_times(schedule))
         out.extend(point.at for point in event.course)
         if event.severity is not None:
             out.extend(point.at for point in event.severity.points)
