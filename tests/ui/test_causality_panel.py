@@ -55,3 +55,10 @@ def test_comparison_table_dialog_has_the_onset_summary(window, qtbot, tmp_path) 
     QApplication.processEvents()
     window.causality.refresh()
     assert "Time to onset from the first dose (7 of 7 cases)" in window.causality.panel.toPlainText()
+
+
+def test_latency_strip_caption_gives_the_time_to_onset(window, qtbot) -> None:
+    tab = wait_for(window.open_comparison([str(CASESET)]), qtbot)
+    qtbot.waitUntil(lambda: tab.strip.isVisible(), timeout=10000)
+    assert tab.strip_caption.text().endswith("onset from the first dose: Turnbull median 56-63 d (7 cases)")
+    assert "Time to onset from the first dose (7 of 7 cases)" in tab.strip_caption.toolTip()

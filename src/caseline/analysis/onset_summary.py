@@ -197,3 +197,12 @@ def summary_sentence(cases: Sequence[ResolvedCase]) -> str:
         bits.append(f"Turnbull median {interval_text(fit.value)}")
         parts.append(f"from the {latency_from} ({fit.cases} of {len(cases)} cases): {', '.join(bits)}")
     return ("Time to onset " + "; ".join(parts) + ".") if parts else "Time to onset: no case states one."
+
+
+def summary_caption(cases: Sequence[ResolvedCase]) -> str:
+    """A few words for the latency strip: 'onset from the first dose: Turnbull median 56-63 d (7 cases)'."""
+    fit = next((s for s in onset_summary(cases) if s.name == "Turnbull median" and s.latency_from == FROM_FIRST),
+               None)
+    if fit is None or fit.value is None:
+        return ""
+    return f"onset from the first dose: Turnbull median {interval_text(fit.value)} ({fit.cases} cases)"

@@ -344,9 +344,25 @@ class ComparisonTab(TimelineTab):
         self.strip.max_height = max(60, round(self.height() * (0.16 if compact else 0.22))) \
             if self.height() > 100 else 260
         self.strip.set_cases(self.strip_cases(), self.plot.options.shifts, self.alignment.notes, layout.x_range)
+        self._caption_summary(self.strip_cases())
         self.strip.show()
         # presentation hides the caption with the bars; a short tab leaves it out (the rows have tooltips)
         self.strip_caption.setVisible(self.controls.isVisibleTo(self) and not compact)
+
+    def _caption_summary(self, cases: list[ResolvedCase]) -> None:
+        """The strip's caption ends with the time to onset across the cases it shows (issue 16); its tooltip
+        gives the whole summary (the Table… dialog has it as a table)."""
+        from caseline.analysis.onset_summary import summary_caption, summary_sentence
+
+        key = tuple(id(c) for c in cases)
+        if getattr(self, "_summary_key", None) == key:
+            return  # a resize: the cases are the same
+        self._summary_key = key
+        base = self.strip_caption.text().split(" · onset from")[0]
+        short = summary_caption(cases)
+        self.strip_caption.setText(f"{base} · {short}" if short else base)
+        tip = self.strip_caption.toolTip().split("\n\n")[0]
+        self.strip_caption.setToolTip(f"{tip}\n\n{summary_sentence(cases)}" if cases else tip)
 
     def _keep_strip_aligned(self, shown: bool) -> None:
         """The lanes' scroll bar takes its width from the plot: the strip gives up as much, so that its days
