@@ -124,7 +124,8 @@ def test_phases_are_checked(tmp_path: Path, phases: str, message: str) -> None:
 
 
 def test_dose_forms_units_and_brand(tmp_path: Path) -> None:
-    result = load(tmp_path, """    - {id: ifx, kind: drug, drug: infliximab, brand: Remicade, dose: 5 mg/kg, start: 2010}
+    result = load(tmp_path, """    - {id: ifx, kind: drug, drug: infliximab, brand: Remicade, dose: 5 mg/kg,
+       start: day 0}
     - {id: pred, kind: drug, drug: prednisolone, dose: 10-20, unit: mg, start: day 0}
     - {id: cart, kind: therapy, drug: CAR-T, dose: 2, unit: x10^6 cells/kg, start: day 9}
     - {id: ritux, kind: therapy, drug: rituximab, dose: 375, unit: mg/m2, start: day 9}
