@@ -62,3 +62,36 @@ def test_latency_strip_caption_gives_the_time_to_onset(window, qtbot) -> None:
     qtbot.waitUntil(lambda: tab.strip.isVisible(), timeout=10000)
     assert tab.strip_caption.text().endswith("onset from the first dose: Turnbull median 56-63 d (7 cases)")
     assert "Time to onset from the first dose (7 of 7 cases)" in tab.strip_caption.toolTip()
+
+
+def test_answers_recompute_the_aid_and_copy_as_yaml_that_reads_back(window, qtbot, tmp_path) -> None:
+    from caseline.analysis.causality import assess
+    from caseline.timeline.load import load_file
+
+    wait_for(window.open_files([str(INFLIXIMAB)])[0], qtbot)
+    window.causality.dock.raise_()
+    QApplication.processEvents()
+    window.causality.refresh()
+    form = window.causality.form
+    assert form.pair_combo.count() == 1 and "infliximab" in form.pair_combo.currentText()
+    form.combos["previous_reports"].setCurrentIndex(1)  # Yes
+    form.combos["alternative_causes"].setCurrentIndex(2)  # No
+    form.note.setText("reviews of anti-TNF neuropathy; no other cause on work-up")
+    form.note.editingFinished.emit()
+    text = window.causality.panel.toPlainText()
+    assert "Naranjo 6 (probable)" in text and "[you]" in text
+    assert "computed 6 (probable): differs by +1" in text
+    snippet = form.yaml_text()
+    assert snippet.startswith("naranjo:\n  - drug: ifx\n    reaction: weakness\n")
+    # the block pasted under 'case:' is read back with the same answers
+    source = INFLIXIMAB.read_text(encoding="utf-8")
+    indented = "".join(f"  {line}\n" for line in snippet.splitlines())
+    pasted = source.replace("\n  anchor: ifx#1\n", "\n" + indented + "  anchor: ifx#1\n", 1)
+    assert pasted != source
+    path = tmp_path / "answered.caseline.yaml"
+    path.write_text(pasted, encoding="utf-8")
+    result = load_file(path)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    (a,) = assess(result.cases[0])
+    assert a.total == 6 and a.note == "reviews of anti-TNF neuropathy; no other cause on work-up"
+    assert INFLIXIMAB.read_text(encoding="utf-8") == source, "the opened file is never written"

@@ -12,12 +12,13 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
+from PySide6.QtWidgets import QDockWidget, QSplitter, QTextBrowser, QWidget
 
 from caseline.analysis.causality import ANSWER_WORDS, Assessment, assess
 from caseline.analysis.causality_report import AID_NOTE, challenge_words, evidence_words, reported_words, rescue_words
 from caseline.analysis.metrics import interval_text
 from caseline.timeline.resolved import ResolvedCase
+from caseline.ui.naranjo_form import NaranjoForm
 
 if TYPE_CHECKING:
     from caseline.ui.main_window import MainWindow
@@ -97,9 +98,17 @@ class CausalityDock(QObject):
         super().__init__(window)
         self.window = window
         self.panel = CausalityPanel()
+        self.form = NaranjoForm()
+        self.form.answersChanged.connect(self._show)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(self.panel)
+        body.addWidget(self.form)
+        body.setStretchFactor(0, 3)
         self.dock = QDockWidget("Causality", window)
         self.dock.setObjectName("Causality")
-        self.dock.setWidget(self.panel)
+        self.dock.setWidget(body)
+        self.cases: list[ResolvedCase] = []
+        self.summary = ""
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.details_dock, self.dock)
         window.details_dock.raise_()
@@ -118,19 +127,26 @@ class CausalityDock(QObject):
         if not self.dock.isVisible():
             return  # worked out when shown
         tab = self.window.current_tab()
-        if tab is None:
-            self.panel.show_nothing("Open a case to see the causality aid of its suspected drug.")
-            return
-        if tab.view.hold_back or tab.view.revealed is not None:
-            self.panel.show_nothing("Held back while the story is revealed step by step.")
+        if tab is None or tab.view.hold_back or tab.view.revealed is not None:
+            self.cases = []
+            self.form.set_cases([])
+            self.panel.show_nothing("Open a case to see the causality aid of its suspected drug." if tab is None
+                                    else "Held back while the story is revealed step by step.")
             return
         cases = list(tab.plot.cases)
-        summary = ""
+        self.summary = ""
         if tab.is_comparison and len(cases) > 1:
             from caseline.analysis.onset_summary import summary_sentence
 
-            summary = summary_sentence(cases)
-        self.panel.show_cases(cases, summary)
+            self.summary = summary_sentence(cases)
+        self.cases = cases
+        self.form.set_cases(cases)  # emits answersChanged when the pairs change
+        self._show()
+
+    def _show(self) -> None:
+        """The aid of the cases with the form's answers (not stored until pasted into the file)."""
+        if self.cases:
+            self.panel.show_cases(self.form.apply(self.cases), self.summary)
 
 
 def install_causality(window: MainWindow) -> CausalityDock:
