@@ -74,3 +74,20 @@ def test_table_compare_summary_has_numeric_bounds() -> None:
     fit = frame[(frame["statistic"] == "Turnbull median") & (frame["latency from"] == "first dose")].iloc[0]
     assert (fit["min (days)"], fit["max (days)"]) == (56, 63) and "Turnbull" in fit["method"]
     assert run("table", "--summary", str(CASESET)).returncode == 2
+
+
+def test_swimmer_figure_caption_gives_the_time_to_onset(tmp_path) -> None:
+    import os
+    import xml.etree.ElementTree as ET
+
+    from support import svg_texts
+
+    out = tmp_path / "swimmer.svg"
+    env = {"PATH": os.path.dirname(sys.executable) + os.pathsep + "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "caseline", "export", str(CASESET), "--layout", "swimmer",
+                           "--caption", "onset", "--width-mm", "174", "-o", str(out), "--no-settings-file"],
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    caption = " ".join(t for t, *_ in svg_texts(ET.parse(out).getroot())).replace("\xa0", " ")
+    assert "Time to onset from the first dose (7 of 7 cases)" in caption
+    assert "Turnbull median 56-63 d" in caption

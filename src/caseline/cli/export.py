@@ -69,7 +69,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                            "before the first suspected dose to the last outcome of the reaction)")
     look.add_argument("--axis", choices=AXIS_MODES, default="days", help="time axis unit (default days)")
     look.add_argument("--title", help="title line ('' for none; default: the case or case set title)")
-    look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources")
+    look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources, 'onset' "
+                                        "gives the time to onset across the cases (median, range, Turnbull), "
+                                        "'auto+onset' both")
     look.add_argument("--font", metavar="FAMILY", help="font family of all text (default DejaVu Sans; "
                       "it must be installed: 'fc-list : family' lists them)")
     parser.add_argument("--no-settings-file", action="store_true",

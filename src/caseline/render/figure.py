@@ -132,6 +132,23 @@ def citation_caption(cases: Sequence[ResolvedCase]) -> str:
     return ("Source: " if len(seen) == 1 else "Sources: ") + "; ".join(seen)
 
 
+#: Caption words a request may give instead of text: cite the sources, the time to onset across the cases, both.
+CAPTION_KEYWORDS = ("auto", "onset", "auto+onset")
+
+
+def figure_caption(cases: Sequence[ResolvedCase], caption: str | None) -> str:
+    """The caption text of a request: its own text, or what a keyword of CAPTION_KEYWORDS asks for ('onset':
+    the time to onset across the cases, caseline.analysis.onset_summary)."""
+    if caption not in CAPTION_KEYWORDS:
+        return caption or ""
+    parts = [citation_caption(cases)] if caption.startswith("auto") else []
+    if caption.endswith("onset"):
+        from caseline.analysis.onset_summary import summary_sentence
+
+        parts.append(summary_sentence(cases))
+    return " ".join(p for p in parts if p)
+
+
 def default_title(cases: Sequence[ResolvedCase]) -> str:
     """A single case's title; none for several (their headers name them; a case set has one)."""
     return cases[0].case.title if len(cases) == 1 else ""
@@ -196,7 +213,7 @@ def resolve_spec(view: ViewState, request: FigureRequest | None = None) -> Figur
     # title and caption from the de-identified cases when de-identified; text typed in is scrubbed too
     worded = shown.cases if view.deidentified else list(cases)
     title_text = shown.scrub(default_title(worded) if title is None else title)
-    caption_text = shown.scrub(citation_caption(worded) if caption == "auto" else (caption or ""))
+    caption_text = shown.scrub(figure_caption(worded, caption))
     if len(cases) == 1 and title_text.strip() and view.case_headers:
         view = view.copy(case_headers=False)  # the title line names the case: a header row would repeat it
     if view.time_range != time_range:

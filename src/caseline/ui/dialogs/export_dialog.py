@@ -73,6 +73,8 @@ class ExportDialog(QDialog):
         self.caption_box = QComboBox()
         self.caption_box.addItem("No caption", "")
         self.caption_box.addItem("Cite the sources", "auto")
+        self.caption_box.addItem("Time to onset across the cases", "onset")
+        self.caption_box.addItem("Sources and time to onset", "auto+onset")
         self.caption_box.addItem("Custom text", "custom")
         self.caption_edit = QLineEdit()
         self.caption_edit.setPlaceholderText("caption text")
