@@ -110,7 +110,7 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
                  revealed: frozenset[str] | None = None) -> CaseColumns:
     """One pass over the case's items (the only per-item Python of a layout; see the module docstring)."""
     from caseline.layout.timeline_layout import _label_text as label_text  # (it imports this module)
-    from caseline.layout.timeline_layout import glyph_of, is_abnormal
+    from caseline.layout.timeline_layout import point_style
     items = case.items
     n = len(items)
     lane_ids: dict[LaneKey, int] = {}
@@ -209,7 +209,7 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
                 severity_points.setdefault(lane, []).append((best, item.value, sev.minimum, sev.maximum))
             points.add(best, best, lane, color, index, Glyph.CIRCLE)
         else:
-            points.add(best, best, lane, color, index, glyph_of(item) | (ABNORMAL if is_abnormal(item) else 0))
+            points.add(best, best, lane, color, index, point_style(item))
             if lo != hi:
                 whiskers.add(lo, hi, lane, color, index, _whisker_style(lo, hi))
             if role is dose_role and item.cycle is not None and isfinite(best):
@@ -221,6 +221,8 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
                     rules.append((best, lane, index))
             elif role is state_role:
                 add_label(best, nan, lane, 0, index, item.state)
+            elif role is ItemRole.PHASE:  # a phase of a course, or a new dose: 'maintenance 5 mg/kg'
+                add_label(best, nan, lane, 1, index, label_text(item))
         if finite:
             item_min[index] = min(finite)
             item_max[index] = max(finite)

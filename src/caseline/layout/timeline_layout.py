@@ -17,6 +17,7 @@ from typing import overload
 import numpy as np
 
 from caseline.layout.case_columns import CaseColumns, case_columns
+from caseline.model.dosing import Phased
 from caseline.model.kinds import (
     CATEGORY_ORDER,
     KIND_SPECS,
@@ -59,6 +60,7 @@ class PointFlag(IntFlag):
     """Bits a point's style carries above its Glyph code."""
 
     ABNORMAL = 256  # an abnormal or borderline result: drawn filled
+    UNSTATED = 512  # a result the source does not interpret (no interpretation, or 'unknown'): dotted outline
 
 
 GLYPH_MASK = 255
@@ -278,10 +280,21 @@ def lane_order(cases: Sequence[ResolvedCase]) -> list[tuple[Category, str]]:
     return sorted(seen, key=lambda k: seen[k])
 
 
+def point_style(item: Item) -> int:
+    """A point's style: its glyph and flags (filled, not interpreted)."""
+    style = glyph_of(item) | (PointFlag.ABNORMAL if is_abnormal(item) else 0)
+    if item.kind is Kind.INVESTIGATION and not item.event.absent and item.event.interpretation in (
+            None, Interpretation.UNKNOWN):
+        style |= PointFlag.UNSTATED
+    return int(style)
+
+
 def glyph_of(item: Item) -> Glyph:
     """The mark of a point item: an administration, a course change, else its kind's (caseline.model.kinds)."""
     if item.role is ItemRole.DOSE:
         return Glyph.DOSE
+    if item.role is ItemRole.PHASE:
+        return Glyph.PHASE
     if item.role in (ItemRole.STATE, ItemRole.SEVERITY):
         return Glyph.CIRCLE
     if item.event.milestone is not None and item.event.milestone in MILESTONE_GLYPHS:
@@ -477,6 +490,9 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
 
 def _label_text(item: Item) -> str:
     event = item.event
+    if item.role is ItemRole.PHASE and isinstance(event.schedule, Phased):  # 'maintenance 5 mg/kg, every 8 weeks'
+        phase = event.schedule.phase(item.phase)
+        return " ".join(p for p in (phase.label, phase.describe()) if p) if phase is not None else item.phase
     if KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
         short = event.result if len(event.result) <= 40 else event.result[:38] + "…"
         return f"{item.label}: {short}"

@@ -382,7 +382,7 @@ class PointLayer(LayerItem):
             for c in np.unique(color[first][code[first] == glyph]):
                 m = first[(code[first] == glyph) & (color[first] == c)]
                 col = QColor(self.state.colors[int(c)])
-                if base in (Glyph.STOP, Glyph.CROSS):
+                if base in (Glyph.STOP, Glyph.CROSS, Glyph.PHASE):  # marks on a bar: in the ink colour
                     col = QColor(self.state.fg)
                 elif base == Glyph.DOSE:
                     col = col.darker(135)
@@ -392,6 +392,8 @@ class PointLayer(LayerItem):
                 else:
                     pen = QPen(col, max(2.0, theme.line_px * 2))
                     brush = QBrush(self.state.bg)
+                    if int(glyph) & L.PointFlag.UNSTATED:  # a result not interpreted: dotted, never read as normal
+                        pen.setStyle(Qt.PenStyle.DotLine)
                 if f.raster and m.size >= SPRITE_MIN_GLYPHS:
                     sprite = self.state.sprite(template, pen, brush, (int(glyph), int(c), round(size * 4)))
                     if self.batch.stamps(p, sprite, X[m], Y[m]):

@@ -18,6 +18,7 @@ GLYPH_LEGEND = (
     (Glyph.RESTART, "▶", "drug restarted"),
     (Glyph.FLAG, "⚑", "milestone"),
     (Glyph.CROSS, "✝", "death"),
+    (Glyph.PHASE, "▼", "new phase / dose change"),
     (Glyph.ABSENT, "⊘", "stated absent"),
 )
 
@@ -33,6 +34,9 @@ def legend_entries(layout: L.TimelineLayout, terse: bool = False) -> tuple[list[
     categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
     codes = {int(c) & L.GLYPH_MASK for c in layout.points.style}
     glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
+    marks = layout.points.style
+    if (((marks & L.GLYPH_MASK) == int(Glyph.DIAMOND)) & ((marks & int(L.PointFlag.UNSTATED)) != 0)).any():
+        glyphs.append(("◌", "investigation, not interpreted"))  # dotted: a result the source does not interpret
     if len(layout.whiskers):
         glyphs.append(("├┤", "uncertain time"))
         if any(int(s) & (L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END) for s in layout.whiskers.style):

@@ -495,6 +495,9 @@ def glyph_path(code: int, size: float) -> QPainterPath:
         path.addEllipse(QPointF(0, 0), s * 0.7, s * 0.7)
         path.moveTo(-s * 0.5, s * 0.5)
         path.lineTo(s * 0.5, -s * 0.5)
+    elif code == Glyph.PHASE:  # a new phase or dose: a small triangle pointing down at the lane
+        path.addPolygon(QPolygonF([QPointF(-s * 0.8, -s), QPointF(s * 0.8, -s), QPointF(0, s * 0.4),
+                                   QPointF(-s * 0.8, -s)]))
     elif code == Glyph.DOSE:  # a tick
         path.addRect(QRectF(-max(1.5, s * 0.22), -s * 1.05, max(3.0, s * 0.44), s * 2.1))
     else:
