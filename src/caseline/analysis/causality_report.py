@@ -166,7 +166,7 @@ def as_json(cases: Sequence[ResolvedCase]) -> dict[str, Any]:
 
 def comparison_cells(case: ResolvedCase) -> dict[str, str]:
     """The comparison table's causality cells of one case: its suspected drug - reaction pair (the first)."""
-    found = assess(case)
+    found = assess(case, limit=1)
     if not found:
         return dict.fromkeys(COMPARISON_COLUMNS, "")
     a = found[0]

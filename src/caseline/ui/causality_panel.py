@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTextBrowser, QWidget
 
-from caseline.analysis.causality import ANSWER_WORDS, Assessment, assess
+from caseline.analysis.causality import ANSWER_WORDS, Assessment, assess, pairs
 from caseline.analysis.causality_report import AID_NOTE, challenge_words, evidence_words, reported_words, rescue_words
 from caseline.analysis.metrics import interval_text
 from caseline.timeline.resolved import ResolvedCase
@@ -73,12 +73,12 @@ class CausalityPanel(QTextBrowser):
         parts = [f"<p><b>{html.escape(summary)}</b></p>"] if summary else []
         shown = 0
         for case in cases:
-            for a in assess(case):
-                if shown < MAX_PAIRS:
-                    title = f"<p style='color:#555'>{html.escape(case.case.title or case.id)}</p>" \
-                        if len(cases) > 1 else ""
-                    parts.append(title + assessment_html(a))
-                shown += 1
+            count = len(pairs(case))
+            for a in assess(case, limit=max(0, MAX_PAIRS - shown)):  # a big case's pairs are counted, not assessed
+                title = f"<p style='color:#555'>{html.escape(case.case.title or case.id)}</p>" \
+                    if len(cases) > 1 else ""
+                parts.append(title + assessment_html(a))
+            shown += count
         if shown == 0:
             self.show_nothing("No suspected drug - reaction pair: the case names no suspect drug and "
                               "reaction_event.")
