@@ -69,14 +69,24 @@ def case_onset(case: ResolvedCase) -> CaseOnset:
 # ---------------------------------------------------------------------------- Turnbull
 
 
-def turnbull(intervals: Sequence[tuple[float, float]], max_iter: int = 5000, tol: float = 1e-9
-             ) -> tuple[list[tuple[float, float]], list[float]]:
+def turnbull(intervals: Sequence[tuple[float, float]]) -> tuple[list[tuple[float, float]], list[float]]:
     """Turnbull's NPMLE of a distribution from closed intervals ``[lo, hi]`` (``hi`` may be infinite).
 
     Returns the innermost intervals (where the estimate may put mass) and their probabilities.
     """
+    inner, probs, _converged = turnbull_fit(intervals)
+    return inner, probs
+
+
+#: The self-consistency iterations stop here (a few hundred overlapping intervals converge well before).
+MAX_ITERATIONS = 3000
+
+
+def turnbull_fit(intervals: Sequence[tuple[float, float]], max_iter: int = MAX_ITERATIONS, tol: float = 1e-9
+                 ) -> tuple[list[tuple[float, float]], list[float], bool]:
+    """:func:`turnbull`, and whether the iterations converged (the largest change below ``tol``)."""
     if not intervals:
-        return [], []
+        return [], [], True
     # endpoints sorted with left ends before right ends at a tie: [x, x] is an innermost interval
     ends = sorted([(lo, 0) for lo, _ in intervals] + [(hi, 1) for _, hi in intervals])
     inner = [(a[0], b[0]) for a, b in itertools.pairwise(ends) if a[1] == 0 and b[1] == 1]
@@ -84,15 +94,16 @@ def turnbull(intervals: Sequence[tuple[float, float]], max_iter: int = 5000, tol
 
     alpha = np.array([[1.0 if lo <= q and p <= hi else 0.0 for q, p in inner] for lo, hi in intervals])
     probs = np.full(len(inner), 1.0 / len(inner))
+    converged = False
     for _ in range(max_iter):
         weights = alpha * probs
         totals = weights.sum(axis=1, keepdims=True)
         updated = (weights / np.where(totals > 0, totals, 1.0)).mean(axis=0)
-        done = float(np.abs(updated - probs).max()) < tol
+        converged = float(np.abs(updated - probs).max()) < tol
         probs = updated
-        if done:
+        if converged:
             break
-    return inner, [float(p) for p in probs]
+    return inner, [float(p) for p in probs], converged
 
 
 def turnbull_quantile(inner: Sequence[tuple[float, float]], probs: Sequence[float], q: float = 0.5
@@ -133,12 +144,13 @@ def _statistics(latencies: list[Interval | None], latency_from: str) -> list[Sta
             out.append(Statistic(name, latency_from, len(known),
                                  value, SAMPLE_METHOD.format(what=name)))
     if known:
-        inner, probs = turnbull([(v.lo, v.hi) for v in known])
+        inner, probs, converged = turnbull_fit([(v.lo, v.hi) for v in known])
         median = turnbull_quantile(inner, probs, 0.5)
         closed = sum(1 for v in known if math.isfinite(v.hi))
+        unsettled = "" if converged else f"; stopped after {MAX_ITERATIONS} iterations before converging"
         out.append(Statistic("Turnbull median", latency_from, len(known), median,
                              f"{TURNBULL_METHOD}; {closed} of {len(known)} latencies bounded above (the others "
-                             "count as right-censored)"))
+                             f"count as right-censored){unsettled}"))
     return out
 
 
