@@ -74,6 +74,7 @@ def test_answers_recompute_the_aid_and_copy_as_yaml_that_reads_back(window, qtbo
     window.causality.refresh()
     form = window.causality.form
     assert form.pair_combo.count() == 1 and "infliximab" in form.pair_combo.currentText()
+    assert "[you]" not in window.causality.panel.toPlainText(), "an untouched 'Don't know' is nobody's answer"
     form.combos["previous_reports"].setCurrentIndex(1)  # Yes
     form.combos["alternative_causes"].setCurrentIndex(2)  # No
     form.note.setText("reviews of anti-TNF neuropathy; no other cause on work-up")

@@ -109,14 +109,18 @@ class NaranjoForm(QWidget):
             self.answersChanged.emit()
 
     # ------------------------------------------------------------------ answers
-    def answers(self) -> NaranjoAnswers | None:
+    def answers(self, every: bool = False) -> NaranjoAnswers | None:
+        """The chosen pair's answers: those the file stores and those chosen here (a 'Don't know' left as it
+        was is not an answer, unless ``every``: the YAML block writes each item)."""
         data = self.pair_combo.currentData()
         if data is None:
             return None
         _n, drug, reaction = data
         stored = self._stored()
-        kept = [(k, v) for k, v in (stored.answers if stored is not None else ()) if k not in self.combos]
-        given = [(k, str(c.currentData())) for k, c in self.combos.items()]
+        had = dict(stored.answers) if stored is not None else {}
+        kept = [(k, v) for k, v in had.items() if k not in self.combos]
+        given = [(k, str(c.currentData())) for k, c in self.combos.items()
+                 if every or k in had or c.currentData() != "unknown"]
         return NaranjoAnswers(drug, reaction, tuple(kept + given), self.note.text().strip())
 
     def apply(self, cases: list[ResolvedCase]) -> list[ResolvedCase]:
@@ -134,7 +138,7 @@ class NaranjoForm(QWidget):
 
     def yaml_text(self) -> str:
         """The ``naranjo:`` block of the chosen pair (other pairs the file answers are kept as they are)."""
-        answers = self.answers()
+        answers = self.answers(every=True)
         if answers is None:
             return ""
         data = self.pair_combo.currentData()
