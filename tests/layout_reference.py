@@ -9,20 +9,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from caseline.layout import timeline_layout as L
 from caseline.layout.timeline_layout import (
     CATEGORY_INDEX,
     BarStyle,
     Label,
     LayoutOptions,
     Marks,
-    PointFlag,
     Row,
     RowKind,
     TimelineLayout,
     WhiskerEnd,
     _label_text,
-    glyph_of,
-    is_abnormal,
     lane_order,
 )
 from caseline.model.kinds import KIND_SPECS, Category, Glyph, Kind, MilestoneType
@@ -183,12 +181,11 @@ def reference_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | Non
             pi.append(index)
             pg.append(Glyph.CIRCLE)
         else:
-            glyph = glyph_of(item)
             px.append(start.best)
             py.append(y)
             pc.append(color)
             pi.append(index)
-            pg.append(glyph | (PointFlag.ABNORMAL if is_abnormal(item) else 0))
+            pg.append(_point_style(item))
             if not start.is_exact:
                 add_whisker(start.lo, start.hi, y, color, index)
             if item.role is ItemRole.DOSE and item.cycle is not None and math.isfinite(start.best):
@@ -201,6 +198,8 @@ def reference_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | Non
                     rules.append((start.best, rows_of_case[0], rows_of_case[-1], index))
             elif item.role is ItemRole.STATE:
                 labels.append(Label(start.best, y, item.state, index, 0))
+            elif item.role is ItemRole.PHASE:  # (issue 13) a phase of a course, a new dose
+                labels.append(Label(start.best, y, _label_text(item), index, 1))
 
     # one bracket under the administrations of each cycle: cycles read as groups
     for (cycle_row, _event_id, _cycle), (color, index, days) in cycle_spans.items():
@@ -234,3 +233,7 @@ def reference_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | Non
         severity=severity, labels=labels, undated=undated, shifts=shifts, rules=rules,
         x_range=(x_lo, open_to),
     )
+
+
+def _point_style(item: Item) -> int:
+    return L.point_style(item)

@@ -119,3 +119,12 @@ def test_lane_order_of_the_columns_is_lane_order(samples):
     lanes = [(r.category, r.lane) for r in layout.rows if r.kind == L.RowKind.LANE]
     order = L.lane_order(samples)
     assert sorted(set(lanes), key=order.index) == [k for k in order if k in set(lanes)]
+
+
+@pytest.mark.parametrize("which", ["samples", "generated"])
+def test_item_events_are_numbered_by_first_appearance(which, request):
+    cases = request.getfixturevalue(which)
+    for layout in (L.build_layout(cases), L.build_layout(cases + cases[:1])):  # a case shown twice: one set of events
+        keys: dict[tuple[str, str], int] = {}
+        expected = [keys.setdefault((item.case_id, item.event_id), len(keys)) for item in layout.items]
+        assert layout.item_event().tolist() == expected

@@ -49,8 +49,10 @@ class CaseColumns:
     case: ResolvedCase
     revealed: frozenset[str] | None
     lanes: list[LaneKey]  # the case's lanes, by first appearance
+    lane_index: dict[LaneKey, int]  # index of each in lanes
     lane_rank: list[tuple[int, int]]  # per lane: (its index among the case's explicit lanes, first item order)
     item_lane: np.ndarray  # lane of every item
+    item_event: np.ndarray  # the event of every item, numbered by first appearance in the case
     item_dated: np.ndarray  # drawn on its lane: revealed and with a time
     item_undated: np.ndarray  # drawn in the undated strip when the case has one: revealed, no time, course or point
     undated_lanes: np.ndarray  # lanes holding an item without a time (revealed or not): the strip exists
@@ -118,6 +120,8 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
     explicit = {name: i for i, name in enumerate(case.case.lanes)}
     lane_rank: list[tuple[int, int]] = []
     item_lane = np.empty(n, dtype=np.int32)
+    item_event = np.empty(n, dtype=np.int64)
+    events: dict[str, int] = {}
     item_dated = np.zeros(n, dtype=bool)
     item_undated = np.zeros(n, dtype=bool)
     item_min = np.full(n, math.nan)
@@ -156,6 +160,7 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
             lanes.append(key)
             lane_rank.append((explicit.get(item.lane, len(explicit)), index))
         item_lane[index] = lane
+        item_event[index] = events.setdefault(item.event_id, len(events))
         start = item.start
         if start is None:
             undated_lanes.add(lane)
@@ -234,7 +239,8 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
         pts.sort()
         severity.append((lane, np.array([p[0] for p in pts]), np.array([p[1] for p in pts]), pts[0][2], pts[0][3]))
     return CaseColumns(
-        case=case, revealed=revealed, lanes=lanes, lane_rank=lane_rank, item_lane=item_lane,
+        case=case, revealed=revealed, lanes=lanes, lane_index=lane_ids, lane_rank=lane_rank, item_lane=item_lane,
+        item_event=item_event,
         item_dated=item_dated, item_undated=item_undated,
         undated_lanes=np.asarray(sorted(undated_lanes), dtype=np.int32), item_min=item_min, item_max=item_max,
         bars=bars.columns(), brackets=brackets.columns(), points=points.columns(), whiskers=whiskers.columns(),

@@ -17,6 +17,7 @@ from typing import overload
 import numpy as np
 
 from caseline.layout.case_columns import CaseColumns, case_columns
+from caseline.model._fast_init import fast_frozen_init
 from caseline.model.dosing import Phased
 from caseline.model.kinds import (
     CATEGORY_ORDER,
@@ -70,6 +71,7 @@ CATEGORY_INDEX = {category: i for i, category in enumerate(CATEGORY_ORDER)}
 
 
 
+@fast_frozen_init
 @dataclass(frozen=True, slots=True)
 class Row:
     kind: RowKind
@@ -221,6 +223,24 @@ class TimelineLayout:
             found = self.__dict__["_label_columns"] = LabelColumns.from_labels(self.labels)
         return found  # type: ignore[no-any-return]
 
+    def item_event(self) -> np.ndarray:
+        """The event of each item, numbered by first appearance ((case id, event id) pairs; made once per layout)."""
+        found = self.__dict__.get("_item_event")
+        if found is None:
+            ids = [c.id for c in self.cases]
+            if len(self.columns) == len(self.cases) and len(set(ids)) == len(ids):
+                parts, base = [], 0
+                for col in self.columns:
+                    parts.append(col.item_event + base)
+                    base += int(col.item_event.max()) + 1 if col.n_items else 0
+                found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            else:  # a swimmer layout, or one case shown twice: its events are one
+                keys: dict[tuple[str, str], int] = {}
+                found = np.array([keys.setdefault((item.case_id, item.event_id), len(keys)) for item in self.items],
+                                 dtype=np.int64)
+            self.__dict__["_item_event"] = found
+        return found  # type: ignore[no-any-return]
+
     def row_of_y(self, y: float) -> int | None:
         r = math.floor(y)
         return r if 0 <= r < len(self.rows) else None
@@ -324,7 +344,47 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
         if found is None or found.case is not case or found.revealed != options.revealed:
             found = case_columns(case, CATEGORY_INDEX, options.revealed)
         columns.append(found)
-    return _compose(cases, columns, options)
+    kept = reuse.__dict__.get("_kept") if reuse is not None else None
+    if not isinstance(kept, _Kept) or len(kept.strings) > 1_000_000:
+        kept = _Kept()
+    layout = _compose(cases, columns, options, kept)
+    layout.__dict__["_kept"] = kept
+    return layout
+
+
+class _Kept:
+    """What composing layouts of the same cases keeps from one to the next: the label strings of all their
+    cases in one table (a label's text is an int, compared without touching the strings), and the lane order
+    of each order of the cases seen."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self.index: dict[str, int] = {}
+        self.text_ids: dict[int, tuple[CaseColumns, np.ndarray]] = {}  # id(columns) -> their texts in the table
+        self.orders: dict[tuple[int, ...], tuple[list[CaseColumns], list[tuple[Category, str]]]] = {}
+
+    def texts_of(self, col: CaseColumns) -> np.ndarray:
+        found = self.text_ids.get(id(col))
+        if found is None or found[0] is not col:
+            index, strings = self.index, self.strings
+            ids = np.empty(len(col.label_texts), dtype=np.int64)
+            for k, text in enumerate(col.label_texts):
+                found_id = index.get(text)
+                if found_id is None:
+                    found_id = index[text] = len(strings)
+                    strings.append(text)
+                ids[k] = found_id
+            found = self.text_ids[id(col)] = (col, ids)
+        return found[1][col.label_text] if col.label_text.size else np.zeros(0, dtype=np.int64)
+
+    def order(self, columns: list[CaseColumns]) -> list[tuple[Category, str]]:
+        key = tuple(id(c) for c in columns)
+        found = self.orders.get(key)
+        if found is None or any(a is not b for a, b in zip(found[0], columns, strict=True)):
+            if len(self.orders) >= 16:
+                self.orders.clear()
+            found = self.orders[key] = (list(columns), _order(columns))
+        return found[1]
 
 
 def _order(columns: Sequence[CaseColumns]) -> list[tuple[Category, str]]:
@@ -342,8 +402,9 @@ def _gather(parts: Sequence[np.ndarray], dtype: type) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
-def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: LayoutOptions) -> TimelineLayout:
-    order = _order(columns)
+def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: LayoutOptions,
+             kept: _Kept) -> TimelineLayout:
+    order = kept.order(columns)
     if options.shared_lanes_only and len(cases) > 1:
         shared = set.intersection(*[set(col.lanes) for col in columns]) if columns else set()
         order = [k for k in order if k in shared]
@@ -355,7 +416,7 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     last_rows = np.zeros(len(cases), dtype=np.int64)
     for case_index, (case, col) in enumerate(zip(cases, columns, strict=True)):
         first_rows[case_index] = len(rows)
-        local = {key: k for k, key in enumerate(col.lanes)}
+        local = col.lane_index
         lane_row = np.full(len(col.lanes), -1, dtype=np.int64)
         if options.headers:
             rows.append(Row(RowKind.HEADER, case_index, case.id, "", None, float(len(rows))))
@@ -440,23 +501,15 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     lx_end = _gather([c.label_x_end for c in columns], np.float64)[keep] + s
     priority = _gather([c.label_priority for c in columns], np.int64)[keep]
     lx_end[np.isnan(lx_end) & (priority == 2)] = open_to
-    texts: list[str] = []
-    text_base = []
-    for c in columns:
-        text_base.append(len(texts))
-        texts.extend(c.label_texts)
-    global_text = (_gather([c.label_text for c in columns], np.int32).astype(np.int64)
-                   + np.repeat(np.asarray(text_base, dtype=np.int64), [c.label_x.shape[0] for c in columns]))[keep]
+    global_text = _gather([kept.texts_of(c) for c in columns], np.int64)[keep]
     # the distinct strings, in order of first use (as the labels' own text column)
-    strings = np.asarray(texts, dtype=object)
     if global_text.size:
-        distinct, first, inverse = np.unique(strings[global_text].astype(str), return_index=True,
-                                             return_inverse=True)
+        distinct, first, inverse = np.unique(global_text, return_index=True, return_inverse=True)
         rank = np.empty(distinct.shape[0], dtype=np.int64)
         by_first = np.argsort(first, kind="stable")
         rank[by_first] = np.arange(distinct.shape[0])
         text_ids = rank[inverse.ravel()].astype(np.int32)
-        label_texts = [str(t) for t in distinct[by_first]]
+        label_texts = [kept.strings[t] for t in distinct[by_first].tolist()]
     else:
         text_ids = np.zeros(0, dtype=np.int32)
         label_texts = []

@@ -62,24 +62,23 @@ class EventExtents:
         if len(layout.bars):
             plain = (layout.bars.style & (L.BarStyle.UNCERTAIN | L.BarStyle.CYCLE)) == 0
             bar[layout.bars.item[plain]] = True
-        keys: dict[tuple[str, str], int] = {}
-        event = np.array([keys.setdefault((item.case_id, item.event_id), len(keys)) for item in layout.items],
-                         dtype=np.int64)
+        event = layout.item_event()  # numbered by first appearance of (case id, event id)
+        n_events = int(event.max()) + 1 if n else 0
         drawn = np.isfinite(lo)
         if not drawn.any():
             empty = np.zeros(0)
             return EventExtents(empty, empty, empty, empty.astype(np.int64), empty.astype(np.int64),
                                 empty.astype(bool))
-        e_lo = np.full(len(keys), np.inf)
-        e_hi = np.full(len(keys), -np.inf)
+        e_lo = np.full(n_events, np.inf)
+        e_hi = np.full(n_events, -np.inf)
         np.minimum.at(e_lo, event[drawn], lo[drawn])
         np.maximum.at(e_hi, event[drawn], hi[drawn])
-        e_last = np.full(len(keys), -np.inf)
+        e_last = np.full(n_events, -np.inf)
         np.maximum.at(e_last, event[drawn], last[drawn])
-        first = np.full(len(keys), -1, dtype=np.int64)  # the first drawn item of each event
+        first = np.full(n_events, -1, dtype=np.int64)  # the first drawn item of each event
         indices = np.nonzero(drawn)[0]
         first[event[indices[::-1]]] = indices[::-1]
-        e_bar = np.zeros(len(keys), dtype=bool)
+        e_bar = np.zeros(n_events, dtype=bool)
         np.logical_or.at(e_bar, event[drawn], bar[drawn])
         shown = first >= 0
         return EventExtents(e_lo[shown], e_hi[shown], e_last[shown], layout.item_row[first[shown]].astype(np.int64),

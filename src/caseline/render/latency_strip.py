@@ -65,6 +65,7 @@ class LatencyStrip(pg.PlotWidget):
         self._items: list[Any] = []
         self.max_height = 260  # the tab lowers it on a small screen
         self._labels: list[tuple[float, float, float, str, Any]] = []  # left, right, y, full text, item
+        self._text_items: list[Any] = []  # kept across set_cases: a switch of sort or alignment reuses them
         self.viewbox.sigXRangeChanged.connect(lambda *_: self._place_labels())
         self.scene().sigMouseMoved.connect(self._mouse_moved)
 
@@ -154,12 +155,17 @@ class LatencyStrip(pg.PlotWidget):
         if imp_x:
             self._add(pg.ScatterPlotItem(imp_x, imp_y, symbol="o", size=7, pen=pg.mkPen(rescue),
                                          brush=pg.mkBrush(QColor(self.theme.background))))
-        # few cases, few labels: one TextItem each is cheap here (the timeline uses its own layer)
+        # one TextItem per row's summary (the timeline uses its own layer), made once and reused
         self._labels = []
-        for left, right, y, text in texts:
-            item = pg.TextItem(text, color=QColor(self.theme.foreground), anchor=(0, 0.5))
+        while len(self._text_items) < len(texts):
+            item = pg.TextItem("", color=QColor(self.theme.foreground), anchor=(0, 0.5))
             item.setFont(self.font)
-            self._add(item)
+            item.setZValue(1)  # over the bars added after it
+            self.addItem(item)
+            self._text_items.append(item)
+        for k, item in enumerate(self._text_items):
+            item.setVisible(k < len(texts))
+        for (left, right, y, text), item in zip(texts, self._text_items, strict=False):
             self._labels.append((left, right, y, text, item))
         self._place_labels()
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
@@ -185,8 +191,11 @@ class LatencyStrip(pg.PlotWidget):
             room = room_left if on_left else room_right
             shown = text if needed <= room else metrics.elidedText(text, Qt.TextElideMode.ElideRight,
                                                                      max(0.0, room - pad))
-            item.setText(shown)
-            item.setAnchor((1, 0.5) if on_left else (0, 0.5))
+            anchor = (1, 0.5) if on_left else (0, 0.5)
+            if item.toPlainText() != shown:  # (kept items: a switch of alignment mostly only moves them)
+                item.setText(shown)
+            if tuple(item.anchor) != anchor:
+                item.setAnchor(anchor)
             item.setPos(left if on_left else right, y)
 
     def resizeEvent(self, ev: Any) -> None:

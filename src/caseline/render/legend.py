@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
+
 from caseline.layout import timeline_layout as L
 from caseline.model.kinds import Category, Glyph
 from caseline.theme import Theme
@@ -31,15 +33,16 @@ TERSE = {"investigation (hollow ◇ = normal)": "investigation (◇ normal)", "d
 def legend_entries(layout: L.TimelineLayout, terse: bool = False) -> tuple[list[int], list[tuple[str, str]]]:
     """Categories (indices into CATEGORY_ORDER) and glyphs (symbol, meaning) present in a layout; ``terse``
     words them for a printed figure."""
-    categories = sorted({int(c) for c in layout.bars.color} | {int(c) for c in layout.points.color})
-    codes = {int(c) & L.GLYPH_MASK for c in layout.points.style}
+    categories = np.unique(np.concatenate((layout.bars.color, layout.points.color))).tolist()
+    styles = layout.points.style
+    codes = set(np.unique(styles & L.GLYPH_MASK).tolist())
     glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
     marks = layout.points.style
     if (((marks & L.GLYPH_MASK) == int(Glyph.DIAMOND)) & ((marks & int(L.PointFlag.UNSTATED)) != 0)).any():
         glyphs.append(("◌", "investigation, not interpreted"))  # dotted: a result the source does not interpret
     if len(layout.whiskers):
         glyphs.append(("├┤", "uncertain time"))
-        if any(int(s) & (L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END) for s in layout.whiskers.style):
+        if np.any(layout.whiskers.style & int(L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END)):
             glyphs.append(("⇢", "later, gap not stated"))
     if terse:
         glyphs = [(sym, TERSE.get(text, text)) for sym, text in glyphs]

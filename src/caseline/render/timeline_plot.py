@@ -58,7 +58,7 @@ class TimelinePlot(pg.PlotWidget):
         self.shown: Shown | None = None
         self.view = ViewState()
         self.view.changed.connect(self._on_view_changed)
-        self._keys: dict[str, int] = {}
+        self._keys_built: dict[str, int] | None = {}
         self.background = BackgroundLayer(self._empty_state())
         self.bars = BarLayer(self.background.state)
         self.points = PointLayer(self.background.state)
@@ -185,7 +185,8 @@ class TimelinePlot(pg.PlotWidget):
         state = self.paint_state
         if state is None:
             return
-        keys = self._keys
+        view = self.view  # (the keys are made only when an item is selected, ghosted or highlighted)
+        keys = self._keys if view.selected is not None or view.ghosted or view.highlighted else {}
         state.selected = keys.get(self.view.selected) if self.view.selected is not None else None
         state.ghosted = {keys[k] for k in self.view.ghosted if k in keys}
         state.highlighted = {keys[k] for k in self.view.highlighted if k in keys}
@@ -195,7 +196,7 @@ class TimelinePlot(pg.PlotWidget):
 
     def _rebuild(self, keep_range: bool) -> None:
         if not self.view.cases:  # nothing to show (yet): no layout, as before any cases came
-            self.layout_, self.shown, self.paint_state, self._keys = None, None, None, {}
+            self.layout_, self.shown, self.paint_state, self._keys_built = None, None, None, {}
             for layer in (self.background, self.bars, self.points, self.labels, self.history):
                 layer.set_state(self._empty_state())
             self._update_axis_cover()
@@ -203,8 +204,8 @@ class TimelinePlot(pg.PlotWidget):
         old = self.viewbox.viewRange() if keep_range and self.layout_ is not None else None
         self.clear_measure()  # its marks may have moved or gone
         self.shown = shown = self.view.shown()
-        self.layout_ = build_view_layout(self.view, shown)
-        self._keys = reveal_keys(self.layout_.cases)
+        self.layout_ = build_view_layout(self.view, shown, reuse=self.layout_)
+        self._keys_built = None  # made when first asked for (a switch of sort or alignment seldom needs them)
         headers = {r: shown.header_lines(self.layout_.cases[row.case_index])
                    for r, row in enumerate(self.layout_.rows) if row.kind == L.RowKind.HEADER}
         self.paint_state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
@@ -220,6 +221,29 @@ class TimelinePlot(pg.PlotWidget):
         else:
             self.fit_story()
         self._update_axis_cover()
+
+    @property
+    def _keys(self) -> dict[str, int]:
+        """Index in the layout of each item by its reveal key (view_state.reveal_keys)."""
+        if self._keys_built is None:
+            self._keys_built = self._reveal_keys(self.layout_.cases if self.layout_ is not None else [])
+        return self._keys_built
+
+    def _reveal_keys(self, cases: Sequence[ResolvedCase]) -> dict[str, int]:
+        """view_state.reveal_keys, with each case's keys kept across rebuilds (a switch of sort or alignment)."""
+        known = getattr(self, "_case_keys", {})
+        kept: dict[int, tuple[ResolvedCase, list[str]]] = {}
+        keys: list[str] = []
+        for case in cases:
+            found = known.get(id(case))
+            if found is None or found[0] is not case:
+                found = (case, list(reveal_keys([case])))
+            kept[id(case)] = found
+            keys.extend(found[1])
+        self._case_keys = kept
+        if len(set(kept)) != len(cases):  # a case shown twice: its keys name the later copy, as reveal_keys does
+            return reveal_keys(cases)
+        return dict(zip(keys, range(len(keys)), strict=True))
 
     def key_of(self, index: int) -> str:
         """The reveal key of the item at ``index`` of the layout."""
@@ -315,7 +339,7 @@ class TimelinePlot(pg.PlotWidget):
         font.setPixelSize(max(1, round(self.theme.axis_font_pt * self.px_per_pt)))
         fm = QFontMetricsF(font)
         names = [row.lane for row in self.layout_.rows if row.kind == L.RowKind.LANE] + [t for _, t in ticks]
-        width = max([fm.horizontalAdvance(t) for t in names] or [40.0])  # steady while lanes are revealed
+        width = max([fm.horizontalAdvance(t) for t in set(names)] or [40.0])  # steady while lanes are revealed
         self.lane_axis.setWidth(int(width + 12 * self.px_per_pt * self.theme.axis_font_pt / 9 + 8))
 
     def _update_time_axis(self) -> None:
@@ -553,11 +577,12 @@ class TimelinePlot(pg.PlotWidget):
         return rows_html(rows, "tooltip")
 
 
-def build_view_layout(view: ViewState, shown: Shown) -> L.TimelineLayout:
-    """The layout a view asks for: stacked lanes, or a swimmer plot (one row per case)."""
+def build_view_layout(view: ViewState, shown: Shown, reuse: L.TimelineLayout | None = None) -> L.TimelineLayout:
+    """The layout a view asks for: stacked lanes, or a swimmer plot (one row per case). ``reuse``: the layout
+    shown before, whose per-case columns serve the cases it shares (a switch of alignment or sort)."""
     if view.layout == "swimmer":
         return build_swimmer_layout(shown.cases, [swimmer_facts(c) for c in shown.cases], shown.options)
-    return L.build_layout(shown.cases, shown.options)
+    return L.build_layout(shown.cases, shown.options, reuse=reuse)
 
 
 def keep_own_tooltip(event: QEvent) -> bool:
