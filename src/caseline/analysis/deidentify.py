@@ -205,11 +205,14 @@ def _deidentify(case: ResolvedCase) -> ResolvedCase:
     scrub = _Scrubber(case.anchor_date, identifiers, identifying)
     events = {e.id: scrub.value(_withhold(e)) for e in source.events}
     patient = Patient(age=_age(source.patient.age, scrub), sex=scrub.text(source.patient.sex),
-                      identifiers=(), note=scrub.text(source.patient.note))
+                      identifiers=(), note=scrub.text(source.patient.note),
+                      ethnicity=scrub.text(source.patient.ethnicity))
+    # ages stated two ways are not written out (an age over 89 is withheld); the age used is, as above
+    conflicts = tuple(c for c in source.conflicts if c.about != "patient.age")
     suspect = scrub.value(source.suspect, skip=frozenset({"drug"}))
     new_case: Case = scrub.value(
         dataclasses.replace(source, events=tuple(events.values()), patient=patient, citation=Citation(),
-                            suspect=suspect, anchor_date=None),
+                            suspect=suspect, anchor_date=None, conflicts=conflicts),
         skip=frozenset({"events", "patient", "citation", "suspect"}),
     )
     withheld_lanes = {text.casefold() for text in _identifying_texts(source.events)}

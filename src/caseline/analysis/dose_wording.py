@@ -1,5 +1,6 @@
-"""Words for doses as numbers, phases, regimens, results given as limits and citation details: the rows
-the tooltip and the details panel add (caseline.analysis.wording). Pure Python."""
+"""Words for doses as numbers, phases, regimens, results given as limits, citation details and facts the
+source states two ways: the rows the tooltip and the details panel add (caseline.analysis.wording). Pure
+Python."""
 
 from __future__ import annotations
 
@@ -45,8 +46,8 @@ def dose_rows(case: ResolvedCase, item: Item) -> list[tuple[str, str]]:
     """Phase, brand, regimen drugs and cumulative dose of a drug's or therapy's item."""
     event = item.event
     if not KIND_SPECS[event.kind].has(FieldGroup.DRUG):
-        return []
-    rows: list[tuple[str, str]] = []
+        return conflict_rows(item)
+    rows: list[tuple[str, str]] = conflict_rows(item)
     phase = phase_of(item)
     if phase:
         rows.append(("Phase", phase))
@@ -81,10 +82,19 @@ def interpretation_text(event: Event) -> str:
 
 
 def case_detail_rows(case: Case) -> list[tuple[str, str]]:
-    """Ethnicity and publication type for the case's details."""
+    """Ethnicity, publication type and the case's facts stated two ways, for the case's details."""
     rows: list[tuple[str, str]] = []
     if case.patient.ethnicity:
         rows.append(("Ethnicity", case.patient.ethnicity))
     if case.citation.type:
         rows.append(("Publication type", PUBLICATION_WORDS.get(case.citation.type, case.citation.type)))
+    rows.extend(("Sources differ", f"{c.about}: {c.describe()}") for c in case.conflicts if "." not in c.about
+                or c.about.startswith("patient."))
     return rows
+
+
+def conflict_rows(item: Item) -> list[tuple[str, str]]:
+    """An event's facts stated two ways, each with its source, and the one caseline uses."""
+    if item.role not in (ItemRole.COURSE, ItemRole.POINT):
+        return []
+    return [("Sources differ", f"{c.about.rpartition('.')[2]}: {c.describe()}") for c in item.event.conflicts]

@@ -15,7 +15,6 @@ from caseline.io.case_fields import (
     CYCLE_KEYS,
     EVENT_KEYS,
     PATIENT_KEYS,
-    PUBLICATION_TYPES,
     SCHEDULE_KEYS,
     SEVERITY_KEYS,
     SEVERITY_POINT_KEYS,
@@ -24,6 +23,7 @@ from caseline.io.case_fields import (
     TOP_KEYS,
 )
 from caseline.io.clinical_fields import ClinicalFields, reexposure_label
+from caseline.io.conflict_fields import publication_type, read_conflicts
 from caseline.io.dose_fields import DoseReader, default_dose_label
 from caseline.io.located import MAX_EVENTS, MAX_ITEMS, LList, LMap, too_many_events
 from caseline.io.naranjo_reader import NaranjoReader
@@ -202,7 +202,7 @@ class Builder(ClinicalFields, NaranjoReader):
                     self.string_list(c, "authors"), self.text(c, "title"), self.text(c, "journal"),
                     int(year) if year else None, self.text(c, "volume"), self.text(c, "pages"),
                     self.text(c, "doi"), self.text(c, "pmid"), self.text(c, "url"), self.text(c, "note"),
-                    self.publication_type(c), self.text(c, "issue"), self.text(c, "epub_date"),
+                    publication_type(self, c), self.text(c, "issue"), self.text(c, "epub_date"),
                     self.text(c, "article_number"), self.text(c, "pmcid"),
                 )
         suspect = Suspect()
@@ -222,6 +222,7 @@ class Builder(ClinicalFields, NaranjoReader):
         naranjo = self.naranjo(data, events)  # caseline.io.naranjo_reader
         events, problems = finalize_events(events, suspect)
         self.diagnostics.extend(problems)
+        events, conflicts = read_conflicts(self, data, events, patient, self.text(data, "diagnosis"))
         return Case(
             id=case_id or "case",
             title=self.text(data, "title", required=True, what="a case"),
@@ -238,6 +239,7 @@ class Builder(ClinicalFields, NaranjoReader):
             lanes=self.string_list(data, "lanes"),
             time_range=self.time_range(data),
             causality=causality,
+            conflicts=conflicts,
             naranjo=naranjo,
         )
 
@@ -391,13 +393,6 @@ class Builder(ClinicalFields, NaranjoReader):
             "frequency": self.text(data, "frequency"),
             "schedule": phases if phases is not None or "phases" in data else self.schedule(data),
         }
-
-    def publication_type(self, c: LMap) -> str:
-        kind = self.text(c, "type")
-        if kind and kind not in PUBLICATION_TYPES:
-            self.error(c.where("type"), f"unknown publication type {kind!r}",
-                       "use one of " + ", ".join(PUBLICATION_TYPES))
-        return kind
 
     def schedule(self, data: LMap) -> Schedule | None:
         if "schedule" not in data:

@@ -11,7 +11,7 @@ from caseline.model.kinds import KIND_SPECS, Kind
 TOP_KEYS = {"caseline", "case", "cases", "caseset", "$schema"}
 CASE_KEYS = {
     "id", "title", "patient", "diagnosis", "summary", "citation", "suspect", "anchor",
-    "anchor_date", "anchor_label", "lanes", "events", "range", "causality", "naranjo",
+    "anchor_date", "anchor_label", "lanes", "events", "range", "causality", "naranjo", "conflicts",
 }
 PATIENT_KEYS = {"age", "sex", "identifiers", "note", "ethnicity"}
 CITATION_KEYS = {"authors", "title", "journal", "year", "volume", "pages", "doi", "pmid", "url", "note",
@@ -36,6 +36,9 @@ TIME_KEYS = {"time", "stated"}
 CUMULATIVE_KEYS = {"value", "unit", "stated"}
 PHASE_KEYS = {"name", "label", "start", "dose", "unit", "route", "frequency", "schedule", "note"}
 REGIMEN_DRUG_KEYS = {"drug", "dose", "unit", "route", "brand", "note"}
+#: A fact the source states two ways (caseline.io.conflict_fields).
+CONFLICT_KEYS = {"about", "values", "note"}
+CONFLICT_VALUE_KEYS = {"value", "source", "note"}
 #: Clinical attributes (caseline.io.clinical_fields): an event's links, a reaction's grade, the case's causality.
 LINK_KEYS = {"type", "target", "note"}
 GRADE_KEYS = {"scale", "value"}

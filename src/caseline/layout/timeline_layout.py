@@ -549,7 +549,8 @@ def _label_text(item: Item) -> str:
     if KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
         short = event.result if len(event.result) <= 40 else event.result[:38] + "…"
         return f"{item.label}: {short}"
-    return item.label
+    differ = " (sources differ)" if event.conflicts and item.role in (ItemRole.COURSE, ItemRole.POINT) else ""
+    return item.label + differ
 
 
 def visible_lanes(cases: Iterable[ResolvedCase]) -> list[tuple[Category, str]]:

@@ -21,7 +21,7 @@ from caseline.model.clinical import (
     Seriousness,
 )
 from caseline.model.diagnostics import SourcePos
-from caseline.model.dosing import CumulativeDose, Dose, Phased, RegimenDrug
+from caseline.model.dosing import Conflict, CumulativeDose, Dose, Phased, RegimenDrug
 from caseline.model.kinds import KIND_SPECS, Category, CourseState, DrugRole, Interpretation, Kind, MilestoneType
 from caseline.model.naranjo import NaranjoAnswers
 from caseline.model.time_expressions import Amount, TimeExpr
@@ -151,6 +151,7 @@ class Event:
     regimen: str = ""  # the regimen's name ("R-CHOP"): several drugs under one name and schedule
     components: tuple[RegimenDrug, ...] = ()
     value_qualifier: str = ""  # an investigation's value as a limit: '>', '<', '≥', '≤'
+    conflicts: tuple[Conflict, ...] = ()  # facts of this event the source states two ways (case 'conflicts:')
     # symptoms
     course: tuple[CoursePoint, ...] = ()
     severity: SeverityScale | None = None
@@ -286,6 +287,7 @@ class Case:
     lanes: tuple[str, ...] = ()  # optional explicit lane order within categories
     time_range: tuple[float, float] | None = None  # the time axis a view of this case alone opens at (days)
     causality: tuple[Causality, ...] = ()  # reported causality per drug-reaction pair
+    conflicts: tuple[Conflict, ...] = ()  # facts the source states two ways (those of events are on the events too)
     naranjo: tuple[NaranjoAnswers, ...] = ()  # a user's answers to the Naranjo items (caseline.model.naranjo)
 
     def event(self, event_id: str) -> Event | None:

@@ -172,3 +172,32 @@ def total(doses: list[tuple[Dose, int]]) -> tuple[float, float, str] | None:
     if not unit or not (math.isfinite(low) and math.isfinite(high)):
         return None
     return low, high, unit
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictValue:
+    """One of the values the source states for a fact, and where it states it."""
+
+    value: str
+    source: str = ""  # where in the source ('Abstract', 'Case report, paragraph 2', 'Table 1')
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A fact the source states two (or more) ways: ``about`` names it ('patient.age', 'rash.start').
+
+    caseline uses the value written in the fact's own field (the documented choice); ``values`` keeps
+    every statement with its source, and validation warns.
+    """
+
+    about: str
+    used: str  # the value in the fact's own field, the one caseline uses
+    values: tuple[ConflictValue, ...]
+    note: str = ""
+    pos: SourcePos | None = None
+
+    def describe(self) -> str:
+        """"'38' (Abstract) or '39' (Case report); '38' used"."""
+        stated = " or ".join(f"{v.value!r}" + (f" ({v.source})" if v.source else "") for v in self.values)
+        return f"{stated}; {self.used!r} used" + (f" ({self.note})" if self.note else "")
