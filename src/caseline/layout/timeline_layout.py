@@ -362,6 +362,8 @@ class _Kept:
         self.index: dict[str, int] = {}
         self.text_ids: dict[int, tuple[CaseColumns, np.ndarray]] = {}  # id(columns) -> their texts in the table
         self.orders: dict[tuple[int, ...], tuple[list[CaseColumns], list[tuple[Category, str]]]] = {}
+        self.last: _Gathered | None = None
+        self.before: _Gathered | None = None
 
     def texts_of(self, col: CaseColumns) -> np.ndarray:
         found = self.text_ids.get(id(col))
@@ -386,6 +388,57 @@ class _Kept:
             found = self.orders[key] = (list(columns), _order(columns))
         return found[1]
 
+    def gathered(self, cases: list[ResolvedCase], columns: list[CaseColumns]) -> _Gathered:
+        """The columns of the cases in this order, concatenated (kept for the last two orders)."""
+        found = self.last
+        if found is None or len(found.columns) != len(columns) or any(
+                a is not b for a, b in zip(found.columns, columns, strict=True)):
+            found, self.last = self.before, found
+            if found is None or len(found.columns) != len(columns) or any(
+                    a is not b for a, b in zip(found.columns, columns, strict=True)):
+                found = _Gathered(cases, columns, self)
+            self.before, self.last = self.last, found
+        return found
+
+
+class _Gathered:
+    """The per-case columns of cases in one order as single arrays: items and lanes numbered across cases
+    (``lane`` indexes the concatenation of the cases' lanes), days unshifted. What a layout of this order
+    adds: the row of each lane (hidden: -1) and each case's shift."""
+
+    def __init__(self, cases: list[ResolvedCase], columns: list[CaseColumns], kept: _Kept) -> None:
+        self.columns = list(columns)
+        n_cases = len(columns)
+        self.lane_base = np.cumsum([0] + [len(col.lanes) for col in columns])[:-1].astype(np.int64)
+        self.item_base = np.cumsum([0] + [col.n_items for col in columns])[:-1].astype(np.int64)
+        self.items: list[Item] = []
+        for case in cases:
+            self.items.extend(case.items)
+        self.item_case = np.repeat(np.arange(n_cases, dtype=np.int32), [col.n_items for col in columns])
+        self.item_lane = self.lane_base[self.item_case] + _gather([c.item_lane for c in columns], np.int32)
+        self.item_dated = _gather([c.item_dated for c in columns], bool)
+        self.item_undated = _gather([c.item_undated for c in columns], bool)
+        self.item_min = _gather([c.item_min for c in columns], np.float64)
+        self.item_max = _gather([c.item_max for c in columns], np.float64)
+        self.marks: dict[str, tuple[np.ndarray, ...]] = {}
+        for kind in ("bars", "brackets", "points", "whiskers"):
+            parts = [getattr(c, kind) for c in columns]
+            case_of = np.repeat(np.arange(n_cases, dtype=np.int64), [len(m) for m in parts])
+            self.marks[kind] = (
+                case_of, self.lane_base[case_of] + _gather([m.lane for m in parts], np.int32),
+                _gather([m.x0 for m in parts], np.float64), _gather([m.x1 for m in parts], np.float64),
+                _gather([m.color for m in parts], np.int32),
+                (_gather([m.item for m in parts], np.int32) + self.item_base[case_of]).astype(np.int32),
+                _gather([m.style for m in parts], np.int32))
+        case_of = np.repeat(np.arange(n_cases, dtype=np.int64), [c.label_x.shape[0] for c in columns])
+        self.label_case = case_of
+        self.label_lane = self.lane_base[case_of] + _gather([c.label_lane for c in columns], np.int32)
+        self.label_x = _gather([c.label_x for c in columns], np.float64)
+        self.label_x_end = _gather([c.label_x_end for c in columns], np.float64)
+        self.label_priority = _gather([c.label_priority for c in columns], np.int64)
+        self.label_item = _gather([c.label_item for c in columns], np.int64) + self.item_base[case_of]
+        self.label_text = _gather([kept.texts_of(c) for c in columns], np.int64)
+
 
 def _order(columns: Sequence[CaseColumns]) -> list[tuple[Category, str]]:
     """lane_order from the columns: by category, then a case's explicit lane order, then first appearance."""
@@ -399,6 +452,8 @@ def _order(columns: Sequence[CaseColumns]) -> list[tuple[Category, str]]:
 
 
 def _gather(parts: Sequence[np.ndarray], dtype: type) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]  # (read only: one case's own array)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
@@ -432,27 +487,22 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
         lane_rows.append(lane_row)
     shifts = {c.id: float(options.shifts.get(c.id, 0.0)) for c in cases}
     shift = np.array([shifts[c.id] for c in cases], dtype=np.float64)
-    lane_base = np.cumsum([0] + [len(col.lanes) for col in columns])[:-1].astype(np.int64)
+    g = kept.gathered(cases, columns)
     row_table = _gather(lane_rows, np.int64)
-    item_base = np.cumsum([0] + [col.n_items for col in columns])[:-1].astype(np.int64)
-    items: list[Item] = []
-    for case in cases:
-        items.extend(case.items)
-    counts = [col.n_items for col in columns]
-    item_case = np.repeat(np.arange(len(cases), dtype=np.int32), counts)
-    item_lane_row = row_table[lane_base[item_case] + _gather([c.item_lane for c in columns], np.int32)] \
-        if len(items) else np.zeros(0, dtype=np.int64)
-    dated = _gather([c.item_dated for c in columns], bool) & (item_lane_row >= 0)
-    undated_mask = _gather([c.item_undated for c in columns], bool) & (item_lane_row >= 0) \
-        & (undated_rows[item_case] >= 0)
+    item_base = g.item_base
+    items = list(g.items)
+    item_case = g.item_case
+    item_lane_row = row_table[g.item_lane] if len(items) else np.zeros(0, dtype=np.int64)
+    dated = g.item_dated & (item_lane_row >= 0)
+    undated_mask = g.item_undated & (item_lane_row >= 0) & (undated_rows[item_case] >= 0)
     item_row = np.full(len(items), -1, dtype=np.int32)
     item_row[dated] = item_lane_row[dated]
     item_row[undated_mask] = undated_rows[item_case[undated_mask]]
     undated = np.flatnonzero(undated_mask).tolist()
 
-    item_shift = shift[item_case]
-    lo_values = (_gather([c.item_min for c in columns], np.float64) + item_shift)[dated]
-    hi_values = (_gather([c.item_max for c in columns], np.float64) + item_shift)[dated]
+    item_shift = shift[item_case[dated]]
+    lo_values = g.item_min[dated] + item_shift
+    hi_values = g.item_max[dated] + item_shift
     lo_values = lo_values[~np.isnan(lo_values)]
     hi_values = hi_values[~np.isnan(hi_values)]
     if lo_values.size:
@@ -465,43 +515,35 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     open_to = x_hi + max(7.0, 0.05 * (x_hi - x_lo))
     open_from = x_lo - max(7.0, 0.05 * (x_hi - x_lo))
 
-    def marks(kind: str, bracket: bool = False) -> tuple[Marks, np.ndarray]:
-        parts = [getattr(c, kind) for c in columns]
-        case_of = np.repeat(np.arange(len(cases), dtype=np.int64), [len(m) for m in parts])
-        lane = _gather([m.lane for m in parts], np.int32)
-        row = row_table[lane_base[case_of] + lane] if lane.size else np.zeros(0, dtype=np.int64)
+    def marks(kind: str, bracket: bool = False) -> Marks:
+        case_of, lane, x0, x1, color, item, style = g.marks[kind]
+        row = row_table[lane] if lane.size else np.zeros(0, dtype=np.int64)
         keep = row >= 0
-        case_of = case_of[keep]
-        s = shift[case_of]
-        x0 = _gather([m.x0 for m in parts], np.float64)[keep] + s
-        x1 = _gather([m.x1 for m in parts], np.float64)[keep] + s
+        s = shift[case_of[keep]]
+        x0 = x0[keep] + s
+        x1 = x1[keep] + s
         if bracket:
             x1 = x1 + 1.0
-        item = (_gather([m.item for m in parts], np.int32)[keep] + item_base[case_of]).astype(np.int32)
-        return Marks(x0, x1, row[keep] + 0.5, _gather([m.color for m in parts], np.int32)[keep], item,
-                     _gather([m.style for m in parts], np.int32)[keep]), keep
+        return Marks(x0, x1, row[keep] + 0.5, color[keep], item[keep], style[keep])
 
-    bars, _ = marks("bars")
-    brackets, _ = marks("brackets", bracket=True)
+    bars = marks("bars")
+    brackets = marks("brackets", bracket=True)
     bars = Marks(*(np.concatenate((getattr(bars, f), getattr(brackets, f)))
                    for f in ("x0", "x1", "y", "color", "item", "style")))
     bars.x1[np.isnan(bars.x1)] = open_to
-    points, _ = marks("points")
-    whiskers, _ = marks("whiskers")
+    points = marks("points")
+    whiskers = marks("whiskers")
     whiskers.x0[~np.isfinite(whiskers.x0)] = open_from
     whiskers.x1[~np.isfinite(whiskers.x1)] = open_to
 
-    label_case = np.repeat(np.arange(len(cases), dtype=np.int64), [c.label_x.shape[0] for c in columns])
-    label_row = row_table[lane_base[label_case] + _gather([c.label_lane for c in columns], np.int32)] \
-        if label_case.size else np.zeros(0, dtype=np.int64)
+    label_row = row_table[g.label_lane] if g.label_lane.size else np.zeros(0, dtype=np.int64)
     keep = label_row >= 0
-    label_case = label_case[keep]
-    s = shift[label_case]
-    lx = _gather([c.label_x for c in columns], np.float64)[keep] + s
-    lx_end = _gather([c.label_x_end for c in columns], np.float64)[keep] + s
-    priority = _gather([c.label_priority for c in columns], np.int64)[keep]
+    s = shift[g.label_case[keep]]
+    lx = g.label_x[keep] + s
+    lx_end = g.label_x_end[keep] + s
+    priority = g.label_priority[keep]
     lx_end[np.isnan(lx_end) & (priority == 2)] = open_to
-    global_text = _gather([kept.texts_of(c) for c in columns], np.int64)[keep]
+    global_text = g.label_text[keep]
     # the distinct strings, in order of first use (as the labels' own text column)
     if global_text.size:
         distinct, first, inverse = np.unique(global_text, return_index=True, return_inverse=True)
@@ -516,8 +558,7 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     label_y = label_row[keep] + 0.5
     label_columns = LabelColumns(
         x=lx, x_end=np.where(np.isnan(lx_end), lx, lx_end), y=label_y.astype(np.float64),
-        row=label_row[keep].astype(np.int64), priority=priority,
-        item=_gather([c.label_item for c in columns], np.int64)[keep] + item_base[label_case],
+        row=label_row[keep].astype(np.int64), priority=priority, item=g.label_item[keep],
         text=text_ids, texts=label_texts)
 
     severity = []
