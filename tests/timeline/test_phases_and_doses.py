@@ -53,7 +53,7 @@ def test_phases_number_administrations_once_and_are_addressable(tmp_path: Path) 
     assert rows["Dose"] == "5 mg/kg" and rows["Phase"] == "maintenance"
     assert dict(describe_item(case, case.item("ifx#2")))["Dose"] == "3 mg/kg"  # type: ignore[arg-type]
     details = dict(describe_item(case, course))
-    assert details["Cumulative dose"] == "29 mg/kg computed (7 administrations)"
+    assert details["Cumulative dose"] == "29 mg/kg computed (3 × 3 mg/kg + 4 × 5 mg/kg)"
     assert details["Phases"] == "induction: 3 mg/kg; maintenance: 5 mg/kg"
 
 
@@ -159,7 +159,7 @@ def test_cumulative_dose_stated_computed_and_checked(tmp_path: Path) -> None:
     assert ok.ok and ok.diagnostics == []
     (case,) = ok.cases
     assert dict(describe_item(case, case.item("ifx")))["Cumulative dose"] == (  # type: ignore[arg-type]
-        "400 mg stated; 400 mg computed (4 administrations)")
+        "400 mg stated; 400 mg computed (4 × 100 mg)")
     wrong = load(tmp_path, events.format(dose=100, stated="{value: 0.6, unit: g}"))
     assert wrong.ok and wrong.diagnostics == []  # another unit: not compared
     wrong = load(tmp_path, events.format(dose=100, stated=600))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from caseline.model.case import Case, Event
 from caseline.model.dosing import Phased
 from caseline.model.kinds import KIND_SPECS, FieldGroup, Kind
-from caseline.timeline.case_checks import computed_cumulative, describe_computed
+from caseline.timeline.case_checks import computed_cumulative, describe_computed, describe_terms
 from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
 #: How a citation's publication type reads.
@@ -62,13 +62,12 @@ def dose_rows(case: ResolvedCase, item: Item) -> list[tuple[str, str]]:
         rows.append(("Drugs", "; ".join(c.describe() for c in event.components)))
     if item.role is ItemRole.COURSE:
         computed = computed_cumulative(event, case.items)
-        n = sum(1 for i in case.items if i.role is ItemRole.DOSE and i.event_id == event.id)
         parts = []
         if event.cumulative is not None:
             stated = f" ({event.cumulative.stated})" if event.cumulative.stated else ""
             parts.append(f"{event.cumulative.describe()} stated{stated}")
         if computed is not None:
-            parts.append(f"{describe_computed(computed)} computed ({n} administrations)")
+            parts.append(f"{describe_computed(computed)} computed ({describe_terms(event, case.items)})")
         if parts:
             rows.append(("Cumulative dose", "; ".join(parts)))
     return rows

@@ -19,10 +19,9 @@ from caseline.model.dosing import CUMULATIVE_TOLERANCE, Dose, Phased, display_un
 from caseline.timeline.resolved import Item, ItemRole
 
 
-def computed_cumulative(event: Event, items: Sequence[Item]) -> tuple[float, float, str] | None:
-    """(low, high, unit) of dose x administrations of ``event`` (a range when a dose is a range); None when
-    the schedule does not allow it: no schedule, a number of administrations not stated, a dose that is not
-    a number or is a rate (mg/day), units that differ between phases."""
+def dose_terms(event: Event, items: Sequence[Item]) -> list[tuple[Dose, int]] | None:
+    """(dose, number of administrations) of each part of ``event``'s course (one per phase); None when the
+    schedule does not say how many administrations there were."""
     schedule = event.schedule
     if schedule is None or (isinstance(schedule, Repeat) and schedule.count is None and (
             schedule.until is None or schedule.until.is_unknown)) or (
@@ -35,12 +34,22 @@ def computed_cumulative(event: Event, items: Sequence[Item]) -> tuple[float, flo
         if any(phase.schedule is None for phase in schedule.phases):
             return None  # a change of a continuous dose: not a count of administrations
         own = event.dose_value()
-        parts: list[tuple[Dose, int]] = []
-        for phase in schedule.phases:
-            dose = phase.dose if (phase.dose.value is not None or phase.dose.is_range or phase.dose.text) else own
-            parts.append((dose, sum(1 for item in doses if item.phase == phase.name)))
-        return total(parts)
-    return total([(event.dose_value(), len(doses))])
+        return [(phase.dose if (phase.dose.value is not None or phase.dose.is_range or phase.dose.text) else own,
+                 sum(1 for item in doses if item.phase == phase.name)) for phase in schedule.phases]
+    return [(event.dose_value(), len(doses))]
+
+
+def computed_cumulative(event: Event, items: Sequence[Item]) -> tuple[float, float, str] | None:
+    """(low, high, unit) of dose x administrations of ``event`` (a range when a dose is a range); None when
+    the schedule does not allow it: no schedule, a number of administrations not stated, a dose that is not
+    a number or is a rate (mg/day), units that differ between phases."""
+    terms = dose_terms(event, items)
+    return total(terms) if terms is not None else None
+
+
+def describe_terms(event: Event, items: Sequence[Item]) -> str:
+    """'3 x 3 mg/kg + 4 x 5 mg/kg': how a computed cumulative dose is made (its assumption made visible)."""
+    return " + ".join(f"{n} × {dose.describe()}" for dose, n in dose_terms(event, items) or () if n)
 
 
 def describe_computed(computed: tuple[float, float, str]) -> str:
