@@ -31,6 +31,9 @@ def dose_text(item: Item) -> str:
         phase = schedule.phase(item.phase)
         if phase is not None:
             return phase.describe() or event.dose_description()
+    own = event.dose_value()
+    if isinstance(schedule, Phased) and own.value is None and not own.is_range and not own.text:
+        return " then ".join(p.dose.describe() for p in schedule.phases if p.dose.describe())  # '3 then 5 mg/kg'
     return event.dose_description()
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from caseline.analysis.dose_wording import dose_text
 from caseline.model.time_expressions import Precision
 from caseline.timeline.resolved import Interval, Item, ResolvedCase
 from caseline.timeline.resolver import calendar_precision
@@ -96,7 +97,7 @@ def item_row(case: ResolvedCase, item: Item) -> dict[str, object]:
         "approximate": item.approximate,
         "vague": item.vague,
         "stated": item.stated,
-        "dose": item.event.dose_description() if item.role.value in ("course", "dose") else "",
+        "dose": dose_text(item) if item.role.value in ("course", "dose", "phase") else "",  # a phase's own dose
         "state": item.state,
         "value": item.value,
     }
