@@ -235,3 +235,34 @@ def test_lane_in_two_categories_warns_once_and_an_end_before_start_is_an_error(t
         "lane 'Steroids' is in two categories: drug ('a') and rescue ('b'); it is drawn as two rows"]
     backwards = load(tmp_path, "    - {id: ifx, kind: drug, drug: infliximab, start: day 10, end: day 2}\n")
     assert [d.message.split(":")[0] for d in backwards.errors] == ["'ifx' ends (day 2) before it starts (day 10)"]
+
+
+def test_an_expanded_regimen_draws_each_drug_on_a_lane_under_the_regimen(tmp_path: Path) -> None:
+    from caseline.layout.timeline_layout import build_layout
+
+    result = load(tmp_path, """    - {id: ifx, kind: drug, drug: infliximab, start: day 0}
+    - id: vrd
+      kind: therapy
+      regimen: VRd
+      expand: true
+      drugs:
+        - {drug: bortezomib, dose: 1.3, unit: mg/m2, route: SC, brand: Velcade}
+        - {drug: dexamethasone, dose: 20-40, unit: mg}
+      schedule: {cycles: {count: 2, length: 21 days, days: [1, 8], start: day 10}}
+    - {id: after, kind: symptom, label: Neuropathy, start: day 40}
+""")
+    assert result.ok and result.diagnostics == [], [str(d) for d in result.diagnostics]
+    (case,) = result.cases
+    drugs = [i for i in case.items if i.component]
+    assert [(i.item_id, i.lane, i.label) for i in drugs] == [
+        ("vrd:1", "VRd · bortezomib", "bortezomib (Velcade) 1.3 mg/m², SC"),
+        ("vrd:2", "VRd · dexamethasone", "dexamethasone 20-40 mg")]
+    course = case.item("vrd")
+    assert course is not None and all(i.start == course.start and i.end == course.end for i in drugs)
+    rows = dict(describe_item(case, drugs[1]))
+    assert rows["Dose"] == "20-40 mg" and rows["Regimen"] == "VRd" and "Cumulative dose" not in rows
+    lanes = [row.lane for row in build_layout([case]).rows if row.lane]
+    assert lanes.index("VRd · bortezomib") == lanes.index("VRd") + 1
+    assert lanes.index("VRd · dexamethasone") == lanes.index("VRd") + 2
+    collapsed = load(tmp_path, "    - {id: ifx, kind: drug, drug: x, start: day 0, expand: true}\n")
+    assert [d.message for d in collapsed.errors] == ["'expand' draws the drugs of a regimen: this event lists none"]

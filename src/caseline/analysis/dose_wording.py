@@ -27,6 +27,9 @@ def dose_text(item: Item) -> str:
     """The dose of what an item draws: a phase's own dose for its administrations, else the event's."""
     event = item.event
     schedule = event.schedule
+    if item.component and item.component <= len(event.components):  # one drug of an expanded regimen
+        drug = event.components[item.component - 1]
+        return ", ".join(p for p in (drug.dose.describe(), drug.route) if p)
     if item.phase and isinstance(schedule, Phased):
         phase = schedule.phase(item.phase)
         if phase is not None:
@@ -61,9 +64,14 @@ def dose_rows(case: ResolvedCase, item: Item) -> list[tuple[str, str]]:
         rows.append(("Brand", event.brand))
     if event.regimen:
         rows.append(("Regimen", event.regimen))
-    if event.components:
+    if event.components and not item.component:
         rows.append(("Drugs", "; ".join(c.describe() for c in event.components)))
-    if item.role is ItemRole.COURSE:
+    elif item.component and item.component <= len(event.components):
+        drug = event.components[item.component - 1]
+        rows.append(("Drug", drug.drug + (f" ({drug.brand})" if drug.brand else "")))
+        if drug.note:
+            rows.append(("Drug note", drug.note))
+    if item.role is ItemRole.COURSE and not item.component:
         computed = computed_cumulative(event, case.items)
         parts = []
         if event.cumulative is not None:

@@ -67,7 +67,11 @@ class DoseReader:
             "dose": dose.value, "dose_text": dose.text, "dose_min": dose.low, "dose_max": dose.high,
             "unit": dose.unit, "brand": self.r.text(data, "brand"), "regimen": self.r.text(data, "regimen"),
             "cumulative": self.cumulative(data, dose.unit), "components": self.regimen_drugs(data),
+            "expand": self.r.flag(data, "expand"),
         }
+        if fields["expand"] and not fields["components"]:
+            self.r.error(data.where("expand"), "'expand' draws the drugs of a regimen: this event lists none",
+                         "list them in 'drugs', or remove 'expand'")
         if fields["components"] and not fields["regimen"]:
             self.r.error(data.where("drugs"), "'drugs' lists the drugs of a regimen: give the regimen a name",
                        "add 'regimen: R-CHOP' (the name the paper uses)")

@@ -150,6 +150,7 @@ class Event:
     cumulative: CumulativeDose | None = None
     regimen: str = ""  # the regimen's name ("R-CHOP"): several drugs under one name and schedule
     components: tuple[RegimenDrug, ...] = ()
+    expand: bool = False  # draw a regimen's drugs on lanes of their own under the regimen's lane
     value_qualifier: str = ""  # an investigation's value as a limit: '>', '<', '≥', '≤'
     conflicts: tuple[Conflict, ...] = ()  # facts of this event the source states two ways (case 'conflicts:')
     # symptoms

@@ -133,7 +133,7 @@ class FieldGroup(StrEnum):
 #: The keys each group adds to an event.
 GROUP_KEYS: dict[FieldGroup, frozenset[str]] = {
     FieldGroup.DRUG: frozenset({"drug", "dose", "unit", "route", "frequency", "schedule", "brand", "cumulative_dose",
-                                "phases", "regimen", "drugs"}),
+                                "phases", "regimen", "drugs", "expand"}),
     FieldGroup.ROLE: frozenset({"role"}),
     FieldGroup.TARGET: frozenset({"target"}),
     FieldGroup.DOSE: frozenset({"dose", "unit", "route"}),

@@ -106,6 +106,7 @@ class Item:
     start_point: int = -1  # the times' points in ResolvedCase.timing (intervals between items)
     end_point: int = -1
     phase: str = ""  # the phase of a course an administration (or a PHASE item) belongs to
+    component: int = 0  # an expanded regimen's drug (1-based, in its 'drugs'): the item draws that drug's lane
 
     @property
     def is_dated(self) -> bool:

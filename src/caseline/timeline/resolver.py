@@ -11,6 +11,7 @@ weakest of them is set aside and the rest solved again, so resolution never rais
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -212,6 +213,9 @@ class Resolver:
         open_end = end is None or (points.end_source == "doses" and ongoing)
         out.append(self._item(event, event.id, ItemRole.COURSE, solved, points.start, end_point, event.start,
                               open_end=open_end))
+        if event.expand:  # a regimen drawn with its drugs: one course per drug, on a lane under the regimen's
+            out.extend(replace(out[0], item_id=f"{event.id}:{k}", lane=f"{event.lane} · {drug.drug}",
+                               label=drug.describe(), component=k) for k, drug in enumerate(event.components, 1))
         schedule = event.schedule
         exprs: list[TimeExpr | None] = list(schedule.times) if isinstance(schedule, AtList) else []
         names: list[str] = []
