@@ -67,7 +67,7 @@ def test_rows_and_days(frame: pd.DataFrame) -> None:
     assert pd.isna(mtx["end_day"]) and pd.isna(mtx["end_day_min"]) and pd.isna(mtx["end_known"])
     # The case is undated: no calendar dates anywhere.
     assert frame["start_date"].isna().all() and frame["end_date"].isna().all()
-    assert len(frame) == 31  # 17 events, 3 + 10 administrations, 1 course point
+    assert len(frame) == 32  # 18 events (one a pertinent negative), 3 + 10 administrations, 1 course point
 
 
 def test_csv_sample_gives_the_same_table() -> None:

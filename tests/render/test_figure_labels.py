@@ -163,7 +163,7 @@ def test_a_fixed_print_height_never_shrinks_type_below_6_pt() -> None:
 
     path = next(p for p in SAMPLE_FILES if p.name.startswith("infliximab"))
     view, _ = sample_request(path, "single")
-    tight = FigureRequest(width_mm=85.0, height_mm=95.0, dpi=300.0, theme="print")
+    tight = FigureRequest(width_mm=85.0, height_mm=97.0, dpi=300.0, theme="print")  # just fits (legend: 3 lines)
     spec = resolve_spec(view, tight)
     with built_figure(spec) as figure:
         root = ET.fromstring(EXPORTERS["svg"].write(figure))

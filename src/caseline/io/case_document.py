@@ -330,7 +330,7 @@ class Builder(ClinicalFields, NaranjoReader):
                 if not {"start", "schedule", "end", "phases"} & set(data):
                     self.error(where, f"{kind.value} event {event_id!r} needs 'start' or 'schedule'",
                                "write 'start: unknown' if the source does not say")
-            elif "start" not in data:
+            elif "start" not in data and ("end" not in data or spec.has(FieldGroup.COURSE)):  # a procedure: end
                 self.error(where, f"{kind.value} {event_id!r} needs 'start'"
                                   + (" (its onset)" if spec.has(FieldGroup.COURSE) else ""),
                            "write 'start: unknown' if the source does not say")

@@ -34,6 +34,7 @@ from caseline.layout.timeline_layout import (
     TimelineLayout,
     WhiskerEnd,
 )
+from caseline.model.clinical import RechallengeOutcome
 from caseline.model.kinds import KIND_SPECS, Category, Glyph, Kind, MilestoneType
 from caseline.timeline.resolved import Interval, Item, ResolvedCase
 
@@ -176,7 +177,9 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
         for stop in row_facts.stops:
             assert stop.start is not None
             glyph = Glyph.STOP if stop.kind is Kind.DECHALLENGE else Glyph.RESTART
-            b.point(stop.start.best + shift, y, Category.SUSPECT, index(stop), glyph)
+            negative = stop.event.rechallenge_outcome is RechallengeOutcome.DID_NOT_RECUR  # hollow: did not recur
+            b.point(stop.start.best + shift, y, Category.SUSPECT, index(stop),
+                    glyph | (0 if negative else PointFlag.ABNORMAL))
             b.used.add("stop" if glyph == Glyph.STOP else "restart")
         for n, rescue in enumerate(row_facts.rescues):
             assert rescue.start is not None
@@ -222,7 +225,7 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
         x_hi = x_lo + 14
     step = max(3.0, 0.03 * (x_hi - x_lo))
     for day, y, k in arrows:  # the arrow sits just past the row's last mark
-        b.point(max(day, x_lo) + step, y, Category.OUTCOME, k, Glyph.RESTART)
+        b.point(max(day, x_lo) + step, y, Category.OUTCOME, k, Glyph.RESTART | PointFlag.ABNORMAL)
     open_to = x_hi + 2 * step
     bx1 = list(b.bars[1])
     for bar, last_day in open_rows:  # the fade: a tenth of the figure's days past the last dose

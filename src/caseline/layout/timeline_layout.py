@@ -18,6 +18,7 @@ import numpy as np
 
 from caseline.layout.case_columns import CaseColumns, case_columns
 from caseline.model._fast_init import fast_frozen_init
+from caseline.model.clinical import RechallengeOutcome, Response
 from caseline.model.dosing import Phased
 from caseline.model.kinds import (
     CATEGORY_ORDER,
@@ -319,10 +320,15 @@ def glyph_of(item: Item) -> Glyph:
         return Glyph.CIRCLE
     if item.event.milestone is not None and item.event.milestone in MILESTONE_GLYPHS:
         return MILESTONE_GLYPHS[item.event.milestone]
+    if item.event.absent:
+        return Glyph.ABSENT
     return KIND_SPECS[item.kind].glyph or Glyph.FLAG
 
 
 def is_abnormal(item: Item) -> bool:
+    """Drawn filled: an abnormal or borderline result; a re-exposure unless the reaction did not recur."""
+    if item.kind is Kind.RECHALLENGE:
+        return item.event.rechallenge_outcome is not RechallengeOutcome.DID_NOT_RECUR
     return item.event.interpretation in (Interpretation.ABNORMAL, Interpretation.BORDERLINE)
 
 
@@ -591,7 +597,20 @@ def _label_text(item: Item) -> str:
         short = event.result if len(event.result) <= 40 else event.result[:38] + "…"
         return f"{item.label}: {short}"
     differ = " (sources differ)" if event.conflicts and item.role in (ItemRole.COURSE, ItemRole.POINT) else ""
-    return item.label + differ
+    return item.label + _clinical_words(item) + differ
+
+
+def _clinical_words(item: Item) -> str:
+    """What a label adds for a pertinent negative, a therapy's response, a re-exposure's outcome."""
+    event = item.event
+    if event.absent:
+        return "" if item.label.lower().startswith(("no ", "absent")) else " (absent)"
+    if (event.response is not None and event.response is not Response.UNKNOWN and item.role is ItemRole.COURSE
+            and item.category in (Category.RESCUE, Category.PROCEDURE)):  # other drugs: in their details
+        return " · no response" if event.response is Response.NONE else f" · {event.response.value} response"
+    if event.rechallenge_outcome is not None and event.rechallenge_outcome is not RechallengeOutcome.UNKNOWN:
+        return " · " + event.rechallenge_outcome.value.replace("_", " ")
+    return ""
 
 
 def visible_lanes(cases: Iterable[ResolvedCase]) -> list[tuple[Category, str]]:

@@ -377,7 +377,7 @@ class PointLayer(LayerItem):
         for glyph in np.unique(code[first]):
             base = int(glyph) & L.GLYPH_MASK
             filled = (int(glyph) & L.PointFlag.ABNORMAL) != 0 or base not in (Glyph.DIAMOND, Glyph.CIRCLE,
-                                                                                 Glyph.ABSENT)
+                                                                                 Glyph.ABSENT, Glyph.RESTART)
             template = glyph_path(base, size)
             for c in np.unique(color[first][code[first] == glyph]):
                 m = first[(code[first] == glyph) & (color[first] == c)]
