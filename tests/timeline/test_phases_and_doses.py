@@ -266,3 +266,16 @@ def test_an_expanded_regimen_draws_each_drug_on_a_lane_under_the_regimen(tmp_pat
     assert lanes.index("VRd · dexamethasone") == lanes.index("VRd") + 2
     collapsed = load(tmp_path, "    - {id: ifx, kind: drug, drug: x, start: day 0, expand: true}\n")
     assert [d.message for d in collapsed.errors] == ["'expand' draws the drugs of a regimen: this event lists none"]
+
+
+def test_wrong_dose_values_are_reported_once_each_and_never_raise(tmp_path: Path) -> None:
+    huge = "9" * 400  # a number no float holds
+    result = load(tmp_path, f"""    - {{id: ifx, kind: drug, drug: x, start: day 0, cumulative_dose: "{huge} mg"}}
+    - {{id: b, kind: investigation, test: t, at: day 1, value: "> {huge}"}}
+    - {{id: c, kind: drug, drug: x, dose: [1], cumulative_dose: true, start: day 0,
+       phases: [{{name: a, dose: {{x: 1}}}}], drugs: 3}}
+""")
+    assert sorted(d.message for d in result.errors) == sorted([
+        "'cumulative_dose' must be a number", "'value' must be a number", "'dose' must be a number",
+        "'dose' must be a number", "'cumulative_dose' must be a number",
+        "'drugs' must be a list of {drug, dose, unit, route}"])

@@ -46,7 +46,7 @@ class DoseReader:
             if math.isfinite(value):
                 return Dose(value, text=text, unit=unit)
             m = DOSE_RANGE_RE.match(text)
-            if m:
+            if m and math.isfinite(float(m.group(1))) and math.isfinite(float(m.group(2))):
                 low, high = float(m.group(1)), float(m.group(2))
                 if low > high:
                     self.r.error(data.where("dose"), f"the dose range {text!r} runs backwards",
@@ -54,7 +54,7 @@ class DoseReader:
                     low, high = high, low
                 return Dose(None, low, high, text, unit or (m.group("unit") or "").strip())
             m = DOSE_UNIT_RE.match(text)
-            if m and not unit:
+            if m and not unit and math.isfinite(float(m.group(1))):
                 return Dose(float(m.group(1)), text=text, unit=m.group("unit").strip())
             return Dose(text=text, unit=unit)
         value_f = self.r.number(data, "dose")
@@ -91,7 +91,7 @@ class DoseReader:
             return CumulativeDose(value, self.r.text(raw, "unit") or dose_unit, self.r.text(raw, "stated"), where)
         if isinstance(raw, str):
             m = DOSE_UNIT_RE.match(raw)
-            if m:
+            if m and math.isfinite(float(m.group(1))):
                 return CumulativeDose(float(m.group(1)), m.group("unit").strip(), "", where)
         value = self.r.number(data, "cumulative_dose")
         if value is None:
@@ -135,7 +135,7 @@ class DoseReader:
             return None
         out: list[Phase] = []
         seen: set[str] = set()
-        unit = self.dose_of(data).unit  # a phase without a unit of its own takes the course's
+        unit = _unit_of(data)  # a phase without a unit of its own takes the course's
         for i, item in enumerate(items):
             phase = self.phase(item, items.where(i), i, event_id, unit)
             if phase is None:
@@ -188,7 +188,7 @@ class DoseReader:
         raw = data.get("value")
         if isinstance(raw, str):
             m = VALUE_LIMIT_RE.match(raw)
-            if m:
+            if m and math.isfinite(float(m.group("n"))):
                 return float(m.group("n")), QUALIFIERS[m.group("q")]
         return self.r.number(data, "value"), ""
 
@@ -205,3 +205,13 @@ def default_dose_label(label: str, fields: dict[str, Any]) -> str:
     if fields.get("brand") and label:
         return f"{label} ({fields['brand']})"
     return label
+
+
+def _unit_of(data: LMap) -> str:
+    """The course's unit, without reporting (dose_of reports): 'unit', else a unit written in the dose."""
+    unit = data.get("unit")
+    if isinstance(unit, str) and unit.strip():
+        return unit.strip()
+    dose = data.get("dose")
+    m = (DOSE_RANGE_RE.match(dose) or DOSE_UNIT_RE.match(dose)) if isinstance(dose, str) else None
+    return (m.group("unit") or "").strip() if m else ""
