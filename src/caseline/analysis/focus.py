@@ -11,9 +11,9 @@ therefore the span this module gives, by ONE rule (:func:`focus_range`):
   indication, a relapse, a therapy that did not help) are part of the story, and move the start
   to them; what began earlier is history;
 * it ends at the **last outcome of the reaction**: the latest of the reaction's own times (onset,
-  course points, stated end), the suspect's stop, the rescue therapies (start and stated end), the
-  improvements and resolutions of any symptom, and the milestones that state an outcome (remission,
-  outcome, last follow-up, discharge), each counted only at or after the start. A death is the
+  course points, stated end), the suspect's stop, the rescue therapies and procedures (start and stated
+  end), the re-exposures, the improvements and resolutions of any symptom, and the milestones that state an
+  outcome (remission, outcome, last follow-up, discharge), each counted only at or after the start. A death is the
   patient's outcome, not necessarily the reaction's: it widens the focus only when the case
   records no other outcome;
 * both ends get a margin of 5 % of the span, and at least 7 days (or a fifth of the span, for a
@@ -110,7 +110,9 @@ def _in_story(case: ResolvedCase, item: Item) -> bool:
     reaction = case.case.suspect.reaction_event
     if reaction and item.event_id == reaction:
         return True
-    if item.category is Category.RESCUE and item.role is ItemRole.COURSE:
+    if item.category in (Category.RESCUE, Category.PROCEDURE) and item.role is ItemRole.COURSE:
+        return True
+    if item.kind is Kind.RECHALLENGE:  # a re-exposure and what followed it are the story's evidence
         return True
     if item.role is ItemRole.STATE and item.state in _OUTCOME_STATES:
         return True
