@@ -210,10 +210,12 @@ def _deidentify(case: ResolvedCase) -> ResolvedCase:
     # ages stated two ways are not written out (an age over 89 is withheld); the age used is, as above
     conflicts = tuple(c for c in source.conflicts if c.about != "patient.age")
     suspect = scrub.value(source.suspect, skip=frozenset({"drug"}))
+    # a reported causality names its drug and reaction by event id: kept; its words are scrubbed
+    causality = tuple(scrub.value(c, skip=frozenset({"drug", "reaction"})) for c in source.causality)
     new_case: Case = scrub.value(
         dataclasses.replace(source, events=tuple(events.values()), patient=patient, citation=Citation(),
-                            suspect=suspect, anchor_date=None, conflicts=conflicts),
-        skip=frozenset({"events", "patient", "citation", "suspect"}),
+                            suspect=suspect, anchor_date=None, conflicts=conflicts, causality=causality),
+        skip=frozenset({"events", "patient", "citation", "suspect", "causality"}),
     )
     withheld_lanes = {text.casefold() for text in _identifying_texts(source.events)}
     items = tuple(_item(scrub, item, events, withheld_lanes) for item in case.items)

@@ -350,7 +350,9 @@ def _importance(item: Item) -> int:
 def describe_new(item: Item) -> str:
     """A caption line for a newly revealed item: 'Needle EMG: Active denervation in distal leg muscles'."""
     event = item.event
-    if item.role is ItemRole.COURSE:
+    if event.absent:  # a pertinent negative: never an onset
+        text = f"{item.label}: stated absent"
+    elif item.role is ItemRole.COURSE:
         text = f"{item.label} {KIND_SPECS[item.kind].start_words}"
     elif item.role is ItemRole.POINT and KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
         text = f"{item.label}: {event.result}"
