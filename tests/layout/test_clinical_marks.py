@@ -99,6 +99,7 @@ def test_the_swimmer_keeps_restart_marks_filled_unless_the_reaction_did_not_recu
     restarts = [int(s) for s in layout.points.style if int(s) & L.GLYPH_MASK == Glyph.RESTART]
     assert Glyph.RESTART in restarts  # the deliberate rechallenge that did not recur
     assert Glyph.RESTART | L.PointFlag.ABNORMAL in restarts
+    assert ("▷", "restarted, reaction did not recur") in [(sym, text) for _, sym, text in layout.legend]
 
 
 def test_the_sample_encodes_negatives_that_are_drawn(tmp_path: Path) -> None:

@@ -180,7 +180,7 @@ def build_swimmer_layout(cases: Sequence[ResolvedCase], facts: Sequence[RowFacts
             negative = stop.event.rechallenge_outcome is RechallengeOutcome.DID_NOT_RECUR  # hollow: did not recur
             b.point(stop.start.best + shift, y, Category.SUSPECT, index(stop),
                     glyph | (0 if negative else PointFlag.ABNORMAL))
-            b.used.add("stop" if glyph == Glyph.STOP else "restart")
+            b.used.add("stop" if glyph == Glyph.STOP else "restart-negative" if negative else "restart")
         for n, rescue in enumerate(row_facts.rescues):
             assert rescue.start is not None
             k = index(rescue)
@@ -284,6 +284,7 @@ SWIMMER_LEGEND: tuple[tuple[str, Category | None, str, str], ...] = (
     ("dose", Category.SUSPECT, "▮", "dose"),
     ("stop", None, "┳", "stopped"),
     ("restart", Category.SUSPECT, "▶", "restarted"),
+    ("restart-negative", Category.SUSPECT, "▷", "restarted, reaction did not recur"),
     ("onset", Category.SYMPTOM, "▲", "reaction onset (label: latency from first dose)"),
     ("uncertain", Category.SYMPTOM, "├┤", "onset uncertain"),
     ("open", Category.SYMPTOM, "⇢", "onset later, not stated when"),
