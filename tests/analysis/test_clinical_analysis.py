@@ -70,3 +70,14 @@ def test_a_teaching_caption_never_calls_a_negative_an_onset(tmp_path: Path) -> N
     assert describe_new(case.items_of("sensory")[0]) == "Sensory loss: stated absent"
     assert describe_new(case.items_of("fever")[0]) == "Fever: stated absent"
     assert describe_new(case.items_of("rash")[0]) == "Rash (onset)"
+
+
+def test_the_resolved_table_says_what_is_absent_and_how_things_responded_and_ended() -> None:
+    from caseline.analysis.tables import timeline_table
+    from support import SAMPLES
+
+    frame = timeline_table(load_file(SAMPLES / "infliximab-pyoderma.caseline.yaml").cases)
+    row = {item: frame[frame["item_id"] == item].iloc[0] for item in ("no-sensory-loss", "ivig", "weakness", "ivig#1")}
+    assert row["no-sensory-loss"]["absent"] == "true"
+    assert row["ivig"]["response"] == "partial" and row["ivig#1"]["response"] == ""  # not on each administration
+    assert row["weakness"]["outcome"] == "recovering" and row["weakness"]["absent"] == ""

@@ -26,7 +26,7 @@ TABLE_COLUMNS = [
     "case_id", "event_id", "item_id", "kind", "role", "lane", "category", "label",
     "start_day", "end_day", "start_day_min", "start_day_max", "end_day_min", "end_day_max",
     "start_date", "end_date", "precision", "start_known", "end_known", "approximate", "vague", "stated", "dose",
-    "state", "value",
+    "state", "value", "absent", "response", "outcome",
 ]
 
 
@@ -100,7 +100,18 @@ def item_row(case: ResolvedCase, item: Item) -> dict[str, object]:
         "dose": dose_text(item) if item.role.value in ("course", "dose", "phase") else "",  # a phase's own dose
         "state": item.state,
         "value": item.value,
+        **_clinical(item),
     }
+
+
+def _clinical(item: Item) -> dict[str, object]:
+    """What the report says of the event, on its own row (not on its administrations or course points)."""
+    event = item.event
+    if item.role.value not in ("course", "point"):
+        return {"absent": "", "response": "", "outcome": ""}
+    outcome = event.outcome or event.rechallenge_outcome
+    return {"absent": "true" if event.absent else "", "response": event.response.value if event.response else "",
+            "outcome": outcome.value if outcome else ""}
 
 
 def timeline_table(cases: Iterable[ResolvedCase]) -> pd.DataFrame:
