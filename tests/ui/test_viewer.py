@@ -87,11 +87,11 @@ def test_colours_sampled_from_the_grab(window, qtbot, infliximab_path):
     # middle of the infliximab course bar, between doses
     colour = view_pixel(tab, image, 28.0, ifx_row + MARK_CENTER)
     assert close(colour, blend(CATEGORY_COLORS[Category.SUSPECT], 215)), colour.name()
-    ivig_row = next(r for r, row in enumerate(layout.rows) if row.lane == "Hyperbaric oxygen")
+    hbo_row = next(r for r, row in enumerate(layout.rows) if row.lane == "Hyperbaric oxygen")
     hbo = layout.items[item_index(tab, "hbo")]
     middle = (hbo.start.best + hbo.end.best) / 2
-    colour = view_pixel(tab, image, middle, ivig_row + MARK_CENTER)
-    assert close(colour, blend(CATEGORY_COLORS[Category.RESCUE], 215)), colour.name()
+    colour = view_pixel(tab, image, middle, hbo_row + MARK_CENTER)
+    assert close(colour, blend(CATEGORY_COLORS[Category.PROCEDURE], 215)), colour.name()  # a procedure
     # the same category has the same colour in another case
     assert CATEGORY_COLORS[Category.SUSPECT] != CATEGORY_COLORS[Category.RESCUE]
 
