@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from caseline.layout import timeline_layout as L
+from caseline.layout.label_text import label_text as _label_text
 from caseline.layout.timeline_layout import (
     CATEGORY_INDEX,
     BarStyle,
@@ -20,7 +21,6 @@ from caseline.layout.timeline_layout import (
     RowKind,
     TimelineLayout,
     WhiskerEnd,
-    _label_text,
     lane_order,
 )
 from caseline.model.kinds import KIND_SPECS, Category, Glyph, Kind, MilestoneType

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from caseline.layout.label_text import label_text
 from caseline.model.kinds import KIND_SPECS, Category, Glyph, Kind, MilestoneType
 from caseline.timeline.resolved import ItemRole, ResolvedCase
 
@@ -111,7 +112,6 @@ def _whisker_style(lo: float, hi: float) -> int:
 def case_columns(case: ResolvedCase, category_index: dict[Category, int],
                  revealed: frozenset[str] | None = None) -> CaseColumns:
     """One pass over the case's items (the only per-item Python of a layout; see the module docstring)."""
-    from caseline.layout.timeline_layout import _label_text as label_text  # (it imports this module)
     from caseline.layout.timeline_layout import point_style
     items = case.items
     n = len(items)

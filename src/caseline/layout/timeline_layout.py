@@ -18,14 +18,12 @@ import numpy as np
 
 from caseline.layout.case_columns import CaseColumns, case_columns
 from caseline.model._fast_init import fast_frozen_init
-from caseline.model.clinical import RechallengeOutcome, Response
-from caseline.model.dosing import Phased
+from caseline.model.clinical import RechallengeOutcome
 from caseline.model.kinds import (
     CATEGORY_ORDER,
     KIND_SPECS,
     MILESTONE_GLYPHS,
     Category,
-    FieldGroup,
     Glyph,
     Interpretation,
     Kind,
@@ -586,31 +584,6 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     )
     layout.__dict__["_label_columns"] = label_columns
     return layout
-
-
-def _label_text(item: Item) -> str:
-    event = item.event
-    if item.role is ItemRole.PHASE and isinstance(event.schedule, Phased):  # 'maintenance 5 mg/kg, every 8 weeks'
-        phase = event.schedule.phase(item.phase)
-        return " ".join(p for p in (phase.label, phase.describe()) if p) if phase is not None else item.phase
-    if KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
-        short = event.result if len(event.result) <= 40 else event.result[:38] + "…"
-        return f"{item.label}: {short}"
-    differ = " (sources differ)" if event.conflicts and item.role in (ItemRole.COURSE, ItemRole.POINT) else ""
-    return item.label + _clinical_words(item) + differ
-
-
-def _clinical_words(item: Item) -> str:
-    """What a label adds for a pertinent negative, a therapy's response, a re-exposure's outcome."""
-    event = item.event
-    if event.absent:
-        return "" if item.label.lower().startswith(("no ", "absent")) else " (absent)"
-    if (event.response is not None and event.response is not Response.UNKNOWN and item.role is ItemRole.COURSE
-            and item.category in (Category.RESCUE, Category.PROCEDURE)):  # other drugs: in their details
-        return " · no response" if event.response is Response.NONE else f" · {event.response.value} response"
-    if event.rechallenge_outcome is not None and event.rechallenge_outcome is not RechallengeOutcome.UNKNOWN:
-        return " · " + event.rechallenge_outcome.value.replace("_", " ")
-    return ""
 
 
 def visible_lanes(cases: Iterable[ResolvedCase]) -> list[tuple[Category, str]]:
