@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from caseline.analysis.wording import describe_case, describe_item, item_title
 from caseline.model.dosing import display_unit
@@ -279,3 +281,31 @@ def test_wrong_dose_values_are_reported_once_each_and_never_raise(tmp_path: Path
         "'cumulative_dose' must be a number", "'value' must be a number", "'dose' must be a number",
         "'dose' must be a number", "'cumulative_dose' must be a number",
         "'drugs' must be a list of {drug, dose, unit, route}"])
+
+
+_PHASE_SCHEDULES = ("{at: [week 0, week 2, week 6]}", "{every: 8 weeks, count: 3}", "{every: unknown, count: 2}",
+                    "{every: 1 week, count: 2, start: after ifx/p0}",
+                    "{cycles: {count: 2, length: 21 days, days: [1, 8]}}", "{cycles: {count: 2, length: unknown}}",
+                    "{every: 1 week, until: day 20}", "{at: [then, then]}")
+_PHASE_STARTS = ("", "day 30", "after ifx#2", "ifx/p0.end", "2 weeks after ifx/p1#1", "ifx/p9", "unknown",
+                 "before ifx/p0")
+_REFS = ("ifx/p0", "ifx/p1.end", "ifx/p2#2", "ifx#4", "ifx/p1#last", "ifx.end", "ifx/nope", "x/p0")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(("", *_PHASE_SCHEDULES)), st.sampled_from(_PHASE_STARTS),
+                          st.sampled_from(("", "3", "10-20", "5 mg/kg", "x"))), min_size=1, max_size=4),
+       st.sampled_from(_REFS), st.booleans())
+def test_any_phases_give_diagnostics_never_an_exception(tmp_path: Path, phases: list[tuple[str, str, str]], ref: str,
+                                                        course_start: bool) -> None:
+    lines = [f"        - {{name: p{k}" + (f", schedule: {s}" if s else "") + (f", start: {t}" if t else "")
+             + (f", dose: {d}" if d else "") + "}" for k, (s, t, d) in enumerate(phases)]
+    events = ("    - id: ifx\n      kind: drug\n      drug: infliximab\n      unit: mg\n      cumulative_dose: 30\n"
+              + ("      start: day 0\n" if course_start else "") + "      phases:\n" + "\n".join(lines) + "\n"
+              + f"    - {{id: crp, kind: investigation, test: CRP, at: {ref}}}\n")
+    result = load(tmp_path, events, name="fuzz.caseline.yaml")
+    assert not result.internal_error, [str(d) for d in result.diagnostics]
+    if result.ok:
+        (case,) = result.cases
+        for item in case.items:
+            describe_item(case, item)  # the words of every item, never an exception
