@@ -207,6 +207,8 @@ class BarLayer(LayerItem):
     def draw(self, p: QPainter, f: Frame) -> None:
         bars = self.state.layout.bars
         sel = self.cull("bars", f, 12.0)
+        if self.state.screen:  # whole-pixel bars on screen: about a third of the layer's cost (issue 18)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         if sel.size == 0:
             return
         theme = self.state.theme
@@ -233,8 +235,13 @@ class BarLayer(LayerItem):
         p.setPen(Qt.PenStyle.NoPen)
         # soft uncertainty bands first
         unc = (style & L.BarStyle.UNCERTAIN) != 0
+        drawn_unc = unc
+        if self.state.screen and unc.any():  # bands covering the same pixels of a row in one colour: drawn once
+            k = np.nonzero(unc)[0]
+            drawn_unc = np.zeros_like(unc)
+            drawn_unc[k[_first_per_pixels(X0[k] - left, X1[k] - left, bars.y[sel][k], color[k])]] = True
         for c in np.unique(color[unc]):
-            m = np.nonzero(unc & (color == c))[0]
+            m = np.nonzero(drawn_unc & (color == c))[0]
             col = QColor(self.state.colors[int(c)])
             col.setAlpha(55)
             p.setBrush(col)
@@ -300,10 +307,17 @@ class BarLayer(LayerItem):
         # stop marks: a heavy bar across the end of a stopped course
         stopped = solid & ((style & L.BarStyle.STOPPED) != 0)
         if stopped.any():
-            p.setPen(QPen(self.state.fg, max(2.0, theme.line_px * 2.5), Qt.PenStyle.SolidLine,
-                          Qt.PenCapStyle.FlatCap))
             k = np.nonzero(stopped & ends_in_view)[0]
-            self.batch.lines(p, X1[k], YC[k] - bar_h * 0.9, X1[k], YC[k] + bar_h * 0.9)
+            stop_w = max(2.0, theme.line_px * 2.5)
+            if self.state.screen:  # on screen: once per pixel spot of a row, as a filled rectangle (the same
+                # pixels as the flat-capped line a figure draws, several times cheaper)
+                k = k[_first_per_pixels(X1[k] - left, X1[k] - left, bars.y[sel][k], color[k] * 0)]
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(self.state.fg)
+                self.batch.rects(p, X1[k] - stop_w / 2, YC[k] - bar_h * 0.9, stop_w, bar_h * 1.8)
+            else:
+                p.setPen(QPen(self.state.fg, stop_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+                self.batch.lines(p, X1[k], YC[k] - bar_h * 0.9, X1[k], YC[k] + bar_h * 0.9)
         # ghosted (not yet revealed) and selected outlines
         if ghosted:
             veil = QColor(self.state.bg)
@@ -333,6 +347,20 @@ class BarLayer(LayerItem):
         for i in range(FADE_STEPS):
             p.setBrush(_with_alpha(color, round(alpha * (1.0 - (i + 1) / (FADE_STEPS + 1)))))
             self.batch.rects(p, x + width * hold + i * step, y, step, h)
+
+
+def _first_per_pixels(x0: np.ndarray, x1: np.ndarray, row: np.ndarray, color: np.ndarray) -> np.ndarray:
+    """Indices, ascending, of the first mark of each (pixel column of x0, of x1, row, colour): marks that
+    cover the same pixels (x relative to the data area's left edge)."""
+    if x0.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    key = np.round(np.clip(x0, -1, 1 << 15)).astype(np.int64) + 1
+    key = (key << 16) | (np.round(np.clip(x1, -1, 1 << 15)).astype(np.int64) + 1)
+    key = (key << 16) | (np.floor(row).astype(np.int64) & 0xFFFF)
+    key = (key << 8) | (color.astype(np.int64) & 0xFF)
+    _, first = np.unique(key, return_index=True)
+    first.sort()
+    return first
 
 
 def _data_area(f: Frame) -> QPainterPath:

@@ -276,6 +276,7 @@ class RenderState:
     header_lines: dict[int, list[str]] = field(default_factory=dict)  # row -> lines of text
     mark_center: float = MARK_CENTER  # a figure sets its marks lower, under a label band of one line
     footnotes: bool = False  # a figure: labels that cannot be placed get numbers and footnotes
+    screen: bool = False  # the window (not a figure): bars drawn on whole pixels, without antialiasing
     # device px at the data area's left and right edges that labels keep clear of (the history bands:
     # caseline.render.history_marker sets them before the labels are placed)
     label_inset_left: float = 0.0

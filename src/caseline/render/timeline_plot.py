@@ -208,7 +208,8 @@ class TimelinePlot(pg.PlotWidget):
         self._keys_built = None  # made when first asked for (a switch of sort or alignment seldom needs them)
         headers = {r: shown.header_lines(self.layout_.cases[row.case_index])
                    for r, row in enumerate(self.layout_.rows) if row.kind == L.RowKind.HEADER}
-        self.paint_state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers)
+        self.paint_state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers,
+                                       screen=self.interactive)
         for layer in (self.background, self.bars, self.points, self.labels, self.history):
             layer.set_state(self.paint_state)
         self._apply_marks()
