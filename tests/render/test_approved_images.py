@@ -107,4 +107,5 @@ def test_figures_match_their_approved_image_in_every_format(path, preset, tmp_pa
 def test_approved_images_stay_small() -> None:
     total = sum(p.stat().st_size for p in APPROVED.glob("*.png"))
     assert len(list(APPROVED.glob("*.png"))) == len(FIGURES)
-    assert total < 500_000, f"approved images take {total} bytes"
+    # 520 kB: the samples' labels say more since issue 13 (responses, negatives), which compresses less
+    assert total < 520_000, f"approved images take {total} bytes"
