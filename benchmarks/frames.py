@@ -105,7 +105,7 @@ def tile_layout(layout, times: int):  # type: ignore[no-untyped-def]
         layout, items=list(layout.items) * times, item_case=np.tile(layout.item_case, times),
         item_row=np.tile(layout.item_row, times), bars=marks(layout.bars), points=marks(layout.points),
         whiskers=marks(layout.whiskers), severity=severity, labels=labels, rules=rules,
-        undated=list(layout.undated), x_range=(lo, lo + span * times))
+        undated=list(layout.undated), x_range=(lo, lo + span * times), columns=[])
 
 
 def caseline_plot(cases, tile: int):  # type: ignore[no-untyped-def]

@@ -227,7 +227,8 @@ class TimelineLayout:
         found = self.__dict__.get("_item_event")
         if found is None:
             ids = [c.id for c in self.cases]
-            if len(self.columns) == len(self.cases) and len(set(ids)) == len(ids):
+            if (len(self.columns) == len(self.cases) and len(set(ids)) == len(ids)
+                    and sum(col.n_items for col in self.columns) == len(self.items)):
                 parts, base = [], 0
                 for col in self.columns:
                     parts.append(col.item_event + base)
