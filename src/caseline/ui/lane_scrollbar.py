@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QScrollBar, QStyle, QStyleOptionSlider, QToolTip, QVBoxLayout, QWidget
@@ -65,10 +66,12 @@ class LaneScrollBar(QScrollBar):
         # resize of the plot is one), where the change would be lost, but once it is over
         if not self._settling:
             self._settling = True
-            QTimer.singleShot(0, self._settle)
+            QTimer.singleShot(0, self, self._settle)  # with a context: dropped if the bar goes first
 
     def _settle(self) -> None:
         self._settling = False
+        if not (shiboken6.isValid(self.plot) and shiboken6.isValid(self.plot.viewbox)):
+            return  # the tab closed before the look was due: its plot went first
         self._align_with_rows()
         self._show(self._want())
 
