@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from caseline.layout import timeline_layout as L
 from caseline.render.painting import Frame, LayerItem, RenderState
@@ -256,9 +256,9 @@ class HistoryMarker(LayerItem):
             spot = np.round(np.clip(x0 - x_lo, -1, 1 << 15)).astype(np.int64) + 1
             spot = (spot << 16) | (np.round(np.clip(x1 - x_lo, -1, 1 << 15)).astype(np.int64) + 1)
             spot = (((spot << 20) | (extents.row[k] & 0xFFFFF)) << 8) | (extents.color[k] & 0xFF)
-            _, first = np.unique(spot, return_index=True)
-            first.sort()
-            k, x0, x1, y = k[first], x0[first], x1[first], y[first]
+            _, once = np.unique(spot, return_index=True)
+            once.sort()
+            k, x0, x1, y = k[once], x0[once], x1[once], y[once]
         p.setPen(Qt.PenStyle.NoPen)
         for c in np.unique(extents.color[k]):
             m = np.nonzero(extents.color[k] == c)[0]
@@ -269,5 +269,12 @@ class HistoryMarker(LayerItem):
             if bars.size:
                 self.batch.rects(p, x0[bars], y[bars] - bar_h / 2, np.maximum(1.5, x1[bars] - x0[bars]), bar_h)
             dots = m[~extents.bar[k][m]]
+            if state.screen and dots.size > 16:  # many: stamped from one antialiased sprite
+                r = bar_h * 0.6
+                dot = QPainterPath()
+                dot.addEllipse(QPointF(0.0, 0.0), r, r)
+                sprite = state.sprite(dot, QPen(Qt.PenStyle.NoPen), QBrush(color), (-1, int(c), round(r * 4)))
+                if self.batch.stamps(p, sprite, x0[dots], y[dots]):
+                    continue
             for i in dots:  # a few earlier points per row on screen
                 p.drawEllipse(QPointF(float(x0[i]), float(y[i])), bar_h * 0.6, bar_h * 0.6)
