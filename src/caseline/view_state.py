@@ -28,6 +28,7 @@ from caseline.analysis.wording import header_lines
 from caseline.layout.timeline_layout import LayoutOptions
 from caseline.model.caseset import LAYOUTS, SORT_KEYS
 from caseline.model.kinds import Category
+from caseline.timeline.phases import expand_regimens
 from caseline.timeline.resolved import ResolvedCase
 
 #: Units of the time axis: days, weeks or months from day 0, or calendar dates.
@@ -36,7 +37,7 @@ AXIS_UNIT_WORDS = {"days": "Days", "weeks": "Weeks", "months": "Months"}
 
 #: Fields whose change asks for a new layout; the rest only repaint or relabel.
 LAYOUT_FIELDS = frozenset({"cases", "align", "sort", "hidden_lanes", "hidden_categories", "shared_lanes_only",
-                           "case_headers", "deidentified", "hold_back", "revealed", "layout"})
+                           "case_headers", "deidentified", "hold_back", "revealed", "layout", "expand_regimens"})
 MARK_FIELDS = frozenset({"ghosted", "highlighted", "selected"})
 AXIS_FIELDS = frozenset({"axis_mode", "axis_title"})
 
@@ -167,7 +168,9 @@ class ViewState:
     highlighted: frozenset[str] = frozenset()  # reveal keys ringed (what a step reveals)
     selected: str | None = None  # reveal key of the selected item
     layout: str = "lanes"  # one of LAYOUTS
+    expand_regimens: bool = False  # every regimen's drugs on lanes of their own (a file's 'expand: true' always)
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+    _regimens: dict[int, tuple[ResolvedCase, ResolvedCase]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.cases = tuple(self.cases)
@@ -232,8 +235,20 @@ class ViewState:
         if found is None:
             options = LayoutOptions(hidden_lanes=self.hidden_lanes, hidden_categories=self.hidden_categories,
                                     shared_lanes_only=self.shared_lanes_only, headers=self.case_headers)
-            found = self._cache["arranged"] = arrange(self.cases, self.align, self.sort, options)
+            cases = tuple(self._expanded(c) for c in self.cases) if self.expand_regimens else self.cases
+            current = {id(c) for c in self.cases}
+            for stale in [k for k in self._regimens if k not in current]:  # cases reloaded or closed
+                del self._regimens[stale]
+            found = self._cache["arranged"] = arrange(cases, self.align, self.sort, options)
         return found  # type: ignore[no-any-return]
+
+    def _expanded(self, case: ResolvedCase) -> ResolvedCase:
+        """``case`` with its regimens' drugs, the same object each time (layouts and metrics are kept per case
+        object)."""
+        kept = self._regimens.get(id(case))
+        if kept is None or kept[0] is not case:
+            kept = self._regimens[id(case)] = (case, expand_regimens(case))
+        return kept[1]
 
     def default_range(self) -> tuple[float, float] | None:
         """The time window the view opens at: the range asked for, else a case's own ``range`` when it is

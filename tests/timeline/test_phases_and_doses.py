@@ -309,3 +309,43 @@ def test_any_phases_give_diagnostics_never_an_exception(tmp_path: Path, phases: 
         (case,) = result.cases
         for item in case.items:
             describe_item(case, item)  # the words of every item, never an exception
+
+
+def test_the_view_expands_a_regimen_the_file_keeps_as_one_group(tmp_path: Path) -> None:
+    """View > Regimens' drugs: the view state draws a collapsed regimen's drugs on lanes of their own, with the
+    same items the file's 'expand: true' gives, and collapses them again."""
+    from caseline.view_state import ViewState
+
+    events = """    - {id: ifx, kind: drug, drug: infliximab, start: day 0}
+    - id: vrd
+      kind: therapy
+      regimen: VRd
+      drugs:
+        - {drug: bortezomib, dose: 1.3, unit: mg/m2}
+        - {drug: dexamethasone, dose: 20-40, unit: mg}
+      start: day 10
+      end: day 52
+"""
+    result = load(tmp_path, events)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    (collapsed,) = result.cases
+    (expanded,) = load(tmp_path, events.replace("regimen: VRd", "regimen: VRd\n      expand: true"),
+                       name="e.caseline.yaml").cases
+    view = ViewState(cases=(collapsed,))
+
+    def lanes() -> list[str]:
+        return [item.lane for item in view.shown().cases[0].items if item.event_id == "vrd"]
+
+    assert lanes() == ["VRd"]
+    seen: list[frozenset[str]] = []
+    view.changed.connect(seen.append)
+    view.expand_regimens = True
+    assert seen == [frozenset({"expand_regimens"})]
+    assert lanes() == ["VRd", "VRd · bortezomib", "VRd · dexamethasone"]
+    shown = [(i.item_id, i.lane, i.label, i.start, i.end) for i in view.shown().cases[0].items if i.component]
+    assert shown == [(i.item_id, i.lane, i.label, i.start, i.end) for i in expanded.items if i.component]
+    again = view.shown().cases[0]
+    view.align = view.align  # no change: the same expanded case object is kept
+    assert view.shown().cases[0] is again
+    view.expand_regimens = False
+    assert lanes() == ["VRd"]

@@ -290,3 +290,27 @@ def test_refused_presentation_leaves_the_toggle_unchecked(window):
     assert not window.teaching.presentation.active
     assert not window.teaching.present_action.isChecked()
     assert "Open a case" in window.statusBar().currentMessage()
+
+
+def test_view_menu_expands_regimens_in_every_tab(window, qtbot):
+    """View > Regimens' drugs: the bortezomib case's VAD regimen, one lane as the file keeps it, gets a lane
+    per drug under it in every open tab, and in tabs opened afterwards; unticked, it is one group again."""
+    first = window.open_files([str(BORTEZOMIB)])[0]
+    qtbot.waitUntil(lambda: first.plot.layout_ is not None, timeout=10000)
+
+    def lanes(tab) -> list[str]:
+        return [row.lane for row in tab.plot.layout_.rows if row.lane]
+
+    assert "First-line myeloma therapy · vincristine" not in lanes(first)
+    window.regimens_action.trigger()
+    assert window.regimens_action.isChecked() and first.view.expand_regimens
+    qtbot.waitUntil(lambda: "First-line myeloma therapy · vincristine" in lanes(first), timeout=5000)
+    shown = lanes(first)
+    regimen = shown.index("First-line myeloma therapy")
+    assert shown[regimen + 1:regimen + 4] == [f"First-line myeloma therapy · {d}"
+                                              for d in ("vincristine", "doxorubicin", "dexamethasone")]
+    second = window.open_files([str(INFLIXIMAB)])[0]
+    assert second.view.expand_regimens
+    window.regimens_action.trigger()
+    qtbot.waitUntil(lambda: "First-line myeloma therapy · vincristine" not in lanes(first), timeout=5000)
+    assert not second.view.expand_regimens

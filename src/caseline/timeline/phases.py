@@ -21,6 +21,7 @@ from caseline.model.case import AtList, Cycles, Event, Repeat
 from caseline.model.dosing import Phase, Phased
 from caseline.model.time_expressions import EventRef, TimeExpr, parse_time
 from caseline.timeline.constraints import INF, Mode
+from caseline.timeline.resolved import Item, ItemRole, ResolvedCase
 
 if TYPE_CHECKING:
     from caseline.timeline.statements import Compiler, EventPoints
@@ -193,3 +194,23 @@ def phase_times(phased: Phased) -> list[TimeExpr]:
         elif isinstance(schedule, Repeat | Cycles) and schedule.start is not None:
             out.append(schedule.start)
     return out
+
+
+def regimen_drug_items(course: Item, event: Event) -> list[Item]:
+    """A regimen's drugs as items of their own, one course each on a lane under the regimen's lane: the items
+    the resolver adds for ``expand: true`` and the window adds when View > Regimens' drugs is on."""
+    return [replace(course, item_id=f"{event.id}:{k}", lane=f"{event.lane} · {drug.drug}", label=drug.describe(),
+                    component=k) for k, drug in enumerate(event.components, 1)]
+
+
+def expand_regimens(case: ResolvedCase) -> ResolvedCase:
+    """``case`` with every regimen's drugs on lanes of their own (the same case when it has none to expand)."""
+    items: list[Item] = []
+    added = False
+    for item in case.items:
+        items.append(item)
+        event = item.event
+        if item.role is ItemRole.COURSE and not item.component and event.components and not event.expand:
+            items.extend(regimen_drug_items(item, event))
+            added = True
+    return replace(case, items=tuple(items)) if added else case

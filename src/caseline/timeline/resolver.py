@@ -11,7 +11,6 @@ weakest of them is set aside and the rest solved again, so resolution never rais
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -23,7 +22,7 @@ from caseline.model.time_expressions import Precision, RelativeTime, TimeExpr, p
 from caseline.timeline.case_checks import check_case
 from caseline.timeline.constraints import EPS, Mode, Solver
 from caseline.timeline.estimates import estimate
-from caseline.timeline.phases import dose_times
+from caseline.timeline.phases import dose_times, regimen_drug_items
 from caseline.timeline.resolved import Interval, Item, ItemRole, Known, ResolvedCase, Timing
 from caseline.timeline.statements import MAX_ADMINISTRATIONS, CaseNetwork, Statement, compile_case
 
@@ -214,8 +213,7 @@ class Resolver:
         out.append(self._item(event, event.id, ItemRole.COURSE, solved, points.start, end_point, event.start,
                               open_end=open_end))
         if event.expand:  # a regimen drawn with its drugs: one course per drug, on a lane under the regimen's
-            out.extend(replace(out[0], item_id=f"{event.id}:{k}", lane=f"{event.lane} · {drug.drug}",
-                               label=drug.describe(), component=k) for k, drug in enumerate(event.components, 1))
+            out.extend(regimen_drug_items(out[0], event))
         schedule = event.schedule
         exprs: list[TimeExpr | None] = list(schedule.times) if isinstance(schedule, AtList) else []
         names: list[str] = []

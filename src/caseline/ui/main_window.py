@@ -31,6 +31,8 @@ CALENDAR_TEXT = "Calendar dates"
 NARROW_SCREEN = 1100
 
 
+REGIMENS_TIP = "Draw each drug of a regimen on a lane of its own under the regimen's lane, with its own dose"
+
 class MainWindow(QMainWindow):
     tabOpened = Signal(object)  # TimelineTab
 
@@ -139,6 +141,9 @@ class MainWindow(QMainWindow):
         self.legend_action.setCheckable(True)
         self.legend_action.setChecked(bool(ws.setting(self.settings, ws.LEGEND, True, bool)))
         view_menu.addAction(self.legend_action)
+        self.regimens_action = self._action("&Regimens' drugs", self.set_regimens_expanded, tip=REGIMENS_TIP)
+        self.regimens_action.setCheckable(True)
+        view_menu.addAction(self.regimens_action)
         view_menu.addAction(self.lanes_dock.toggleViewAction())
         view_menu.addAction(self.details_dock.toggleViewAction())
         self.view_menu = view_menu
@@ -294,7 +299,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, "\n".join(d.path for d in documents))
         self.tabs.setCurrentIndex(index)
-        tab.view.axis_mode = self.current_axis_mode()
+        tab.view.update(axis_mode=self.current_axis_mode(), expand_regimens=self.regimens_action.isChecked())
         self._show_center()
         tab.refresh()
         self.tabOpened.emit(tab)
@@ -377,15 +382,7 @@ class MainWindow(QMainWindow):
         self._show_center()
 
     def recent_label(self, path: str) -> str:
-        """The file name, with its folder when another recent file has the same name."""
-        name = os.path.basename(path)
-        names = [os.path.basename(p) for p in self.recent_files()]
-        if names.count(name) < 2:
-            return name
-        folder = os.path.dirname(path)
-        home = os.path.expanduser("~")
-        shown = "~" + folder[len(home):] if folder.startswith(home + os.sep) else folder
-        return f"{name}  ({shown})"
+        return ws.recent_label(path, self.recent_files())
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -420,6 +417,13 @@ class MainWindow(QMainWindow):
             tab = self.tabs.widget(i)
             if isinstance(tab, TimelineTab):
                 tab.plot.set_legend_visible(bool(visible))
+
+    def set_regimens_expanded(self, expanded: bool) -> None:
+        """Every tab draws each regimen's drugs on a lane of its own (or the regimen as one group)."""
+        self.regimens_action.setChecked(bool(expanded))
+        for tab in (self.tabs.widget(i) for i in range(self.tabs.count())):
+            if isinstance(tab, TimelineTab):
+                tab.view.expand_regimens = bool(expanded)
 
     def current_axis_mode(self) -> str:
         checked = self.axis_group.checkedAction()

@@ -25,6 +25,17 @@ FRAME_RESERVE = (16, 48)
 MIN_SIZE = (640, 400)
 
 
+def recent_label(path: str, recent: list[str]) -> str:
+    """A recent file's menu text: the file name, with its folder when another recent file has the same name."""
+    name = os.path.basename(path)
+    if [os.path.basename(p) for p in recent].count(name) < 2:
+        return name
+    folder = os.path.dirname(path)
+    home = os.path.expanduser("~")
+    shown = "~" + folder[len(home):] if folder.startswith(home + os.sep) else folder
+    return f"{name}  ({shown})"
+
+
 def clamp_rect(x: int, y: int, width: int, height: int, area: QRect) -> QRect:
     """The window rectangle (client area) moved and shrunk to lie inside ``area`` with its frame."""
     max_w = max(MIN_SIZE[0], area.width() - FRAME_RESERVE[0])
