@@ -128,3 +128,15 @@ def test_item_events_are_numbered_by_first_appearance(which, request):
         keys: dict[tuple[str, str], int] = {}
         expected = [keys.setdefault((item.case_id, item.event_id), len(keys)) for item in layout.items]
         assert layout.item_event().tolist() == expected
+
+
+def test_a_reused_layout_holds_no_case_it_no_longer_shows(samples):
+    first = L.build_layout(samples)
+    again = L.build_layout(samples[1:], L.LayoutOptions(shifts={samples[1].id: 2.0}), reuse=first)
+    kept = again.__dict__["_kept"]
+    shown = {id(c) for c in again.columns}
+    assert set(kept.text_ids) <= shown
+    assert all(id(c) in shown for key in kept.orders for c in kept.orders[key][0])
+    for gathered in (kept.last, kept.before):
+        assert gathered is None or all(id(c) in shown for c in gathered.columns)
+    assert all(c.case is not samples[0] for c in again.columns)

@@ -353,6 +353,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     if not isinstance(kept, _Kept) or len(kept.strings) > 1_000_000:
         kept = _Kept()
     layout = _compose(cases, columns, options, kept)
+    kept.forget_others(columns)
     layout.__dict__["_kept"] = kept
     return layout
 
@@ -392,6 +393,14 @@ class _Kept:
                 self.orders.clear()
             found = self.orders[key] = (list(columns), _order(columns))
         return found[1]
+
+    def forget_others(self, columns: list[CaseColumns]) -> None:
+        """Keep only what serves these columns: cases no longer shown are not held by the next layouts."""
+        current = {id(c) for c in columns}
+        self.text_ids = {k: v for k, v in self.text_ids.items() if k in current}
+        self.orders = {k: v for k, v in self.orders.items() if all(c in current for c in k)}
+        if self.before is not None and any(id(c) not in current for c in self.before.columns):
+            self.before = None
 
     def gathered(self, cases: list[ResolvedCase], columns: list[CaseColumns]) -> _Gathered:
         """The columns of the cases in this order, concatenated (kept for the last two orders)."""
