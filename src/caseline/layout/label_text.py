@@ -19,8 +19,17 @@ def label_text(item: Item) -> str:
     if KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.result:
         short = event.result if len(event.result) <= 40 else event.result[:38] + "…"
         return f"{item.label}: {short}"
+    if KIND_SPECS[item.kind].has(FieldGroup.RESULT) and event.value is not None and not event.absent:
+        return f"{item.label} {result_value(item)}"  # 'CSF protein 1.8 g/L': the value a numeric track draws
     differ = " (sources differ)" if event.conflicts and item.role in (ItemRole.COURSE, ItemRole.POINT) else ""
     return item.label + clinical_words(item) + differ
+
+
+def result_value(item: Item) -> str:
+    """An investigation's numeric value as the file states it, with its unit: '1.8 g/L', '< 0.5 mg/dL'."""
+    event = item.event
+    qualifier = f"{event.value_qualifier} " if event.value_qualifier else ""
+    return " ".join(p for p in (f"{qualifier}{event.value:g}", event.value_unit) if p)
 
 
 def clinical_words(item: Item) -> str:

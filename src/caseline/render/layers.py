@@ -34,6 +34,7 @@ from caseline.render.painting import (
     first_per_spot,
     glyph_path,
 )
+from caseline.render.track_labels import draw_numeric_tracks
 from caseline.timeline.resolved import ItemRole
 
 
@@ -390,6 +391,7 @@ class PointLayer(LayerItem):
         size = min(theme.glyph_px * self.state.px_per_pt * 0.75, row_h * 0.6)
         self._draw_whiskers(p, f)
         self._draw_severity(p, f)
+        draw_numeric_tracks(self, p, f)  # scale, values, spans, results (render.track_labels)
         sel = self.cull("points", f, size + 4)
         if sel.size == 0:
             return

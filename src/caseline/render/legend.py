@@ -8,6 +8,7 @@ import numpy as np
 
 from caseline.layout import timeline_layout as L
 from caseline.model.kinds import Category, Glyph
+from caseline.render.track_labels import track_legend
 from caseline.theme import Theme
 
 #: What each glyph means, in legend order (a test checks every Glyph has an entry).
@@ -46,6 +47,7 @@ def legend_entries(layout: L.TimelineLayout, terse: bool = False) -> tuple[list[
         glyphs.append(("├┤", "uncertain time"))
         if np.any(layout.whiskers.style & int(L.WhiskerEnd.OPEN_START | L.WhiskerEnd.OPEN_END)):
             glyphs.append(("⇢", "later, gap not stated"))
+    glyphs.extend(track_legend(layout))  # numeric tracks (render.track_labels)
     if terse:
         glyphs = [(sym, TERSE.get(text, text)) for sym, text in glyphs]
     return categories, glyphs

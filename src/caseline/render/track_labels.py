@@ -1,0 +1,145 @@
+"""Numeric tracks on the plot (caseline.layout.tracks): what each track measures at its left end, the value
+beside each step where there is room, a value's uncertain time as a span, and an investigation's results
+as a step line over its reference range drawn as a band. The same painter draws the window and every
+exported figure, so both say the same thing."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
+from caseline.layout.tracks import NumericTrack, numeric_tracks
+from caseline.model.kinds import CATEGORY_ORDER
+
+if TYPE_CHECKING:
+    from caseline.render.painting import Frame, LayerItem
+
+#: The track's band within its row: values are drawn from TOP (its high end) to TOP + HEIGHT (its low end).
+TOP, HEIGHT = 0.12, 0.8
+#: Length in pixels of the stub that stands for an open side of a value's time.
+OPEN_STUB_PX = 12.0
+
+
+def track_legend(layout: object) -> list[tuple[str, str]]:
+    """Legend entries of the numeric tracks a layout draws."""
+    from caseline.layout import timeline_layout as L
+
+    if not isinstance(layout, L.TimelineLayout):
+        return []
+    tracks = numeric_tracks(layout)
+    out = []
+    if tracks:
+        out.append(("▁▃", "values over time (scale or unit at the left)"))
+    if any(t.reference_low is not None or t.reference_high is not None for t in tracks):
+        out.append(("░", "reference range"))
+    return out
+
+
+def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame) -> None:
+    """Every numeric track with a row on screen (a teaching view's hidden values are not told)."""
+    state = layer.state
+    tracks: list[NumericTrack] = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
+    if not tracks:
+        return
+    font = state.small_font  # in print no smaller than 6 pt (tests/render/test_figure_labels.py)
+    fm = QFontMetricsF(font)
+    plate = QColor(state.theme.background)
+    plate.setAlpha(215)
+    glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
+    p.save()
+    p.setFont(font)
+    for track in tracks:
+        if not f.row_lo <= track.row <= f.row_hi:
+            continue
+        if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
+            continue
+        category = state.layout.items[track.points[0].item].category
+        color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
+        _draw_track(p, f, track, color, plate, fm, max(1.0, state.theme.line_px), glyph / 2 + 2.0)
+    p.restore()
+
+
+def _y(f: Frame, track: NumericTrack, value: float) -> float:
+    return track.row * f.sy + f.dy + f.row_h * (TOP + HEIGHT * (1.0 - track.fraction(value)))
+
+
+def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
+                line: float, beside: float) -> None:
+    """One track; ``beside`` is how far right of its mark a value's text starts."""
+    sx, dx = f.sx, f.dx
+    xs = [pt.x for pt in track.points]
+    lo, hi = f.margin(40.0)
+    first = max(0, bisect.bisect_left(xs, lo) - 1)
+    last = min(len(xs), bisect.bisect_right(xs, hi) + 1)
+    top = track.row * f.sy + f.dy
+    if track.reference_low is not None or track.reference_high is not None:  # the reference range as a band
+        y_hi = _y(f, track, track.reference_high) if track.reference_high is not None else top + f.row_h * TOP
+        y_lo = _y(f, track, track.reference_low) if track.reference_low is not None else top + f.row_h * (TOP + HEIGHT)
+        band = QColor(color)
+        band.setAlpha(40)
+        p.fillRect(QRectF(f.left, min(y_hi, y_lo), f.right - f.left, abs(y_lo - y_hi)), band)
+    pen = QPen(color, line, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+    if not track.severity:  # the severity step line is drawn with the point marks (render.layers)
+        p.setPen(QPen(color, line * 1.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap))
+        points = track.points[first:last]
+        for a, b in itertools.pairwise(points):
+            xa, xb = _clip(f, a.x * sx + dx), _clip(f, b.x * sx + dx)
+            ya, yb = _y(f, track, a.value), _y(f, track, b.value)
+            p.drawLine(QPointF(xa, ya), QPointF(xb, ya))
+            p.drawLine(QPointF(xb, ya), QPointF(xb, yb))
+        for pt in points:  # each value's mark on the line
+            p.setBrush(color)
+            p.drawEllipse(QPointF(pt.x * sx + dx, _y(f, track, pt.value)), 2.0 * line, 2.0 * line)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(pen)
+    for pt in track.points[first:last]:  # an uncertain time: a span at the value's level, capped at each bound
+        if pt.lo == pt.hi:
+            continue
+        y = _y(f, track, pt.value)
+        x = pt.x * sx + dx
+        x0 = pt.lo * sx + dx if math.isfinite(pt.lo) else x - OPEN_STUB_PX
+        x1 = pt.hi * sx + dx if math.isfinite(pt.hi) else x + OPEN_STUB_PX
+        p.drawLine(QPointF(_clip(f, x0), y), QPointF(_clip(f, x1), y))
+        for bound, at in ((pt.lo, x0), (pt.hi, x1)):
+            if math.isfinite(bound) and f.left <= at <= f.right:
+                p.drawLine(QPointF(at, y - 3.0), QPointF(at, y + 3.0))
+    text_h = fm.height()
+    if f.row_h < text_h * 1.2:  # rows too thin for text: the line alone
+        return
+    caption = track.caption
+    width = fm.horizontalAdvance(caption)
+    start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
+    x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
+        OPEN_STUB_PX if start.lo < start.x else 0.0)
+    cap_x = min(max(f.left + 2.0, x_first - width - beside), f.right - width - 2.0)
+    cap_y = top + f.row_h - fm.descent() - 1.0
+    caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), width + 4.0, text_h)
+    p.fillRect(caption_box, plate)  # readable over a band
+    p.setPen(color)
+    p.drawText(QPointF(cap_x, cap_y), caption)
+    last_box = caption_box
+    if not track.severity:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
+        return
+    for pt in track.points[first:last]:  # the value beside its mark, where it runs into no other text
+        x = pt.x * sx + dx + beside
+        w = fm.horizontalAdvance(pt.text)
+        if x < f.left or x + w > f.right:
+            continue
+        y = _y(f, track, pt.value)
+        # above its step in the track's lower half, below it in the upper half (a lane's label is at its top)
+        baseline = y - 2.0 if track.fraction(pt.value) < 0.5 else y + fm.ascent() + 1.0
+        baseline = min(max(baseline, top + fm.ascent()), top + f.row_h - fm.descent())
+        box = QRectF(x, baseline - fm.ascent(), w, text_h)
+        if box.intersects(caption_box) or box.intersects(last_box):
+            continue
+        p.drawText(QPointF(x, baseline), pt.text)
+        last_box = box
+
+
+def _clip(f: Frame, x: float) -> float:
+    return min(max(x, f.left), f.right)

@@ -1,0 +1,74 @@
+"""Numeric tracks (issue 16, item 4) from real case files: a symptom's severity values on their stated scale,
+and several numeric results of one test on one lane with their unit and reference range."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from caseline.analysis.swimmer import swimmer_facts
+from caseline.analysis.wording import describe_item
+from caseline.layout import timeline_layout as L
+from caseline.layout.swimmer import build_swimmer_layout
+from caseline.layout.tracks import numeric_tracks
+from caseline.timeline.load import load_file
+from support import SAMPLES
+
+CSF_CASE = Path(__file__).resolve().parents[1] / "fixtures" / "csf-protein-track.caseline.yaml"
+
+
+def _load(path: Path) -> L.TimelineLayout:
+    result = load_file(path)
+    assert result.ok, result
+    return L.build_layout(result.cases)
+
+
+def csf_layout() -> L.TimelineLayout:
+    return _load(CSF_CASE)
+
+
+def test_the_bortezomib_mrc_grades_are_a_track_that_names_its_scale() -> None:
+    layout = _load(SAMPLES / "bortezomib-myeloma.caseline.yaml")
+    tracks = [t for t in numeric_tracks(layout) if t.severity]
+    assert len(tracks) == 1
+    track = tracks[0]
+    assert track.caption == "MRC muscle strength (legs) 0–5"
+    assert layout.rows[track.row].lane == "Weakness"
+    assert [p.text for p in track.points] == ["1", "3.5"]  # at the precision the file states
+    assert [p.x for p in track.points] == sorted(p.x for p in track.points)
+    # the examinations are dated only 'after weakness': each value's time is a span, not a hard edge
+    first = track.points[0]
+    assert first.lo < first.x and math.isinf(first.hi)
+
+
+def test_three_csf_protein_values_make_a_track_with_unit_and_reference_range() -> None:
+    layout = csf_layout()
+    tracks = numeric_tracks(layout)
+    assert [t.caption for t in tracks] == ["CSF protein, g/L"]  # one CK value is a mark, not a track
+    track = tracks[0]
+    assert not track.severity and track.unit == "g/L"
+    assert (track.reference_low, track.reference_high) == (0.15, 0.45)
+    assert [p.text for p in track.points] == ["0.62", "1.8", "< 0.5"]  # a limit keeps its sign
+    assert track.low <= 0.15 and track.high >= 1.8
+    assert track.fraction(1.8) > track.fraction(0.62) > track.fraction(0.15)
+    second = track.points[1]  # 'between day 10 and day 14': a span
+    assert second.hi - second.lo == 4.0 and second.lo <= second.x <= second.hi
+    # each result's label carries its value as stated, with the unit
+    texts = set(layout.label_columns().texts)
+    assert {"CSF protein 0.62 g/L", "CSF protein 1.8 g/L", "CSF protein < 0.5 g/L", "CK 120 U/L"} <= texts, texts
+
+
+def test_a_result_s_hover_gives_value_unit_time_and_source() -> None:
+    layout = csf_layout()
+    track = numeric_tracks(layout)[0]
+    item = layout.items[track.points[0].item]
+    text = " | ".join(f"{k}: {v}" for k, v in describe_item(layout.cases[0], item))
+    assert "0.62" in text and "g/L" in text, text
+    assert "day 2" in text.lower(), text
+    assert "Case" in text, text  # the source's section
+
+
+def test_a_swimmer_layout_has_no_tracks() -> None:
+    result = load_file(SAMPLES / "bortezomib-myeloma.caseline.yaml")
+    swimmer = build_swimmer_layout(result.cases, [swimmer_facts(c) for c in result.cases])
+    assert numeric_tracks(swimmer) == []
