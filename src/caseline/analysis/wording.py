@@ -75,6 +75,18 @@ def item_title(item: Item) -> str:
     return item.label
 
 
+def severity_value_text(item: Item) -> str:
+    """'1 on MRC muscle strength (legs), 0-5, higher is better; as stated: Distal legs MRC 0-2/5'."""
+    sev = item.event.severity
+    assert sev is not None and item.value is not None
+    better = "higher is worse" if sev.higher_is_worse else "higher is better"
+    text = f"{item.value:g} on {sev.scale}, {sev.minimum:g}-{sev.maximum:g}, {better}"
+    number = item.item_id.rpartition("~")[2]  # the item of the n-th value is 'EVENT~n' (timeline.resolver)
+    if number.isdigit() and 0 < int(number) <= len(sev.points) and sev.points[int(number) - 1].text:
+        text += f"; as stated: {sev.points[int(number) - 1].text}"
+    return text
+
+
 def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) -> list[tuple[str, str]]:
     """Everything known about an item, as (field, text) pairs in reading order."""
     event = item.event
@@ -119,6 +131,8 @@ def describe_item(case: ResolvedCase, item: Item, deidentified: bool = False) ->
             rows.append(("Date", _date_text(item)))
     precision = item.precision.value + (", approximate" if item.approximate else "")
     rows.append(("Precision", precision))
+    if event.severity is not None and item.role is ItemRole.SEVERITY and item.value is not None:
+        rows.append(("Value", severity_value_text(item)))  # what the track's step shows, on its stated scale
     if event.severity is not None and item.role is ItemRole.COURSE:
         sev = event.severity
         values = ", ".join(f"{p.value:g}" for p in sev.points)

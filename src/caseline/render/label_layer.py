@@ -18,6 +18,7 @@ from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
 from caseline.model.kinds import CATEGORY_ORDER
 from caseline.render.painting import Frame, LabelArrays, LayerItem, RenderState, elide
+from caseline.render.track_labels import draw_numeric_tracks
 
 
 @dataclass
@@ -83,6 +84,10 @@ class LabelLayer(LayerItem):
         return out
 
     def draw(self, p: QPainter, f: Frame) -> None:
+        self._draw_labels(p, f)
+        draw_numeric_tracks(self, p, f, text=True)  # what a numeric track measures, over the labels
+
+    def _draw_labels(self, p: QPainter, f: Frame) -> None:
         state = self.state
         layout = state.layout
         row_h = f.row_h

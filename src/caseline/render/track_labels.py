@@ -40,8 +40,10 @@ def track_legend(layout: object) -> list[tuple[str, str]]:
     return out
 
 
-def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame) -> None:
-    """Every numeric track with a row on screen (a teaching view's hidden values are not told)."""
+def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = False) -> None:
+    """Every numeric track with a row on screen (a teaching view's hidden values are not told): its lines,
+    band and spans with the marks (``text`` False), or its caption and values over the labels (``text`` True:
+    the label pass, so a lane's label never hides what the track measures)."""
     state = layer.state
     tracks: list[NumericTrack] = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
     if not tracks:
@@ -60,7 +62,10 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame) -> None:
             continue
         category = state.layout.items[track.points[0].item].category
         color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
-        _draw_track(p, f, track, color, plate, fm, max(1.0, state.theme.line_px), glyph / 2 + 2.0)
+        if text:
+            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0)
+        else:
+            _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
     p.restore()
 
 
@@ -68,9 +73,9 @@ def _y(f: Frame, track: NumericTrack, value: float) -> float:
     return track.row * f.sy + f.dy + f.row_h * (TOP + HEIGHT * (1.0 - track.fraction(value)))
 
 
-def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
-                line: float, beside: float) -> None:
-    """One track; ``beside`` is how far right of its mark a value's text starts."""
+def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line: float) -> None:
+    """One track's reference band, step line (of results: a severity line is drawn by render.layers) and
+    the spans of its values' uncertain times."""
     sx, dx = f.sx, f.dx
     xs = [pt.x for pt in track.points]
     lo, hi = f.margin(40.0)
@@ -108,6 +113,17 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
         for bound, at in ((pt.lo, x0), (pt.hi, x1)):
             if math.isfinite(bound) and f.left <= at <= f.right:
                 p.drawLine(QPointF(at, y - 3.0), QPointF(at, y + 3.0))
+
+
+def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
+                beside: float) -> None:
+    """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it)."""
+    sx, dx = f.sx, f.dx
+    xs = [pt.x for pt in track.points]
+    lo, hi = f.margin(40.0)
+    first = max(0, bisect.bisect_left(xs, lo) - 1)
+    last = min(len(xs), bisect.bisect_right(xs, hi) + 1)
+    top = track.row * f.sy + f.dy
     text_h = fm.height()
     if f.row_h < text_h * 1.2:  # rows too thin for text: the line alone
         return
