@@ -72,3 +72,19 @@ def test_a_swimmer_layout_has_no_tracks() -> None:
     result = load_file(SAMPLES / "bortezomib-myeloma.caseline.yaml")
     swimmer = build_swimmer_layout(result.cases, [swimmer_facts(c) for c in result.cases])
     assert numeric_tracks(swimmer) == []
+
+
+def test_in_a_comparison_aligned_on_the_first_rescue_the_track_moves_with_its_case() -> None:
+    from caseline.view_state import ViewState
+
+    result = load_file(SAMPLES / "bortezomib-myeloma.caseline.yaml")
+    shown = ViewState(tuple(result.cases), align="first-rescue").shown()
+    layout = L.build_layout(shown.cases, shown.options)
+    (track,) = [t for t in numeric_tracks(layout) if t.severity]
+    steroid = next(i for i, item in enumerate(layout.items) if item.item_id == "mp")
+    start = layout.item_position(steroid)
+    assert start is not None and start[0] == 0.0  # the first rescue therapy is day 0
+    plain = numeric_tracks(L.build_layout(result.cases))[0]
+    shift = shown.options.shifts[layout.items[track.points[0].item].case_id]
+    assert [p.x for p in track.points] == [p.x + shift for p in plain.points]  # grades read against the steroid
+    assert track.points[0].x < 0 < track.points[1].x  # weaker before the steroid, stronger after it
