@@ -55,9 +55,8 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
     p.save()
     p.setFont(font)
-    for track in tracks:
-        if not f.row_lo <= track.row <= f.row_hi:
-            continue
+    rows: list[int] = state.derived("numeric_track_rows", lambda: [t.row for t in tracks])  # tracks are by row
+    for track in tracks[bisect.bisect_left(rows, f.row_lo):bisect.bisect_right(rows, f.row_hi)]:  # rows on screen
         if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
             continue
         category = state.layout.items[track.points[0].item].category
