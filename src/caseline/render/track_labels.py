@@ -152,6 +152,7 @@ def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
         box = QRectF(x, baseline - fm.ascent(), w, text_h)
         if box.intersects(caption_box) or box.intersects(last_box):
             continue
+        p.fillRect(box.adjusted(-1.0, 0.0, 1.0, 0.0), plate)  # readable over a band or a leader line
         p.drawText(QPointF(x, baseline), pt.text)
         last_box = box
 
