@@ -88,3 +88,11 @@ def test_in_a_comparison_aligned_on_the_first_rescue_the_track_moves_with_its_ca
     shift = shown.options.shifts[layout.items[track.points[0].item].case_id]
     assert [p.x for p in track.points] == [p.x + shift for p in plain.points]  # grades read against the steroid
     assert track.points[0].x < 0 < track.points[1].x  # weaker before the steroid, stronger after it
+
+
+def test_a_teaching_reveal_draws_only_the_values_revealed_so_far() -> None:
+    result = load_file(CSF_CASE)
+    layout = L.build_layout(result.cases, L.LayoutOptions(revealed=frozenset({"ivig", "csf1", "csf2"})))
+    assert [[p.text for p in t.points] for t in numeric_tracks(layout)] == [["0.62", "1.8"]]  # not the '< 0.5' to come
+    early = L.build_layout(result.cases, L.LayoutOptions(revealed=frozenset({"ivig", "csf1"})))
+    assert numeric_tracks(early) == []  # one value so far: a mark, not yet a track
