@@ -10,6 +10,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 TOP, HEIGHT = 0.12, 0.8
 #: Length in pixels of the stub that stands for an open side of a value's time.
 OPEN_STUB_PX = 12.0
+#: More tracks than this on screen (a big case at full view) are too dense to read: each row names what its
+#: first track measures, and values and spans wait for a closer zoom (the step lines are still drawn).
+MAX_DETAILED_TRACKS = 120
 
 
 def track_legend(layout: object) -> list[tuple[str, str]]:
@@ -53,16 +57,24 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     plate = QColor(state.theme.background)
     plate.setAlpha(215)
     glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
+    row, x_min, x_max = state.derived("numeric_track_extent", lambda: _extent(tracks))
+    shown = np.nonzero((row >= f.row_lo) & (row <= f.row_hi) & (x_max * f.sx + f.dx >= f.left)
+                       & (x_min * f.sx + f.dx <= f.right))[0]  # tracks on screen (rows, then time)
+    dense = shown.size > MAX_DETAILED_TRACKS
+    if dense:  # too many to read: no spans or values, one caption per row (its first track on screen)
+        if not text:
+            return
+        shown = shown[np.unique(row[shown], return_index=True)[1]]
     p.save()
     p.setFont(font)
-    rows: list[int] = state.derived("numeric_track_rows", lambda: [t.row for t in tracks])  # tracks are by row
-    for track in tracks[bisect.bisect_left(rows, f.row_lo):bisect.bisect_right(rows, f.row_hi)]:  # rows on screen
+    for index in shown.tolist():
+        track = tracks[index]
         if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
             continue
         category = state.layout.items[track.points[0].item].category
         color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
         if text:
-            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0)
+            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, values=not dense)
         else:
             _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
     p.restore()
@@ -114,8 +126,18 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
                 p.drawLine(QPointF(at, y - 3.0), QPointF(at, y + 3.0))
 
 
+def _extent(tracks: list[NumericTrack]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each track's row and the days its values and their uncertain times span (for culling a paint)."""
+    row = np.fromiter((t.row for t in tracks), dtype=np.int64, count=len(tracks))
+    x_min = np.fromiter((min(pt.lo if math.isfinite(pt.lo) else pt.x for pt in t.points) for t in tracks),
+                        dtype=np.float64, count=len(tracks)) - 1.0
+    x_max = np.fromiter((max(pt.hi if math.isfinite(pt.hi) else pt.x for pt in t.points) for t in tracks),
+                        dtype=np.float64, count=len(tracks)) + 1.0
+    return row, x_min, x_max
+
+
 def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
-                beside: float) -> None:
+                beside: float, values: bool = True) -> None:
     """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it)."""
     sx, dx = f.sx, f.dx
     xs = [pt.x for pt in track.points]
@@ -138,7 +160,7 @@ def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
     p.setPen(color)
     p.drawText(QPointF(cap_x, cap_y), caption)
     last_box = caption_box
-    if not track.severity:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
+    if not track.severity or not values:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
         return
     for pt in track.points[first:last]:  # the value beside its mark, where it runs into no other text
         x = pt.x * sx + dx + beside
