@@ -38,7 +38,7 @@ def legend_entries(layout: L.TimelineLayout, terse: bool = False) -> tuple[list[
     styles = layout.points.style
     codes = set(np.unique(styles & L.GLYPH_MASK).tolist())
     glyphs = [(sym, text) for code, sym, text in GLYPH_LEGEND if code in codes]
-    if any(int(s) & L.GLYPH_MASK == Glyph.RESTART and not int(s) & L.PointFlag.ABNORMAL for s in layout.points.style):
+    if np.any(((styles & L.GLYPH_MASK) == int(Glyph.RESTART)) & ((styles & int(L.PointFlag.ABNORMAL)) == 0)):
         glyphs.append(("▷", "re-exposure, reaction did not recur"))
     marks = layout.points.style
     if (((marks & L.GLYPH_MASK) == int(Glyph.DIAMOND)) & ((marks & int(L.PointFlag.UNSTATED)) != 0)).any():
