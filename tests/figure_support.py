@@ -67,3 +67,30 @@ def rasterise(fmt: str, data: bytes, width_px: int, height_px: int, tmp_path: Pa
     image = QImage(str(tmp_path / "pdf.png"))
     assert not image.isNull()
     return image
+
+
+def docs_example(case_id: str) -> str:
+    """The YAML of the docs/case-format.md example whose case has ``case_id`` (plain or ``yaml warning``)."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "case-format.md").read_text(encoding="utf-8")
+    for block in re.findall(r"^```yaml(?: warning)?\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+        if re.search(rf"^  id: {re.escape(case_id)}$", block, re.MULTILINE):
+            return block
+    raise AssertionError(f"docs/case-format.md has no example with case id {case_id!r}")
+
+
+def docs_example_figure_words(case_id: str, tmp_path: Path) -> str:
+    """Every word of the SVG figure (174 mm preset) of a docs example, in order, one space apart."""
+    import xml.etree.ElementTree as ET
+
+    from caseline.render.exporters import EXPORTERS
+    from caseline.render.figure import built_figure, resolve_spec
+    from support import svg_texts
+
+    path = tmp_path / f"{case_id}.caseline.yaml"
+    path.write_text(docs_example(case_id), encoding="utf-8")
+    view, request = sample_request(path, "double")
+    with built_figure(resolve_spec(view, request)) as figure:
+        svg = EXPORTERS["svg"].write(figure)
+    return " ".join(" ".join(t for t, *_ in svg_texts(ET.fromstring(svg))).split())
