@@ -80,6 +80,22 @@ def write_problem(output: str, exc: OSError) -> str:
     return f"cannot write {output}: {reason} (nothing was written; an existing file is left as it was)"
 
 
+def write_text_output(command: str, output: str | None, text: str) -> int:
+    """Write a command's text to ``output`` atomically (standard output when None); 0, or EXIT_WRITE with the
+    reason on standard error."""
+    if not output:
+        sys.stdout.write(text)
+        return 0
+    from caseline.io.atomic_write import atomic_write_text
+
+    try:
+        atomic_write_text(output, text)
+    except OSError as exc:
+        print(f"caseline {command}: {write_problem(output, exc)}", file=sys.stderr)
+        return EXIT_WRITE
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``caseline`` command; returns the exit status."""
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))

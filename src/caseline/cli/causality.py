@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from caseline.cli import EXIT_WRITE, overwrites_input, write_problem
+from caseline.cli import overwrites_input, write_text_output
 from caseline.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 
 
@@ -58,14 +58,4 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(as_json(cases), indent=2, ensure_ascii=False) + "\n"
     else:
         text = report_text(cases)
-    if args.output:
-        from caseline.io.atomic_write import atomic_write_text
-
-        try:
-            atomic_write_text(args.output, text)
-        except OSError as exc:
-            print(f"caseline causality: {write_problem(args.output, exc)}", file=sys.stderr)
-            return EXIT_WRITE
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_text_output("causality", args.output, text)

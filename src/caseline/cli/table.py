@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Any
 
-from caseline.cli import EXIT_WRITE, overwrites_input, write_problem
+from caseline.cli import EXIT_WRITE, overwrites_input, write_text_output
 from caseline.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 from caseline.model.caseset import SORT_KEYS
 
@@ -118,14 +118,4 @@ def run(args: argparse.Namespace) -> int:
                       f"(time not stated): {'; '.join(missing)}", file=sys.stderr)
     else:
         text = timeline_table(cases).to_csv(index=False)
-    if args.output:
-        from caseline.io.atomic_write import atomic_write_text
-
-        try:
-            atomic_write_text(args.output, text)
-        except OSError as exc:
-            print(f"caseline table: {write_problem(args.output, exc)}", file=sys.stderr)
-            return EXIT_WRITE
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_text_output("table", args.output, text)

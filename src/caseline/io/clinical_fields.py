@@ -35,6 +35,27 @@ from caseline.model.kinds import FieldGroup, Kind
 MAX_LINKS = 1_000
 
 
+#: What each side of a drug - reaction pair (a reported causality, a user's Naranjo answers) may name.
+PAIR_KINDS = (("drug", (Kind.DRUG, Kind.THERAPY)), ("reaction", (Kind.SYMPTOM, Kind.INVESTIGATION, Kind.MILESTONE)))
+
+
+def pair_refs_ok(reader: ValueReader, entry: LMap, what: str, drug: str, reaction: str, ids: dict[str, Event],
+                 hints: IdHints) -> bool:
+    """Report (at their place) a pair's drug or reaction that is not an event of the case, or not of a kind
+    that side may name; True when both are fine."""
+    ok = True
+    for (key, kinds), ref in zip(PAIR_KINDS, (drug, reaction), strict=True):
+        event = ids.get(ref)
+        if ref and event is None:
+            reader.error(entry.where(key), f"{what} {key} {ref!r} is not an event of this case", hints(ref))
+            ok = False
+        elif event is not None and event.kind not in kinds:
+            reader.error(entry.where(key), f"{what} {key} {ref!r} is a {event.kind.value} event",
+                         f"name a {' or '.join(k.value for k in kinds)} event")
+            ok = False
+    return ok
+
+
 class ClinicalFields(ValueReader):
     """Readers of the clinical field groups; event ids named by links are checked once the case is read."""
 
@@ -166,17 +187,7 @@ class ClinicalFields(ValueReader):
             if "scale" not in c:
                 self.error(c.pos, "a causality assessment needs a 'scale'",
                            "one of: " + ", ".join(s.value for s in CausalityScale))
-            ok = True
-            for key, ref, kinds in (("drug", drug, (Kind.DRUG, Kind.THERAPY)), ("reaction", reaction, (Kind.SYMPTOM,
-                                    Kind.INVESTIGATION, Kind.MILESTONE))):
-                event = ids.get(ref)
-                if ref and event is None:
-                    self.error(c.where(key), f"causality {key} {ref!r} is not an event of this case", hints(ref))
-                    ok = False
-                elif event is not None and event.kind not in kinds:
-                    self.error(c.where(key), f"causality {key} {ref!r} is a {event.kind.value} event",
-                               f"name a {' or '.join(k.value for k in kinds)} event")
-                    ok = False
+            ok = pair_refs_ok(self, c, "causality", drug, reaction, ids, hints)
             if ok and drug and reaction and scale is not None and value:
                 out.append(Causality(drug, reaction, scale, value, self.text(c, "by"), self.text(c, "note")))
         return tuple(out)

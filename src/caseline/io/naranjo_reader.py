@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from caseline.io.clinical_fields import pair_refs_ok
 from caseline.io.located import LList, LMap
 from caseline.io.value_reader import ValueReader
 from caseline.model.case import Event
 from caseline.model.finalize import IdHints
-from caseline.model.kinds import Kind
 from caseline.model.naranjo import NARANJO_KEYS, NaranjoAnswers
 
 NARANJO_ENTRY_KEYS = {"drug", "reaction", "answers", "note"}
@@ -42,17 +42,7 @@ class NaranjoReader(ValueReader):
             what = "a 'naranjo' entry"
             self.check_keys(entry, NARANJO_ENTRY_KEYS, what)
             drug, reaction = self.text(entry, "drug", True, what), self.text(entry, "reaction", True, what)
-            ok = bool(drug and reaction)
-            for key, ref, kinds in (("drug", drug, (Kind.DRUG, Kind.THERAPY)),
-                                    ("reaction", reaction, (Kind.SYMPTOM, Kind.INVESTIGATION, Kind.MILESTONE))):
-                event = ids.get(ref)
-                if ref and event is None:
-                    self.error(entry.where(key), f"naranjo {key} {ref!r} is not an event of this case", hints(ref))
-                    ok = False
-                elif event is not None and event.kind not in kinds:
-                    self.error(entry.where(key), f"naranjo {key} {ref!r} is a {event.kind.value} event",
-                               f"name a {' or '.join(k.value for k in kinds)} event")
-                    ok = False
+            ok = pair_refs_ok(self, entry, "naranjo", drug, reaction, ids, hints) and bool(drug and reaction)
             answers = self._answers(entry)
             if ok:
                 out.append(NaranjoAnswers(drug, reaction, answers, self.text(entry, "note"), entry.pos))
