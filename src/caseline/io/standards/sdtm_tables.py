@@ -16,9 +16,7 @@ import json
 import os
 import zlib
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from caseline.io.standards.model import UnreadableInput
 
@@ -27,6 +25,9 @@ ADAM_DATASETS = ("ADSL", "ADAE", "ADCM", "ADLB", "ADEX")
 EXTENSIONS = (".xpt", ".json", ".ndjson", ".dsjc", ".csv")
 _XPT_MAGIC = b"HEADER RECORD*******LIB"
 _MAX_HEAD = 1 << 16
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: registering the readers stays light
+    import pandas as pd
 
 
 @dataclass
@@ -77,6 +78,8 @@ def study_files(folder: str) -> list[str]:
 
 def read_table(path: str) -> Table:
     """One dataset file as a :class:`Table`; raises :class:`UnreadableInput` when it cannot be read."""
+    import pandas as pd
+
     kind = sniff(path)
     try:
         if kind == "xpt":
@@ -109,6 +112,8 @@ def _read_xpt(path: str) -> Table:
 
 
 def _read_dataset_json(path: str) -> Table:
+    import pandas as pd
+
     with open(path, "rb") as stream:
         raw = stream.read()
     if raw[:2] == b"\x1f\x8b" or raw[:1] == b"\x78":
@@ -161,6 +166,8 @@ def _name_from(frame: pd.DataFrame, path: str) -> str:
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns with ``""`` for missing, stripped; numeric columns as they are."""
+    import pandas as pd
+
     frame.columns = [str(c).upper() for c in frame.columns]
     for column in frame.columns:
         series = frame[column]
@@ -206,6 +213,8 @@ def adam_as_sdtm(table: Table) -> Table:
     used as stated; otherwise the analysis date is cut back to the parts its imputation flag
     says were not imputed (``ASTDTF=D``: the day was imputed, so only the month is written), and
     ``<--DTC>_STATED`` says what the source had."""
+    import pandas as pd
+
     from caseline.io.standards.dates import reduce_precision, sas_date
 
     domain = ADAM_DOMAIN[table.name]
