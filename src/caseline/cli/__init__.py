@@ -28,7 +28,9 @@ SUBCOMMANDS = (
 DEFAULT_SUBCOMMAND = "open"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, just that subcommand (its module alone is imported: the window
+    does not pay for the importers' pandas at start-up)."""
     parser = argparse.ArgumentParser(
         prog="caseline",
         description="Clinical cases as interactive swimlane timelines. 'caseline FILE...' opens the window "
@@ -38,8 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"caseline {caseline.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    for _name, module in SUBCOMMANDS:
-        importlib.import_module(module).add_parser(subparsers)
+    for name, module in SUBCOMMANDS:
+        if only is None or name == only:
+            importlib.import_module(module).add_parser(subparsers)
     return parser
 
 
@@ -99,7 +102,8 @@ def write_text_output(command: str, output: str | None, text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``caseline`` command; returns the exit status."""
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
+    names = {name for name, _ in SUBCOMMANDS}
+    parser = build_parser(args_list[0] if args_list and args_list[0] in names else None)
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for a wrong command line
