@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caseline.layout.labels import place_labels
-from caseline.layout.row_index import Culler, RowIndex, concat_ranges
+from caseline.layout.row_index import Culler, RowIndex, concat_ranges, merge_spans
 
 
 def naive_greedy(x, width, row, priority, gap, left, right):
@@ -102,3 +102,28 @@ def test_levels_of_detail_keep_one_mark_per_row_bin_and_group():
     few = culler.select(3, 3, 5000.0, 5010.0, 0.001)
     scan = np.nonzero((row == 3) & (x1 >= 5000.0) & (x0 <= 5010.0))[0]
     assert set(scan.tolist()) <= set(few.tolist())
+
+
+spans = st.lists(st.tuples(st.integers(0, 3), st.floats(0, 200), st.floats(0, 40)), min_size=0, max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans)
+def test_merge_spans_is_the_union_of_each_rows_spans(data):
+    """A dense view draws each row's overlapping uncertainty bands as their union: the same pixels covered,
+    each once, in disjoint spans."""
+    row = np.array([d[0] for d in data], dtype=np.float64)
+    x0 = np.array([d[1] for d in data], dtype=np.float64)
+    x1 = x0 + np.array([d[2] for d in data], dtype=np.float64)
+    m0, m1, mrow = merge_spans(x0, x1, row)
+    for r in set(row.tolist()):
+        got = sorted(zip(m0[mrow == r].tolist(), m1[mrow == r].tolist(), strict=True))
+        # the naive union: sort by start, extend while the next starts within the current span
+        want: list[list[float]] = []
+        for a, b in sorted(zip(x0[row == r].tolist(), x1[row == r].tolist(), strict=True)):
+            if want and a <= want[-1][1]:
+                want[-1][1] = max(want[-1][1], b)
+            else:
+                want.append([a, b])
+        assert got == [tuple(w) for w in want]
+    assert set(mrow.tolist()) == set(row.tolist())

@@ -42,6 +42,27 @@ def concat_ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     return np.cumsum(out)
 
 
+def merge_spans(x0: np.ndarray, x1: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The union of the spans ``[x0, x1]`` (finite) of each row (equal ``row`` values), as disjoint spans
+    ``(x0, x1, row)`` sorted by row, then start: what a dense view draws for overlapping translucent bands."""
+    if x0.size == 0:
+        return x0, x1, row
+    order = np.lexsort((x0, row))
+    x0, x1, row = x0[order], np.maximum(x1[order], x0[order]), row[order]
+    new_row = np.r_[True, row[1:] != row[:-1]]
+    # positions as ranks (exact integers), each row lifted above every row before it, so one
+    # maximum.accumulate gives the furthest end so far within each row
+    values, rank = np.unique(np.concatenate([x0, x1]), return_inverse=True)
+    r0, r1 = rank[: x0.size], rank[x0.size:]
+    lift = (np.cumsum(new_row) - 1) * (values.size + 1)
+    reach = np.maximum.accumulate(r1 + lift) - lift
+    starts = new_row.copy()
+    starts[1:] |= r0[1:] > reach[:-1]  # a band beginning past everything before it in its row
+    first = np.flatnonzero(starts)
+    last = np.r_[first[1:], x0.size] - 1
+    return x0[first], values[reach[last]], row[first]
+
+
 class RowIndex:
     """Marks sorted by (row, start), with each row's running maximum end, for culling by search."""
 

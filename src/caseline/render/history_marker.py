@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 
 from caseline.layout import timeline_layout as L
 from caseline.render.painting import Frame, LayerItem, RenderState
@@ -84,9 +85,35 @@ class EventExtents:
         return EventExtents(e_lo[shown], e_hi[shown], e_last[shown], layout.item_row[first[shown]].astype(np.int64),
                             color[first[shown]], e_bar[shown])
 
+    @cached_property
+    def by_hi(self) -> tuple[np.ndarray, np.ndarray]:
+        """(order, sorted ends): the events wholly before a day are a prefix of ``order``."""
+        hi = np.nan_to_num(self.hi, nan=np.inf)  # a comparison with nan is false: never before
+        order = np.argsort(hi, kind="stable")
+        return order, hi[order]
+
+    @cached_property
+    def by_lo(self) -> tuple[np.ndarray, np.ndarray]:
+        """(order, sorted starts): the events wholly after a day are a suffix of ``order``."""
+        lo = np.nan_to_num(self.lo, nan=-np.inf)  # never after
+        order = np.argsort(lo, kind="stable")
+        return order, lo[order]
+
     def outside(self, left: float, right: float) -> tuple[int, int]:
-        """How many events lie wholly before ``left`` and wholly after ``right``."""
-        return int(np.count_nonzero(self.hi < left)), int(np.count_nonzero(self.lo > right))
+        """How many events lie wholly before ``left`` and wholly after ``right`` (binary search: a pan step
+        does not scan every event)."""
+        return int(np.searchsorted(self.by_hi[1], left, side="left")), int(
+            self.lo.size - np.searchsorted(self.by_lo[1], right, side="right"))
+
+    def before(self, left: float) -> np.ndarray:
+        """Indices of the events wholly before ``left``, ascending."""
+        found = self.by_hi[0][: int(np.searchsorted(self.by_hi[1], left, side="left"))]
+        return np.sort(found)
+
+    def after(self, right: float) -> np.ndarray:
+        """Indices of the events wholly after ``right``, ascending."""
+        found = self.by_lo[0][int(np.searchsorted(self.by_lo[1], right, side="right")):]
+        return np.sort(found)
 
 
 def marker_text(count: int, earlier: bool, interactive: bool, reach: float | None = None) -> str:
@@ -108,6 +135,7 @@ class HistoryMarker(LayerItem):
         super().__init__(state)
         self.interactive = interactive
         self.last_counts = (0, 0)  # (earlier, later) events of the last full paint
+        self._band_pixmaps: dict[tuple[object, ...], QPixmap] = {}
 
     def text_px(self) -> float:
         """The width of a band's column of text in device pixels."""
@@ -152,7 +180,7 @@ class HistoryMarker(LayerItem):
         for count, is_earlier in ((earlier, True), (later, False)):
             if not count:
                 continue
-            outside = extents.hi < left_day if is_earlier else extents.lo > right_day
+            outside = extents.before(left_day) if is_earlier else extents.after(right_day)
             reach = float(extents.lo[outside].min() if is_earlier else extents.last[outside].max())
             text_top, text_bottom = self._text_span(f, top, bottom)
             room = text_bottom - text_top - 4
@@ -163,13 +191,36 @@ class HistoryMarker(LayerItem):
             width = text_w + history_w
             x_edge = f.left if is_earlier else f.right - width
             rect = QRectF(x_edge, top, width, bottom - top)
-            self._band(p, rect, is_earlier)
+            self._band_cached(p, f, rect, is_earlier)
             text_rect = QRectF(rect.left() if is_earlier else rect.right() - text_w, text_top, text_w,
                                text_bottom - text_top)
             self._text(p, text_rect, text, fm)
             if history_w:
                 area = QRectF(rect.left() + text_w if is_earlier else rect.left(), top, history_w, bottom - top)
                 self._history(p, f, area, extents, is_earlier, left_day, right_day)
+
+    def _band_cached(self, p: QPainter, f: Frame, rect: QRectF, earlier: bool) -> None:
+        """The band on screen: stamped from a pixmap made once per size (an antialiased zigzag path filled
+        and stroked on every pan step cost a few ms); figures draw the path itself."""
+        if not (self.state.screen and f.raster):
+            self._band(p, rect, earlier)
+            return
+        key = (round(rect.width(), 1), round(rect.height(), 1), earlier, f.dpr, self.state.theme.header_band,
+               self.state.muted.rgba(), self.state.small_font.key())
+        cache = self._band_pixmaps
+        pixmap = cache.get(key)
+        if pixmap is None:
+            if len(cache) > 8:
+                cache.clear()
+            pixmap = QPixmap(max(1, math.ceil(rect.width() * f.dpr)), max(1, math.ceil(rect.height() * f.dpr)))
+            pixmap.setDevicePixelRatio(f.dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            self._band(painter, QRectF(0.0, 0.0, rect.width(), rect.height()), earlier)
+            painter.end()
+            cache[key] = pixmap
+        p.drawPixmap(rect.topLeft(), pixmap)
 
     def _band(self, p: QPainter, rect: QRectF, earlier: bool) -> None:
         """The band's fill, its torn inner edge (the axis break) and its outline."""
@@ -232,9 +283,8 @@ class HistoryMarker(LayerItem):
         """The events outside the window, on their rows, squeezed into ``area`` (days to the break linear):
         the history is compressed behind the axis break, not cut."""
         state = self.state
-        out = extents.hi < left_day if earlier else extents.lo > right_day
-        out &= (extents.row >= f.row_lo) & (extents.row <= f.row_hi) & (extents.color >= 0)
-        k = np.nonzero(out)[0]
+        k = extents.before(left_day) if earlier else extents.after(right_day)
+        k = k[(extents.row[k] >= f.row_lo) & (extents.row[k] <= f.row_hi) & (extents.color[k] >= 0)]
         if k.size == 0:
             return
         line = QFontMetricsF(state.small_font).height()

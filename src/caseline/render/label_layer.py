@@ -185,7 +185,9 @@ class LabelLayer(LayerItem):
         if state.footnotes:  # a figure: every label competes (none is dropped by the level of detail)
             chosen = np.nonzero((arrays.row >= row_lo) & (arrays.row <= row_hi))[0]
         else:
-            chosen = state.culler("labels").select(row_lo, row_hi, x_left, x_right, f.days_per_px, 1.0)
+            # at a level of detail, the first label per LABEL_BIN_PX of a row and priority: two labels
+            # that close can never both be kept (a kept box is its text wide plus an 8 px gap)
+            chosen = state.culler("labels").select(row_lo, row_hi, x_left, x_right, f.days_per_px, LABEL_BIN_PX)
         emphasised = state.highlighted | ({state.selected} if state.selected is not None else set())
         if emphasised:  # emphasised labels always compete, whatever the level of detail
             extra = np.nonzero(np.isin(arrays.item, list(emphasised)))[0]
@@ -409,3 +411,8 @@ MAX_MARKERS = 500
 
 #: Raster paints stamp labels from the atlas; False draws each with drawStaticText (for comparison).
 PIXMAP_LABELS = True
+
+#: On screen, a dense view's label candidates are the first of each (row, priority) per this many pixels: two
+#: labels that close cannot both be kept, so the greedy placement keeps the same ones unless the first was
+#: pushed out by a label of higher priority (placement cost 40,000 -> 10,000 candidates at 100,000 events).
+LABEL_BIN_PX = 8.0

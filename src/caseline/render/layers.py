@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 
 from caseline.layout import timeline_layout as L
+from caseline.layout.row_index import merge_spans
 from caseline.model.kinds import CATEGORY_ORDER, Glyph
 from caseline.render.painting import (
     SPRITE_MIN_GLYPHS,
@@ -202,6 +203,10 @@ def _fade_brush(color: QColor, alpha: int, hold: float) -> QBrush:
     return QBrush(gradient)
 
 
+#: On screen, above this many uncertainty bands of one colour in view, a row's overlapping ones are drawn merged.
+MERGE_BANDS_ABOVE = 400
+
+
 class BarLayer(LayerItem):
     """Courses: drug and therapy bars, symptom bands, uncertainty bands, stop marks."""
 
@@ -241,13 +246,18 @@ class BarLayer(LayerItem):
             k = np.nonzero(unc)[0]
             drawn_unc = np.zeros_like(unc)
             drawn_unc[k[_first_per_pixels(X0[k] - left, X1[k] - left, bars.y[sel][k], color[k])]] = True
+        h = bar_h * 1.5
         for c in np.unique(color[unc]):
             m = np.nonzero(drawn_unc & (color == c))[0]
             col = QColor(self.state.colors[int(c)])
             col.setAlpha(55)
             p.setBrush(col)
-            h = bar_h * 1.5
-            self.batch.rects(p, X0[m], YC[m] - h / 2, np.minimum(np.maximum(2.0, X1[m] - X0[m]), right - X0[m]), h)
+            x0, x1 = X0[m], X0[m] + np.minimum(np.maximum(2.0, X1[m] - X0[m]), right - X0[m])
+            yc = YC[m]
+            if self.state.screen and m.size > MERGE_BANDS_ABOVE:  # a dense view: each row's overlapping
+                # bands as one span (the union of where the time may lie), not thousands of blended rects
+                x0, x1, yc = merge_spans(x0, x1, yc)
+            self.batch.rects(p, x0, yc - h / 2, x1 - x0, h)
         cycles = (style & L.BarStyle.CYCLE) != 0
         if cycles.any():
             # one bracket under the administrations of each cycle: a line with a tick at each end
@@ -551,9 +561,13 @@ class PointLayer(LayerItem):
             half = width / 2
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(col)
+            smooth = p.testRenderHint(QPainter.RenderHint.Antialiasing)
+            if state.screen:  # axis-aligned: whole pixels on screen, without the antialiasing's cost
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             x_lo, x_hi = np.minimum(X0, X1), np.maximum(X0, X1)
             y_lo, y_hi = np.minimum(Y0, Y1), np.maximum(Y0, Y1)
             self.batch.rects(p, x_lo - half, y_lo - half, x_hi - x_lo + width, y_hi - y_lo + width)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         else:
             self.batch.lines(p, X0, Y0, X1, Y1)
 
