@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -43,13 +44,17 @@ def run_app(args: AppOptions) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return 3
-    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtCore import QSettings, Qt
 
     from caseline.render.qt_app import ensure_app
 
     app = ensure_app(headless=headless)
     from caseline.ui.main_window import MainWindow
 
+    if not headless:
+        # The modules, classes and functions imported so far live as long as the process: moved out of the
+        # cyclic collector's sight, no collection rescans them (nor the one at exit).
+        gc.freeze()
     settings = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "caseline", "caseline") \
         if not headless else QSettings(os.devnull, QSettings.Format.IniFormat)
     window = MainWindow(settings)
@@ -77,24 +82,36 @@ def run_app(args: AppOptions) -> int:
         return 0 if all(not t.documents or t.cases() for t in all_tabs(window)) else 1
 
     if args.exit_after_paint:
-        tabs = all_tabs(window)
-        if tabs:
-            start = time.perf_counter()
-
-            def check() -> None:
-                wait_until_loaded(window, 0.0)
-                if all(t.plot.layout_ is not None for t in tabs) and tabs[0].plot.isVisible():
-                    app.processEvents()
-                    tabs[0].plot.viewport().repaint()
-                    app.quit()
-                elif time.perf_counter() - start > 30:
-                    app.exit(1)
-                else:
-                    QTimer.singleShot(5, check)
-
-            QTimer.singleShot(0, check)
+        quit_after_first_timeline_paint(app, window, all_tabs(window))
     window.show()
     return app.exec()
+
+
+def quit_after_first_timeline_paint(app: object, window: object, tabs: list) -> None:
+    """``--exit-after-paint``: quit once a shown tab's plot has painted with every tab's timeline laid out (as
+    the bare-window baseline quits after its plot's first paint; with no file, once the window has painted);
+    exit status 1 if that has not happened in 30 s."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class AfterPaint(QObject):
+        done = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if (event.type() == QEvent.Type.Paint and not self.done
+                    and all(t.plot.layout_ is not None for t in tabs)):
+                self.done = True
+                QTimer.singleShot(0, app.quit)  # type: ignore[attr-defined]  # after this paint has finished
+            return False
+
+    watcher = AfterPaint(window)  # type: ignore[arg-type]
+    for widget in [tab.plot.viewport() for tab in tabs] or [window]:
+        widget.installEventFilter(watcher)  # a hidden tab's plot does not paint
+
+    def give_up() -> None:
+        if not watcher.done:
+            app.exit(1)  # type: ignore[attr-defined]
+
+    QTimer.singleShot(30_000, give_up)
 
 
 def all_tabs(window: object) -> list:
