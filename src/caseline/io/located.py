@@ -151,12 +151,90 @@ def _pos(path: str, node: yaml.Node) -> SourcePos:
     return SourcePos(path, mark.line + 1, mark.column + 1)
 
 
+class _NodeMap(LMap):
+    """A composed YAML mapping: positions of keys and values are made from its nodes when asked for.
+
+    Most values never need one (only times and problems keep a position), so none is made ahead.
+    The last of duplicate keys wins, as the mapping's value does.
+    """
+
+    __slots__ = ("_index", "_keys", "_pairs", "_path")
+
+    def __init__(self, path: str, node: yaml.MappingNode) -> None:
+        dict.__init__(self)
+        self.pos = _pos(path, node)
+        self._path = path
+        self._pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+        self._keys: list[str] = []  # the key of each pair, as read
+        self._index: dict[str, int] | None = None
+
+    def _where(self, key: str, side: int) -> SourcePos | None:
+        index = self._index
+        if index is None:
+            index = self._index = {k: i for i, k in enumerate(self._keys)}
+        i = index.get(key)
+        return None if i is None else _pos(self._path, self._pairs[i][side])
+
+    def where(self, key: str) -> SourcePos:
+        return self._where(key, 1) or self.pos
+
+    @property
+    def key_pos(self) -> dict[str, SourcePos]:  # only a problem's message asks for all of them
+        return {key: self._where(key, 0) for key in self}  # type: ignore[misc]
+
+    @key_pos.setter
+    def key_pos(self, value: dict[str, SourcePos]) -> None:
+        raise AttributeError("the positions of a composed mapping come from its nodes")
+
+    @property
+    def val_pos(self) -> dict[str, SourcePos]:
+        return {key: self._where(key, 1) for key in self}  # type: ignore[misc]
+
+    @val_pos.setter
+    def val_pos(self, value: dict[str, SourcePos]) -> None:
+        raise AttributeError("the positions of a composed mapping come from its nodes")
+
+    def last_key_pos(self, key: str) -> SourcePos:
+        """Position of the latest ``key`` read so far (the one a duplicate repeats)."""
+        keys = self._keys
+        return _pos(self._path, self._pairs[len(keys) - 1 - keys[::-1].index(key)][0])
+
+
+class _NodeList(LList):
+    """A composed YAML sequence: item positions are made from its nodes when asked for."""
+
+    __slots__ = ("_items", "_path")
+
+    def __init__(self, path: str, node: yaml.SequenceNode) -> None:
+        list.__init__(self)
+        self.pos = _pos(path, node)
+        self._path = path
+        self._items: list[yaml.Node] = node.value
+
+    def where(self, index: int) -> SourcePos:
+        return _pos(self._path, self._items[index]) if 0 <= index < len(self._items) else self.pos
+
+    @property
+    def item_pos(self) -> list[SourcePos]:
+        return [_pos(self._path, n) for n in self._items]
+
+    @item_pos.setter
+    def item_pos(self, value: list[SourcePos]) -> None:
+        raise AttributeError("the positions of a composed sequence come from its nodes")
+
+
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.seen: set[int] = set()
         self.constructor = yaml.SafeLoader("")
         self.errors: list[Diagnostic] = []
+        self.strings: dict[str, str] = {}  # one copy of each repeated text (lanes, units, labels)
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -164,40 +242,46 @@ class _Builder:
                 Diagnostic(_pos(self.path, node), f"nesting deeper than {MAX_DEPTH} levels",
                            "a case file needs only a few levels")
             )
-        if id(node) in self.seen:
+        seen = self.seen
+        if id(node) in seen:
             raise UnreadableFile(
                 Diagnostic(_pos(self.path, node), "YAML anchors and aliases (&name, *name) are not supported",
                            "write the value out in full")
             )
-        self.seen.add(id(node))
+        seen.add(id(node))
+        tag = node.tag
+        if tag == _STR and node.__class__ is yaml.ScalarNode:  # most scalars: the text is the value
+            value = node.value
+            return self.strings.setdefault(value, value) if len(value) <= 64 else value
         if isinstance(node, yaml.MappingNode):
-            out = LMap(_pos(self.path, node))
+            out = _NodeMap(self.path, node)
+            keys = out._keys
+            build = self.build
             for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
+                if key_node.tag == _MERGE:
                     raise UnreadableFile(
                         Diagnostic(_pos(self.path, key_node), "YAML merge keys (<<) are not supported",
                                    "write the keys out in full")
                     )
-                key = self.build(key_node, depth + 1)
-                key_pos = _pos(self.path, key_node)
-                if not isinstance(key, str):
+                key = build(key_node, depth + 1)
+                if key.__class__ is not str:
                     key = str(key)
                 if key in out:
                     self.errors.append(
-                        Diagnostic(key_pos, f"duplicate key {key!r} (first at line {out.key_pos[key].line})",
+                        Diagnostic(_pos(self.path, key_node),
+                                   f"duplicate key {key!r} (first at line {out.last_key_pos(key).line})",
                                    "remove one of them")
                     )
-                out[key] = self.build(value_node, depth + 1)
-                out.key_pos[key] = key_pos
-                out.val_pos[key] = _pos(self.path, value_node)
+                keys.append(key)
+                out[key] = build(value_node, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            seq = LList(_pos(self.path, node))
+            seq = _NodeList(self.path, node)
+            build = self.build
             for item in node.value:
-                seq.append(self.build(item, depth + 1))
-                seq.item_pos.append(_pos(self.path, item))
+                seq.append(build(item, depth + 1))
             return seq
-        if node.tag == "tag:yaml.org,2002:timestamp":
+        if tag == _TIMESTAMP:
             return node.value  # dates stay text: the time parser knows their precision
         try:
             return self.constructor.construct_object(node)
