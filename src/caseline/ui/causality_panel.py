@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTextBrowser, QWidget
 
 from caseline.analysis.causality import ANSWER_WORDS, Assessment, assess, pairs
@@ -109,18 +109,30 @@ class CausalityDock(QObject):
         self.dock.setWidget(body)
         self.cases: list[ResolvedCase] = []
         self.summary = ""
+        self._refresh_pending = False
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.details_dock, self.dock)
         window.details_dock.raise_()
         window.view_menu.addAction(self.dock.toggleViewAction())
-        window.tabs.currentChanged.connect(lambda _i: self.refresh())
+        window.tabs.currentChanged.connect(lambda _i: self.refresh_soon())
         window.tabOpened.connect(self._follow)
-        self.dock.visibilityChanged.connect(lambda visible: self.refresh() if visible else None)
+        self.dock.visibilityChanged.connect(lambda visible: self.refresh_soon() if visible else None)
 
     def _follow(self, tab: TimelineTab) -> None:
-        tab.casesChanged.connect(self.refresh)
-        tab.view.changed.connect(lambda names: self.refresh() if names & {"hold_back", "revealed",
-                                                                          "deidentified"} else None)
+        tab.casesChanged.connect(self.refresh_soon)
+        tab.view.changed.connect(lambda names: self.refresh_soon() if names & {"hold_back", "revealed",
+                                                                               "deidentified"} else None)
+        self.refresh_soon()
+
+    def refresh_soon(self) -> None:
+        """Refresh once the events at hand are handled: a file that opens, loads and shows its tab asks four
+        times in a row, and the timeline is drawn first."""
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self, self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        self._refresh_pending = False
         self.refresh()
 
     def refresh(self) -> None:
@@ -140,7 +152,11 @@ class CausalityDock(QObject):
 
             self.summary = summary_sentence(cases)
         self.cases = cases
-        self.form.set_cases(cases)  # emits answersChanged when the pairs change
+        blocked = self.form.blockSignals(True)  # its answersChanged (once per pair chosen) would assess again
+        try:
+            self.form.set_cases(cases)
+        finally:
+            self.form.blockSignals(blocked)
         self._show()
 
     def _show(self) -> None:
