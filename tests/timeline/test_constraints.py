@@ -86,6 +86,22 @@ def test_bounds_contain_every_solution_and_are_tight(network: tuple[int, list]) 
             assert found[:, p].max() >= FAR
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks())
+def test_the_distances_a_resolved_case_keeps_give_the_same_bounds(network: tuple[int, list]) -> None:
+    n, constraints = network
+    solver = Solver(build(n, constraints))
+    if solver.inconsistency is not None:
+        return
+    kept = solver.distances.kept()
+    assert kept.forward.source == [] and kept.parts.forest == ()  # only what latencies need
+    for x, y in itertools.product(range(n), repeat=2):
+        assert kept.between(x, y) == solver.between(x, y)
+    for source in range(n):
+        assert np.array_equal(kept.bounds(source).lo, solver.bounds(source).lo)
+        assert np.array_equal(kept.bounds(source).hi, solver.bounds(source).hi)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_best_estimates_are_a_solution_within_the_bounds(network: tuple[int, list]) -> None:

@@ -85,7 +85,13 @@ class _Solved:
     def interval(self, point: int) -> Interval | None:
         if point < 0 or not self.linked[point]:
             return None
-        return Interval(self.lo[point], self.best[point], self.hi[point])
+        lo, best, hi = self.lo[point], self.best[point], self.hi[point]
+        # An exact time keeps one float object, not three equal ones (a zero keeps its sign: -0.0 == 0.0).
+        if lo == best and best:
+            lo = best
+        if hi == best and best:
+            hi = best
+        return Interval(lo, best, hi)
 
     def calendar(self, point: int) -> Interval | None:
         if point < 0 or not self.dated or not self.linked[point]:
@@ -139,7 +145,7 @@ class Resolver:
             precision = calendar_precision(anchor_calendar.lo, anchor_calendar.hi)
         timing = None
         if solver is not None and solved is not None:
-            timing = Timing(solver.distances, solved.best_array, frozenset(compiled.clock_points))
+            timing = Timing(solver.distances.kept(), solved.best_array, frozenset(compiled.clock_points))
         return ResolvedCase(self.case, tuple(items), self.anchor_description(), anchor_date, precision,
                             tuple(self.diagnostics), anchor_calendar, timing)
 
