@@ -96,3 +96,31 @@ def test_a_teaching_reveal_draws_only_the_values_revealed_so_far() -> None:
     assert [[p.text for p in t.points] for t in numeric_tracks(layout)] == [["0.62", "1.8"]]  # not the '< 0.5' to come
     early = L.build_layout(result.cases, L.LayoutOptions(revealed=frozenset({"ivig", "csf1"})))
     assert numeric_tracks(early) == []  # one value so far: a mark, not yet a track
+
+
+def test_tracks_composed_per_case_are_the_tracks_found_over_the_whole_layout() -> None:
+    """A switch of alignment or sort reuses each case's tracks (found once, in its own lanes and days): placed
+    on the layout's rows with its shift, they are the tracks a scan of every item of that layout finds."""
+    from caseline.layout.tracks import _tracks
+
+    cases = [c for path in (SAMPLES / "bortezomib-myeloma.caseline.yaml", CSF_CASE)
+             for c in load_file(path).cases]
+    assert len(cases) > 2
+    first = L.build_layout(cases)
+    options = [L.LayoutOptions(shifts={c.id: 3.5 * k for k, c in enumerate(cases)}),
+               L.LayoutOptions(shifts={cases[0].id: -40.0}, hidden_lanes=frozenset({"Weakness"})),
+               L.LayoutOptions(shifts={c.id: -7.0 for c in cases})]
+    layouts = [first] + [L.build_layout(list(reversed(cases)) if k % 2 else cases, o, reuse=first)
+                         for k, o in enumerate(options)]
+    seen_severity = seen_results = False
+    for layout in layouts:
+        assert len(layout.columns) == len(layout.cases)  # the per-case path, not the scan
+        composed = numeric_tracks(layout)
+        scanned = _tracks(layout.items, layout.item_row.tolist(), layout.shifts)
+        assert [(t.row, t.caption, t.points, t.extent) for t in composed] == \
+            [(t.row, t.caption, t.points, t.extent) for t in scanned]
+        seen_severity |= any(t.severity for t in composed)
+        seen_results |= any(not t.severity for t in composed)
+    assert seen_severity and seen_results
+    hidden = numeric_tracks(layouts[2])
+    assert all(layouts[2].rows[t.row].lane != "Weakness" for t in hidden)

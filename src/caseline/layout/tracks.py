@@ -13,12 +13,16 @@ estimate), the value as the source gives it and the event it comes from (the hov
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
 
 from caseline.layout import timeline_layout as L
 from caseline.layout.swimmer import SwimmerLayout
 from caseline.model.kinds import Kind
-from caseline.timeline.resolved import ItemRole
+from caseline.timeline.resolved import Item, ItemRole
 
 #: Fewest numeric results of one test on one lane drawn as a track (one value is a mark, not a course).
 MIN_INVESTIGATION_VALUES = 2
@@ -34,7 +38,7 @@ class TrackPoint:
     item: int  # layout item index
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NumericTrack:
     row: int
     severity: bool  # a severity scale (else investigation results)
@@ -44,7 +48,25 @@ class NumericTrack:
     high: float
     reference_low: float | None
     reference_high: float | None
-    points: tuple[TrackPoint, ...]  # by time
+    local_points: tuple[TrackPoint, ...]  # by time, in the case's own days and item numbers
+    local_extent: tuple[float, float]  # the days its values and their uncertain times span, in the case's days
+    shift: float = 0.0  # the case's alignment shift in this layout
+    item_base: int = 0  # the layout index of the case's first item
+
+    @cached_property
+    def points(self) -> tuple[TrackPoint, ...]:
+        """The values as this layout draws them (shifted; layout item indices): made when first asked for, so a
+        switch of alignment or sort re-makes only the tracks a paint shows."""
+        if self.shift == 0.0 and self.item_base == 0:
+            return self.local_points
+        s, base = self.shift, self.item_base
+        return tuple(TrackPoint(p.x + s, p.lo + s, p.hi + s, p.value, p.text, p.item + base) for p in self.local_points)
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        """The days its values and their uncertain times span, in the layout."""
+        lo, hi = self.local_extent
+        return lo + self.shift, hi + self.shift
 
     @property
     def caption(self) -> str:
@@ -65,20 +87,52 @@ def format_value(value: float) -> str:
 
 
 def numeric_tracks(layout: L.TimelineLayout) -> list[NumericTrack]:
-    """Every numeric track of a layout, by row (made once per layout: the plot and its legend both ask)."""
+    """Every numeric track of a layout, by row (made once per layout: the plot and its legend both ask).
+
+    Each case's tracks are found once (kept with its columns, which a switch of alignment or sort reuses) in the
+    case's own lanes and days; a layout only places them on its rows with its shift."""
     found = layout.__dict__.get("_numeric_tracks")
     if found is None:  # a swimmer row is a whole case: no lane to draw a track in
-        found = layout.__dict__["_numeric_tracks"] = [] if isinstance(layout, SwimmerLayout) else _tracks(layout)
+        if isinstance(layout, SwimmerLayout):
+            found = []
+        elif (len(layout.columns) == len(layout.cases)
+              and sum(col.n_items for col in layout.columns) == len(layout.items)):
+            found = _composed(layout)
+        else:
+            found = _tracks(layout.items, layout.item_row.tolist(), layout.shifts)
+        layout.__dict__["_numeric_tracks"] = found
     return found  # type: ignore[no-any-return]
 
 
-def _tracks(layout: L.TimelineLayout) -> list[NumericTrack]:
+def _composed(layout: L.TimelineLayout) -> list[NumericTrack]:
+    tracks: list[NumericTrack] = []
+    base = 0
+    item_row = layout.item_row
+    for case, col in zip(layout.cases, layout.columns, strict=True):
+        local = col.__dict__.get("_numeric_tracks")
+        if local is None:
+            items = layout.items[base:base + col.n_items]
+            lanes = np.where(col.item_dated, col.item_lane, -1).tolist()
+            local = col.__dict__["_numeric_tracks"] = _tracks(items, lanes, {})
+        shift = float(layout.shifts.get(case.id, 0.0))
+        for track in local:
+            row = int(item_row[base + track.local_points[0].item])
+            if row >= 0:  # its lane is shown
+                tracks.append(NumericTrack(row, track.severity, track.name, track.unit, track.low, track.high,
+                                           track.reference_low, track.reference_high, track.local_points,
+                                           track.local_extent, shift, base))
+        base += col.n_items
+    tracks.sort(key=lambda t: (t.row, not t.severity, t.name))
+    return tracks
+
+
+def _tracks(items: Sequence[Item], rows: list[int], shifts: Mapping[str, float]) -> list[NumericTrack]:
+    """The tracks of ``items`` (each on its row, -1: not drawn), times shifted by each case's shift."""
     severity: dict[tuple[int, str], list[int]] = {}
     results: dict[tuple[int, str, str], list[int]] = {}
     severity_role, point_role, investigation = ItemRole.SEVERITY, ItemRole.POINT, Kind.INVESTIGATION
     isfinite = math.isfinite
-    rows = layout.item_row.tolist()  # a Python int per item: a numpy scalar each costs 100,000 items a second
-    for index, item in enumerate(layout.items):
+    for index, item in enumerate(items):
         role = item.role
         if role is not severity_role and (role is not point_role or item.kind is not investigation):
             continue
@@ -91,37 +145,39 @@ def _tracks(layout: L.TimelineLayout) -> list[NumericTrack]:
                 severity.setdefault((row, item.event_id), []).append(index)
         elif event.value is not None and not event.absent:
             results.setdefault((row, event.test or event.label, event.value_unit), []).append(index)
-    tracks = [_severity_track(layout, row, indices) for (row, _), indices in severity.items()]
-    tracks.extend(_result_track(layout, row, test, unit, indices) for (row, test, unit), indices in results.items()
-                  if len(indices) >= MIN_INVESTIGATION_VALUES)
+    tracks = [_severity_track(items, shifts, row, indices) for (row, _), indices in severity.items()]
+    tracks.extend(_result_track(items, shifts, row, test, unit, indices)
+                  for (row, test, unit), indices in results.items() if len(indices) >= MIN_INVESTIGATION_VALUES)
     tracks.sort(key=lambda t: (t.row, not t.severity, t.name))
     return tracks
 
 
-def _point(layout: L.TimelineLayout, index: int, value: float, text: str) -> TrackPoint:
-    item = layout.items[index]
+def _point(items: Sequence[Item], shifts: Mapping[str, float], index: int, value: float, text: str) -> TrackPoint:
+    item = items[index]
     assert item.start is not None
-    shift = layout.shifts.get(item.case_id, 0.0)
+    shift = shifts.get(item.case_id, 0.0)
     return TrackPoint(item.start.best + shift, item.start.lo + shift, item.start.hi + shift, value, text, index)
 
 
-def _severity_track(layout: L.TimelineLayout, row: int, indices: list[int]) -> NumericTrack:
-    scale = layout.items[indices[0]].event.severity
+def _severity_track(items: Sequence[Item], shifts: Mapping[str, float], row: int, indices: list[int]) -> NumericTrack:
+    scale = items[indices[0]].event.severity
     assert scale is not None
-    points = sorted((_point(layout, i, float(layout.items[i].value or 0.0), format_value(layout.items[i].value or 0.0))
+    points = sorted((_point(items, shifts, i, float(items[i].value or 0.0), format_value(items[i].value or 0.0))
                      for i in indices), key=lambda p: p.x)
-    return NumericTrack(row, True, scale.scale, "", scale.minimum, scale.maximum, None, None, tuple(points))
+    return NumericTrack(row, True, scale.scale, "", scale.minimum, scale.maximum, None, None, tuple(points),
+                        _extent(points))
 
 
-def _result_track(layout: L.TimelineLayout, row: int, test: str, unit: str, indices: list[int]) -> NumericTrack:
+def _result_track(items: Sequence[Item], shifts: Mapping[str, float], row: int, test: str, unit: str,
+                  indices: list[int]) -> NumericTrack:
     points = []
     lows: list[float] = []
     highs: list[float] = []
     for i in indices:
-        event = layout.items[i].event
+        event = items[i].event
         assert event.value is not None
         qualifier = f"{event.value_qualifier} " if event.value_qualifier else ""
-        points.append(_point(layout, i, event.value, qualifier + format_value(event.value)))
+        points.append(_point(items, shifts, i, event.value, qualifier + format_value(event.value)))
         if event.reference_low is not None:
             lows.append(event.reference_low)
         if event.reference_high is not None:
@@ -134,4 +190,9 @@ def _result_track(layout: L.TimelineLayout, row: int, test: str, unit: str, indi
     low, high = min(values), max(values)
     pad = (high - low) * 0.1 if high > low else max(abs(high) * 0.1, 1.0)
     low = max(0.0, low - pad) if low >= 0 else low - pad  # a concentration never drawn below zero
-    return NumericTrack(row, False, test, unit, low, high + pad, ref_low, ref_high, tuple(points))
+    return NumericTrack(row, False, test, unit, low, high + pad, ref_low, ref_high, tuple(points), _extent(points))
+
+
+def _extent(points: Sequence[TrackPoint]) -> tuple[float, float]:
+    return (min(p.lo if math.isfinite(p.lo) else p.x for p in points),
+            max(p.hi if math.isfinite(p.hi) else p.x for p in points))

@@ -6,8 +6,10 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
@@ -60,7 +62,7 @@ class LatencyStrip(pg.PlotWidget):
         self.font = font
         self.cases: list[ResolvedCase] = []
         self.metrics: list[CaseMetrics] = []
-        self._metrics_cache: dict[int, tuple[ResolvedCase, CaseMetrics]] = {}  # id -> (case, its metrics)
+        self._metrics_cache: dict[int, tuple[ResolvedCase, CaseMetrics, _StripRow | None]] = {}  # id -> (case, ...)
         self.rows_text: list[str] = []
         self._items: list[Any] = []
         self.max_height = 260  # the tab lowers it on a small screen
@@ -76,10 +78,10 @@ class LatencyStrip(pg.PlotWidget):
             self.removeItem(item)
         self._items = []
         self.cases = list(cases)
-        # a switch of alignment or sort hands the same cases again: their metrics are kept
+        # a switch of alignment or sort hands the same cases again: their metrics and worded rows are kept
         known = self._metrics_cache
         self._metrics_cache = {id(c): known[id(c)] if id(c) in known and known[id(c)][0] is c
-                               else (c, case_metrics(c)) for c in self.cases}
+                               else (c, case_metrics(c), None) for c in self.cases}
         self.metrics = [self._metrics_cache[id(c)][1] for c in self.cases]
         n = len(self.cases)
         lo_edge, hi_edge = x_range
@@ -87,74 +89,43 @@ class LatencyStrip(pg.PlotWidget):
         rescue = QColor(self.theme.category_color(Category.RESCUE))
         soft = QColor(suspect)
         soft.setAlpha(60)
-
-        def clip(v: float) -> float:
-            return min(max(v, lo_edge), hi_edge)
-
-        lat_x0, lat_x1, lat_y = [], [], []
-        unc_x0, unc_x1, unc_y = [], [], []
-        res_x0, res_x1, res_y = [], [], []
-        onset_x, onset_y, imp_x, imp_y = [], [], [], []
-        texts: list[tuple[float, float, float, str]] = []  # left and right end of the row's marks, y, text
-        ticks = []
-        self.rows_text = []
-        for row, (case, m) in enumerate(zip(self.cases, self.metrics, strict=True)):
-            shift = shifts.get(case.id, 0.0)
-            y = row + 0.5
-            ticks.append((y, case.id + (" *" if case.id in notes else "")))
-            lines = [f"<b>{html.escape(case.id)}</b>: {html.escape(case.case.title)}"]
-            summary: list[str] = []
-            right = -math.inf
-            if case.id in notes:
-                lines.append(html.escape(not_aligned_note(notes[case.id])))
-            if m.first_dose is not None and m.onset is not None and m.latency is not None:
-                x0, x1 = m.first_dose.best + shift, m.onset.best + shift
-                lat_x0.append(x0)
-                lat_x1.append(max(x1, x0))
-                lat_y.append(y)
-                onset_x.append(x1)
-                onset_y.append(y)
-                if not m.onset.is_exact:
-                    unc_x0.append(clip(m.onset.lo + shift))
-                    unc_x1.append(clip(m.onset.hi + shift))
-                    unc_y.append(y)
-                summary.append(f"latency {_strip_duration(m.latency)}")
-                right = max(right, x1)
-                lines.append(f"Latency (first {html.escape(m.suspected_drug)} dose to onset): "
-                             f"{format_duration(m.latency)}")
-            else:
-                lines.append("Latency: not stated (no dated first dose or onset)")
-            lines.append(f"Dechallenge: {html.escape(m.dechallenge)}")
-            offsets = _offsets(len(m.rescues))
-            for k, r in enumerate(m.rescues):
-                if r.time_to_improvement is None or r.improvement is None or r.improvement.start is None:
-                    lines.append(f"{html.escape(r.therapy)}: no improvement documented after it")
-                    continue
-                x0 = r.start.best + shift
-                x1 = r.improvement.start.best + shift
-                res_x0.append(x0)
-                res_x1.append(max(x0, x1))
-                res_y.append(y + offsets[k])
-                imp_x.append(x1)
-                imp_y.append(y + offsets[k])
-                summary.append(f"{r.therapy} → {_strip_duration(r.time_to_improvement)}")
-                right = max(right, x0, x1)
-                lines.append(f"{html.escape(r.therapy)} to first improvement: "
-                             f"{format_duration(r.time_to_improvement)}")
-            self.rows_text.append("<br>".join(lines))
-            if summary:
-                left = min([x for x in (lat_x0[-1:] if m.latency is not None else [])] + res_x0 + [right])
-                texts.append((left, right, y, " · ".join(summary)))
-        self.left_axis.setTicks([ticks, []])
-        self._bars(lat_x0, lat_x1, lat_y, 0.34, suspect)
-        self._bars(unc_x0, unc_x1, unc_y, 0.1, soft)
-        self._bars(res_x0, res_x1, res_y, 0.16, rescue)
-        if onset_x:
-            self._add(pg.ScatterPlotItem(onset_x, onset_y, symbol="t1", size=10, pen=None,
+        rows: list[_StripRow] = []
+        for case in self.cases:
+            c, m, row_data = self._metrics_cache[id(case)]
+            if row_data is None:
+                row_data = _StripRow.of(case, m)
+                self._metrics_cache[id(case)] = (c, m, row_data)
+            rows.append(row_data)
+        y = np.arange(n, dtype=np.float64) + 0.5
+        shift = np.array([shifts.get(case.id, 0.0) for case in self.cases], dtype=np.float64)
+        has_lat = np.array([r.latency is not None for r in rows], dtype=bool)
+        lat = np.array([r.latency or (0.0, 0.0) for r in rows], dtype=np.float64).reshape(-1, 2) + shift[:, None]
+        unc_rows = np.array([r.onset_span is not None for r in rows], dtype=bool)
+        unc = np.array([r.onset_span or (0.0, 0.0) for r in rows], dtype=np.float64).reshape(-1, 2) + shift[:, None]
+        res_row = np.array([k for k, r in enumerate(rows) for _ in r.rescues], dtype=np.int64)
+        res = np.array([(x0, x1, off) for r in rows for x0, x1, off in r.rescues], dtype=np.float64).reshape(-1, 3)
+        res_x0, res_x1 = res[:, 0] + shift[res_row], res[:, 1] + shift[res_row]
+        res_y = y[res_row] + res[:, 2]
+        self.rows_text = [r.text if case.id not in notes else r.text_with_note(not_aligned_note(notes[case.id]))
+                          for case, r in zip(self.cases, rows, strict=True)]
+        self.left_axis.setTicks([[(float(y[k]), case.id + (" *" if case.id in notes else ""))
+                                  for k, case in enumerate(self.cases)], []])
+        lx0, lx1 = lat[has_lat, 0], lat[has_lat, 1]
+        self._bars(lx0, np.maximum(lx1, lx0), y[has_lat], 0.34, suspect)
+        self._bars(np.clip(unc[unc_rows, 0], lo_edge, hi_edge), np.clip(unc[unc_rows, 1], lo_edge, hi_edge),
+                   y[unc_rows], 0.1, soft)
+        self._bars(res_x0, np.maximum(res_x0, res_x1), res_y, 0.16, rescue)
+        if has_lat.any():
+            self._add(pg.ScatterPlotItem(lx1, y[has_lat], symbol="t1", size=10, pen=None,
                                          brush=pg.mkBrush(QColor(self.theme.category_color(Category.SYMPTOM)))))
-        if imp_x:
-            self._add(pg.ScatterPlotItem(imp_x, imp_y, symbol="o", size=7, pen=pg.mkPen(rescue),
+        if res_row.size:
+            self._add(pg.ScatterPlotItem(res_x1, res_y, symbol="o", size=7, pen=pg.mkPen(rescue),
                                          brush=pg.mkBrush(QColor(self.theme.background))))
+        # each row's summary right of its marks: the marks' extent, shifted
+        texts: list[tuple[float, float, float, str]] = []  # left and right end of the row's marks, y, text
+        for k, r in enumerate(rows):
+            if r.summary:
+                texts.append((r.left + float(shift[k]), r.right + float(shift[k]), float(y[k]), r.summary))
         # one TextItem per row's summary (the timeline uses its own layer), made once and reused
         self._labels = []
         while len(self._text_items) < len(texts):
@@ -165,8 +136,8 @@ class LatencyStrip(pg.PlotWidget):
             self._text_items.append(item)
         for k, item in enumerate(self._text_items):
             item.setVisible(k < len(texts))
-        for (left, right, y, text), item in zip(texts, self._text_items, strict=False):
-            self._labels.append((left, right, y, text, item))
+        for (left, right, y_text, text), item in zip(texts, self._text_items, strict=False):
+            self._labels.append((left, right, y_text, text, item))
         self._place_labels()
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
         self.viewbox.setYRange(0, max(1, n), padding=0)
@@ -209,11 +180,9 @@ class LatencyStrip(pg.PlotWidget):
         self.addItem(item)
         self._items.append(item)
 
-    def _bars(self, x0: list[float], x1: list[float], y: list[float], height: float, color: QColor) -> None:
-        if not x0:
+    def _bars(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, height: float, color: QColor) -> None:
+        if not x0.size:
             return
-        import numpy as np
-
         left = np.asarray(x0, dtype=float)
         width = np.maximum(np.asarray(x1, dtype=float) - left, 0.0)
         self._add(pg.BarGraphItem(x0=left, width=width, y=np.asarray(y), height=height,
@@ -234,6 +203,58 @@ class LatencyStrip(pg.PlotWidget):
         view_pos = self.mapFromScene(scene_pos)
         QToolTip.showText(self.mapToGlobal(QPoint(int(view_pos.x()) + 12, int(view_pos.y()) + 12)),
                           self.rows_text[row], self)
+
+
+@dataclass(frozen=True)
+class _StripRow:
+    """One case's row of the strip in the case's own days (a switch of alignment adds its shift), worded once."""
+
+    text: str  # the tooltip (HTML)
+    summary: str  # beside the marks: 'latency 14 d · IVIG → 10 d'
+    latency: tuple[float, float] | None  # first dose, onset
+    onset_span: tuple[float, float] | None  # an onset not known to the day: its bounds
+    rescues: list[tuple[float, float, float]]  # start, first improvement, row offset
+    left: float
+    right: float
+
+    @staticmethod
+    def of(case: ResolvedCase, m: CaseMetrics) -> _StripRow:
+        lines = [f"<b>{html.escape(case.id)}</b>: {html.escape(case.case.title)}"]
+        summary: list[str] = []
+        lefts: list[float] = []
+        right = -math.inf
+        latency = onset_span = None
+        if m.first_dose is not None and m.onset is not None and m.latency is not None:
+            latency = (m.first_dose.best, m.onset.best)
+            if not m.onset.is_exact:
+                onset_span = (m.onset.lo, m.onset.hi)
+            summary.append(f"latency {_strip_duration(m.latency)}")
+            lefts.append(m.first_dose.best)
+            right = max(right, m.onset.best)
+            lines.append(f"Latency (first {html.escape(m.suspected_drug)} dose to onset): "
+                         f"{format_duration(m.latency)}")
+        else:
+            lines.append("Latency: not stated (no dated first dose or onset)")
+        lines.append(f"Dechallenge: {html.escape(m.dechallenge)}")
+        offsets = _offsets(len(m.rescues))
+        rescues = []
+        for k, r in enumerate(m.rescues):
+            if r.time_to_improvement is None or r.improvement is None or r.improvement.start is None:
+                lines.append(f"{html.escape(r.therapy)}: no improvement documented after it")
+                continue
+            x0, x1 = r.start.best, r.improvement.start.best
+            rescues.append((x0, x1, offsets[k]))
+            lefts.append(x0)
+            summary.append(f"{r.therapy} → {_strip_duration(r.time_to_improvement)}")
+            right = max(right, x0, x1)
+            lines.append(f"{html.escape(r.therapy)} to first improvement: {format_duration(r.time_to_improvement)}")
+        left = min([*lefts, right])
+        return _StripRow("<br>".join(lines), " · ".join(summary), latency, onset_span, rescues, left, right)
+
+    def text_with_note(self, note: str) -> str:
+        """The tooltip with why the case is not aligned as asked, after its title."""
+        title, _, rest = self.text.partition("<br>")
+        return f"{title}<br>{html.escape(note)}<br>{rest}"
 
 
 def _strip_duration(value: Interval) -> str:

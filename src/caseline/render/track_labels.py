@@ -129,10 +129,8 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
 def _extent(tracks: list[NumericTrack]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each track's row and the days its values and their uncertain times span (for culling a paint)."""
     row = np.fromiter((t.row for t in tracks), dtype=np.int64, count=len(tracks))
-    x_min = np.fromiter((min(pt.lo if math.isfinite(pt.lo) else pt.x for pt in t.points) for t in tracks),
-                        dtype=np.float64, count=len(tracks)) - 1.0
-    x_max = np.fromiter((max(pt.hi if math.isfinite(pt.hi) else pt.x for pt in t.points) for t in tracks),
-                        dtype=np.float64, count=len(tracks)) + 1.0
+    extent = np.array([t.extent for t in tracks], dtype=np.float64).reshape(-1, 2)
+    x_min, x_max = extent[:, 0] - 1.0, extent[:, 1] + 1.0
     return row, x_min, x_max
 
 

@@ -1,0 +1,42 @@
+"""The latency strip keeps each case's worded row across a switch of alignment or sort (issue 18): what it
+draws after a switch is what a strip made afresh for that alignment draws."""
+
+from __future__ import annotations
+
+from caseline.render.latency_strip import LatencyStrip
+from caseline.timeline.load import load_inputs
+from support import CASESET
+
+
+def _drawn(strip: LatencyStrip) -> tuple[object, ...]:
+    bars = [(tuple(item.opts["x0"].tolist()), tuple(item.opts["y"].tolist())) for item in strip._items
+            if hasattr(item, "opts") and "x0" in item.opts]
+    labels = [(left, right, y, text) for left, right, y, text, _ in strip._labels]
+    return tuple(bars), tuple(labels), tuple(strip.rows_text)
+
+
+def test_a_switch_draws_what_a_fresh_strip_draws(qtbot) -> None:
+    cases = load_inputs([str(CASESET)]).cases
+    assert len(cases) == 7
+    kept = LatencyStrip()
+    qtbot.addWidget(kept)
+    kept.set_cases(cases, {}, {}, (-60.0, 400.0))
+    shifts = {c.id: -7.5 * k for k, c in enumerate(cases)}
+    notes = {cases[1].id: "no dated event matching 'IVIG'"}
+    reordered = list(reversed(cases))
+    kept.set_cases(reordered, shifts, notes, (-60.0, 400.0))
+    fresh = LatencyStrip()
+    qtbot.addWidget(fresh)
+    fresh.set_cases(reordered, shifts, notes, (-60.0, 400.0))
+    assert _drawn(kept) == _drawn(fresh)
+    bars, labels, rows_text = _drawn(kept)
+    assert bars and labels  # the case set has latencies and rescues to draw
+    noted = rows_text[reordered.index(cases[1])]
+    assert "not aligned" in noted and noted.index("not aligned") < noted.index("Dechallenge")
+    # the shift moved the marks: the first row's latency bar starts where the unshifted one did, plus its shift
+    kept.set_cases(reordered, {}, {}, (-60.0, 400.0))
+    unshifted = _drawn(kept)[1]
+    moved = {text: left for left, _, _, text in labels}
+    for left, _, y, text in unshifted:
+        case = reordered[int(y)]
+        assert moved[text] == left + shifts[case.id]
