@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTextBrowser, QWidget
 
-if TYPE_CHECKING:  # the aid's analysis is imported when the dock is first shown, not at start-up
-    from caseline.analysis.causality import Assessment
-    from caseline.timeline.resolved import ResolvedCase
+from caseline.analysis.causality import ANSWER_WORDS, Assessment, assess, pairs
+from caseline.analysis.causality_report import AID_NOTE, challenge_words, evidence_words, reported_words, rescue_words
+from caseline.analysis.metrics import interval_text
+from caseline.timeline.resolved import ResolvedCase
+from caseline.ui.naranjo_form import NaranjoForm
+
+if TYPE_CHECKING:
     from caseline.ui.main_window import MainWindow
-    from caseline.ui.naranjo_form import NaranjoForm
     from caseline.ui.timeline_tab import TimelineTab
 
 #: Most pairs the panel lists (a comparison of many cases): the rest are counted, `caseline causality` has all.
@@ -27,10 +30,6 @@ MAX_PAIRS = 40
 
 def assessment_html(a: Assessment) -> str:
     """One pair as HTML: latency, challenges, the Naranjo items with evidence, totals, reported beside computed."""
-    from caseline.analysis.causality import ANSWER_WORDS
-    from caseline.analysis.causality_report import challenge_words, evidence_words, reported_words, rescue_words
-    from caseline.analysis.metrics import interval_text
-
     e = html.escape
     rows = [f"<h3>{e(a.drug_name)} – {e(a.reaction_name)}</h3>",
             f"<p><b>Latency</b> from the first dose {e(interval_text(a.latency))}; from the last dose before "
@@ -59,12 +58,10 @@ def assessment_html(a: Assessment) -> str:
 class CausalityPanel(QTextBrowser):
     """The causality aid of the cases shown, read-only."""
 
-    MIN_WIDTH = 220
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
-        self.setMinimumWidth(self.MIN_WIDTH)
+        self.setMinimumWidth(220)
         self.text_shown = ""
         self.show_nothing("Open a case to see the causality aid of its suspected drug.")
 
@@ -73,9 +70,6 @@ class CausalityPanel(QTextBrowser):
         self.setHtml(f"<p style='color:#666'>{html.escape(why)}</p>")
 
     def show_cases(self, cases: list[ResolvedCase], summary: str = "") -> None:
-        from caseline.analysis.causality import assess, pairs
-        from caseline.analysis.causality_report import AID_NOTE
-
         parts = [f"<p><b>{html.escape(summary)}</b></p>"] if summary else []
         shown = 0
         for case in cases:
@@ -103,13 +97,16 @@ class CausalityDock(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self._panel: CausalityPanel | None = None
-        self._form: NaranjoForm | None = None
-        placeholder = QWidget()  # the panel and the form are built when first needed (the dock starts behind Details)
-        placeholder.setMinimumWidth(CausalityPanel.MIN_WIDTH)
+        self.panel = CausalityPanel()
+        self.form = NaranjoForm()
+        self.form.answersChanged.connect(self._show)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(self.panel)
+        body.addWidget(self.form)
+        body.setStretchFactor(0, 3)
         self.dock = QDockWidget("Causality", window)
         self.dock.setObjectName("Causality")
-        self.dock.setWidget(placeholder)
+        self.dock.setWidget(body)
         self.cases: list[ResolvedCase] = []
         self.summary = ""
         self._refresh_pending = False
@@ -126,30 +123,6 @@ class CausalityDock(QObject):
         tab.view.changed.connect(lambda names: self.refresh_soon() if names & {"hold_back", "revealed",
                                                                                "deidentified"} else None)
         self.refresh_soon()
-
-    @property
-    def panel(self) -> CausalityPanel:
-        return self._built()[0]
-
-    @property
-    def form(self) -> NaranjoForm:
-        return self._built()[1]
-
-    def _built(self) -> tuple[CausalityPanel, NaranjoForm]:
-        if self._panel is None or self._form is None:
-            from caseline.ui.naranjo_form import NaranjoForm
-
-            self._panel, self._form = CausalityPanel(), NaranjoForm()
-            self._form.answersChanged.connect(self._show)
-            body = QSplitter(Qt.Orientation.Vertical)
-            body.addWidget(self._panel)
-            body.addWidget(self._form)
-            body.setStretchFactor(0, 3)
-            placeholder = self.dock.widget()
-            self.dock.setWidget(body)
-            body.show()  # a widget set on a dock already shown is not shown by it
-            placeholder.deleteLater()
-        return self._panel, self._form
 
     def refresh_soon(self) -> None:
         """Refresh once the events at hand are handled: a file that opens, loads and shows its tab asks four
