@@ -156,8 +156,8 @@ def test_schedules(tmp_path: Path) -> None:
     assert days("d") == [21.0 * c + d - 1 for c in range(4) for d in (1, 4, 8, 11)]
     b = case.case.event("b")
     assert b is not None and isinstance(b.schedule, Repeat) and b.schedule.count == 13
-    # Each time of schedule_at knows its column.
-    a = case.case.event("a")
+    # Each time of schedule_at knows its column (load_file reads a file without problems without positions).
+    a = read_events_table(str(path)).cases[0].event("a")
     assert a is not None and isinstance(a.schedule, AtList)
     assert [t.pos.col for t in a.schedule.times if t.pos] == [11, 18, 26]
 

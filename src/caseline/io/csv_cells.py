@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from caseline.io.located import LMap
+from caseline.io.located import LMap, keeps_positions
 from caseline.model.diagnostics import SourcePos
 
 _CELL_RE = {
@@ -49,7 +49,7 @@ class Cells:
     """Where each cell of the table stands; positions are made only when asked for."""
 
     __slots__ = ("col_arrays", "col_lists", "column_of", "data", "data_line", "exact", "line_starts", "lines",
-                 "nonempty", "path", "quoted", "sep", "values")
+                 "nonempty", "nowhere", "path", "quoted", "sep", "values")
 
     def __init__(self, path: str, data: str, data_line: int, sep: str, lines: list[int], values: list[Any],
                  nonempty: list[Any], quoted: bool, column_of: dict[str, int]) -> None:
@@ -68,9 +68,13 @@ class Cells:
         self.column_of = column_of
         self.line_starts: list[int] | None = None
         self.exact: dict[int, list[tuple[int, int]]] = {}
+        #: The one position of every cell when the table is read without positions (caseline.io.located).
+        self.nowhere = None if keeps_positions() else SourcePos(path)
 
     def pos(self, i: int, j: int) -> SourcePos:
         """Position of cell j of row i."""
+        if self.nowhere is not None:
+            return self.nowhere
         if self.quoted:
             where = self.exact.get(i)
             if where is None:

@@ -328,7 +328,7 @@ class _TableReader:
                 if first[i].lstrip().startswith("#"):
                     used[i] = False
         rows: list[Row | None] = [
-            Row(SourcePos(path, lines[i], 1), cells, i) if u else None
+            Row(cells.nowhere or SourcePos(path, lines[i], 1), cells, i) if u else None
             for i, u in enumerate(used.tolist())
         ]
         case_of: list[tuple[str, SourcePos] | None] = [None] * nrow
@@ -431,7 +431,7 @@ class _TableReader:
             for part in value.split(";"):
                 lead = len(part) - len(part.lstrip())
                 times.append(part.strip())
-                times.item_pos.append(SourcePos(pos.file, pos.line, pos.col + offset + lead))
+                times.item_pos.append(_shifted(pos, offset + lead))
                 offset += len(part) + 1
             return times
         return value
@@ -542,7 +542,7 @@ def _course(value: str, pos: SourcePos) -> Any:
     out = LList(pos)
     offset = 0
     for part in value.split(";"):
-        where = SourcePos(pos.file, pos.line, pos.col + offset + len(part) - len(part.lstrip()))
+        where = _shifted(pos, offset + len(part) - len(part.lstrip()))
         offset += len(part) + 1
         if not part.strip():
             continue
@@ -562,6 +562,11 @@ _CONVERTERS: dict[str, Any] = {"ongoing": _boolean, "identifying": _string_list,
 
 
 __all__ = ["KNOWN_COLUMNS", "METADATA_KEYS", "read_events_table"]
+
+
+def _shifted(pos: SourcePos, columns: int) -> SourcePos:
+    """``columns`` to the right of ``pos`` (a position read without positions stays the file's)."""
+    return SourcePos(pos.file, pos.line, pos.col + columns) if pos.line else pos
 
 
 def _is_whole(text: str) -> bool:

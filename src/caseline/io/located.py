@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import yaml
@@ -146,6 +149,44 @@ def too_large(path: str, limit: int) -> Diagnostic:
                                                           "table (CSV files may have up to 32 MiB)")
 
 
+class DroppedPositions:
+    """Whether a reader read without positions while :func:`without_positions` was in force."""
+
+    __slots__ = ("used",)
+
+    def __init__(self) -> None:
+        self.used = False
+
+
+_DROPPING: ContextVar[DroppedPositions | None] = ContextVar("caseline_dropping_positions", default=None)
+
+
+@contextmanager
+def without_positions() -> Iterator[DroppedPositions]:
+    """Read files without source positions meanwhile: every position is the file's (line 0).
+
+    A file without problems needs none (they only place messages), and making them is a good part
+    of reading a large file; :func:`caseline.timeline.load.load_file` reads such a file again with
+    positions when it has something to report. The object yielded says whether any reader left
+    positions out (readers that do not ask :func:`keeps_positions` keep theirs).
+    """
+    state = DroppedPositions()
+    token = _DROPPING.set(state)
+    try:
+        yield state
+    finally:
+        _DROPPING.reset(token)
+
+
+def keeps_positions() -> bool:
+    """Whether a file read now keeps its source positions (see :func:`without_positions`)."""
+    state = _DROPPING.get()
+    if state is None:
+        return True
+    state.used = True
+    return False
+
+
 def _pos(path: str, node: yaml.Node) -> SourcePos:
     mark = node.start_mark
     return SourcePos(path, mark.line + 1, mark.column + 1)
@@ -160,15 +201,17 @@ class _NodeMap(LMap):
 
     __slots__ = ("_index", "_keys", "_pairs", "_path")
 
-    def __init__(self, path: str, node: yaml.MappingNode) -> None:
+    def __init__(self, path: str, node: yaml.MappingNode, nowhere: SourcePos | None) -> None:
         dict.__init__(self)
-        self.pos = _pos(path, node)
-        self._path = path
+        self.pos = _pos(path, node) if nowhere is None else nowhere
+        self._path = path if nowhere is None else None  # None: no positions (without_positions)
         self._pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
         self._keys: list[str] = []  # the key of each pair, as read
         self._index: dict[str, int] | None = None
 
     def _where(self, key: str, side: int) -> SourcePos | None:
+        if self._path is None:
+            return self.pos if key in self else None
         index = self._index
         if index is None:
             index = self._index = {k: i for i, k in enumerate(self._keys)}
@@ -197,6 +240,8 @@ class _NodeMap(LMap):
     def last_key_pos(self, key: str) -> SourcePos:
         """Position of the latest ``key`` read so far (the one a duplicate repeats)."""
         keys = self._keys
+        if self._path is None:
+            return self.pos
         return _pos(self._path, self._pairs[len(keys) - 1 - keys[::-1].index(key)][0])
 
 
@@ -205,17 +250,21 @@ class _NodeList(LList):
 
     __slots__ = ("_items", "_path")
 
-    def __init__(self, path: str, node: yaml.SequenceNode) -> None:
+    def __init__(self, path: str, node: yaml.SequenceNode, nowhere: SourcePos | None) -> None:
         list.__init__(self)
-        self.pos = _pos(path, node)
-        self._path = path
+        self.pos = _pos(path, node) if nowhere is None else nowhere
+        self._path = path if nowhere is None else None  # None: no positions (without_positions)
         self._items: list[yaml.Node] = node.value
 
     def where(self, index: int) -> SourcePos:
-        return _pos(self._path, self._items[index]) if 0 <= index < len(self._items) else self.pos
+        if self._path is None or not 0 <= index < len(self._items):
+            return self.pos
+        return _pos(self._path, self._items[index])
 
     @property
     def item_pos(self) -> list[SourcePos]:
+        if self._path is None:
+            return [self.pos] * len(self._items)
         return [_pos(self._path, n) for n in self._items]
 
     @item_pos.setter
@@ -235,6 +284,7 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
         self.errors: list[Diagnostic] = []
         self.strings: dict[str, str] = {}  # one copy of each repeated text (lanes, units, labels)
+        self.nowhere = None if keeps_positions() else SourcePos(path)  # the one position of every value
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
@@ -254,7 +304,7 @@ class _Builder:
             value = node.value
             return self.strings.setdefault(value, value) if len(value) <= 64 else value
         if isinstance(node, yaml.MappingNode):
-            out = _NodeMap(self.path, node)
+            out = _NodeMap(self.path, node, self.nowhere)
             keys = out._keys
             build = self.build
             for key_node, value_node in node.value:
@@ -276,7 +326,7 @@ class _Builder:
                 out[key] = build(value_node, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
-            seq = _NodeList(self.path, node)
+            seq = _NodeList(self.path, node, self.nowhere)
             build = self.build
             for item in node.value:
                 seq.append(build(item, depth + 1))

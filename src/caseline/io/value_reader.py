@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from caseline.io.case_fields import (
     TIME_KEYS,
 )
-from caseline.io.located import LABEL_KEYS, MAX_LABEL_CHARS, MAX_TEXT_CHARS, LList, LMap
+from caseline.io.located import LABEL_KEYS, MAX_LABEL_CHARS, MAX_TEXT_CHARS, LList, LMap, keeps_positions
 from caseline.model.case import (
     MAX_ADMINISTRATIONS,
     Provenance,
@@ -42,6 +42,7 @@ class ValueReader:
         self.diagnostics: list[Diagnostic] = []
         self.n_events = 0  # events read so far, all cases (MAX_EVENTS)
         self.n_items = 0  # administrations, course points and severity values stated so far (MAX_ITEMS)
+        self.positions = keeps_positions()  # False: read without positions (caseline.io.located.without_positions)
 
     # ------------------------------------------------------------------ reporting
     def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
@@ -169,6 +170,8 @@ class ValueReader:
         except TimeSyntaxError as exc:
             self.error(pos, exc.message, exc.hint)
             return None
+        if not self.positions and not stated:
+            return expr  # the parsed time as it is (shared by every time of the same text)
         return TimeExpr(expr.node, expr.text, expr.approximate, expr.widen, stated, pos, expr.vague)
 
     def duration(self, mapping: LMap, key: str) -> Amount | None:

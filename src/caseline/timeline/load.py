@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from caseline.io import registry
 from caseline.io.caseset_file import CaseSetSpec, expand_inputs
+from caseline.io.located import without_positions
 from caseline.model.caseset import CaseSet
 from caseline.model.diagnostics import CaseFileError, Diagnostic, SourcePos, UnreadableFile
 from caseline.timeline.resolved import ResolvedCase
@@ -68,6 +69,23 @@ def internal_error(path: str, exc: BaseException) -> LoadResult:
 
 
 def _load_file(path: str) -> LoadResult:
+    """Read without source positions first; a file with something to report is read again with them.
+
+    Positions only place messages: a file without problems loads faster and keeps less without
+    them (every position of its cases is then the file's, line 0), and the messages of a file with
+    problems are the same as ever.
+    """
+    try:
+        with without_positions() as dropped:
+            result = _read_and_resolve(path)
+    except Exception:  # read again with positions: a bug is then reported as it always was
+        return _read_and_resolve(path)
+    if dropped.used and result.diagnostics and not result.unreadable:
+        return _read_and_resolve(path)
+    return result
+
+
+def _read_and_resolve(path: str) -> LoadResult:
     result = LoadResult(path)
     # Reading makes millions of small acyclic objects; the cyclic collector would rescan them
     # again and again (a third of the time of a 100,000-event file). Pause it meanwhile.
