@@ -45,6 +45,7 @@ class _Solved:
         self.lo, self.hi, self.best = lo.tolist(), hi.tolist(), best.tolist()
         self.kind = placed.mode.tolist()
         self.best_array = best
+        self._exact: dict[float, Interval] = {}  # the Interval of each exact day (interval())
         self.dated = bool(linked[epoch])
         self.cal_lo: list[float] = []
         self.cal_hi: list[float] = []
@@ -86,7 +87,13 @@ class _Solved:
         if point < 0 or not self.linked[point]:
             return None
         lo, best, hi = self.lo[point], self.best[point], self.hi[point]
-        # An exact time keeps one float object, not three equal ones (a zero keeps its sign: -0.0 == 0.0).
+        # An exact time keeps one float object, not three equal ones, and exact times of the same day
+        # share one Interval (a zero keeps its sign: -0.0 == 0.0).
+        if lo == best == hi and best:
+            exact = self._exact.get(best)
+            if exact is None:
+                exact = self._exact[best] = Interval(best, best, best)
+            return exact
         if lo == best and best:
             lo = best
         if hi == best and best:
