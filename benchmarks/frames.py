@@ -266,6 +266,25 @@ def click_block(app, plot, steps: int) -> list[float]:  # type: ignore[no-untype
     return times
 
 
+def reload_block(app, plot, path: str, counter: PaintCounter) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
+    """ms from a live reload's result reaching the window to its timeline painted: the file loaded again (new
+    case objects) and its columns made as the loading thread does (caseline.ui.documents), untimed; then the
+    plot shown those cases and painted, timed (what the GUI thread does after the load)."""
+    from caseline.layout.case_columns import prepare_columns
+    from caseline.timeline.load import load_file
+
+    result = load_file(path)
+    prepare_columns(result.cases)
+    counted = counter.count
+    t0 = time.perf_counter()
+    plot.set_cases(result.cases)
+    app.processEvents()
+    ms = (time.perf_counter() - t0) * 1e3
+    if counter.count == counted or plot.cases[0] is not result.cases[0]:
+        raise RuntimeError("reload painted nothing, or not the reloaded cases: measured nothing")
+    return [ms], float(counter.count - counted)
+
+
 def record_switches(app, plot, record, reps: int) -> None:  # type: ignore[no-untyped-def]
     """ms to switch the alignment or the sort of a comparison and paint it, with the latency strip's
     rows recomputed as the comparison tab does (render.latency_strip.LatencyStrip.set_cases)."""
@@ -375,6 +394,9 @@ def main(argv: list[str] | None = None) -> None:
             plot.viewport().repaint()
             record("repaint", "caseline", [(time.perf_counter() - t0) * 1e3], 1.0)
             record("click", "caseline", click_block(app, plot, args.frames), 1.0)
+            if args.tile == 1 and args.repeat_cases == 1 and len(layout.items) <= 50_000:
+                times, per = reload_block(app, plot, args.file, subjects[0].counter)
+                record("reload", "caseline", times, per)
     if args.interactions and len(cases) > 1:
         record_switches(app, plot, record, args.reps)
     out: dict[str, Any] = {

@@ -140,3 +140,33 @@ def test_a_reused_layout_holds_no_case_it_no_longer_shows(samples):
     for gathered in (kept.last, kept.before):
         assert gathered is None or all(id(c) in shown for c in gathered.columns)
     assert all(c.case is not samples[0] for c in again.columns)
+
+
+def test_columns_prepared_on_a_loading_thread_are_the_ones_a_layout_uses() -> None:
+    """A (re)load makes each case's columns on its loading thread (ui.documents): the layout takes those very
+    columns, and draws exactly what it draws when it makes them itself."""
+    import threading
+
+    from caseline.layout.case_columns import PREPARED, prepare_columns
+    from caseline.timeline.load import load_file
+
+    fresh = list(load_file(SAMPLES / "bortezomib-myeloma.caseline.yaml").cases)
+    made_here = L.build_layout(fresh)
+    loaded = list(load_file(SAMPLES / "bortezomib-myeloma.caseline.yaml").cases)
+    worker = threading.Thread(target=prepare_columns, args=(loaded,))
+    worker.start()
+    worker.join()
+    prepared = [PREPARED.take(case, None) for case in loaded]
+    assert all(col is not None and col.case is case for col, case in zip(prepared, loaded, strict=True))
+    layout = L.build_layout(loaded)
+    assert all(a is b for a, b in zip(layout.columns, prepared, strict=True))
+    for name in ("bars", "points", "whiskers"):
+        for field in ("x0", "x1", "y", "color", "item", "style"):
+            assert np.array_equal(getattr(getattr(layout, name), field), getattr(getattr(made_here, name), field))
+    assert [r.lane for r in layout.rows] == [r.lane for r in made_here.rows]
+    # a teaching reveal draws only some items: those columns are made for it, not taken
+    some = frozenset({loaded[0].items[0].item_id})
+    revealed = L.build_layout(loaded, L.LayoutOptions(revealed=some))
+    assert revealed.columns[0] is not prepared[0] and revealed.columns[0].revealed == some
+    # another load of the same file is other case objects: never given this one's columns
+    assert PREPARED.take(fresh[0], None) is None

@@ -11,6 +11,8 @@ Pure numpy, no Qt.
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -252,3 +254,48 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
         rule_lane=np.asarray([r[1] for r in rules], dtype=np.int32),
         rule_item=np.asarray([r[2] for r in rules], dtype=np.int64),
     )
+
+
+class PreparedColumns:
+    """Columns made ahead of the layout that will want them: a loading thread makes each case's columns after
+    resolving it (pure Python and numpy, no Qt), so a (re)load reaching the window only composes them.
+
+    Held by case object (checked by identity), the most recent first, up to MAX_ITEMS items in all; a case no
+    longer loaded is dropped as newer ones come."""
+
+    MAX_ITEMS = 3_000_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[int, CaseColumns] = {}  # id(case) -> its columns (which hold the case)
+        self._items = 0
+
+    def prepare(self, cases: Sequence[ResolvedCase], category_index: dict[Category, int]) -> None:
+        for case in cases:
+            col = case_columns(case, category_index, None)
+            with self._lock:
+                old = self._found.pop(id(case), None)
+                self._items -= old.n_items if old is not None else 0
+                self._found[id(case)] = col
+                self._items += col.n_items
+                while self._items > self.MAX_ITEMS and len(self._found) > 1:
+                    oldest = next(iter(self._found))
+                    self._items -= self._found.pop(oldest).n_items
+
+    def take(self, case: ResolvedCase, revealed: frozenset[str] | None) -> CaseColumns | None:
+        """The columns made for ``case`` (this very object), when they are the ones wanted."""
+        if revealed is not None:
+            return None
+        with self._lock:
+            found = self._found.get(id(case))
+        return found if found is not None and found.case is case else None
+
+
+PREPARED = PreparedColumns()
+
+
+def prepare_columns(cases: Sequence[ResolvedCase]) -> None:
+    """Make the cases' columns now (on a loading thread), for the layout that will show them."""
+    from caseline.layout.timeline_layout import CATEGORY_INDEX
+
+    PREPARED.prepare(cases, CATEGORY_INDEX)

@@ -16,7 +16,7 @@ from typing import overload
 
 import numpy as np
 
-from caseline.layout.case_columns import CaseColumns, case_columns
+from caseline.layout.case_columns import PREPARED, CaseColumns, case_columns
 from caseline.model._fast_init import fast_frozen_init
 from caseline.model.clinical import RechallengeOutcome
 from caseline.model.kinds import (
@@ -347,7 +347,7 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     for case in cases:
         found = known.get(id(case))
         if found is None or found.case is not case or found.revealed != options.revealed:
-            found = case_columns(case, CATEGORY_INDEX, options.revealed)
+            found = PREPARED.take(case, options.revealed) or case_columns(case, CATEGORY_INDEX, options.revealed)
         columns.append(found)
     kept = reuse.__dict__.get("_kept") if reuse is not None else None
     if not isinstance(kept, _Kept) or len(kept.strings) > 1_000_000:

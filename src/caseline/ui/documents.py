@@ -8,10 +8,12 @@ bug into an "internal error, please report" problem shown in the tab.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
+from caseline.layout.case_columns import prepare_columns
 from caseline.model.caseset import CaseSet
 from caseline.timeline.load import LoadResult, internal_error, load_file
 
@@ -32,6 +34,10 @@ class _LoadTask(QRunnable):
             result = load_file(self.path)  # never raises for a file: the last-resort guard is inside
         except Exception as exc:  # e.g. MemoryError while building the diagnostic itself: still no dead tab
             result = internal_error(self.path, exc)
+        if result.ok:  # the per-case part of the layout, here rather than on the GUI thread (issue 18)
+            # only a head start: on a failure the window makes the columns itself (and reports what went wrong)
+            with contextlib.suppress(Exception):
+                prepare_columns(result.cases)
         self.signals.done.emit(result, self.generation)
 
 
