@@ -307,15 +307,24 @@ class _Builder:
             out = _NodeMap(self.path, node, self.nowhere)
             keys = out._keys
             build = self.build
+            strings = self.strings
+            inline = depth < MAX_DEPTH  # plain text keys and values are read here (build would do the same)
             for key_node, value_node in node.value:
-                if key_node.tag == _MERGE:
-                    raise UnreadableFile(
-                        Diagnostic(_pos(self.path, key_node), "YAML merge keys (<<) are not supported",
-                                   "write the keys out in full")
-                    )
-                key = build(key_node, depth + 1)
-                if key.__class__ is not str:
-                    key = str(key)
+                if (inline and key_node.tag == _STR and key_node.__class__ is yaml.ScalarNode
+                        and id(key_node) not in seen):
+                    seen.add(id(key_node))
+                    key = key_node.value
+                    if len(key) <= 64:
+                        key = strings.setdefault(key, key)
+                else:
+                    if key_node.tag == _MERGE:
+                        raise UnreadableFile(
+                            Diagnostic(_pos(self.path, key_node), "YAML merge keys (<<) are not supported",
+                                       "write the keys out in full")
+                        )
+                    key = build(key_node, depth + 1)
+                    if key.__class__ is not str:
+                        key = str(key)
                 if key in out:
                     self.errors.append(
                         Diagnostic(_pos(self.path, key_node),
@@ -323,7 +332,13 @@ class _Builder:
                                    "remove one of them")
                     )
                 keys.append(key)
-                out[key] = build(value_node, depth + 1)
+                if (inline and value_node.tag == _STR and value_node.__class__ is yaml.ScalarNode
+                        and id(value_node) not in seen):
+                    seen.add(id(value_node))
+                    value = value_node.value
+                    out[key] = strings.setdefault(value, value) if len(value) <= 64 else value
+                else:
+                    out[key] = build(value_node, depth + 1)
             return out
         if isinstance(node, yaml.SequenceNode):
             seq = _NodeList(self.path, node, self.nowhere)
