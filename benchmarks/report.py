@@ -70,7 +70,8 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 out.append(_target(f"swimmer-size comparison {e['scene']} full view", full["ms"]["median"], 16.7,
                                    "ms/frame", spread=full["ms"]))
         for kind, label in (("hover", "hover feedback"), ("click", "click to details"),
-                            ("switch_align", "switch alignment"), ("switch_sort", "switch sort")):
+                            ("switch_align", "switch alignment"), ("switch_sort", "switch sort"),
+                            ("reload", "live reload, after the load,")):
             found = _m(e, kind).get("caseline")
             if found:
                 out.append(_target(f"{label} {e['scene']}", found["ms"]["median"], INTERACTION_MS, "ms",
@@ -208,7 +209,7 @@ def table(results: dict[str, Any]) -> str:
                                   rows))
         inter = []
         for e in frames:
-            for kind in ("hover", "repaint", "click", "switch_align", "switch_sort"):
+            for kind in ("hover", "repaint", "click", "reload", "switch_align", "switch_sort"):
                 found = _m(e, kind).get("caseline")
                 if found:
                     inter.append([e["scene"], kind, _s(found["ms"]), _f(found["paints_per_step"]["median"], 2)])

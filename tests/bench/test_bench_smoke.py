@@ -56,6 +56,10 @@ def test_quick_benchmarks_write_every_field(tmp_path):
         assert e["dpr"] == 1.0 and e["viewport"] == [1600, 900]
     assert any(e["cases"] > 1 and "switch_align" in e["measurements"] for e in frames)
     assert any("hover" in e["measurements"] and "click" in e["measurements"] for e in frames)
+    # a live reload of a single case: new case objects painted, at least one paint counted
+    reloads = [e["measurements"]["reload"]["caseline"] for e in frames if "reload" in e["measurements"]]
+    assert reloads and all(r["ms"]["median"] > 0 and r["paints_per_step"]["median"] >= 1.0 for r in reloads)
+    assert any(t["name"].startswith("live reload") for t in results["targets"])
     export = results["export"]
     assert export and all(e.keys() >= EXPORT_FIELDS for e in export)
     assert all({"name", "value", "limit", "unit", "met"} <= t.keys() for t in results["targets"])
