@@ -23,6 +23,8 @@ from caseline.model.time_expressions import (
     RelativeTime,
     TimeSyntaxError,
     UnknownTime,
+    _parse_general,
+    _parse_time_text,
     parse_amount,
     parse_duration_value,
     parse_time,
@@ -97,6 +99,20 @@ def test_anchor_forms(text: str, days: float) -> None:
     assert isinstance(node, AnchorTime)
     assert node.offset.best == pytest.approx(days)
     assert node.offset.lo == node.offset.hi == node.offset.best
+
+
+@given(st.sampled_from(["day", "week", "month", "year"]), st.integers(0, 9_999_999))
+@settings(max_examples=60)
+def test_plain_anchor_times_read_as_the_general_parser_reads_them(unit: str, n: int) -> None:
+    text = f"{unit} {n}"
+    try:
+        general = _parse_general(text)
+    except TimeSyntaxError as exc:
+        with pytest.raises(TimeSyntaxError) as fast:
+            _parse_time_text.__wrapped__(text)
+        assert (fast.value.message, fast.value.hint) == (exc.message, exc.hint)
+        return
+    assert _parse_time_text.__wrapped__(text) == general
 
 
 @pytest.mark.parametrize(

@@ -540,9 +540,22 @@ def parse_time(text: str | int | float) -> TimeExpr:
     return _parse_time_text(text)
 
 
+#: The commonest times ("day 14", "week 2") exactly as written that way: read without the general parser.
+_PLAIN_ANCHOR_RE = re.compile(r"(day|week|month|year) ([0-9]{1,7})")
+
+
 @functools.lru_cache(maxsize=8192)
 def _parse_time_text(text: str) -> TimeExpr:
     """parse_time for text; cached, since times such as 'week 0' recur (TimeExpr is immutable)."""
+    m = _PLAIN_ANCHOR_RE.fullmatch(text)
+    if m is not None:  # what _parse_general makes of it (tests/model/test_time_expressions.py checks)
+        days = float(m.group(2)) * DAYS_PER_UNIT[m.group(1)]
+        check_magnitude(days, text)
+        return TimeExpr(AnchorTime(Amount.exact(days, text)), text)
+    return _parse_general(text)
+
+
+def _parse_general(text: str) -> TimeExpr:
     s = normalised = normalise(text)
     if not s:
         raise TimeSyntaxError("the time is empty", "write a time, or 'unknown' if the source does not say")
