@@ -3,7 +3,8 @@
 ``caseline --exit-after-paint CASE`` runs as a subprocess (offscreen, its own settings folder) and quits right
 after the first paint of the laid-out timeline; the modules loaded by then are written out at exit. The
 importers' pandas, the other commands and the export libraries must not be among them: they cost start-up
-time and nothing on screen needs them. The command line still lists and parses every command.
+time and nothing on screen needs them. ``--exit-after-paint`` quits with no file and with several; the command
+line still lists and parses every command.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ def test_first_paint_imports_no_pandas_nor_other_commands(tmp_path: Path) -> Non
     assert {"caseline.io.case_document", "caseline.render.timeline_plot", "caseline.ui.main_window"} <= modules
     loaded = sorted(m for m in modules for name in NOT_BEFORE_FIRST_PAINT if m == name or m.startswith(name + "."))
     assert loaded == [], f"imported before the first paint: {loaded}"
+
+
+def test_exit_after_paint_quits_with_no_file_and_with_tabs_behind_the_current_one(tmp_path: Path) -> None:
+    empty = run_caseline(["-m", "caseline", "--exit-after-paint"], tmp_path)  # the empty page paints: no hang
+    assert empty.returncode == 0, empty.stderr
+    several = run_caseline(["-m", "caseline", "--exit-after-paint", str(CASE),
+                            str(SAMPLES / "bortezomib-myeloma.caseline.yaml")], tmp_path)
+    assert several.returncode == 0, several.stderr  # the shown tab painted once both timelines were laid out
+    assert "Traceback" not in empty.stderr + several.stderr
 
 
 def test_every_command_is_still_listed_and_parsed(tmp_path: Path) -> None:
