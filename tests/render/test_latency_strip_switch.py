@@ -40,3 +40,23 @@ def test_a_switch_draws_what_a_fresh_strip_draws(qtbot) -> None:
     for left, _, y, text in unshifted:
         case = reordered[int(y)]
         assert moved[text] == left + shifts[case.id]
+
+
+def test_hundreds_of_cases_fit_the_strip_as_thin_rows(qtbot) -> None:
+    """A comparison of hundreds of cases keeps the strip within its height (it once grew 13 px a case: 2,606 px
+    for 200 cases, pushing the timeline out of the window): thin rows, every k-th case named, no summaries,
+    and each row still answers its tooltip."""
+    cases = load_inputs([str(CASESET)]).cases * 30
+    strip = LatencyStrip()
+    qtbot.addWidget(strip)
+    strip.max_height = 260
+    strip.set_cases(cases, {}, {}, (-60.0, 400.0))
+    assert strip.dense and strip.height() == 260
+    assert strip._labels == []
+    named = strip.left_axis._tickLevels[0]
+    assert 0 < len(named) <= (260 - 6) // LatencyStrip.MIN_TEXT_ROW_PX
+    assert len(strip.rows_text) == len(cases)
+    few = LatencyStrip()
+    qtbot.addWidget(few)
+    few.set_cases(cases[:7], {}, {}, (-60.0, 400.0))
+    assert not few.dense and few._labels and len(few.left_axis._tickLevels[0]) == 7

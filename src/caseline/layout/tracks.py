@@ -13,9 +13,10 @@ estimate), the value as the source gives it and the event it comes from (the hov
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import overload
 
 import numpy as np
 
@@ -86,26 +87,96 @@ def format_value(value: float) -> str:
     return f"{value:g}"
 
 
-def numeric_tracks(layout: L.TimelineLayout) -> list[NumericTrack]:
+def numeric_tracks(layout: L.TimelineLayout) -> TrackList:
     """Every numeric track of a layout, by row (made once per layout: the plot and its legend both ask).
 
     Each case's tracks are found once (kept with its columns, which a switch of alignment or sort reuses) in the
-    case's own lanes and days; a layout only places them on its rows with its shift."""
+    case's own lanes and days; a layout only places them on its rows with its shift, as arrays: a track object
+    is made when asked for (a paint asks for the few on screen)."""
     found = layout.__dict__.get("_numeric_tracks")
     if found is None:  # a swimmer row is a whole case: no lane to draw a track in
         if isinstance(layout, SwimmerLayout):
-            found = []
+            found = TrackList.of([])
         elif (len(layout.columns) == len(layout.cases)
               and sum(col.n_items for col in layout.columns) == len(layout.items)):
             found = _composed(layout)
         else:
-            found = _tracks(layout.items, layout.item_row.tolist(), layout.shifts)
+            found = TrackList.of(_tracks(layout.items, layout.item_row.tolist(), layout.shifts))
         layout.__dict__["_numeric_tracks"] = found
     return found  # type: ignore[no-any-return]
 
 
-def _composed(layout: L.TimelineLayout) -> list[NumericTrack]:
-    tracks: list[NumericTrack] = []
+class _CaseTracks:
+    """One case's tracks in its own lanes and days, with the arrays a layout composes them from."""
+
+    def __init__(self, tracks: list[NumericTrack]) -> None:
+        self.tracks = tracks
+        self.first_item = np.array([t.local_points[0].item for t in tracks], dtype=np.int64)
+        self.extent = np.array([t.local_extent for t in tracks], dtype=np.float64).reshape(-1, 2)
+        self.severity = np.array([t.severity for t in tracks], dtype=bool)
+        self.names = [t.name for t in tracks]
+
+
+class TrackList(Sequence[NumericTrack]):
+    """The numeric tracks of a layout, by row: rows, extents and kinds as arrays, each track made when asked for."""
+
+    def __init__(self, local: list[NumericTrack], row: np.ndarray, shift: np.ndarray, base: np.ndarray,
+                 extent: np.ndarray, severity: np.ndarray) -> None:
+        self._local = local  # each track as its case has it
+        self.row = row
+        self.shift = shift
+        self.base = base
+        self.extent = extent  # (n, 2): the days each spans, shifted
+        self.severity = severity
+        self._made: dict[int, NumericTrack] = {}
+
+    @staticmethod
+    def of(tracks: list[NumericTrack]) -> TrackList:
+        return TrackList(tracks, np.array([t.row for t in tracks], dtype=np.int64),
+                         np.array([t.shift for t in tracks], dtype=np.float64),
+                         np.array([t.item_base for t in tracks], dtype=np.int64),
+                         np.array([t.extent for t in tracks], dtype=np.float64).reshape(-1, 2),
+                         np.array([t.severity for t in tracks], dtype=bool))
+
+    def __len__(self) -> int:
+        return len(self._local)
+
+    @overload
+    def __getitem__(self, index: int) -> NumericTrack: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[NumericTrack]: ...
+
+    def __getitem__(self, index: int | slice) -> NumericTrack | list[NumericTrack]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        found = self._made.get(index)
+        if found is None:
+            t = self._local[index]
+            row, shift, base = int(self.row[index]), float(self.shift[index]), int(self.base[index])
+            found = t if (row, shift, base) == (t.row, t.shift, t.item_base) else NumericTrack(
+                row, t.severity, t.name, t.unit, t.low, t.high, t.reference_low, t.reference_high, t.local_points,
+                t.local_extent, shift, base)
+            self._made[index] = found
+        return found
+
+    def __iter__(self) -> Iterator[NumericTrack]:
+        return (self[k] for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def has_reference(self) -> bool:
+        return any(t.reference_low is not None or t.reference_high is not None for t in self._local)
+
+
+def _composed(layout: L.TimelineLayout) -> TrackList:
+    parts: list[tuple[_CaseTracks, np.ndarray, float, int]] = []
     base = 0
     item_row = layout.item_row
     for case, col in zip(layout.cases, layout.columns, strict=True):
@@ -113,17 +184,27 @@ def _composed(layout: L.TimelineLayout) -> list[NumericTrack]:
         if local is None:
             items = layout.items[base:base + col.n_items]
             lanes = np.where(col.item_dated, col.item_lane, -1).tolist()
-            local = col.__dict__["_numeric_tracks"] = _tracks(items, lanes, {})
-        shift = float(layout.shifts.get(case.id, 0.0))
-        for track in local:
-            row = int(item_row[base + track.local_points[0].item])
-            if row >= 0:  # its lane is shown
-                tracks.append(NumericTrack(row, track.severity, track.name, track.unit, track.low, track.high,
-                                           track.reference_low, track.reference_high, track.local_points,
-                                           track.local_extent, shift, base))
+            local = col.__dict__["_numeric_tracks"] = _CaseTracks(_tracks(items, lanes, {}))
+        if local.tracks:
+            parts.append((local, item_row[base + local.first_item].astype(np.int64),
+                          float(layout.shifts.get(case.id, 0.0)), base))
         base += col.n_items
-    tracks.sort(key=lambda t: (t.row, not t.severity, t.name))
-    return tracks
+    if not parts:
+        return TrackList.of([])
+    local_tracks = [t for p, _, _, _ in parts for t in p.tracks]
+    row = np.concatenate([r for _, r, _, _ in parts])
+    shift = np.concatenate([np.full(len(p.tracks), s) for p, _, s, _ in parts])
+    base_of = np.concatenate([np.full(len(p.tracks), b, dtype=np.int64) for p, _, _, b in parts])
+    extent = np.concatenate([p.extent for p, _, _, _ in parts]) + shift[:, None]
+    severity = np.concatenate([p.severity for p, _, _, _ in parts])
+    names = sorted({n for p, _, _, _ in parts for n in p.names})
+    rank = {n: k for k, n in enumerate(names)}
+    name_rank = np.array([rank[n] for p, _, _, _ in parts for n in p.names], dtype=np.int64)
+    shown = row >= 0  # its lane is shown
+    order = np.flatnonzero(shown)
+    order = order[np.lexsort((name_rank[order], ~severity[order], row[order]))]  # (row, not severity, name)
+    return TrackList([local_tracks[k] for k in order.tolist()], row[order], shift[order], base_of[order],
+                     extent[order], severity[order])
 
 
 def _tracks(items: Sequence[Item], rows: list[int], shifts: Mapping[str, float]) -> list[NumericTrack]:

@@ -40,6 +40,8 @@ class LatencyStrip(pg.PlotWidget):
     rescue therapy to the first documented improvement. Shares the time axis of the main plot."""
 
     ROW_PX = 24
+    #: The thinnest row that still carries its case's name and summary (one line of the strip's type).
+    MIN_TEXT_ROW_PX = 13
 
     def __init__(self, theme: Theme = SCREEN, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
@@ -66,6 +68,7 @@ class LatencyStrip(pg.PlotWidget):
         self.rows_text: list[str] = []
         self._items: list[Any] = []
         self.max_height = 260  # the tab lowers it on a small screen
+        self.dense = False  # more cases than named rows fit: thin rows, no summaries (set_cases)
         self._labels: list[tuple[float, float, float, str, Any]] = []  # left, right, y, full text, item
         self._text_items: list[Any] = []  # kept across set_cases: a switch of sort or alignment reuses them
         self.viewbox.sigXRangeChanged.connect(lambda *_: self._place_labels())
@@ -108,23 +111,29 @@ class LatencyStrip(pg.PlotWidget):
         res_y = y[res_row] + res[:, 2]
         self.rows_text = [r.text if case.id not in notes else r.text_with_note(not_aligned_note(notes[case.id]))
                           for case, r in zip(self.cases, rows, strict=True)]
+        # more cases than rows of text fit (hundreds): each case a thin row, every k-th named, no summaries
+        # (each row's tooltip still tells it): the strip stays an overview within its height
+        fit = max(1, (self.max_height - 6) // self.MIN_TEXT_ROW_PX)
+        self.dense = n > fit
+        every = math.ceil(n / fit) if self.dense else 1
         self.left_axis.setTicks([[(float(y[k]), case.id + (" *" if case.id in notes else ""))
-                                  for k, case in enumerate(self.cases)], []])
+                                  for k, case in enumerate(self.cases) if k % every == 0], []])
         lx0, lx1 = lat[has_lat, 0], lat[has_lat, 1]
         self._bars(lx0, np.maximum(lx1, lx0), y[has_lat], 0.34, suspect)
         self._bars(np.clip(unc[unc_rows, 0], lo_edge, hi_edge), np.clip(unc[unc_rows, 1], lo_edge, hi_edge),
                    y[unc_rows], 0.1, soft)
         self._bars(res_x0, np.maximum(res_x0, res_x1), res_y, 0.16, rescue)
+        mark_px = min(1.0, (self.max_height - 6) / max(1, n) / self.MIN_TEXT_ROW_PX) if self.dense else 1.0
         if has_lat.any():
-            self._add(pg.ScatterPlotItem(lx1, y[has_lat], symbol="t1", size=10, pen=None,
+            self._add(pg.ScatterPlotItem(lx1, y[has_lat], symbol="t1", size=max(3.0, 10 * mark_px), pen=None,
                                          brush=pg.mkBrush(QColor(self.theme.category_color(Category.SYMPTOM)))))
         if res_row.size:
-            self._add(pg.ScatterPlotItem(res_x1, res_y, symbol="o", size=7, pen=pg.mkPen(rescue),
+            self._add(pg.ScatterPlotItem(res_x1, res_y, symbol="o", size=max(3.0, 7 * mark_px), pen=pg.mkPen(rescue),
                                          brush=pg.mkBrush(QColor(self.theme.background))))
         # each row's summary right of its marks: the marks' extent, shifted
         texts: list[tuple[float, float, float, str]] = []  # left and right end of the row's marks, y, text
         for k, r in enumerate(rows):
-            if r.summary:
+            if r.summary and not self.dense:
                 texts.append((r.left + float(shift[k]), r.right + float(shift[k]), float(y[k]), r.summary))
         # one TextItem per row's summary (the timeline uses its own layer), made once and reused
         self._labels = []
@@ -142,8 +151,11 @@ class LatencyStrip(pg.PlotWidget):
         self.viewbox.setLimits(yMin=0, yMax=max(1, n))
         self.viewbox.setYRange(0, max(1, n), padding=0)
         # rows shrink (to 13 px, still one line of its type) before the strip takes more than its share
-        row_px = max(13, min(self.ROW_PX, (self.max_height - 6) // max(1, n)))
-        self.setFixedHeight(row_px * max(1, n) + 6)
+        if self.dense:
+            self.setFixedHeight(self.max_height)
+        else:
+            row_px = max(self.MIN_TEXT_ROW_PX, min(self.ROW_PX, (self.max_height - 6) // max(1, n)))
+            self.setFixedHeight(row_px * max(1, n) + 6)
 
     def _place_labels(self) -> None:
         """Each row's summary goes right of its marks, or left of them when it fits better there;

@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
-from caseline.layout.tracks import NumericTrack, numeric_tracks
+from caseline.layout.tracks import NumericTrack, TrackList, numeric_tracks
 from caseline.model.kinds import CATEGORY_ORDER
 
 if TYPE_CHECKING:
@@ -37,9 +37,9 @@ def track_legend(layout: object) -> list[tuple[str, str]]:
         return []
     tracks = numeric_tracks(layout)
     out = []
-    if tracks:
+    if len(tracks):
         out.append(("▁▃", "values over time (scale or unit at the left)"))
-    if any(t.reference_low is not None or t.reference_high is not None for t in tracks):
+    if tracks.has_reference:
         out.append(("░", "reference range"))
     return out
 
@@ -49,15 +49,15 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     band and spans with the marks (``text`` False), or its caption and values over the labels (``text`` True:
     the label pass, so a lane's label never hides what the track measures)."""
     state = layer.state
-    tracks: list[NumericTrack] = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
-    if not tracks:
+    tracks: TrackList = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
+    if not len(tracks):
         return
     font = state.small_font  # in print no smaller than 6 pt (tests/render/test_figure_labels.py)
     fm = QFontMetricsF(font)
     plate = QColor(state.theme.background)
     plate.setAlpha(215)
     glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
-    row, x_min, x_max = state.derived("numeric_track_extent", lambda: _extent(tracks))
+    row, x_min, x_max = tracks.row, tracks.extent[:, 0] - 1.0, tracks.extent[:, 1] + 1.0
     shown = np.nonzero((row >= f.row_lo) & (row <= f.row_hi) & (x_max * f.sx + f.dx >= f.left)
                        & (x_min * f.sx + f.dx <= f.right))[0]  # tracks on screen (rows, then time)
     dense = shown.size > MAX_DETAILED_TRACKS
@@ -124,14 +124,6 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
         for bound, at in ((pt.lo, x0), (pt.hi, x1)):
             if math.isfinite(bound) and f.left <= at <= f.right:
                 p.drawLine(QPointF(at, y - 3.0), QPointF(at, y + 3.0))
-
-
-def _extent(tracks: list[NumericTrack]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each track's row and the days its values and their uncertain times span (for culling a paint)."""
-    row = np.fromiter((t.row for t in tracks), dtype=np.int64, count=len(tracks))
-    extent = np.array([t.extent for t in tracks], dtype=np.float64).reshape(-1, 2)
-    x_min, x_max = extent[:, 0] - 1.0, extent[:, 1] + 1.0
-    return row, x_min, x_max
 
 
 def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
