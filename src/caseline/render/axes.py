@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -45,6 +46,29 @@ class DirectPaintAxis(pg.AxisItem):
                 self.drawPicture(p, *specs)
         finally:
             p.restore()
+
+
+class LaneAxis(DirectPaintAxis):
+    """The lane names: of the thousands of rows a comparison of hundreds of cases has, only those in view are
+    measured and drawn (pyqtgraph's axis lays out every tick it is given on every paint)."""
+
+    _values: tuple[int, np.ndarray] | None = None  # (id of the tick list, its positions)
+
+    def generateDrawSpecs(self, p):  # type: ignore[no-untyped-def]
+        full: Any = getattr(self, "_tickLevels", None)
+        if not full or len(full[0]) <= 64:
+            return super().generateDrawSpecs(p)
+        major = full[0]
+        if self._values is None or self._values[0] != id(major):
+            self._values = (id(major), np.array([v for v, _ in major], dtype=np.float64))
+        values = self._values[1]
+        lo, hi = sorted(self.range)
+        a, b = np.searchsorted(values, lo - 1.0), np.searchsorted(values, hi + 1.0, side="right")
+        self._tickLevels = [major[a:b], *full[1:]]
+        try:
+            return super().generateDrawSpecs(p)
+        finally:
+            self._tickLevels = full
 
 
 class TimeAxis(DirectPaintAxis):

@@ -116,6 +116,19 @@ class EventExtents:
         return np.sort(found)
 
 
+def marks_extent(layout: L.TimelineLayout) -> tuple[float, float]:
+    """The first and last day any mark of ``layout`` reaches (an open whisker's arbitrary edge aside)."""
+    w = layout.whiskers
+    closed = w.style == int(L.WhiskerEnd.CLOSED)
+    parts = [a for a in (layout.bars.x0, layout.bars.x1, layout.points.x0, layout.points.x1, w.x0[closed],
+                         w.x1[closed]) if a.size]
+    finite = [a[np.isfinite(a)] for a in parts]
+    finite = [a for a in finite if a.size]
+    if not finite:
+        return math.inf, -math.inf
+    return float(min(a.min() for a in finite)), float(max(a.max() for a in finite))
+
+
 def marker_text(count: int, earlier: bool, interactive: bool, reach: float | None = None) -> str:
     """'◂ 12 earlier events, from day -1370 (F: show all)' / '3 later events, to day 821 ▸'."""
     noun = "event" if count == 1 else "events"
@@ -154,13 +167,15 @@ class HistoryMarker(LayerItem):
     def counts(self, left: float, right: float) -> tuple[int, int]:
         """(earlier, later) events outside the days ``left``..``right``."""
         state = self.state
+        lo, hi = state.derived("marks-extent", lambda: marks_extent(state.layout))
+        if left <= lo and right >= hi:  # nothing drawn outside: no event to count (a switch seldom needs them)
+            return 0, 0
         return state.derived("event-extents", lambda: EventExtents.of(state.layout)).outside(left, right)
 
     def draw(self, p: QPainter, f: Frame) -> None:
         state = self.state
-        extents: EventExtents = state.derived("event-extents", lambda: EventExtents.of(state.layout))
         left_day, right_day = sorted((f.view.left(), f.view.right()))
-        earlier, later = extents.outside(left_day, right_day)
+        earlier, later = self.counts(left_day, right_day)
         if not f.partial:
             self.last_counts = (earlier, later)
         plot_px = f.right - f.left
@@ -177,6 +192,7 @@ class HistoryMarker(LayerItem):
         font = state.small_font
         fm = QFontMetricsF(font)
         text_w, history_w = self.text_px(), self.history_px(plot_px)
+        extents: EventExtents = state.derived("event-extents", lambda: EventExtents.of(state.layout))
         for count, is_earlier in ((earlier, True), (later, False)):
             if not count:
                 continue

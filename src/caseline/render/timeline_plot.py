@@ -18,7 +18,7 @@ from caseline.analysis.swimmer import swimmer_facts
 from caseline.analysis.wording import describe_item
 from caseline.layout import timeline_layout as L
 from caseline.layout.swimmer import SwimmerLayout, build_swimmer_layout
-from caseline.render.axes import DirectPaintAxis, TimeAxis
+from caseline.render.axes import LaneAxis, TimeAxis
 from caseline.render.history_marker import HistoryMarker
 from caseline.render.html_rows import rows_html
 from caseline.render.label_layer import LabelLayer
@@ -45,7 +45,7 @@ class TimelinePlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None, theme: Theme = SCREEN, interactive: bool = True) -> None:
         self.time_axis = TimeAxis()
-        self.lane_axis = DirectPaintAxis("left")
+        self.lane_axis = LaneAxis("left")
         self.viewbox = TimelineViewBox()
         super().__init__(parent=parent, viewBox=self.viewbox,
                          axisItems={"bottom": self.time_axis, "left": self.lane_axis})
