@@ -150,6 +150,28 @@ def pan_block(app, subject: Subject, full: tuple[float, float], zoom: float, fra
     return times, (subject.counter.count - counted) / frames
 
 
+def zoom_block(app, subject: Subject, full: tuple[float, float], frames: int,  # type: ignore[no-untyped-def]
+               phase: int) -> tuple[list[float], float]:
+    """ms of each of ``frames`` zoom steps (the span 2 % narrower, then wider again, about the middle of the
+    full view, as a wheel zooms) and paints per step: every step changes the scale, so nothing drawn at the
+    last one can be copied (caseline's pan tiles do not serve a zoom)."""
+    lo, hi = full
+    mid, half = (lo + hi) / 2, (hi - lo) / 2
+    times = []
+    counted = 0
+    for i in range(frames + 2):
+        step = (phase + i) % 20
+        k = 0.98 ** (step if step < 10 else 20 - step)
+        if i == 2:
+            counted = subject.counter.count
+        t0 = time.perf_counter()
+        subject.set_range(mid - half * k, mid + half * k)
+        app.processEvents()
+        if i >= 2:
+            times.append((time.perf_counter() - t0) * 1e3)
+    return times, (subject.counter.count - counted) / frames
+
+
 #: pyqtgraph drops mouse moves closer than 1 / mouseRateLimit (10 ms) to the last one; a real hand at
 #: 60 frames/s moves every 16.7 ms. Steps are spaced so none is dropped; only the work is timed.
 MOVE_SPACING_S = 0.012
@@ -377,6 +399,11 @@ def main(argv: list[str] | None = None) -> None:
                 record(view, "caseline_no_labels", times, per)
                 state.show_labels = True
                 plot.labels.update()
+        for subject in subjects:
+            if subject.name == "naive" and len(layout.items) > 20_000:
+                continue
+            times, per = zoom_block(app, subject, full, args.frames, rep)
+            record("zoom", subject.name, times, per)
         for subject in subjects:
             if subject.name == "naive" and len(layout.items) > 20_000:
                 continue  # seconds per step: the frame figures say enough

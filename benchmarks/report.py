@@ -53,7 +53,7 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(_target(f"resolution per event, {large['events']:,} / {small['events']:,} events", growth, 2.0,
                            "ratio"))
     for e in _entries(results.get("frames")):
-        for view in ("full", "zoomed", "drag"):
+        for view in ("full", "zoomed", "drag", "zoom"):
             ratio = _m(e, view).get("ratio_to_batched")
             if ratio and (e["cases"] == 1 or e["scene"] == "200x200"):
                 out.append(_target(f"{view} {e['scene']}: caseline / batched baseline", ratio["median"], RATIO_LIMIT,
@@ -191,7 +191,7 @@ def table(results: dict[str, Any]) -> str:
     if frames:
         rows = []
         for e in frames:
-            for view in ("full", "zoomed", "drag"):
+            for view in ("full", "zoomed", "drag", "zoom"):
                 meas = _m(e, view)
                 if "caseline" not in meas:
                     continue

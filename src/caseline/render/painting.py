@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from caseline.layout import timeline_layout as L
 from caseline.layout.row_index import Culler
 from caseline.model.kinds import Glyph
+from caseline.render.tiles import TileCache
 from caseline.theme import Theme
 
 MARK_CENTER = 0.66  # where marks sit within a row (labels above them)
@@ -395,14 +396,19 @@ class LayerItem(pg.GraphicsObject):
     The extended style option gives the exposed rectangle: a paint draws only what lies there (a
     cursor line moving exposes a few pixels; panning exposes the whole view)."""
 
+    #: Marks that only translate while the view pans: on screen, a pan step copies them from a wider tile.
+    tiled = False
+
     def __init__(self, state: RenderState) -> None:
         super().__init__()
         self.state = state
         self.batch = _Batch()
         self.paints = 0  # paints so far (benchmarks count every paint a step costs)
+        self.tiles = TileCache()
         self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def set_state(self, state: RenderState) -> None:
+        self.tiles.clear()
         self.prepareGeometryChange()
         self.state = state
         self.update()
@@ -447,7 +453,10 @@ class LayerItem(pg.GraphicsObject):
                                 Qt.ClipOperation.IntersectClip)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         try:
-            self.draw(painter, frame)
+            if self.tiled and frame.raster and self.state.screen:  # panning copies (caseline.render.tiles)
+                self.tiles.paint(painter, frame, (id(self.state), self.state.marks_version), self.draw)
+            else:
+                self.draw(painter, frame)
         finally:
             painter.restore()
 

@@ -1,0 +1,78 @@
+"""Panning by copying (render.tiles): a pan step served from the tile shows what drawing the marks afresh shows,
+and anything that changes the marks (a selection, a new zoom) draws afresh."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+import caseline.render.tiles as tiles
+from caseline.render.timeline_plot import TimelinePlot
+from caseline.timeline.load import load_file
+from support import BORTEZOMIB
+
+
+def pixels(plot: TimelinePlot) -> np.ndarray:
+    image = plot.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    data = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    return data[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[:, :, :3].astype(np.int16).copy()
+
+
+@pytest.fixture
+def plot(qtbot, monkeypatch):
+    monkeypatch.setattr(tiles, "MIN_DRAW_MS", 0.0)  # the sample case draws fast: tile it anyway
+    plot = TimelinePlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 600)
+    plot.show()
+    plot.set_cases(load_file(BORTEZOMIB).cases)
+    qtbot.waitUntil(lambda: plot.layout_ is not None)
+    return plot
+
+
+def test_a_pan_copied_from_the_tile_shows_what_drawing_afresh_shows(plot) -> None:
+    lo, hi = plot.layout_.x_range
+    span = (hi - lo) / 3
+    start = lo + span
+    plot.set_time_range(start, start + span)
+    pixels(plot)  # a first paint at this zoom draws directly
+    px_per_day = plot.viewbox.width() / span
+    shifted = start + 37 / px_per_day  # a pan of 37 px: the next paint makes the tile and copies from it
+    plot.set_time_range(shifted, shifted + span)
+    copied = pixels(plot)
+    blits = plot.bars.tiles.blits + plot.points.tiles.blits
+    assert plot.bars.tiles.tile is not None and blits >= 2
+    plot.set_time_range(shifted + 11 / px_per_day, shifted + span + 11 / px_per_day)
+    again = pixels(plot)  # served from the same tile
+    assert plot.bars.tiles.blits + plot.points.tiles.blits >= blits + 2
+    for layer in (plot.bars, plot.points):
+        layer.tiled = False
+    plot.set_time_range(shifted, shifted + span)
+    drawn = pixels(plot)
+    plot.set_time_range(shifted + 11 / px_per_day, shifted + span + 11 / px_per_day)
+    drawn_again = pixels(plot)
+    for a, b in ((copied, drawn), (again, drawn_again)):
+        differ = np.abs(a - b).max(axis=2) > 48
+        # the same picture, but for a few dozen pixels where an open course fades at the view's edge (copied
+        # from the tile, it fades where the tile ends); a copy 3 px off differs in about 2,000
+        assert differ.sum() < 200, f"{differ.sum()} pixels differ"
+        assert np.abs(a - b).max(axis=2).mean() < 0.5
+    assert (np.abs(drawn - drawn[0, 0]).max(axis=2) > 48).mean() > 0.01  # there are marks in view to compare
+
+
+def test_a_selection_or_a_zoom_draws_afresh(plot) -> None:
+    lo, hi = plot.layout_.x_range
+    plot.set_time_range(lo, hi)
+    pixels(plot)
+    plot.set_time_range(lo + 1, hi + 1)
+    pixels(plot)
+    tile = plot.bars.tiles.tile
+    assert tile is not None
+    plot.select(int(plot.layout_.bars.item[0]))  # the selection outline is part of the marks
+    pixels(plot)
+    assert plot.bars.tiles.tile is tile  # not served: its key no longer matches (drawn directly)
+    blits = plot.bars.tiles.blits
+    plot.set_time_range(lo, lo + (hi - lo) / 2)  # a zoom: drawn directly, no new tile yet
+    pixels(plot)
+    assert plot.bars.tiles.blits == blits
