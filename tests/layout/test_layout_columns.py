@@ -158,6 +158,7 @@ def test_columns_prepared_on_a_loading_thread_are_the_ones_a_layout_uses() -> No
     worker.join()
     prepared = [PREPARED.take(case, None) for case in loaded]
     assert all(col is not None and col.case is case for col, case in zip(prepared, loaded, strict=True))
+    assert all("_numeric_tracks" in col.__dict__ for col in prepared)  # found on the loading thread too
     layout = L.build_layout(loaded)
     assert all(a is b for a, b in zip(layout.columns, prepared, strict=True))
     for name in ("bars", "points", "whiskers"):

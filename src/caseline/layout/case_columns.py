@@ -271,8 +271,11 @@ class PreparedColumns:
         self._items = 0
 
     def prepare(self, cases: Sequence[ResolvedCase], category_index: dict[Category, int]) -> None:
+        from caseline.layout.tracks import case_tracks
+
         for case in cases:
             col = case_columns(case, category_index, None)
+            case_tracks(col)  # its numeric tracks too
             with self._lock:
                 old = self._found.pop(id(case), None)
                 self._items -= old.n_items if old is not None else 0

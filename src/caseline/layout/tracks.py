@@ -21,6 +21,7 @@ from typing import overload
 import numpy as np
 
 from caseline.layout import timeline_layout as L
+from caseline.layout.case_columns import CaseColumns
 from caseline.layout.swimmer import SwimmerLayout
 from caseline.model.kinds import Kind
 from caseline.timeline.resolved import Item, ItemRole
@@ -175,16 +176,22 @@ class TrackList(Sequence[NumericTrack]):
         return any(t.reference_low is not None or t.reference_high is not None for t in self._local)
 
 
+def case_tracks(col: CaseColumns) -> _CaseTracks:
+    """One case's tracks in its own lanes and days, found once and kept with its columns (a loading thread
+    finds them with the columns: caseline.layout.case_columns.prepare_columns)."""
+    local = col.__dict__.get("_numeric_tracks")
+    if local is None:
+        lanes = np.where(col.item_dated, col.item_lane, -1).tolist()
+        local = col.__dict__["_numeric_tracks"] = _CaseTracks(_tracks(col.case.items, lanes, {}))
+    return local  # type: ignore[no-any-return]
+
+
 def _composed(layout: L.TimelineLayout) -> TrackList:
     parts: list[tuple[_CaseTracks, np.ndarray, float, int]] = []
     base = 0
     item_row = layout.item_row
     for case, col in zip(layout.cases, layout.columns, strict=True):
-        local = col.__dict__.get("_numeric_tracks")
-        if local is None:
-            items = layout.items[base:base + col.n_items]
-            lanes = np.where(col.item_dated, col.item_lane, -1).tolist()
-            local = col.__dict__["_numeric_tracks"] = _CaseTracks(_tracks(items, lanes, {}))
+        local = case_tracks(col)
         if local.tracks:
             parts.append((local, item_row[base + local.first_item].astype(np.int64),
                           float(layout.shifts.get(case.id, 0.0)), base))
