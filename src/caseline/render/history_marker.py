@@ -332,8 +332,10 @@ class HistoryMarker(LayerItem):
             color.setAlpha(200)
             p.setBrush(color)
             bars = m[extents.bar[k][m]]
-            if bars.size:
+            if bars.size:  # axis-aligned: on screen on whole pixels, without the antialiasing's cost
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, not state.screen)
                 self.batch.rects(p, x0[bars], y[bars] - bar_h / 2, np.maximum(1.5, x1[bars] - x0[bars]), bar_h)
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             dots = m[~extents.bar[k][m]]
             if state.screen and dots.size > 16:  # many: stamped from one antialiased sprite
                 r = bar_h * 0.6

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -67,6 +68,11 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
         shown = shown[np.unique(row[shown], return_index=True)[1]]
     p.save()
     p.setFont(font)
+    taken: dict[int, list[tuple[QRectF, str]]] = {}
+
+    def measure(words: str) -> float:
+        return state.text_width(words, font)
+
     for index in shown.tolist():
         track = tracks[index]
         if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
@@ -74,7 +80,7 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
         category = state.layout.items[track.points[0].item].category
         color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
         if text:
-            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, values=not dense)
+            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, measure, taken, values=not dense)
         else:
             _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
     p.restore()
@@ -127,34 +133,40 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
 
 
 def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
-                beside: float, values: bool = True) -> None:
-    """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it)."""
+                beside: float, width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]],
+                values: bool = True) -> None:
+    """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it).
+    ``taken``: per row, the boxes (and texts) already written by the tracks before it: a caption saying what
+    one of them already says there, or a value running into their words, is left out."""
     sx, dx = f.sx, f.dx
-    xs = [pt.x for pt in track.points]
-    lo, hi = f.margin(40.0)
-    first = max(0, bisect.bisect_left(xs, lo) - 1)
-    last = min(len(xs), bisect.bisect_right(xs, hi) + 1)
     top = track.row * f.sy + f.dy
     text_h = fm.height()
     if f.row_h < text_h * 1.2:  # rows too thin for text: the line alone
         return
+    in_row = taken.setdefault(track.row, [])
     caption = track.caption
-    width = fm.horizontalAdvance(caption)
+    caption_w = width(caption)
     start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
     x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
         OPEN_STUB_PX if start.lo < start.x else 0.0)
-    cap_x = min(max(f.left + 2.0, x_first - width - beside), f.right - width - 2.0)
+    cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
     cap_y = top + f.row_h - fm.descent() - 1.0
-    caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), width + 4.0, text_h)
-    p.fillRect(caption_box, plate)  # readable over a band
-    p.setPen(color)
-    p.drawText(QPointF(cap_x, cap_y), caption)
-    last_box = caption_box
+    caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
+    if not any(said == caption and box.intersects(caption_box) for box, said in in_row):
+        p.fillRect(caption_box, plate)  # readable over a band
+        p.setPen(color)
+        p.drawText(QPointF(cap_x, cap_y), caption)
+        in_row.append((caption_box, caption))
     if not track.severity or not values:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
         return
+    p.setPen(color)
+    xs = [pt.x for pt in track.points]
+    lo, hi = f.margin(40.0)
+    first = max(0, bisect.bisect_left(xs, lo) - 1)
+    last = min(len(xs), bisect.bisect_right(xs, hi) + 1)
     for pt in track.points[first:last]:  # the value beside its mark, where it runs into no other text
         x = pt.x * sx + dx + beside
-        w = fm.horizontalAdvance(pt.text)
+        w = width(pt.text)
         if x < f.left or x + w > f.right:
             continue
         y = _y(f, track, pt.value)
@@ -162,11 +174,11 @@ def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
         baseline = y - 2.0 if track.fraction(pt.value) < 0.5 else y + fm.ascent() + 1.0
         baseline = min(max(baseline, top + fm.ascent()), top + f.row_h - fm.descent())
         box = QRectF(x, baseline - fm.ascent(), w, text_h)
-        if box.intersects(caption_box) or box.intersects(last_box):
+        if any(box.intersects(other) for other, _ in in_row[-8:]):  # (boxes of a row come left to right)
             continue
         p.fillRect(box.adjusted(-1.0, 0.0, 1.0, 0.0), plate)  # readable over a band or a leader line
         p.drawText(QPointF(x, baseline), pt.text)
-        last_box = box
+        in_row.append((box, pt.text))
 
 
 def _clip(f: Frame, x: float) -> float:
