@@ -17,6 +17,8 @@ from typing import overload
 import numpy as np
 
 from caseline.layout.case_columns import PREPARED, CaseColumns, case_columns
+from caseline.layout.composition import Kept as _Kept
+from caseline.layout.composition import gather as _gather
 from caseline.model._fast_init import fast_frozen_init
 from caseline.model.clinical import RechallengeOutcome
 from caseline.model.kinds import (
@@ -358,119 +360,6 @@ def build_layout(cases: Sequence[ResolvedCase], options: LayoutOptions | None = 
     return layout
 
 
-class _Kept:
-    """What composing layouts of the same cases keeps from one to the next: the label strings of all their
-    cases in one table (a label's text is an int, compared without touching the strings), and the lane order
-    of each order of the cases seen."""
-
-    def __init__(self) -> None:
-        self.strings: list[str] = []
-        self.index: dict[str, int] = {}
-        self.text_ids: dict[int, tuple[CaseColumns, np.ndarray]] = {}  # id(columns) -> their texts in the table
-        self.orders: dict[tuple[int, ...], tuple[list[CaseColumns], list[tuple[Category, str]]]] = {}
-        self.last: _Gathered | None = None
-        self.before: _Gathered | None = None
-
-    def texts_of(self, col: CaseColumns) -> np.ndarray:
-        found = self.text_ids.get(id(col))
-        if found is None or found[0] is not col:
-            index, strings = self.index, self.strings
-            ids = np.empty(len(col.label_texts), dtype=np.int64)
-            for k, text in enumerate(col.label_texts):
-                found_id = index.get(text)
-                if found_id is None:
-                    found_id = index[text] = len(strings)
-                    strings.append(text)
-                ids[k] = found_id
-            found = self.text_ids[id(col)] = (col, ids)
-        return found[1][col.label_text] if col.label_text.size else np.zeros(0, dtype=np.int64)
-
-    def order(self, columns: list[CaseColumns]) -> list[tuple[Category, str]]:
-        key = tuple(id(c) for c in columns)
-        found = self.orders.get(key)
-        if found is None or any(a is not b for a, b in zip(found[0], columns, strict=True)):
-            if len(self.orders) >= 16:
-                self.orders.clear()
-            found = self.orders[key] = (list(columns), _order(columns))
-        return found[1]
-
-    def forget_others(self, columns: list[CaseColumns]) -> None:
-        """Keep only what serves these columns: cases no longer shown are not held by the next layouts."""
-        current = {id(c) for c in columns}
-        self.text_ids = {k: v for k, v in self.text_ids.items() if k in current}
-        self.orders = {k: v for k, v in self.orders.items() if all(c in current for c in k)}
-        if self.before is not None and any(id(c) not in current for c in self.before.columns):
-            self.before = None
-
-    def gathered(self, cases: list[ResolvedCase], columns: list[CaseColumns]) -> _Gathered:
-        """The columns of the cases in this order, concatenated (kept for the last two orders)."""
-        found = self.last
-        if found is None or len(found.columns) != len(columns) or any(
-                a is not b for a, b in zip(found.columns, columns, strict=True)):
-            found, self.last = self.before, found
-            if found is None or len(found.columns) != len(columns) or any(
-                    a is not b for a, b in zip(found.columns, columns, strict=True)):
-                found = _Gathered(cases, columns, self)
-            self.before, self.last = self.last, found
-        return found
-
-
-class _Gathered:
-    """The per-case columns of cases in one order as single arrays: items and lanes numbered across cases
-    (``lane`` indexes the concatenation of the cases' lanes), days unshifted. What a layout of this order
-    adds: the row of each lane (hidden: -1) and each case's shift."""
-
-    def __init__(self, cases: list[ResolvedCase], columns: list[CaseColumns], kept: _Kept) -> None:
-        self.columns = list(columns)
-        n_cases = len(columns)
-        self.lane_base = np.cumsum([0] + [len(col.lanes) for col in columns])[:-1].astype(np.int64)
-        self.item_base = np.cumsum([0] + [col.n_items for col in columns])[:-1].astype(np.int64)
-        self.items: list[Item] = []
-        for case in cases:
-            self.items.extend(case.items)
-        self.item_case = np.repeat(np.arange(n_cases, dtype=np.int32), [col.n_items for col in columns])
-        self.item_lane = self.lane_base[self.item_case] + _gather([c.item_lane for c in columns], np.int32)
-        self.item_dated = _gather([c.item_dated for c in columns], bool)
-        self.item_undated = _gather([c.item_undated for c in columns], bool)
-        self.item_min = _gather([c.item_min for c in columns], np.float64)
-        self.item_max = _gather([c.item_max for c in columns], np.float64)
-        self.marks: dict[str, tuple[np.ndarray, ...]] = {}
-        for kind in ("bars", "brackets", "points", "whiskers"):
-            parts = [getattr(c, kind) for c in columns]
-            case_of = np.repeat(np.arange(n_cases, dtype=np.int64), [len(m) for m in parts])
-            self.marks[kind] = (
-                case_of, self.lane_base[case_of] + _gather([m.lane for m in parts], np.int32),
-                _gather([m.x0 for m in parts], np.float64), _gather([m.x1 for m in parts], np.float64),
-                _gather([m.color for m in parts], np.int32),
-                (_gather([m.item for m in parts], np.int32) + self.item_base[case_of]).astype(np.int32),
-                _gather([m.style for m in parts], np.int32))
-        case_of = np.repeat(np.arange(n_cases, dtype=np.int64), [c.label_x.shape[0] for c in columns])
-        self.label_case = case_of
-        self.label_lane = self.lane_base[case_of] + _gather([c.label_lane for c in columns], np.int32)
-        self.label_x = _gather([c.label_x for c in columns], np.float64)
-        self.label_x_end = _gather([c.label_x_end for c in columns], np.float64)
-        self.label_priority = _gather([c.label_priority for c in columns], np.int64)
-        self.label_item = _gather([c.label_item for c in columns], np.int64) + self.item_base[case_of]
-        self.label_text = _gather([kept.texts_of(c) for c in columns], np.int64)
-
-
-def _order(columns: Sequence[CaseColumns]) -> list[tuple[Category, str]]:
-    """lane_order from the columns: by category, then a case's explicit lane order, then first appearance."""
-    seen: dict[tuple[Category, str], tuple[int, int, int]] = {}
-    for case_index, col in enumerate(columns):
-        for key, (explicit, first) in zip(col.lanes, col.lane_rank, strict=True):
-            rank = (CATEGORY_INDEX[key[0]], explicit, case_index * 1_000_000 + first)
-            if key not in seen or rank < seen[key]:
-                seen[key] = rank
-    return sorted(seen, key=lambda k: seen[k])
-
-
-def _gather(parts: Sequence[np.ndarray], dtype: type) -> np.ndarray:
-    if len(parts) == 1:
-        return parts[0]  # (read only: one case's own array)
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-
-
 def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: LayoutOptions,
              kept: _Kept) -> TimelineLayout:
     order = kept.order(columns)
@@ -478,27 +367,15 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
         shared = set.intersection(*[set(col.lanes) for col in columns]) if columns else set()
         order = [k for k in order if k in shared]
     visible = [k for k in order if k[1] not in options.hidden_lanes and k[0] not in options.hidden_categories]
-    rows: list[Row] = []
-    lane_rows: list[np.ndarray] = []  # per case: the row of each of its lanes (-1: hidden)
-    undated_rows = np.full(len(cases), -1, dtype=np.int64)
-    first_rows = np.zeros(len(cases), dtype=np.int64)
-    last_rows = np.zeros(len(cases), dtype=np.int64)
-    for case_index, (case, col) in enumerate(zip(cases, columns, strict=True)):
-        first_rows[case_index] = len(rows)
-        local = col.lane_index
-        lane_row = np.full(len(col.lanes), -1, dtype=np.int64)
-        if options.headers:
-            rows.append(Row(RowKind.HEADER, case_index, case.id, "", None, float(len(rows))))
-        for key in visible:
-            k = local.get(key)
-            if k is not None:
-                lane_row[k] = len(rows)
-                rows.append(Row(RowKind.LANE, case_index, case.id, key[1], key[0], float(len(rows))))
-        if options.undated_strip and col.undated_lanes.size and bool(np.any(lane_row[col.undated_lanes] >= 0)):
-            undated_rows[case_index] = len(rows)
-            rows.append(Row(RowKind.UNDATED, case_index, case.id, "Time not stated", None, float(len(rows))))
-        last_rows[case_index] = len(rows) - 1
-        lane_rows.append(lane_row)
+    rows_key = (tuple(id(c) for c in columns), tuple(visible), options.headers, options.undated_strip)
+    found = kept.rows.get(rows_key)
+    if found is not None and all(a is b for a, b in zip(found[0], columns, strict=True)):
+        rows, lane_rows, undated_rows, first_rows, last_rows = found[1]  # a switch of alignment: the same rows
+    else:
+        rows, lane_rows, undated_rows, first_rows, last_rows = _rows(cases, columns, visible, options)
+        if len(kept.rows) >= 4:
+            kept.rows.clear()
+        kept.rows[rows_key] = (list(columns), (rows, lane_rows, undated_rows, first_rows, last_rows))
     shifts = {c.id: float(options.shifts.get(c.id, 0.0)) for c in cases}
     shift = np.array([shifts[c.id] for c in cases], dtype=np.float64)
     g = kept.gathered(cases, columns)
@@ -594,6 +471,34 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     )
     layout.__dict__["_label_columns"] = label_columns
     return layout
+
+
+def _rows(cases: list[ResolvedCase], columns: list[CaseColumns], visible: list[tuple[Category, str]],
+          options: LayoutOptions) -> tuple[list[Row], list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of cases in this order, each case's lanes' rows (-1: hidden), its undated strip's row, its first
+    and last row (kept for the next layout: a switch of alignment has the same rows)."""
+    rows: list[Row] = []
+    lane_rows: list[np.ndarray] = []  # per case: the row of each of its lanes (-1: hidden)
+    undated_rows = np.full(len(cases), -1, dtype=np.int64)
+    first_rows = np.zeros(len(cases), dtype=np.int64)
+    last_rows = np.zeros(len(cases), dtype=np.int64)
+    for case_index, (case, col) in enumerate(zip(cases, columns, strict=True)):
+        first_rows[case_index] = len(rows)
+        local = col.lane_index
+        lane_row = np.full(len(col.lanes), -1, dtype=np.int64)
+        if options.headers:
+            rows.append(Row(RowKind.HEADER, case_index, case.id, "", None, float(len(rows))))
+        for key in visible:
+            k = local.get(key)
+            if k is not None:
+                lane_row[k] = len(rows)
+                rows.append(Row(RowKind.LANE, case_index, case.id, key[1], key[0], float(len(rows))))
+        if options.undated_strip and col.undated_lanes.size and bool(np.any(lane_row[col.undated_lanes] >= 0)):
+            undated_rows[case_index] = len(rows)
+            rows.append(Row(RowKind.UNDATED, case_index, case.id, "Time not stated", None, float(len(rows))))
+        last_rows[case_index] = len(rows) - 1
+        lane_rows.append(lane_row)
+    return rows, lane_rows, undated_rows, first_rows, last_rows
 
 
 def visible_lanes(cases: Iterable[ResolvedCase]) -> list[tuple[Category, str]]:
