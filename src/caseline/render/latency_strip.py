@@ -27,7 +27,7 @@ from caseline.analysis.metrics import (
     format_duration,
 )
 from caseline.model.kinds import Category
-from caseline.render.timeline_plot import keep_own_tooltip
+from caseline.render.widget_fixes import keep_own_tooltip
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import Interval, ResolvedCase
 

@@ -193,9 +193,8 @@ def _fade_brush(color: QColor, alpha: int, hold: float) -> QBrush:
     """Fades each rectangle of a batch out to the right (ObjectBoundingMode: relative to each rect)."""
     gradient = QLinearGradient(0.0, 0.0, 1.0, 0.0)
     gradient.setCoordinateMode(QGradient.CoordinateMode.ObjectBoundingMode)
-    c0 = QColor(color)
+    c0, c1 = QColor(color), QColor(color)
     c0.setAlpha(alpha)
-    c1 = QColor(color)
     c1.setAlpha(0)
     gradient.setColorAt(0.0, c0)
     gradient.setColorAt(hold, c0)
@@ -563,9 +562,8 @@ class PointLayer(LayerItem):
             half = width / 2
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(col)
-            smooth = p.testRenderHint(QPainter.RenderHint.Antialiasing)
-            if state.screen:  # axis-aligned: whole pixels on screen, without the antialiasing's cost
-                p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            smooth = p.testRenderHint(QPainter.RenderHint.Antialiasing)  # on screen whole pixels (axis-aligned)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth and not state.screen)
             x_lo, x_hi = np.minimum(X0, X1), np.maximum(X0, X1)
             y_lo, y_hi = np.minimum(Y0, Y1), np.maximum(Y0, Y1)
             self.batch.rects(p, x_lo - half, y_lo - half, x_hi - x_lo + width, y_hi - y_lo + width)

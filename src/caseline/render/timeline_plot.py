@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QWidget
 
@@ -27,6 +27,7 @@ from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
 from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
 from caseline.render.swimmer_legend import swimmer_legend_html
+from caseline.render.widget_fixes import keep_own_tooltip, let_title_shrink
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
 from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, ViewState, reveal_keys
@@ -81,7 +82,7 @@ class TimelinePlot(pg.PlotWidget):
             item.setZValue(z)
             item.setVisible(False)
             self.addItem(item, ignoreBounds=True)
-        _let_title_shrink(self.getPlotItem().titleLabel)
+        let_title_shrink(self.getPlotItem().titleLabel)
         self.getPlotItem().hideButtons()
         self.getPlotItem().setMenuEnabled(False)
         self.viewbox.sigFit.connect(self.fit)
@@ -327,9 +328,14 @@ class TimelinePlot(pg.PlotWidget):
 
     def _update_lane_axis(self) -> None:
         assert self.layout_ is not None
-        ticks = []
         # teaching: a lane with nothing revealed yet is not named (its name would tell what comes)
         revealed_rows = self._revealed_rows()
+        key = (id(self.layout_.rows), revealed_rows, self.px_per_pt, self.theme)
+        if getattr(self, "_lane_axis_key", None) == key and getattr(self, "_lane_axis_rows", None) is self.layout_.rows:
+            return  # the same rows (a switch of alignment keeps them): the same names
+        self._lane_axis_key: tuple[object, ...] = key
+        self._lane_axis_rows: list[L.Row] = self.layout_.rows
+        ticks = []
         for r, row in enumerate(self.layout_.rows):
             if row.kind == L.RowKind.LANE:
                 ticks.append((r + 0.5, row.lane if revealed_rows is None or r in revealed_rows else LANE_TO_COME))
@@ -584,32 +590,3 @@ def build_view_layout(view: ViewState, shown: Shown, reuse: L.TimelineLayout | N
     if view.layout == "swimmer":
         return build_swimmer_layout(shown.cases, [swimmer_facts(c) for c in shown.cases], shown.options)
     return L.build_layout(shown.cases, shown.options, reuse=reuse)
-
-
-def keep_own_tooltip(event: QEvent) -> bool:
-    """Swallow the viewport's QEvent.ToolTip: the view shows its own tooltip on hover.
-
-    Left to QGraphicsView, the event becomes a scene help event after Qt's tooltip delay, and
-    QGraphicsScene.helpEvent() -- finding no item with a toolTip() -- calls QToolTip.showText(pos, "")
-    and hides the tooltip the view showed about a second earlier (docs/qt-notes.md). Returns True
-    when the event was swallowed.
-    """
-    if event.type() == QEvent.Type.ToolTip:
-        event.accept()
-        return True
-    return False
-
-
-def _let_title_shrink(label: pg.LabelItem) -> None:
-    """The legend wraps to the plot width: never let its text width widen the whole plot."""
-    original = label.updateMin
-
-    def update_min() -> None:
-        original()
-        height = label.item.boundingRect().height()
-        label._sizeHint[Qt.SizeHint.MinimumSize] = (10, height)
-        label._sizeHint[Qt.SizeHint.PreferredSize] = (10, height)
-        label.setMinimumWidth(10)
-        label.updateGeometry()
-
-    label.updateMin = update_min
