@@ -111,13 +111,14 @@ class LatencyStrip(pg.PlotWidget):
         res_y = y[res_row] + res[:, 2]
         self.rows_text = [r.text if case.id not in notes else r.text_with_note(not_aligned_note(notes[case.id]))
                           for case, r in zip(self.cases, rows, strict=True)]
-        # more cases than rows of text fit (hundreds): each case a thin row, every k-th named, no summaries
+        # more cases than rows of text fit (hundreds): each case a thin row, every k-th named (not at the
+        # strip's edges, where half a name would be cut), no summaries
         # (each row's tooltip still tells it): the strip stays an overview within its height
         fit = max(1, (self.max_height - 6) // self.MIN_TEXT_ROW_PX)
         self.dense = n > fit
         every = math.ceil(n / fit) if self.dense else 1
         self.left_axis.setTicks([[(float(y[k]), case.id + (" *" if case.id in notes else ""))
-                                  for k, case in enumerate(self.cases) if k % every == 0], []])
+                                  for k, case in enumerate(self.cases) if k % every == every // 2], []])
         lx0, lx1 = lat[has_lat, 0], lat[has_lat, 1]
         self._bars(lx0, np.maximum(lx1, lx0), y[has_lat], 0.34, suspect)
         self._bars(np.clip(unc[unc_rows, 0], lo_edge, hi_edge), np.clip(unc[unc_rows, 1], lo_edge, hi_edge),
