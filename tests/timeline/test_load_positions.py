@@ -17,6 +17,7 @@ from caseline.model import SourcePos
 from caseline.timeline.load import load_file
 from caseline.timeline.resolved import Item, ResolvedCase
 from caseline.timeline.resolver import resolve_case
+from standards_support import standard_file
 from support import SAMPLES
 
 ITEM_FIELDS = [f.name for f in dataclasses.fields(Item) if f.name != "event"]
@@ -90,3 +91,20 @@ def test_a_table_with_a_warning_keeps_its_positions(tmp_path: Path) -> None:
     w = result.cases[0].case.event("w")
     assert w is not None and w.pos.line == 3
     assert [t.pos.col for t in w.schedule.times if t.pos] == [11, 18]  # type: ignore[union-attr]
+
+
+def test_an_import_with_warnings_is_converted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import caseline.io.standards as standards
+
+    conversions: list[object] = []
+    convert = standards.convert_paths
+
+    def counting(*args: object, **kwargs: object) -> object:
+        conversions.append(args)
+        return convert(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(standards, "convert_paths", counting)
+    result = load_file(standard_file("fhir_r4/synthea_covid_juvenile_Cris921.json"))
+    assert result.ok and [d for d in result.diagnostics if not d.is_error]  # the converter's warnings
+    assert len(conversions) == 1  # the converted document kept its positions: no second conversion
+    assert all(e.pos.line >= 1 for c in result.cases for e in c.case.events)

@@ -178,6 +178,16 @@ def without_positions() -> Iterator[DroppedPositions]:
         _DROPPING.reset(token)
 
 
+@contextmanager
+def with_positions() -> Iterator[None]:
+    """Read with source positions meanwhile, even inside :func:`without_positions`."""
+    token = _DROPPING.set(None)
+    try:
+        yield
+    finally:
+        _DROPPING.reset(token)
+
+
 def keeps_positions() -> bool:
     """Whether a file read now keeps its source positions (see :func:`without_positions`)."""
     state = _DROPPING.get()

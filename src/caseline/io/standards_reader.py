@@ -14,7 +14,7 @@ import os
 import stat
 
 from caseline.io.case_document import build_document
-from caseline.io.located import load_yaml
+from caseline.io.located import load_yaml, with_positions
 from caseline.io.registry import Reader, ReadResult, register_reader
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos, UnreadableFile
 
@@ -54,8 +54,11 @@ def read_standard(path: str) -> ReadResult:
     document = result.document()
     document.pop("caseset", None)  # it lists the written file; nothing is written here
     label = f"{path} [converted]"
-    root, problems = load_yaml(label, to_yaml(document, [path]))
-    cases, _caseset, built = build_document(label, root)
+    # Converters usually have something to say (warnings): reading again with positions would convert
+    # the whole study twice, so the converted document keeps its positions from the start.
+    with with_positions():
+        root, problems = load_yaml(label, to_yaml(document, [path]))
+        cases, _caseset, built = build_document(label, root)
     return ReadResult(cases, None, [d for d in diagnostics if not d.is_error] + problems + built)
 
 
