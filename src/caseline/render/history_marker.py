@@ -176,12 +176,18 @@ class HistoryMarker(LayerItem):
         state = self.state
         left_day, right_day = sorted((f.view.left(), f.view.right()))
         earlier, later = self.counts(left_day, right_day)
-        if not f.partial:
-            self.last_counts = (earlier, later)
         plot_px = f.right - f.left
-        # the labels (painted after this layer) keep clear of the bands
+        # the marks and labels (painted after this layer) keep clear of the bands, and what a band covers is
+        # history too: counted and compressed with what lies beyond the view (an event there is not hidden)
         state.label_inset_left = self.band_px(plot_px) if earlier else 0.0
         state.label_inset_right = self.band_px(plot_px) if later else 0.0
+        if f.sx and (earlier or later):
+            left_day += state.label_inset_left / abs(f.sx)
+            right_day -= state.label_inset_right / abs(f.sx)
+            inner = self.counts(left_day, right_day)
+            earlier, later = (inner[0] if earlier else 0), (inner[1] if later else 0)
+        if not f.partial:
+            self.last_counts = (earlier, later)
         if not earlier and not later:
             return
         top, bottom = sorted((f.view.top() * f.sy + f.dy, f.view.bottom() * f.sy + f.dy))

@@ -208,7 +208,7 @@ MERGE_BANDS_ABOVE = 400
 
 class BarLayer(LayerItem):
     """Courses: drug and therapy bars, symptom bands, uncertainty bands, stop marks."""
-    tiled = True
+    tiled = inside_bands = True
 
     def draw(self, p: QPainter, f: Frame) -> None:
         bars = self.state.layout.bars
@@ -393,7 +393,7 @@ def _with_alpha(color: QColor, alpha: int) -> QColor:
 
 class PointLayer(LayerItem):
     """Administrations, investigations, onsets, milestones, stops: glyphs batched per kind."""
-    tiled = True
+    tiled = inside_bands = True
 
     def draw(self, p: QPainter, f: Frame) -> None:
         pts = self.state.layout.points

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -398,6 +398,8 @@ class LayerItem(pg.GraphicsObject):
 
     #: Marks that only translate while the view pans: on screen, a pan step copies them from a wider tile.
     tiled = False
+    #: Marks drawn only between the history bands (which count and compress what lies under them).
+    inside_bands = False
 
     def __init__(self, state: RenderState) -> None:
         super().__init__()
@@ -442,8 +444,21 @@ class LayerItem(pg.GraphicsObject):
                       clip_left=clip.left() * sx + dx, clip_right=clip.right() * sx + dx,
                       raster=engine is not None and engine.type() == QPaintEngine.Type.Raster,
                       dpr=float(device.devicePixelRatioF()) if device is not None else 1.0)
+        state = self.state
+        if self.inside_bands and (state.label_inset_left or state.label_inset_right):
+            # marks stop at the history bands (render.history_marker), which count and compress what lies
+            # under them: drawn there too, a course ran into the band's compressed history like part of it
+            left, right = frame.left + state.label_inset_left, frame.right - state.label_inset_right
+            if right - left > 1.0:
+                frame = replace(frame, left=left, right=right, clip_left=max(frame.clip_left, left),
+                                clip_right=min(frame.clip_right, right), lo=max(frame.lo, (left - dx) / sx),
+                                hi=min(frame.hi, (right - dx) / sx))
         painter.save()
         painter.resetTransform()
+        if self.inside_bands and frame.raster:  # glyphs are culled by their centre: the clip cuts one at the edge
+            y0, y1 = view.top() * sy + dy, view.bottom() * sy + dy
+            painter.setClipRect(QRectF(frame.left, min(y0, y1), frame.right - frame.left, abs(y1 - y0)),
+                                Qt.ClipOperation.IntersectClip)
         if not frame.raster:
             # PDF: clip to the data area in device pixels (the view box's clip of its children does not
             # reach vector engines: arrows ran over the lane names); SVG Tiny has no clip, so the

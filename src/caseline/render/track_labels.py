@@ -9,6 +9,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +54,10 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     tracks: TrackList = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
     if not len(tracks):
         return
+    if text and (state.label_inset_left or state.label_inset_right):  # words keep clear of the history bands
+        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
+        if right - left > 1.0:
+            f = replace(f, left=left, right=right)
     font = state.small_font  # in print no smaller than 6 pt (tests/render/test_figure_labels.py)
     fm = QFontMetricsF(font)
     plate = QColor(state.theme.background)
