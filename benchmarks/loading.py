@@ -9,8 +9,11 @@ so the time is the load alone. Memory is the growth of the process's peak reside
 resolved result it returns, and no tracing overhead on the timing. With ``--trace`` the file is
 loaded a second time under tracemalloc and ``retained_bytes`` is what that load still holds after a
 ``gc.collect()`` (the resolved cases; garbage is not retained): a peak-RSS delta rounds to 0 for a
-small file (the warm-up already raised the peak), so it cannot show whether a memory target is met. ``layout_s`` times
-``caseline.layout.timeline_layout.build_layout`` of the loaded cases (3 runs).
+small file (the warm-up already raised the peak), so it cannot show whether a memory target is met.
+Layout: ``layout_unprepared_s`` is one ``build_layout`` of the loaded cases making each case's columns on the
+spot (a command-line export); ``columns_s`` making them ahead as the window's loading thread does
+(``prepare_columns``); ``layout_s`` the layout the GUI thread then makes, composing them (3 runs);
+``layout_1m_s`` the same for a million events (the file's cases repeated, 3 runs) when the file has 100,000.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ def _peak_rss_bytes() -> int:
 def main(path: str, trace: bool = False) -> None:
     import tracemalloc
 
+    from caseline.layout.case_columns import prepare_columns
     from caseline.layout.timeline_layout import build_layout
     from caseline.timeline.load import load_file
 
@@ -41,11 +45,30 @@ def main(path: str, trace: bool = False) -> None:
     result = load_file(path)
     seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
     after = _peak_rss_bytes()
+    # a layout with nothing made ahead (a command-line export): each case's columns made on the spot
+    t0 = time.perf_counter()
+    build_layout(result.cases)
+    unprepared_s = time.perf_counter() - t0
+    # the window: its loading thread makes each case's columns after resolving (ui.documents), and the layout
+    # on the GUI thread composes them
+    t0 = time.perf_counter()
+    prepare_columns(result.cases)
+    columns_s = time.perf_counter() - t0
     layout_s = []
     for _ in range(3):
         t0 = time.perf_counter()
         build_layout(result.cases)
         layout_s.append(time.perf_counter() - t0)
+    # a million events composed: the file's cases repeated (a file holds at most 100,000 events)
+    layout_1m_s = []
+    events = sum(len(c.case.events) for c in result.cases)
+    if events >= 100_000:
+        repeated = list(result.cases) * max(1, round(1_000_000 / events))
+        for _ in range(3):
+            t0 = time.perf_counter()
+            composed = build_layout(repeated)
+            layout_1m_s.append(time.perf_counter() - t0)
+        del composed
     retained = None
     if trace:
         del result
@@ -57,7 +80,9 @@ def main(path: str, trace: bool = False) -> None:
         retained = tracemalloc.get_traced_memory()[0] - start
         tracemalloc.stop()
     emit({"seconds": seconds, "cpu_seconds": cpu_seconds, "rss_delta_bytes": after - before, "retained_bytes": retained,
-          "layout_s": layout_s, "ok": result.ok,
+          "layout_s": layout_s, "layout_unprepared_s": unprepared_s, "columns_s": columns_s,
+          "layout_1m_s": layout_1m_s, "layout_1m_events": events * max(1, round(1_000_000 / events)) if layout_1m_s
+          else 0, "ok": result.ok,
           "items": sum(len(c.items) for c in result.cases),
           "errors": [str(d) for d in result.errors[:3]]})
 

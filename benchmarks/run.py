@@ -173,6 +173,10 @@ def bench_load(plan: Plan, files: dict[int, generate.Generated]) -> list[dict[st
                         "peak_rss_delta_bytes": spread([r["rss_delta_bytes"] for r in runs]),
                         "retained_bytes": retained, "bytes_per_event": retained / n,
                         "layout_s": spread([x for r in runs for x in r["layout_s"]]),
+                        "layout_unprepared_s": spread([r["layout_unprepared_s"] for r in runs]),
+                        "columns_s": spread([r["columns_s"] for r in runs]),
+                        **({"layout_1m_s": spread([x for r in runs for x in r["layout_1m_s"]]),
+                            "layout_1m_events": runs[0]["layout_1m_events"]} if runs[0]["layout_1m_s"] else {}),
                         "memory_method": "tracemalloc: bytes still allocated after the load, result held "
                                          "(a separate traced run; timings are untraced)"})
     return out
