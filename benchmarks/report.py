@@ -77,9 +77,10 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 out.append(_target(f"{label} {e['scene']}", found["ms"]["median"], INTERACTION_MS, "ms",
                                    spread=found["ms"]))
     for e in _entries(results.get("load")):
-        if e["format"] == "csv" and "layout_s" in e:
+        if e["format"] == "csv" and "layout_s" in e and e["events"] >= 10_000:  # (below: fixed costs dominate)
+            ms = {k: v * 1e3 for k, v in e["layout_s"].items() if k != "n"}
             out.append(_target(f"layout {e['events']:,} events on the GUI thread (0.2 s at 1M, scaled linearly)",
-                               e["layout_s"]["median"], 0.2 * e["events"] / 1_000_000, "s", spread=e["layout_s"]))
+                               ms["median"], 200.0 * e["events"] / 1_000_000, "ms", spread=ms))
         if e["format"] == "csv" and "layout_1m_s" in e:
             out.append(_target(f"layout {e['layout_1m_events']:,} events on the GUI thread (columns made on the "
                                "loading thread)", e["layout_1m_s"]["median"], 0.2, "s", spread=e["layout_1m_s"]))
