@@ -94,3 +94,17 @@ def docs_example_figure_words(case_id: str, tmp_path: Path) -> str:
     with built_figure(resolve_spec(view, request)) as figure:
         svg = EXPORTERS["svg"].write(figure)
     return " ".join(" ".join(t for t, *_ in svg_texts(ET.fromstring(svg))).split())
+
+
+def shown_plot(qtbot, path: Path, width: int, height: int):  # type: ignore[no-untyped-def]
+    """A window's timeline plot of the case file at ``path``, shown at ``width`` x ``height`` and laid out."""
+    from caseline.render.timeline_plot import TimelinePlot
+    from caseline.timeline.load import load_file
+
+    plot = TimelinePlot()
+    qtbot.addWidget(plot)
+    plot.resize(width, height)
+    plot.show()
+    plot.set_cases(load_file(path).cases)
+    qtbot.waitUntil(lambda: plot.layout_ is not None)
+    return plot

@@ -7,20 +7,14 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage
 
-from caseline.render.timeline_plot import TimelinePlot
-from caseline.timeline.load import load_file
+from figure_support import shown_plot
 from support import INFLIXIMAB
 
 VIEW = (28.0, 118.0)  # an event lies under the left band here (counted: 6 earlier, not 5)
 
 
 def test_marks_stop_at_the_bands_and_what_they_cover_is_counted(qtbot) -> None:
-    plot = TimelinePlot()
-    qtbot.addWidget(plot)
-    plot.resize(1000, 700)
-    plot.show()
-    plot.set_cases(load_file(INFLIXIMAB).cases)
-    qtbot.waitUntil(lambda: plot.layout_ is not None)
+    plot = shown_plot(qtbot, INFLIXIMAB, 1000, 700)
     plot.set_time_range(*VIEW)  # the long methotrexate course runs on beyond the right edge
     image: QImage = plot.viewport().grab().toImage()
     state, vb = plot.paint_state, plot.viewbox

@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 
 import caseline.render.tiles as tiles
 from caseline.render.timeline_plot import TimelinePlot
-from caseline.timeline.load import load_file
+from figure_support import shown_plot
 from support import BORTEZOMIB
 
 
@@ -22,13 +22,7 @@ def pixels(plot: TimelinePlot) -> np.ndarray:
 @pytest.fixture
 def plot(qtbot, monkeypatch):
     monkeypatch.setattr(tiles, "MIN_DRAW_MS", 0.0)  # the sample case draws fast: tile it anyway
-    plot = TimelinePlot()
-    qtbot.addWidget(plot)
-    plot.resize(900, 600)
-    plot.show()
-    plot.set_cases(load_file(BORTEZOMIB).cases)
-    qtbot.waitUntil(lambda: plot.layout_ is not None)
-    return plot
+    return shown_plot(qtbot, BORTEZOMIB, 900, 600)
 
 
 def test_a_pan_copied_from_the_tile_shows_what_drawing_afresh_shows(plot) -> None:
