@@ -171,3 +171,7 @@ def test_columns_prepared_on_a_loading_thread_are_the_ones_a_layout_uses() -> No
     assert revealed.columns[0] is not prepared[0] and revealed.columns[0].revealed == some
     # another load of the same file is other case objects: never given this one's columns
     assert PREPARED.take(fresh[0], None) is None
+    # a closed document lets its columns go (the layouts showing its cases keep their own)
+    PREPARED.forget(loaded)
+    assert all(PREPARED.take(case, None) is None for case in loaded)
+    assert layout.columns[0] is prepared[0]

@@ -285,6 +285,14 @@ class PreparedColumns:
                     oldest = next(iter(self._found))
                     self._items -= self._found.pop(oldest).n_items
 
+    def forget(self, cases: Sequence[ResolvedCase]) -> None:
+        """Let go of the columns of ``cases`` (their document was closed: the layouts showing them keep theirs)."""
+        with self._lock:
+            for case in cases:
+                found = self._found.get(id(case))
+                if found is not None and found.case is case:
+                    self._items -= self._found.pop(id(case)).n_items
+
     def take(self, case: ResolvedCase, revealed: frozenset[str] | None) -> CaseColumns | None:
         """The columns made for ``case`` (this very object), when they are the ones wanted."""
         if revealed is not None:

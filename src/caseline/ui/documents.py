@@ -13,7 +13,7 @@ import os
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from caseline.layout.case_columns import prepare_columns
+from caseline.layout.case_columns import PREPARED, prepare_columns
 from caseline.model.caseset import CaseSet
 from caseline.timeline.load import LoadResult, internal_error, load_file
 
@@ -110,6 +110,7 @@ class Document(QObject):
 
     def close(self) -> None:
         self._debounce.stop()
+        PREPARED.forget(self.cases)  # the columns made for its cases on the loading thread
         paths = self._watcher.files() + self._watcher.directories()
         if paths:
             self._watcher.removePaths(paths)
