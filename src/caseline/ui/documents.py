@@ -104,6 +104,8 @@ class Document(QObject):
         self.loading = False
         self.last_result = result
         if result.ok:
+            new = {id(c) for c in result.cases}
+            PREPARED.forget([c for c in self.cases if id(c) not in new])  # a reload: the old cases' columns
             self.cases = list(result.cases)
             self.caseset = result.caseset
         self.loaded.emit(result)
