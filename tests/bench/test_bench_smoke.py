@@ -78,3 +78,16 @@ def test_a_measurement_of_nothing_fails_the_run():
         {"measurements": {"full": {"caseline": {"ms": {"median": 0.0}}}}}], "load": [], "export": []}
     found = problems(results)
     assert any("frames[0]" in p for p in found) and any(p.startswith("load: empty") for p in found)
+
+
+def test_caseline_starting_as_fast_as_the_bare_window_is_not_a_failure():
+    """The cold start difference (caseline minus a bare window) may be zero or negative in a run: it is the
+    two measured times it is made of that must not be empty, zero or negative."""
+    from benchmarks.report import problems
+
+    def cold(caseline: float, bare: float) -> dict:
+        return {"cold_start": {"caseline_s": {"median": caseline}, "bare_window_s": {"median": bare},
+                               "difference_s": {"median": caseline - bare}}}
+
+    assert problems(cold(0.50, 0.503)) == []
+    assert any("caseline_s" in p for p in problems(cold(0.0, 0.5)))
