@@ -273,6 +273,7 @@ def scaling_plot(results: dict[str, Any], path: str) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     frames = _entries(results.get("frames"))
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -287,10 +288,19 @@ def scaling_plot(results: dict[str, Any], path: str) -> None:
             ax.errorbar([p[0] for p in pts], [p[1]["median"] for p in pts],
                         yerr=[[p[1]["median"] - p[1]["min"] for p in pts], [p[1]["max"] - p[1]["median"] for p in pts]],
                         fmt=style, capsize=3, label=name)
+        if not single:  # the scenes differ in events per case too: say which each point is
+            for x, e in zip(xs, chosen, strict=True):
+                full = _m(e, "full").get("caseline")
+                if full:
+                    ax.annotate(e["scene"], (x, full["ms"]["median"]), textcoords="offset points", xytext=(4, 6),
+                                fontsize=7, color="#1f4e79")
         ax.axhline(16.7, color="grey", lw=0.8, ls="--")
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_xlabel("events" if single else "cases")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(
+            lambda v, _pos: f"{v:g}" if str(f"{v:g}")[0] in "25" else ""))
+        ax.set_xlabel("events" if single else "cases (scene: cases x events per case)")
         ax.set_ylabel("ms per full-view pan step")
         ax.set_title(title)
         ax.legend()
