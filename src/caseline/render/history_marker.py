@@ -106,14 +106,12 @@ class EventExtents:
             self.lo.size - np.searchsorted(self.by_lo[1], right, side="right"))
 
     def before(self, left: float) -> np.ndarray:
-        """Indices of the events wholly before ``left``, ascending."""
-        found = self.by_hi[0][: int(np.searchsorted(self.by_hi[1], left, side="left"))]
-        return np.sort(found)
+        """Indices of the events wholly before ``left`` (by their ends)."""
+        return self.by_hi[0][: int(np.searchsorted(self.by_hi[1], left, side="left"))]
 
     def after(self, right: float) -> np.ndarray:
-        """Indices of the events wholly after ``right``, ascending."""
-        found = self.by_lo[0][int(np.searchsorted(self.by_lo[1], right, side="right")):]
-        return np.sort(found)
+        """Indices of the events wholly after ``right`` (by their starts)."""
+        return self.by_lo[0][int(np.searchsorted(self.by_lo[1], right, side="right")):]
 
 
 def marks_extent(layout: L.TimelineLayout) -> tuple[float, float]:
@@ -219,7 +217,7 @@ class HistoryMarker(LayerItem):
             self._text(p, text_rect, text, fm)
             if history_w:
                 area = QRectF(rect.left() + text_w if is_earlier else rect.left(), top, history_w, bottom - top)
-                self._history(p, f, area, extents, is_earlier, left_day, right_day)
+                self._history(p, f, area, extents, outside, is_earlier, left_day, right_day)
 
     def _band_cached(self, p: QPainter, f: Frame, rect: QRectF, earlier: bool) -> None:
         """The band on screen: stamped from a pixmap made once per size (an antialiased zigzag path filled
@@ -300,13 +298,13 @@ class HistoryMarker(LayerItem):
         p.drawText(QPointF(-length / 2, fm.ascent() - fm.height() / 2), text)
         p.restore()
 
-    def _history(self, p: QPainter, f: Frame, area: QRectF, extents: EventExtents, earlier: bool,
-                 left_day: float, right_day: float) -> None:
-        """The events outside the window, on their rows, squeezed into ``area`` (days to the break linear):
-        the history is compressed behind the axis break, not cut."""
+    def _history(self, p: QPainter, f: Frame, area: QRectF, extents: EventExtents, outside: np.ndarray,
+                 earlier: bool, left_day: float, right_day: float) -> None:
+        """The events ``outside`` the window (on one side), on their rows, squeezed into ``area`` (days to the
+        break linear): the history is compressed behind the axis break, not cut."""
         state = self.state
-        k = extents.before(left_day) if earlier else extents.after(right_day)
-        k = k[(extents.row[k] >= f.row_lo) & (extents.row[k] <= f.row_hi) & (extents.color[k] >= 0)]
+        k = outside[(extents.row[outside] >= f.row_lo) & (extents.row[outside] <= f.row_hi)
+                    & (extents.color[outside] >= 0)]
         if k.size == 0:
             return
         line = QFontMetricsF(state.small_font).height()

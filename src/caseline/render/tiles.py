@@ -37,7 +37,6 @@ class _Tile:
     key: tuple[object, ...]
     left_day: float  # the data x at the tile's left edge
     width: float  # logical px
-    top: float  # logical px of the tile's top in the view
 
 
 class TileCache:
@@ -107,4 +106,4 @@ class TileCache:
             draw(painter, tile_frame)
         finally:
             painter.end()
-        return _Tile(pixmap, scale, left_day, float(tile_w), top)
+        return _Tile(pixmap, scale, left_day, float(tile_w))
