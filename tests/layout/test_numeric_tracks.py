@@ -124,3 +124,18 @@ def test_tracks_composed_per_case_are_the_tracks_found_over_the_whole_layout() -
     assert seen_severity and seen_results
     hidden = numeric_tracks(layouts[2])
     assert all(layouts[2].rows[t.row].lane != "Weakness" for t in hidden)
+
+
+def test_a_step_beyond_the_edge_is_not_drawn_at_the_edge() -> None:
+    """A value that changes beyond the drawn area (past the view, or under a history band) must not show as a
+    rise at the edge: that would date the change where the source does not."""
+    import numpy as np
+
+    from caseline.layout.tracks import clip_steps, step_vertices
+
+    x, y = step_vertices(np.array([10.0, 50.0, 130.0]), np.array([5.0, 1.0, 3.5]))
+    x0, y0, x1, y1 = clip_steps(x[:-1], y[:-1], x[1:], y[1:], 0.0, 100.0)
+    vertical = x0 == x1
+    assert sorted(x0[vertical].tolist()) == [50.0]  # the change at 50 is drawn; the one at 130 is not
+    assert x1.max() == 100.0 and x0.min() == 10.0  # the last value runs on to the edge
+    assert (y0[~vertical] == y1[~vertical]).all()

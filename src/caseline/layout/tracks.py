@@ -284,3 +284,40 @@ def _result_track(items: Sequence[Item], shifts: Mapping[str, float], row: int, 
 def _extent(points: Sequence[TrackPoint]) -> tuple[float, float]:
     return (min(p.lo if math.isfinite(p.lo) else p.x for p in points),
             max(p.hi if math.isfinite(p.hi) else p.x for p in points))
+
+
+def step_vertices(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The vertices of the step line through (X, Y): (X0, Y0), (X1, Y0), (X1, Y1), (X2, Y1), ...
+
+    When there are more values than pixel columns, each column keeps its first, lowest, highest
+    and last value (in that order), which covers the same pixels."""
+    n = X.shape[0]
+    if n > 2 and n > 2 * max(1.0, float(X[-1] - X[0])):
+        column = np.floor(X)
+        starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
+        stops = np.r_[starts[1:], n]
+        low = np.minimum.reduceat(Y, starts)
+        high = np.maximum.reduceat(Y, starts)
+        first, last = Y[starts], Y[stops - 1]
+        cx = X[starts]
+        X = np.repeat(cx, 4)
+        Y = np.stack([first, low, high, last], axis=1).ravel()
+    n = X.shape[0]
+    if n == 0:
+        return X, Y
+    out_x = np.empty(2 * n - 1)
+    out_y = np.empty(2 * n - 1)
+    out_x[0::2] = X
+    out_y[0::2] = Y
+    out_x[1::2] = X[1:]
+    out_y[1::2] = Y[:-1]
+    return out_x, out_y
+
+
+def clip_steps(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray, left: float,
+               right: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The segments of a step line (horizontal or vertical) cut to ``left``..``right``: a horizontal one is
+    shortened, a vertical one beyond an edge is left out (drawn at the edge, the change would claim a time
+    there that the source does not state)."""
+    keep = (np.maximum(x0, x1) >= left) & (np.minimum(x0, x1) <= right)
+    return np.clip(x0[keep], left, right), y0[keep], np.clip(x1[keep], left, right), y1[keep]

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 
 from caseline.layout import timeline_layout as L
 from caseline.layout.row_index import merge_spans
+from caseline.layout.tracks import clip_steps, step_vertices
 from caseline.model.kinds import CATEGORY_ORDER, Glyph
 from caseline.render.painting import (
     SPRITE_MIN_GLYPHS,
@@ -546,9 +547,9 @@ class PointLayer(LayerItem):
             if i1 - i0 <= 0:
                 continue
             top = int(sev.row[k]) * f.sy + f.dy
-            X = np.clip(xs[i0:i1] * f.sx + f.dx, f.left, f.right)
+            X = xs[i0:i1] * f.sx + f.dx  # (not clipped: a rise beyond the edge is not drawn at the edge)
             Y = top + f.row_h * (0.92 - 0.8 * sev.frac[a + i0:a + i1])
-            X, Y = _step_vertices(X, Y)
+            X, Y = step_vertices(X, Y)
             xs0.append(X[:-1])
             ys0.append(Y[:-1])
             xs1.append(X[1:])
@@ -556,6 +557,7 @@ class PointLayer(LayerItem):
         if not xs0:
             return
         X0, Y0, X1, Y1 = (np.concatenate(v) for v in (xs0, ys0, xs1, ys1))
+        X0, Y0, X1, Y1 = clip_steps(X0, Y0, X1, Y1, f.left, f.right)
         if f.raster:
             # the steps are horizontal and vertical segments: rectangles of the pen's width, one batch
             # (an antialiased 1.5 px polyline costs Qt's stroker ~30 ms per 4,000 vertices)
@@ -564,37 +566,9 @@ class PointLayer(LayerItem):
             p.setBrush(col)
             smooth = p.testRenderHint(QPainter.RenderHint.Antialiasing)  # on screen whole pixels (axis-aligned)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth and not state.screen)
-            x_lo, x_hi = np.minimum(X0, X1), np.maximum(X0, X1)
-            y_lo, y_hi = np.minimum(Y0, Y1), np.maximum(Y0, Y1)
-            self.batch.rects(p, x_lo - half, y_lo - half, x_hi - x_lo + width, y_hi - y_lo + width)
+            x_lo, y_lo = np.minimum(X0, X1), np.minimum(Y0, Y1)
+            w, h = np.maximum(X0, X1) - x_lo + width, np.maximum(Y0, Y1) - y_lo + width
+            self.batch.rects(p, x_lo - half, y_lo - half, w, h)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         else:
             self.batch.lines(p, X0, Y0, X1, Y1)
-
-
-def _step_vertices(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The vertices of the step line through (X, Y): (X0, Y0), (X1, Y0), (X1, Y1), (X2, Y1), ...
-
-    When there are more values than pixel columns, each column keeps its first, lowest, highest
-    and last value (in that order), which covers the same pixels."""
-    n = X.shape[0]
-    if n > 2 and n > 2 * max(1.0, float(X[-1] - X[0])):
-        column = np.floor(X)
-        starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
-        stops = np.r_[starts[1:], n]
-        low = np.minimum.reduceat(Y, starts)
-        high = np.maximum.reduceat(Y, starts)
-        first, last = Y[starts], Y[stops - 1]
-        cx = X[starts]
-        X = np.repeat(cx, 4)
-        Y = np.stack([first, low, high, last], axis=1).ravel()
-    n = X.shape[0]
-    if n == 0:
-        return X, Y
-    out_x = np.empty(2 * n - 1)
-    out_y = np.empty(2 * n - 1)
-    out_x[0::2] = X
-    out_y[0::2] = Y
-    out_x[1::2] = X[1:]
-    out_y[1::2] = Y[:-1]
-    return out_x, out_y

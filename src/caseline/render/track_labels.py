@@ -115,10 +115,12 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
         p.setPen(QPen(color, line * 1.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap))
         points = track.points[first:last]
         for a, b in itertools.pairwise(points):
-            xa, xb = _clip(f, a.x * sx + dx), _clip(f, b.x * sx + dx)
+            xb_at = b.x * sx + dx
+            xa, xb = _clip(f, a.x * sx + dx), _clip(f, xb_at)
             ya, yb = _y(f, track, a.value), _y(f, track, b.value)
             p.drawLine(QPointF(xa, ya), QPointF(xb, ya))
-            p.drawLine(QPointF(xb, ya), QPointF(xb, yb))
+            if f.left <= xb_at <= f.right:  # a change beyond the edge is not drawn at the edge (a time not stated)
+                p.drawLine(QPointF(xb, ya), QPointF(xb, yb))
         for pt in points:  # each value's mark on the line
             p.setBrush(color)
             p.drawEllipse(QPointF(pt.x * sx + dx, _y(f, track, pt.value)), 2.0 * line, 2.0 * line)
