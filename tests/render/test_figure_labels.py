@@ -198,3 +198,30 @@ def test_lane_names_wrap_at_spaces_and_slashes_and_hyphenate_only_long_words(qap
     assert hyphenated.replace("-\n", "") == "Methylprednisolone"
     assert all(fm.horizontalAdvance(line) <= 212 for line in hyphenated.split("\n"))
     assert wrap_text("IVIG", fm, 212, hyphenate=True) == "IVIG"
+
+
+def test_a_lane_with_only_undated_events_says_where_they_are_and_its_chip_clears_the_history_band() -> None:
+    """The infliximab sample's Outcome lane holds one event with no stated time: the lane looked empty and the
+    event's chip, in the 'Time not stated' strip, sat over the history band at the left edge."""
+    from caseline.render.label_layer import UNDATED_HINT, undated_only_rows
+
+    path = next(p for p in SAMPLE_FILES if p.name.startswith("infliximab"))
+    view, request = sample_request(path, "double")
+    with built_figure(resolve_spec(view, request)) as figure:
+        layout = figure.plot.layout_
+        hinted = undated_only_rows(layout)
+        assert [layout.rows[r].lane for r in hinted] == ["Outcome"]
+        assert [layout.items[i].label for i in next(iter(hinted.values()))] == ["Off therapy, ulcers persist"]
+        assert all(layout.rows[r].lane not in ("Disease course", "Weakness") for r in hinted)  # lanes with dates
+        figure_image(figure)
+        state = figure.plot.paint_state
+        assert state.label_inset_left > 0, "the sample opens with a history band at the left"
+        chips = figure.plot.labels._chips
+        assert chips, "the undated strip draws its chip"
+        data_left = figure.plot.viewbox.mapViewToScene(QPointF(figure.plot.time_range()[0], 0)).x()
+        band_right = data_left + state.label_inset_left
+        assert all(rect.left() >= band_right for _, rect in chips), "a chip over the history band"
+        root = ET.fromstring(EXPORTERS["svg"].write(figure))
+    hints = [(text, y) for text, _, y, _ in svg_texts(root) if text == UNDATED_HINT]
+    chip = [(text, y) for text, _, y, _ in svg_texts(root) if text == "Off therapy, ulcers persist"]
+    assert len(hints) == 1 and chip and hints[0][1] < chip[0][1], "the hint sits in the lane above the strip"

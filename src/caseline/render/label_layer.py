@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from caseline.analysis.wording import format_resolved
 from caseline.layout import timeline_layout as L
@@ -99,6 +99,7 @@ class LabelLayer(LayerItem):
             self.undated_hidden = []
         # headers and undated strips of the rows on screen
         title_h = QFontMetricsF(state.title_font).height()
+        undated_only: dict[int, list[int]] = state.derived("undated-only-rows", lambda: undated_only_rows(layout))
         for r in range(f.row_lo, f.row_hi + 1):
             row = layout.rows[r]
             y = r * f.sy + f.dy
@@ -122,6 +123,8 @@ class LabelLayer(LayerItem):
                                          state.static_text(rest, state.small_font))
             elif row.kind == L.RowKind.UNDATED:
                 self._draw_undated(p, r, y, row_h, left, right, record=not f.partial)
+            elif row.kind == L.RowKind.LANE and r in undated_only:
+                self._draw_undated_hint(p, undated_only[r], y, row_h, left)
         if not state.show_labels or row_h < fm_h * 0.9 or not len(layout.label_columns()):
             self._placed = None
             return
@@ -331,12 +334,28 @@ class LabelLayer(LayerItem):
         self._leaders = (hidden[led], placed_x[led] + mw[led] / 2, mark[led])
         return (hidden[ok], placed_x[ok], mw[ok], [tags[int(k)] for k in ok]), footnotes
 
+    def _draw_undated_hint(self, p: QPainter, items: list[int], y: float, row_h: float, left: float) -> None:
+        """A lane whose events all have no stated time would look empty: it says where they are (the case's
+        'Time not stated' strip below). Not while the teaching view still hides them."""
+        state = self.state
+        if all(index in state.ghosted for index in items):
+            return
+        font = QFont(state.small_font)
+        font.setItalic(True)
+        fm = QFontMetricsF(font)
+        p.setPen(state.muted)
+        p.setFont(font)
+        text = UNDATED_HINT if len(items) == 1 else UNDATED_HINT_MANY.format(len(items))
+        p.drawText(QPointF(left + state.label_inset_left + 8, y + (row_h + fm.ascent() - fm.descent()) / 2), text)
+
     def _draw_undated(self, p: QPainter, r: int, y: float, row_h: float, left: float, right: float,
                       record: bool) -> None:
         state = self.state
         layout = state.layout
         font = state.small_font
         fm_h = QFontMetricsF(font).height()
+        # clear of the history bands (render.history_marker), which cover the edges of every row but headers
+        left, right = left + state.label_inset_left, right - state.label_inset_right
         x = left + 8
         case_index = layout.rows[r].case_index
         for index in layout.undated:  # chips of one case, cut at the right edge
@@ -374,6 +393,27 @@ class LabelLayer(LayerItem):
             if record:
                 self._chips.append((index, chip))
             x += w + 8
+
+
+#: What a lane with only undated events says (its events are chips in the case's "Time not stated" strip).
+UNDATED_HINT = "time not stated: see below"
+UNDATED_HINT_MANY = "{} events, time not stated: see below"
+
+
+def undated_only_rows(layout: L.TimelineLayout) -> dict[int, list[int]]:
+    """Lane rows with nothing dated whose events are in their case's undated strip: {row: those items}."""
+    if not layout.undated:
+        return {}
+    lane_rows = {(row.case_index, row.category, row.lane): r
+                 for r, row in enumerate(layout.rows) if row.kind == L.RowKind.LANE}
+    placed = np.bincount(layout.item_row[layout.item_row >= 0], minlength=layout.n_rows)
+    out: dict[int, list[int]] = {}
+    for index in layout.undated:
+        item = layout.items[index]
+        r = lane_rows.get((int(layout.item_case[index]), item.category, item.lane))
+        if r is not None and placed[r] == 0:
+            out.setdefault(r, []).append(index)
+    return out
 
 
 def case_name(layout: L.TimelineLayout, item: int) -> str:
