@@ -31,13 +31,15 @@ def test_fda_scenario_field_by_field(tmp_path: Path) -> None:
     assert first["label"] == "Thrombose veineuse profonde"  # E.i.1.2 as reported, not a MedDRA lookup
     assert "MedDRA 10027940" in first["source"]["note"]
     assert first["start"] == {"time": "2014-10-10", "stated": "E.i.4 20141010"}
-    assert first["ongoing"] is True and "not recovered" in first["note"] and "disability" in first["note"]
-    assert "course" not in second and "recovered/resolved" in second["note"]
+    assert first["ongoing"] is True and first["outcome"] == "not_recovered" and "disability" in first["seriousness"]
+    assert "course" not in second and second["outcome"] == "recovered"  # no end date: no resolution point
     drug_a, drug_b, drug_c = (event_of(case, i) for i in ("drug-a", "drug-b", "drug-c"))
     assert (drug_a["role"], drug_b["role"], drug_c["role"]) == ("suspected", "suspected", "concomitant")
     assert drug_a["start"] == {"time": "unknown", "stated": "G.k.4.r.4 nullFlavor ASKU (asked, unknown)"}
-    assert drug_a["route"] == "Oral" and "Embolism venous" in drug_a["note"]
-    assert "Colite ischemique: Suspected (Global Introspection, primary source reporter)" in drug_a["note"]
+    assert drug_a["route"] == "Oral" and case["diagnosis"] == "Embolism venous"  # the suspect's indication
+    assert {"drug": "drug-a", "reaction": "reaction-2", "scale": "other", "value": "Suspected",  # G.k.9.i.2
+            "by": "primary source reporter", "note": "method: Global Introspection (G.k.9.i.2.r.2)",
+            } in case["causality"]
     assert case["suspect"]["drug"] == "drug-a" and case["suspect"]["reaction_event"] == "reaction-1"
     assert case["anchor"] == "reaction-1"  # the suspect's first date is not known: day 0 is the onset
     resolved = load_clean(result, tmp_path)[0]

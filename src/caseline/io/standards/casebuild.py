@@ -54,6 +54,11 @@ FIELD_ORDER = (
     "result",
     "course",
     "severity",
+    "seriousness",
+    "outcome",
+    "grade",
+    "action_taken",
+    "links",
     "note",
     "identifying",
     "source",
@@ -70,6 +75,7 @@ _CASE_RANK = {
             "summary",
             "citation",
             "suspect",
+            "causality",
             "anchor",
             "anchor_date",
             "anchor_label",
@@ -215,6 +221,8 @@ class CaseDraft:
                 case[key] = self.case[key]
         if self.suspect.get("drug") or self.suspect.get("reaction_event"):
             case["suspect"] = {k: v for k, v in self.suspect.items() if v}
+        if self.case.get("causality"):  # reported assessments: a list of {drug, reaction, scale, value, by, note}
+            case["causality"] = self.case["causality"]
         for key in ("anchor", "anchor_date", "anchor_label"):
             if self.case.get(key):
                 case[key] = self.case[key]

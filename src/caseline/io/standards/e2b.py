@@ -7,54 +7,25 @@ re-administration), per-pair causality assessments (G.k.9.i.2), tests (F.r), med
 history (D.7, D.8), the literature reference (C.4) and the narrative (H.1). MedDRA codes stay in
 the provenance: caseline bundles no terminology, so a reaction is labelled with the reporter's
 words (E.i.1.1a, else E.i.1.2), or with its code when there are none.
+
+Seriousness, outcome, the suspected drug's action taken and indication, the causality assessments
+and a cause of death that is a reaction go to the case format's fields (:mod:`e2b_codes` maps the
+codes); a note keeps only what the format has no field for.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from caseline.io.standards import e2b_codes as c
 from caseline.io.standards import e2b_xml as x
 from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, legible, slug
 from caseline.io.standards.dates import quantity_duration
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning
 from caseline.io.standards.provenance import coded, set_source, timed
-
-_SEX = {"1": "male", "2": "female"}
-_AGE_UNITS = {"a": "", "mo": "months", "wk": "weeks", "d": "days", "h": "hours", "{decade}": "decades"}
-_OUTCOME = {
-    "0": "unknown",
-    "1": "recovered/resolved",
-    "2": "recovering/resolving",
-    "3": "not recovered/not resolved",
-    "4": "recovered/resolved with sequelae",
-    "5": "fatal",
-}
-_SERIOUS = {
-    "34": "results in death",
-    "21": "life-threatening",
-    "33": "hospitalisation",
-    "35": "disability",
-    "12": "congenital anomaly",
-    "26": "other medically important condition",
-}
-_ROLE = {"1": "suspect", "2": "concomitant", "3": "interacting", "4": "drug not administered"}
-_ACTION = {
-    "1": "drug withdrawn",
-    "2": "dose reduced",
-    "3": "dose increased",
-    "4": "dose not changed",
-    "0": "unknown",
-    "9": "not applicable",
-}
-_RECURRENCE = {
-    "1": "rechallenge: reaction recurred",
-    "2": "rechallenge: reaction did not recur",
-    "3": "rechallenge: recurrence unknown",
-    "4": "no rechallenge",
-}
-_TEST_RESULT = {"1": "positive", "2": "negative", "3": "borderline", "4": "inconclusive"}
 
 
 def identify(head: bytes) -> bool:
@@ -79,6 +50,7 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
         draft = reader.build()
         if suspect is not None and not apply_suspect(draft, suspect):
             result.warnings.append(ImportWarning(path, f"no drug named {suspect!r}", record=f"ICSR {report_id}"))
+        reader.settle()
         finish_into(draft, options, result)
     if subject is not None and not result.cases:
         result.warnings.append(ImportWarning(path, f"no ICSR with report id {subject!r}", error=True))
@@ -97,7 +69,12 @@ class _Report:
         self.role = x.find(self.assessment, "subject1/primaryRole")
         self.draft = CaseDraft("e2b", report_id, f"ICSR {report_id}", (self.file,), "icsr")
         self.reactions: dict[str, dict[str, Any]] = {}  # reaction id root -> event
+        self.meddra: dict[str, dict[str, Any]] = {}  # MedDRA code of a reaction -> its event
         self.drugs: dict[str, dict[str, Any]] = {}  # drug id root -> first event of that drug
+        self.given: list[_Given] = []  # what each drawn drug says that depends on which drug is suspected
+        self.death: dict[str, Any] | None = None
+        self.causes: list[tuple[str, str]] = []  # D.9.2.r reported causes of death: (MedDRA code, words)
+        self.assessments: list[dict[str, Any]] = []  # the case's causality list (G.k.9.i.2)
 
     def where(self, what: str) -> str:
         return f"ICSR {self.report_id} {what}"
@@ -114,6 +91,7 @@ class _Report:
         drugs = x.findall(organizers.get("4"), "component/substanceAdministration")
         for number, drug in enumerate(drugs, 1):
             self.drug(number, drug, characterization.get(x.attr(x.find(drug, "id"), "root"), ""))
+        self.causes_of_death()
         self.history(organizers.get("1"))
         self.drug_history(organizers.get("2"))
         self.tests(organizers.get("3"))
@@ -129,8 +107,8 @@ class _Report:
             draft.identify(x.text_of(name))
         draft.identify(self.report_id)
         sex = x.attr(x.find(player, "administrativeGenderCode"), "code")
-        if sex in _SEX:
-            draft.patient["sex"] = _SEX[sex]
+        if sex in c.SEX:
+            draft.patient["sex"] = c.SEX[sex]
         birth, _ = x.ts(x.find(player, "birthTime"), "D.2.1")
         if birth:
             draft.identify(f"born {birth}")
@@ -139,15 +117,17 @@ class _Report:
         age = x.first_by_code(self.role, "subjectOf2/observation", "3")
         value = x.find(age, "value")
         if x.attr(value, "value"):
-            unit = _AGE_UNITS.get(x.attr(value, "unit"), x.attr(value, "unit"))
+            unit = c.AGE_UNITS.get(x.attr(value, "unit"), x.attr(value, "unit"))
             draft.patient["age"] = f"{x.attr(value, 'value')} {unit}".strip()
         death, stated = x.ts(x.find(player, "deceasedTime"), "D.9.1")
-        causes = [x.value_text(x.find(o, "value")) for o in x.by_code(self.role, "subjectOf2/observation", "32")]
-        if death or x.attr(x.find(player, "deceasedInd"), "value") == "true" or any(causes):
+        for observation in x.by_code(self.role, "subjectOf2/observation", "32"):
+            value = x.find(observation, "value")
+            cause = (x.attr(value, "code"), x.value_text(value))
+            if any(cause):
+                self.causes.append(cause)
+        if death or x.attr(x.find(player, "deceasedInd"), "value") == "true" or self.causes:
             event = {"id": "death", "kind": "milestone", "type": "death", "label": "Death", "at": timed(death, stated)}
-            if any(causes):
-                event["note"] = "Reported cause of death (D.9.2): " + "; ".join(c for c in causes if c) + "."
-            self.draft.add(set_source(event, self.where("patient D.9"), self.details()))
+            self.death = self.draft.add(set_source(event, self.where("patient D.9"), self.details()))
 
     def case_level(self) -> None:
         narrative = x.text_of(x.find(self.report, "text"))
@@ -192,18 +172,27 @@ class _Report:
             duration = quantity_duration(x.attr(times["width"], "value"), x.attr(times["width"], "unit"))
             if duration and start:
                 event["duration"] = duration
-        flags = {x.code_of(o): o for o in x.findall(observation, "outboundRelationship2/observation")}
-        serious = [
-            label for code, label in _SERIOUS.items() if x.attr(x.find(flags.get(code), "value"), "value") == "true"
-        ]
-        outcome = x.attr(x.find(flags.get("27"), "value"), "code")
+        flags: dict[str, Element] = {}
         notes = []
-        if serious:
-            notes.append("Serious: " + ", ".join(serious) + ".")
-        if outcome in _OUTCOME:
-            notes.append(f"Outcome (E.i.7): {_OUTCOME[outcome]}.")
+        for flag in x.findall(observation, "outboundRelationship2/observation"):
+            if x.attr(x.find(flag, "code"), "codeSystem") != c.FDA_CRITERIA:
+                flags[x.code_of(flag)] = flag
+            elif x.code_of(flag) == c.FDA_INTERVENTION and x.attr(x.find(flag, "value"), "value") == "true":
+                notes.append("Required intervention (FDA.E.i.3.2h), an FDA criterion the seriousness list has not.")
+        criteria = c.seriousness({code: x.attr(x.find(flags.get(code), "value"), "value") for code in c.SERIOUS})
+        if criteria:
+            event["seriousness"] = criteria
+        outcome_value = x.find(flags.get("27"), "value")
+        outcome = x.attr(outcome_value, "code")
+        if outcome in c.OUTCOME:
+            event["outcome"] = c.OUTCOME[outcome]
             if outcome in ("2", "3") and "end" not in event and "duration" not in event:
                 event["ongoing"] = True
+        elif outcome:  # not an E2B(R3) code: which outcome the sender meant is not guessed
+            words = x.attr(outcome_value, "displayName")
+            notes.append(f"Outcome (E.i.7): code {outcome}{f' ({words})' if words else ''}, not an E2B(R3) code.")
+            self.warnings.append(ImportWarning(self.path, f"E.i.7 outcome code {outcome!r} is not an E2B(R3) code: "
+                                               "kept in the note", record=self.where(f"reaction {number}")))
         if notes:
             event["note"] = " ".join(notes)
         codes = [
@@ -229,8 +218,11 @@ class _Report:
                 if end
                 else timed(f"after {added['id']}", "E.i.7 fatal; date of death not given"),
             }
-            self.draft.add(set_source(death, self.where(f"reaction {number}"), self.details("E.i.7 fatal")))
+            death = set_source(death, self.where(f"reaction {number}"), self.details("E.i.7 fatal"))
+            self.death = self.draft.add(death)
         self.reactions[x.attr(x.find(observation, "id"), "root") or added["id"]] = added
+        if meddra:
+            self.meddra.setdefault(meddra, added)
 
     # ------------------------------------------------------------------ drugs
     def characterizations(self) -> dict[str, str]:
@@ -249,20 +241,19 @@ class _Report:
                 ImportWarning(self.path, "drug not administered (G.k.1 = 4): not drawn", record=record)
             )
             return
-        role = _ROLE.get(role_code, "")
+        role = c.ROLE.get(role_code, "")
         dosages = [d for d in x.findall(drug, "outboundRelationship2/substanceAdministration")]
-        indication = x.value_text(x.find(x.first_by_code(drug, "inboundRelationship/observation", "19"), "value"))
+        indications = [
+            (x.attr(x.find(o, "value"), "code"), x.value_text(x.find(o, "value")))
+            for o in x.by_code(drug, "inboundRelationship/observation", "19")
+        ]
         action = ""
         for relationship in x.findall(drug, "inboundRelationship"):
             if x.attr(relationship, "typeCode") == "CAUS":
                 action = x.code_of(x.find(relationship, "act"))
         notes = []
-        if role == "interacting":
+        if role == "interacting":  # the format's roles have no "interacting": drawn as suspected, said here
             notes.append("Interacting drug (G.k.1).")
-        if indication:
-            notes.append(f"Indication (G.k.7): {indication}.")
-        if action in _ACTION:
-            notes.append(f"Action taken (G.k.8): {_ACTION[action]}.")
         ingredients = [x.text_of(i) for i in findall_names(product)]
         codes = [
             coded("product code", x.attr(x.find(product, "code"), "code")),
@@ -278,6 +269,7 @@ class _Report:
             events.append(self.draft.add(set_source(event, record, self.details(*codes))))
         first = events[0]
         self.drugs[x.attr(x.find(drug, "id"), "root")] = first
+        self.given.append(_Given(events, action, [i for i in indications if i[1]]))
         if role in ("suspect", "interacting") and not self.draft.suspect.get("drug"):
             self.draft.suspect["drug"] = first["id"]
         self.onset_and_recurrence(drug, first, events)
@@ -373,7 +365,7 @@ class _Report:
         for observation in x.by_code(drug, "outboundRelationship2/observation", "31"):
             code = x.attr(x.find(observation, "value"), "code")
             reaction = self.reactions.get(x.attr(x.find(observation, "outboundRelationship1/actReference/id"), "root"))
-            if code not in _RECURRENCE or code == "4":
+            if code not in c.RECURRENCE or code == "4":
                 continue
             target = reaction or next(iter(self.reactions.values()), None)
             again = {
@@ -381,9 +373,9 @@ class _Report:
                 "kind": "rechallenge",
                 "target": first["id"],
                 "label": "Readministered",
-                "at": timed(f"after {target['id']}" if target else None, f"G.k.9.i.4 {code} ({_RECURRENCE[code]})"),
+                "at": timed(f"after {target['id']}" if target else None, f"G.k.9.i.4 {code} ({c.RECURRENCE[code]})"),
             }
-            again = self.draft.add(set_source(again, self.where("G.k.9.i.4"), self.details(_RECURRENCE[code])))
+            again = self.draft.add(set_source(again, self.where("G.k.9.i.4"), self.details(c.RECURRENCE[code])))
             if code == "1" and target is not None:
                 recurred = {
                     "id": f"{target['id']}-recurred",
@@ -397,6 +389,8 @@ class _Report:
                 )
 
     def causality(self, drug: Element, event: dict[str, Any]) -> None:
+        """Each G.k.9.i.2.r assessment of this drug as an entry of the case's ``causality`` list (result,
+        source and method); one whose reaction cannot be found stays in the drug's note."""
         root = x.attr(x.find(drug, "id"), "root")
         notes: list[str] = []
         for assessment in x.by_code(self.assessment, "component/causalityAssessment", "39"):
@@ -404,23 +398,74 @@ class _Report:
                 continue
             reaction = self.reactions.get(x.attr(x.find(assessment, "subject1/adverseEffectReference/id"), "root"))
             result = x.value_text(x.find(assessment, "value"))
-            method = x.text_of(x.find(assessment, "methodCode/originalText"))
-            source = x.text_of(x.find(assessment, "author/assignedEntity/code/originalText"))
-            text = f"{reaction['label'] if reaction else 'reaction'}: {result}" + (
-                f" ({', '.join(s for s in (method, source.lower()) if s)})" if method or source else ""
+            method = x.text_of(x.find(assessment, "methodCode/originalText")) or x.value_text(
+                x.find(assessment, "methodCode")
             )
-            notes.append(text)
-            if (
-                reaction is not None
-                and reaction["id"] == self.draft.suspect.get("reaction_event", "reaction-1")
-                and event["id"] == self.draft.suspect.get("drug")
-            ):
-                previous = self.draft.suspect.get("causality", "")
-                self.draft.suspect["causality"] = f"{previous}; {text}" if previous else text
+            source = x.text_of(x.find(assessment, "author/assignedEntity/code/originalText")) or x.value_text(
+                x.find(assessment, "author/assignedEntity/code")
+            )
+            if reaction is not None and result:
+                self.assessments.append(c.causality_entry(event["id"], reaction["id"], result, method, source))
+            elif result or method or source:
+                about = reaction["label"] if reaction else "a reaction not in the report"
+                how = ", ".join(s for s in (method, c.assessor(source)) if s)
+                notes.append(f"{about}: {result or 'no result'}" + (f" ({how})" if how else ""))
         if notes:
             event["note"] = " ".join(
                 filter(None, [event.get("note", ""), "Causality (G.k.9.i.2): " + "; ".join(notes) + "."])
             )
+
+    def causes_of_death(self) -> None:
+        """D.9.2.r: a reported cause of death that is a reaction of the report (same MedDRA code, else the
+        same words) links the death to it (``caused_by``); any other cause stays in the death's note."""
+        if self.death is None or not self.causes:
+            return
+        links: list[dict[str, str]] = []
+        others: list[str] = []
+        for code, words in self.causes:
+            target = self.meddra.get(code) if code else None
+            if target is None and words:
+                same = legible(words).lower()
+                target = next((r for r in self.reactions.values() if r["label"].lower() == same), None)
+            if target is None:
+                others.append(words or f"MedDRA {code}")
+            elif all(link["target"] != target["id"] for link in links):
+                links.append({"type": "caused_by", "target": target["id"], "note": "reported cause of death (D.9.2)"})
+        if links:
+            self.death["links"] = links
+        if others:
+            note = "Reported cause of death (D.9.2): " + "; ".join(others) + "."
+            self.death["note"] = " ".join(filter(None, [self.death.get("note", ""), note]))
+
+    def settle(self) -> None:
+        """What depends on which drug is the suspected one (``--suspect`` may change it after the build):
+        its G.k.8 action becomes ``action_taken`` of the reactions and its G.k.7 indication the case's
+        ``diagnosis``. The format has ``action_taken`` only for the suspected drug and no indication
+        field on a drug, so those of the other drugs stay in their notes."""
+        suspect = self.draft.suspect.get("drug")
+        for given in self.given:
+            suspected = suspect in {e["id"] for e in given.events}
+            indications = [words for _, words in given.indications]
+            if suspected and not self.draft.case.get("diagnosis"):
+                known = [w for code, w in given.indications
+                         if code != c.UNKNOWN_INDICATION and "unknown indication" not in w.lower()]
+                if known:
+                    self.draft.case["diagnosis"] = "; ".join(known)
+                    indications = [w for w in indications if w not in known]
+            notes = [f"Indication (G.k.7): {'; '.join(indications)}."] if indications else []
+            action = c.ACTION.get(given.action)
+            if action is not None and suspected:
+                for reaction in self.reactions.values():
+                    reaction["action_taken"] = action[1]
+            elif action is not None:
+                notes.append(f"Action taken (G.k.8): {action[0]}.")
+            elif given.action:  # not an E2B(R3) code
+                notes.append(f"Action taken (G.k.8): code {given.action}, not an E2B(R3) code.")
+            if notes:
+                for event in given.events:
+                    event["note"] = " ".join(filter(None, [*notes, event.get("note", "")]))
+        if self.assessments:
+            self.draft.case["causality"] = list(self.assessments)
 
     # ------------------------------------------------------------------ history and tests
     def history(self, organizer: Element | None) -> None:
@@ -495,8 +540,8 @@ class _Report:
             elif x.value_text(value):
                 event["result"] = x.value_text(value)
             outcome = x.attr(x.find(observation, "interpretationCode"), "code")
-            if outcome in _TEST_RESULT:
-                event["result"] = " ".join(filter(None, [event.get("result", ""), _TEST_RESULT[outcome]]))
+            if outcome in c.TEST_RESULT:
+                event["result"] = " ".join(filter(None, [event.get("result", ""), c.TEST_RESULT[outcome]]))
                 if outcome == "3":
                     event["interpretation"] = "borderline"
             reference: dict[str, float] = {}
@@ -520,3 +565,12 @@ class _Report:
 
 def findall_names(product: Element | None) -> list[Element]:
     return [n for n in x.findall(product, "ingredient/ingredientSubstance/name") if x.text_of(n)]
+
+
+@dataclass
+class _Given:
+    """A drawn drug's events, G.k.8 action code and G.k.7.r indications ((MedDRA code, words) each)."""
+
+    events: list[dict[str, Any]]
+    action: str
+    indications: list[tuple[str, str]]
