@@ -297,3 +297,18 @@ def test_a_code_outside_e2b_r3_stays_in_the_note(tmp_path: Path) -> None:
     assert event_of(case, "amoxicillin")["note"] == "Action taken (G.k.8): code 7, not an E2B(R3) code."
     assert any("E.i.7 outcome code '6'" in str(w) for w in result.warnings)
     _load(result, tmp_path)
+
+
+def test_a_repeated_drug_section_says_its_action_once(tmp_path: Path) -> None:
+    """Two identical G.k sections of a concomitant drug are one event: its action and indication are said once."""
+    drugs = _drug("d-1", "AMOXICILLIN", "2", "Otitis media") + _drug("d-2", "PARACETAMOL", "1", "Pain") + _drug(
+        "d-3", "PARACETAMOL", "1", "Pain")
+    path = tmp_path / "repeat.xml"
+    path.write_text(_icsr(_reaction("r-1", "10037844", "Rash", "1", _flags({})), drugs,
+                          _role("d-1", "1") + _role("d-2", "2") + _role("d-3", "2")))
+    result = convert_paths([path])
+    case = result.cases[0]
+    assert [e["id"] for e in case["events"] if e.get("drug") == "Paracetamol"] == ["paracetamol"]
+    assert event_of(case, "paracetamol")["note"] == "Indication (G.k.7): Pain. Action taken (G.k.8): drug withdrawn."
+    assert event_of(case, "reaction-1")["action_taken"] == "dose_reduced"
+    _load(result, tmp_path)

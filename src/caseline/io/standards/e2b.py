@@ -461,9 +461,10 @@ class _Report:
                 notes.append(f"Action taken (G.k.8): {action[0]}.")
             elif given.action:  # not an E2B(R3) code
                 notes.append(f"Action taken (G.k.8): code {given.action}, not an E2B(R3) code.")
-            if notes:
-                for event in given.events:
-                    event["note"] = " ".join(filter(None, [*notes, event.get("note", "")]))
+            for event in given.events:  # an exact repeat of another G.k shares its event: say things once
+                fresh = [n for n in notes if n not in event.get("note", "")]
+                if fresh:
+                    event["note"] = " ".join(filter(None, [*fresh, event.get("note", "")]))
         if self.assessments:
             self.draft.case["causality"] = list(self.assessments)
 
