@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QRectF,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from caseline.layout import timeline_layout as L
@@ -29,6 +29,7 @@ from caseline.render.figure_text import (
     paint_case_headers,
     wrap_text,
 )
+from caseline.render.legend import plot_legend_html
 from caseline.render.qt_app import ensure_app
 from caseline.theme import PRESETS, THEMES, Theme
 from caseline.timeline.resolved import ResolvedCase
@@ -61,6 +62,10 @@ FIGURE_MARK_CENTER = 0.72
 #: A figure's rows are at least this many label lines tall: the label band, then the marks.
 FIGURE_ROW_LINES = 2.4
 
+#: Where a figure's legend goes: above the plot (as in the window), below it (over the caption), or nowhere
+#: (the journal's caption explains the symbols).
+LEGEND_PLACEMENTS = ("top", "bottom", "none")
+
 
 class ExportError(ValueError):
     """A figure that cannot be made as asked (bad size, format, path or content)."""
@@ -69,8 +74,8 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class FigureRequest:
     """What a figure should be: its size (mm or pixels; height None: as tall as the lanes need), DPI,
-    theme, title (None: the case's title; '': none), caption ('auto': cite the cases' sources) and font family
-    (None: the theme's)."""
+    theme, title (None: the case's title; '': none), caption ('auto': cite the cases' sources), font family
+    (None: the theme's) and where the legend goes (LEGEND_PLACEMENTS)."""
 
     width_mm: float | None = None
     height_mm: float | None = None
@@ -81,6 +86,7 @@ class FigureRequest:
     title: str | None = None
     caption: str | None = None
     font: str | None = None
+    legend: str = "top"
 
     @staticmethod
     def of_preset(key: str, **changes: object) -> FigureRequest:
@@ -102,6 +108,7 @@ class FigureSpec:
     title: str
     caption: str
     view: ViewState
+    legend: str = "top"  # LEGEND_PLACEMENTS
 
     @property
     def px_per_pt(self) -> float:
@@ -191,6 +198,8 @@ def resolve_spec(view: ViewState, request: FigureRequest | None = None) -> Figur
             raise ExportError(f"{name} of {value} px is too large (at most {MAX_SIDE_PX} px)")
     if height is not None and width * height > MAX_PIXELS:
         raise ExportError(f"{width} x {height} px is too large an image")
+    if request.legend not in LEGEND_PLACEMENTS:
+        raise ExportError(f"legend must be one of {', '.join(LEGEND_PLACEMENTS)}, not {request.legend!r}")
     if isinstance(theme, str):
         if theme not in THEMES:
             raise ExportError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
@@ -218,7 +227,8 @@ def resolve_spec(view: ViewState, request: FigureRequest | None = None) -> Figur
         view = view.copy(case_headers=False)  # the title line names the case: a header row would repeat it
     if view.time_range != time_range:
         view = view.copy(time_range=time_range)
-    return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(), view)
+    return FigureSpec(width, height, float(dpi), device_theme, title_text.strip(), caption_text.strip(), view,
+                      request.legend)
 
 
 def _finite_positive(value: object) -> bool:
@@ -253,6 +263,10 @@ class Figure:
             # keep the spine and labels inside the axis: no 15 px overhang into legend or margin
             axis.setStyle(hideOverlappingLabels=True)
         plot.set_legend_full_width(True)
+        if spec.legend != "top":  # the figure draws it under the plot (paint), or not at all
+            plot.set_legend_visible(False)
+        self.legend_doc: QTextDocument | None = None
+        self.legend_h = 0.0
         plot.resize(spec.width_px, max(200, spec.height_px or 1000))
         plot.show()
         self.scale = 1.0
@@ -404,7 +418,10 @@ class Figure:
         settle()
         rows = max(1, plot.content_rows())
         overhead = plot.height() - plot.viewbox.height()
-        chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h)
+        if spec.legend == "bottom":  # its lines are taken from the plot's height, as the caption's are
+            self.legend_doc = self._legend_document(theme, inner)
+            self.legend_h = math.ceil(self.legend_doc.size().height()) if self.legend_doc is not None else 0.0
+        chrome = self.margin * 2 + self._block(self.title_h) + self._block(self.caption_h) + self._block(self.legend_h)
         if spec.height_px is None:
             row_px = max(theme.row_px * spec.px_per_pt * 0.75, _min_row_px(plot))
             self.height_px = math.ceil(chrome + overhead + rows * row_px)
@@ -413,6 +430,24 @@ class Figure:
         self.plot_top = self.margin + self._block(self.title_h)
         floor = _least_row_px(plot) if self.compact else _min_row_px(plot)
         return self.height_px - chrome, overhead + rows * floor
+
+    def _legend_document(self, theme: Theme, width: float) -> QTextDocument | None:
+        """The legend the plot would draw above itself, as a document ``width`` px wide for under the plot
+        (None when the layout draws nothing to explain)."""
+        plot = self.plot
+        if plot.layout_ is None:
+            return None
+        titles = plot.shown.category_titles if plot.shown is not None else None
+        html = plot_legend_html(plot.layout_, theme, titles)
+        if not html:
+            return None
+        font = _font(theme, theme.font_pt * self.spec.px_per_pt)
+        document = QTextDocument()
+        document.setDocumentMargin(0)
+        document.setDefaultFont(font)
+        document.setHtml(f"<span style='color: {theme.foreground}; font-size: {font.pixelSize()}px'>{html}</span>")
+        document.setTextWidth(width)
+        return document
 
     def _block(self, h: float) -> float:  # a text block and the gap before the next
         return h + self.gap if h else 0.0
@@ -445,18 +480,42 @@ class Figure:
         target = QRectF(0, self.plot_top, width, plot_h)
         self.plot.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
         self.paint_headers(painter)
+        regions = self.regions()
+        if "legend" in regions and self.legend_doc is not None:
+            rect = regions["legend"]
+            painter.save()
+            painter.translate(rect.topLeft())
+            self.legend_doc.drawContents(painter, QRectF(0, 0, rect.width(), rect.height()))
+            painter.restore()
+        for name, text in (("footnotes", self.footnote_text), ("caption", spec.caption)):
+            if name in regions:
+                painter.setPen(fg)
+                painter.setFont(self.caption_font)
+                painter.drawText(regions[name], int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), text)
+
+    def regions(self) -> dict[str, QRectF]:
+        """Where each part of the figure is drawn, in figure pixels: 'title', 'legend', 'plot', 'footnotes' and
+        'caption' (a part the figure does not have is left out). The legend is above the plot (the plot's
+        own title row) or under it, before the footnotes and the caption."""
+        spec = self.spec
+        width = float(spec.width_px)
+        inner = width - 2 * self.margin
+        plot_h = float(self.plot.height())
+        regions: dict[str, QRectF] = {}
+        if spec.title:
+            regions["title"] = QRectF(self.margin, self.margin, inner, self.title_h)
+        regions["plot"] = QRectF(0, self.plot_top, width, plot_h)
+        label = self.plot.getPlotItem().titleLabel
+        if spec.legend == "top" and label.isVisible() and label.item.toPlainText().strip():
+            regions["legend"] = label.item.sceneBoundingRect().translated(0, self.plot_top)
         top = self.plot_top + plot_h + self.gap
-        if self.footnote_text:
-            painter.setPen(fg)
-            painter.setFont(self.caption_font)
-            painter.drawText(QRectF(self.margin, top, inner, self.footnote_h),
-                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), self.footnote_text)
-            top += self._block(self.footnote_h)
-        if spec.caption:
-            painter.setPen(fg)
-            painter.setFont(self.caption_font)
-            painter.drawText(QRectF(self.margin, top, inner, self.caption_h),
-                             int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), spec.caption)
+        for name, shown, h in (("legend", spec.legend == "bottom" and self.legend_h > 0, self.legend_h),
+                               ("footnotes", bool(self.footnote_text), self.footnote_h),
+                               ("caption", bool(spec.caption), self.caption_h)):
+            if shown:
+                regions[name] = QRectF(self.margin, top, inner, h)
+                top += self._block(h)
+        return regions
 
     def paint_headers(self, painter: QPainter) -> None:
         """Case header rows as bands across the whole width, lane-name column included (figure_text)."""

@@ -76,6 +76,17 @@ def legend_html(layout: L.TimelineLayout, theme: Theme, titles: Mapping[Category
     return "&nbsp;&nbsp;&nbsp; ".join(h for h, _ in legend_parts(layout, theme, titles))
 
 
+def plot_legend_html(layout: object, theme: Theme, titles: Mapping[Category, str] | None = None) -> str:
+    """The legend of a plot's layout, a swimmer plot's or a lanes plot's (what the plot draws above itself)."""
+    from caseline.layout.swimmer import SwimmerLayout
+    from caseline.render.swimmer_legend import swimmer_legend_html
+
+    if isinstance(layout, SwimmerLayout):
+        return swimmer_legend_html(layout, theme)
+    assert isinstance(layout, L.TimelineLayout)
+    return legend_html(layout, theme, titles)
+
+
 def _nbsp(text: str) -> str:
     import html
 
