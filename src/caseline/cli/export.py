@@ -22,6 +22,8 @@ EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 EXIT_EXPORT = 3
 PAGE_HEIGHT_MM = 240.0  # the tallest figure most journals print (A4 / Letter text block)
+#: caseline.render.figure.LEGEND_PLACEMENTS (building the parser imports no Qt; a test checks they agree)
+LEGEND_PLACEMENTS = ("top", "bottom", "none")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -72,6 +74,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     look.add_argument("--caption", help="caption line under the figure; 'auto' cites the cases' sources, 'onset' "
                                         "gives the time to onset across the cases (median, range, Turnbull), "
                                         "'auto+onset' both")
+    look.add_argument("--legend", choices=LEGEND_PLACEMENTS, default="top",
+                      help="where the legend goes: top (above the plot, the default), bottom (under the plot, "
+                           "above the caption) or none (the journal's caption explains the symbols)")
     look.add_argument("--font", metavar="FAMILY", help="font family of all text (default DejaVu Sans; "
                       "it must be installed: 'fc-list : family' lists them)")
     parser.add_argument("--no-settings-file", action="store_true",
@@ -180,7 +185,7 @@ def figure_request(args: argparse.Namespace, title: str | None) -> Any:
 
     size = size_arguments(args)
     return FigureRequest(size["width_mm"], size["height_mm"], size["width_px"], size["height_px"], size["dpi"],
-                         size["theme"], title, args.caption, args.font)
+                         size["theme"], title, args.caption, args.font, getattr(args, "legend", "top"))
 
 
 def save_settings(args: argparse.Namespace, info: Any) -> None:

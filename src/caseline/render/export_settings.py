@@ -15,10 +15,10 @@ SETTINGS_SUFFIX = ".caseline-export.json"
 
 #: The options a settings file records (``caseline export``'s argparse names), in command-line order.
 OPTIONS = ("format", "preset", "width_mm", "width_px", "height_mm", "height_px", "dpi", "theme", "font", "layout",
-           "align", "sort", "range", "axis", "title", "caption")
+           "align", "sort", "range", "axis", "title", "caption", "legend")
 
 #: Values that need no option on the command line (the command's defaults).
-DEFAULTS = {"layout": "lanes", "axis": "days"}
+DEFAULTS = {"layout": "lanes", "axis": "days", "legend": "top"}
 
 
 def settings_path(path: str | os.PathLike[str]) -> str:
