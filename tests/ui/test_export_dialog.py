@@ -123,3 +123,49 @@ def test_dialog_saves_settings_whose_command_makes_the_figure_again(qtbot, sampl
     first, second = QImage(str(out)), QImage(str(again))
     assert (first.width(), first.height()) == (second.width(), second.height())
     document.close()
+
+
+def test_dialog_places_the_legend_and_remembers_the_choice(qtbot, samples_dir, tmp_path) -> None:
+    import json
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QImage
+
+    from caseline.render.figure import LEGEND_PLACEMENTS
+    from caseline.ui.dialogs.export_dialog import ExportDialog
+    from caseline.ui.documents import Document
+    from caseline.ui.timeline_tab import TimelineTab
+
+    document = Document(str(samples_dir / "neurosarcoidosis-infliximab.caseline.yaml"))
+    document.reload(blocking=True)
+    tab = TimelineTab([document])
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.refresh()
+    settings = QSettings(str(tmp_path / "caseline.ini"), QSettings.Format.IniFormat)
+    dialog = ExportDialog(tab, settings=settings)
+    qtbot.addWidget(dialog)
+    box = dialog.legend_box
+    assert [box.itemData(i) for i in range(box.count())] == list(LEGEND_PLACEMENTS)
+    assert box.currentData() == "top" and dialog.request().legend == "top"  # today's figures by default
+    dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("single"))
+    sizes = {}
+    for legend in ("none", "bottom"):
+        box.setCurrentIndex(box.findData(legend))
+        assert dialog.request().legend == legend
+        dialog.update_preview()
+        out = tmp_path / f"{legend}.png"
+        info = dialog.save(str(out))
+        assert info is not None, dialog.last_error
+        image = QImage(str(out))
+        expected = render_figure(dialog.view(), dialog.request())  # what the preview shows
+        assert (image.width(), image.height()) == (expected.width(), expected.height())
+        sizes[legend] = image.height()
+        saved = json.loads((tmp_path / f"{legend}.png.caseline-export.json").read_text(encoding="utf-8"))
+        assert saved["options"]["legend"] == legend and f"--legend {legend}" in saved["command"]
+    assert sizes["none"] < sizes["bottom"]
+    settings.sync()
+    again = ExportDialog(tab, settings=QSettings(str(tmp_path / "caseline.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.legend_box.currentData() == "bottom"  # the last export's choice
+    document.close()

@@ -1,4 +1,4 @@
-"""File > Export figure…: size preset, DPI, theme, title and caption, with a live preview.
+"""File > Export figure…: size preset, DPI, theme, title, caption and legend, with a live preview.
 
 The preview is render_figure() of exactly the settings that Save… passes to export_figure(),
 scaled into a label, so what you see is what is written.
@@ -78,6 +78,10 @@ class ExportDialog(QDialog):
         self.caption_box.addItem("Custom text", "custom")
         self.caption_edit = QLineEdit()
         self.caption_edit.setPlaceholderText("caption text")
+        self.legend_box = QComboBox()
+        for text, placement in (("Above the plot", "top"), ("Below the plot", "bottom"),
+                                ("None (the caption explains the symbols)", "none")):
+            self.legend_box.addItem(text, placement)
         self.size_label = QLabel()
         self.size_label.setWordWrap(True)
         self.preview = QLabel()
@@ -108,6 +112,7 @@ class ExportDialog(QDialog):
         form.addRow("Title", self.title_edit)
         form.addRow("Caption", self.caption_box)
         form.addRow("", self.caption_edit)
+        form.addRow("Legend", self.legend_box)
         form.addRow("", self.size_label)
         side = QVBoxLayout()
         side.addLayout(form)
@@ -127,7 +132,7 @@ class ExportDialog(QDialog):
         for box in (self.width_box, self.height_box):
             box.valueChanged.connect(self._to_custom)
         self.dpi_box.valueChanged.connect(self._schedule)
-        for combo in (self.format_box, self.theme_box, self.caption_box):
+        for combo in (self.format_box, self.theme_box, self.caption_box, self.legend_box):
             combo.currentIndexChanged.connect(self._schedule)
         self.title_edit.textChanged.connect(self._schedule)
         self.caption_edit.textChanged.connect(self._schedule)
@@ -163,7 +168,7 @@ class ExportDialog(QDialog):
         self._schedule()
 
     # what the dialog remembers between exports and runs (QSettings, export/...)
-    _REMEMBERED = ("format", "preset", "width_mm", "height_mm", "dpi", "theme", "caption")
+    _REMEMBERED = ("format", "preset", "width_mm", "height_mm", "dpi", "theme", "caption", "legend")
 
     def _restore_choices(self) -> None:
         if self.settings is None:
@@ -184,6 +189,7 @@ class ExportDialog(QDialog):
             self.preset_box.setCurrentIndex(self.preset_box.count() - 1)
         combo(self.theme_box, "theme")
         combo(self.caption_box, "caption")
+        combo(self.legend_box, "legend")
 
     def _store_choices(self) -> None:
         if self.settings is None:
@@ -193,7 +199,7 @@ class ExportDialog(QDialog):
         values = {"format": self.format_box.currentData(), "preset": self.preset_box.currentData(),
                   "width_mm": self.width_box.value(), "height_mm": self.height_box.value(),
                   "dpi": self.dpi_box.value(), "theme": self.theme_box.currentData(),
-                  "caption": self.caption_box.currentData()}
+                  "caption": self.caption_box.currentData(), "legend": self.legend_box.currentData()}
         for key in self._REMEMBERED:
             self.settings.setValue(EXPORT_PREFIX + key, values[key])
 
@@ -216,12 +222,13 @@ class ExportDialog(QDialog):
         caption_mode = self.caption_box.currentData()
         caption = (self.caption_edit.text() if caption_mode == "custom" else caption_mode) or None
         dpi, theme, title = float(self.dpi_box.value()), self.theme_box.currentData(), self.title_edit.text()
+        legend = self.legend_box.currentData()
         if key in PRESETS and PRESETS[key].width_px is not None:  # a preset in pixels: exact pixels
             return FigureRequest(width_px=PRESETS[key].width_px, height_px=PRESETS[key].height_px, dpi=dpi,
-                                 theme=theme, title=title, caption=caption)
+                                 theme=theme, title=title, caption=caption, legend=legend)
         height = self.height_box.value()
         return FigureRequest(width_mm=self.width_box.value(), height_mm=height if height > 0 else None, dpi=dpi,
-                             theme=theme, title=title, caption=caption)
+                             theme=theme, title=title, caption=caption, legend=legend)
 
     def view(self) -> ViewState:
         """What the figure shows: the tab's view as it is now, at the range on screen."""
@@ -300,7 +307,7 @@ class ExportDialog(QDialog):
                    "width_mm": None if pixels else request.width_mm, "height_mm": request.height_mm,
                    "dpi": request.dpi, "theme": request.theme, "layout": getattr(view, "layout", "lanes"),
                    "align": view.align, "sort": view.sort, "axis": view.axis_mode, "title": request.title,
-                   "caption": request.caption,
+                   "caption": request.caption, "legend": request.legend,
                    "range": [round(v, 2) for v in view.time_range] if view.time_range else None}
         notes = []
         if view.hidden_lanes:
