@@ -214,3 +214,26 @@ def test_an_improvement_linked_to_another_therapy_confounds_the_dechallenge(tmp_
     assert result.ok, [str(d) for d in result.diagnostics]
     a = one(result.cases[0])
     assert a.dechallenge.outcome == CONFOUNDED and "pe" in a.dechallenge.evidence
+
+
+def test_a_reported_assessment_on_no_named_scale_says_its_method(tmp_path) -> None:
+    """The Causality tab words each reported entry; one on scale ``other`` keeps its method in the note
+    (an E2B import: "method: Global Introspection"), which the tab shows beside the value. A named scale
+    is its own method: its note is left to the details panel."""
+    text = HEAD.format(course="", causality="") + \
+        "  causality:\n" \
+        "    - {drug: drg, reaction: rx, scale: other, value: Suspected, by: primary source reporter,\n" \
+        "       note: 'method: Global Introspection (G.k.9.i.2.r.2)'}\n" \
+        "    - {drug: drg, reaction: rx, scale: naranjo, value: '6', by: authors, note: table 2}\n"
+    path = tmp_path / "reported.caseline.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = load_file(path)
+    assert result.ok and not result.diagnostics, [str(d) for d in result.diagnostics]
+    a = one(result.cases[0])
+    assert [r.text for r in a.reported] == [
+        "other scale Suspected (by primary source reporter); method: Global Introspection (G.k.9.i.2.r.2)",
+        "Naranjo 6 (by the authors)",
+    ]
+    from caseline.analysis.causality_report import reported_words, text_lines
+    assert "method: Global Introspection" in reported_words(a)  # the tab's "Reported" line
+    assert any("Reported: other scale Suspected" in line and "Global Introspection" in line for line in text_lines(a))

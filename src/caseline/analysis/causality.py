@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from caseline.analysis import landmarks
 from caseline.analysis.metrics import RescueResponse, duration_between, interval_text, rescue_responses
 from caseline.model.case import Event
+from caseline.model.clinical import Causality, CausalityScale
 from caseline.model.kinds import Category, CourseState, DrugRole, Interpretation, Kind
 from caseline.timeline.resolved import Interval, Item, ItemRole, ResolvedCase
 
@@ -407,8 +408,16 @@ _WHO_WORDS = ("certain", "probable", "likely", "possible", "unlikely", "conditio
               "unassessable", "unclassifiable")
 
 
+def _reported_text(entry: Causality) -> str:
+    """'Naranjo 7 (by the authors)'; an assessment on no named scale also says its note, where the method
+    is kept ('other scale Suspected (by primary source reporter); method: Global Introspection'), as the
+    details panel does: without it a reader cannot tell how the value was reached."""
+    text = entry.describe()
+    return f"{text}; {entry.note}" if entry.scale is CausalityScale.OTHER and entry.note else text
+
+
 def reported(case: ResolvedCase, drug: str, reaction: str) -> tuple[Reported, ...]:
-    out = [Reported(str(c.scale), c.value, c.describe()) for c in getattr(case.case, "causality", ())
+    out = [Reported(str(c.scale), c.value, _reported_text(c)) for c in getattr(case.case, "causality", ())
            if c.drug == drug and c.reaction == reaction]
     text = case.case.suspect.causality
     if text and drug == case.case.suspect.drug and reaction == case.case.suspect.reaction_event:

@@ -95,9 +95,10 @@ def test_fda_scenario_fields_where_a_reviewer_reads_them(tmp_path: Path) -> None
     assert (rows["Outcome"], rows["Action taken with the drug"]) == ("not recovered", "unknown")
     tab = reported(resolved, "drug-a", "reaction-2")
     assert [(r.scale, r.value) for r in tab] == [("other", "Suspected")]
-    assert tab[0].text == "other scale Suspected (by primary source reporter)"
+    assert tab[0].text == ("other scale Suspected (by primary source reporter); "
+                           "method: Global Introspection (G.k.9.i.2.r.2)")  # the tab names the method too
     drug_a = model.event("drug-a")
-    assert drug_a is not None  # its details name the method the Causality tab leaves out
+    assert drug_a is not None  # as its details do
     assert [text for field, text in clinical_rows(model, drug_a) if field == "Causality"][1].endswith(
         "Colite ischemique: other scale Suspected (by primary source reporter); "
         "method: Global Introspection (G.k.9.i.2.r.2)")
