@@ -3,40 +3,37 @@
 This is what researchers can download publicly. openFDA leaves out reaction dates, so reactions
 are usually undated; drug dates keep the precision their ``*dateformat`` gives (102 = day,
 610 = month, 602 = year). One case per ``safetyreportid``.
+
+The fields are E2B(R2)'s, and :mod:`e2b_codes` maps those whose codes E2B(R3) kept: the report's
+seriousness flags, each reaction's ``reactionoutcome``, the suspected drug's ``actiondrug`` and
+``drugindication`` go to the case format's fields (``seriousness``, ``outcome``, ``action_taken``,
+the case's ``diagnosis``); a note keeps only what the format has no field for.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from typing import Any
 
+from caseline.io.standards import e2b_codes as c
 from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, legible, slug
 from caseline.io.standards.dates import hl7_ts, quantity_duration
 from caseline.io.standards.model import ImportOptions, ImportResult, ImportWarning, UnreadableInput
-from caseline.io.standards.provenance import set_source, timed
+from caseline.io.standards.provenance import add_source_detail, set_source, timed
 
 _SEX = {"1": "male", "2": "female"}
 _AGE_UNIT = {"800": "decades", "801": "", "802": "months", "803": "weeks", "804": "days", "805": "hours"}
 _TIME_UNIT = {"801": "a", "802": "mo", "803": "wk", "804": "d", "805": "h", "806": "min"}
 _DATE_LENGTH = {"102": 8, "610": 6, "602": 4}
 _ROLE = {"1": "suspect", "2": "concomitant", "3": "interacting"}
-_OUTCOME = {
-    "1": "recovered/resolved",
-    "2": "recovering/resolving",
-    "3": "not recovered/not resolved",
-    "4": "recovered/resolved with sequelae",
-    "5": "fatal",
-    "6": "unknown",
-}
-_ACTION = {
-    "1": "drug withdrawn",
-    "2": "dose reduced",
-    "3": "dose increased",
-    "4": "dose not changed",
-    "5": "unknown",
-    "6": "not applicable",
-}
+#: reactionoutcome is E2B(R2) B.2.i.8: codes 1-5 as E2B(R3) E.i.7 numbers them, but 6 is "unknown"
+#: (R3's 0). Any other code has no exact value: it stays in the note, with a warning.
+_OUTCOME = {**{code: c.OUTCOME[code] for code in "12345"}, "6": c.OUTCOME["0"]}
+#: actiondrug is E2B(R2) B.4.k.16: codes 1-4 as E2B(R3) G.k.8, but 5 is "unknown" and 6 "not
+#: applicable" (R3's 0 and 9): (words, the format's ``action_taken``).
+_ACTION = {**{code: c.ACTION[code] for code in "1234"}, "5": c.ACTION["0"], "6": c.ACTION["9"]}
 _RECURRENCE = {
     "1": "reaction recurred on readministration",
     "2": "reaction did not recur on readministration",
@@ -61,14 +58,18 @@ _UNITS = {
     "031": "%",
     "032": "drops",
 }
+#: The report's seriousness flags (E2B(R2) A.1.5.2, "1" or absent) by the E.i.3.2 criterion code
+#: of e2b_codes.SERIOUS: the same six ICH criteria ("seriousnessother" is "other medically important").
 _SERIOUS = {
-    "seriousnessdeath": "results in death",
-    "seriousnesslifethreatening": "life-threatening",
-    "seriousnesshospitalization": "hospitalisation",
-    "seriousnessdisabling": "disability",
-    "seriousnesscongenitalanomali": "congenital anomaly",
-    "seriousnessother": "other serious",
+    "seriousnessdeath": "34",
+    "seriousnesslifethreatening": "21",
+    "seriousnesshospitalization": "33",
+    "seriousnessdisabling": "35",
+    "seriousnesscongenitalanomali": "12",
+    "seriousnessother": "26",
 }
+#: drugindication as openFDA writes MedDRA's "Product used for unknown indication", which is no diagnosis.
+_UNKNOWN_INDICATION = "product used for unknown indication"
 
 
 def identify(head: bytes) -> bool:
@@ -96,11 +97,12 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
         report_id = str(report.get("safetyreportid") or f"report {index + 1}")
         if subject is not None and subject.lower() != report_id.lower():
             continue
-        draft = _report(path, report, report_id, options)
+        draft, given = _report(path, report, report_id, options, result.warnings)
         if suspect is not None and not apply_suspect(draft, suspect):
             result.warnings.append(
                 ImportWarning(path, f"no drug named {suspect!r}", record=f"safetyreportid {report_id}")
             )
+        _settle(draft, given)
         finish_into(draft, options, result)
     if not result.cases:
         result.warnings.append(
@@ -109,7 +111,9 @@ def convert(path: str, options: ImportOptions, subject: str | None = None, suspe
     return result
 
 
-def _report(path: str, report: dict[str, Any], report_id: str, options: ImportOptions) -> CaseDraft:
+def _report(
+    path: str, report: dict[str, Any], report_id: str, options: ImportOptions, warnings: list[ImportWarning]
+) -> tuple[CaseDraft, list[_Given]]:
     file = os.path.basename(path)
     draft = CaseDraft("openfda", report_id, f"Safety report {report_id}", (file,), "report")
     draft.identify(report_id)
@@ -131,22 +135,25 @@ def _report(path: str, report: dict[str, Any], report_id: str, options: ImportOp
                 reaction.get("reactionstartdate"), reaction.get("reactionstartdateformat"), "reactionstartdate"
             ),
         }
-        outcome = str(reaction.get("reactionoutcome", ""))
+        outcome = str(reaction.get("reactionoutcome") or "")
         if outcome in _OUTCOME:
-            event["note"] = f"Outcome: {_OUTCOME[outcome]}."
+            event["outcome"] = _OUTCOME[outcome]
             if outcome in ("2", "3"):
                 event["ongoing"] = True
+        elif outcome:  # not an openFDA code: which outcome the sender meant is not guessed
+            event["note"] = f"Outcome (reactionoutcome): code {outcome}, not an openFDA code."
+            warnings.append(ImportWarning(path, f"reactionoutcome code {outcome!r} is not an openFDA code: "
+                                          "kept in the note", record=f"{record} reaction {number}"))
         details = [
             f"from {file}",
             f"reactionmeddrapt {term!r}",
             f"MedDRA version {reaction['reactionmeddraversionpt']}" if reaction.get("reactionmeddraversionpt") else "",
         ]
         reactions.append(draft.add(set_source(event, f"{record} reaction {number}", details)))
-    for number, drug in enumerate(patient.get("drug") or [], 1):
-        _drug(draft, drug, number, record, file, reactions)
-    serious = [label for key, label in _SERIOUS.items() if str(report.get(key, "")) == "1"]
+    given = [_drug(draft, drug, number, record, file, reactions)
+             for number, drug in enumerate(patient.get("drug") or [], 1)]
     death = patient.get("patientdeath") or {}
-    if death or "results in death" in serious:
+    if death or str(report.get("seriousnessdeath", "")) == "1":
         event = {
             "id": "death",
             "kind": "milestone",
@@ -155,10 +162,8 @@ def _report(path: str, report: dict[str, Any], report_id: str, options: ImportOp
             "at": _date(death.get("patientdeathdate"), death.get("patientdeathdateformat"), "patientdeathdate"),
         }
         draft.add(set_source(event, f"{record} patientdeath", [f"from {file}"]))
-    if serious and reactions:
-        first = reactions[0]
-        first["note"] = " ".join(filter(None, ["Serious report: " + ", ".join(serious) + ".", first.get("note", "")]))
     if reactions:
+        _seriousness(report, reactions[0])
         draft.suspect["reaction_event"] = reactions[0]["id"]
         draft.suspect["reaction"] = reactions[0]["label"]
         drug_name = next((e["drug"] for e in draft.events if e["id"] == draft.suspect.get("drug")), "")
@@ -168,12 +173,33 @@ def _report(path: str, report: dict[str, Any], report_id: str, options: ImportOp
     narrative = (report.get("summary") or {}).get("narrativeincludeclinical")
     if narrative:
         draft.case["summary"] = str(narrative)
-    return draft
+    return draft, given
+
+
+def _seriousness(report: dict[str, Any], reaction: dict[str, Any]) -> None:
+    """The report's seriousness as the ``seriousness`` of the reaction the case follows (the first).
+
+    openFDA states it for the report as a whole (E2B(R2) has no seriousness per reaction) and the
+    format holds it per reaction, so it goes where the note said it before; the reaction's provenance
+    says whose it is. ``serious`` 2 with no criterion flagged is ``not_serious``; ``serious`` 1 with no
+    criterion given has no value in the list (which criterion is not guessed) and stays in the note."""
+    serious = str(report.get("serious") or "")
+    flags = {code: "true" if str(report.get(key) or "") == "1" else "false" if serious == "2" else ""
+             for key, code in _SERIOUS.items()}
+    criteria = c.seriousness(flags)
+    if criteria:
+        reaction["seriousness"] = criteria
+        flagged = [key for key, code in _SERIOUS.items() if flags[code] == "true"]
+        add_source_detail(reaction, "seriousness: the report's (" + ", ".join(
+            filter(None, [f"serious {serious}" if serious else "", *(f"{key} 1" for key in flagged)])) + ")")
+    elif serious == "1":
+        note = "Serious report (serious 1); the criteria are not given."
+        reaction["note"] = " ".join(filter(None, [note, reaction.get("note", "")]))
 
 
 def _drug(
     draft: CaseDraft, drug: dict[str, Any], number: int, record: str, file: str, reactions: list[dict[str, Any]]
-) -> None:
+) -> _Given:
     name = str(
         drug.get("medicinalproduct")
         or (drug.get("activesubstance") or {}).get("activesubstancename")
@@ -208,13 +234,11 @@ def _drug(
     if drug.get("drugdosagetext"):
         event["frequency"] = str(drug["drugdosagetext"])
     notes = []
-    if role == "interacting":
+    if role == "interacting":  # the format's roles have no "interacting": drawn as suspected, said here
         notes.append("Interacting drug.")
-    if drug.get("drugindication"):
-        notes.append(f"Indication: {drug['drugindication']}.")
-    action = str(drug.get("actiondrug", ""))
-    if action in _ACTION:
-        notes.append(f"Action taken: {_ACTION[action]}.")
+    action = str(drug.get("actiondrug") or "")
+    # drugrecurreadministration stays in the note: E2B(R2) gives no date of the readministration, and
+    # its 3 "unknown" does not say whether the drug was given again at all (no rechallenge event is guessed)
     recurrence = str(drug.get("drugrecurreadministration", ""))
     if recurrence in _RECURRENCE:
         notes.append(f"Rechallenge: {_RECURRENCE[recurrence]}.")
@@ -247,3 +271,46 @@ def _drug(
             "at": at,
         }
         draft.add(set_source(stop, f"{record} drug {number}", [f"from {file}", "actiondrug 1"]))
+    return _Given(added, action, " ".join(str(drug.get("drugindication") or "").split()))
+
+
+def _settle(draft: CaseDraft, given: list[_Given]) -> None:
+    """What depends on which drug is the suspected one (``--suspect`` may change it after the build):
+    its ``actiondrug`` becomes ``action_taken`` of every reaction and its ``drugindication`` the case's
+    ``diagnosis``. The format has ``action_taken`` only for the suspected drug and no indication field
+    on a drug, so those of the other drugs (and a second, different one of the suspected drug) stay in
+    their notes."""
+    suspect = draft.suspect.get("drug")
+    reactions = [e for e in draft.events if e["kind"] == "symptom"]
+    taken = ""
+    for item in given:
+        suspected = item.event["id"] == suspect
+        notes: list[str] = []
+        indication = item.indication
+        if suspected and indication and indication.lower() != _UNKNOWN_INDICATION:
+            draft.case.setdefault("diagnosis", legible(indication))
+            if draft.case["diagnosis"] == legible(indication):
+                indication = ""
+        if indication:
+            notes.append(f"Indication: {indication}.")
+        action = _ACTION.get(item.action)
+        if action is not None and suspected and taken in ("", action[1]):
+            taken = action[1]
+            for reaction in reactions:
+                reaction["action_taken"] = taken
+        elif action is not None:
+            notes.append(f"Action taken: {action[0]}.")
+        elif item.action:  # not an openFDA code: no value is guessed
+            notes.append(f"Action taken (actiondrug): code {item.action}, not an openFDA code.")
+        fresh = [n for n in notes if n not in item.event.get("note", "")]  # an exact repeat shares its event
+        if fresh:
+            item.event["note"] = " ".join(filter(None, [*fresh, item.event.get("note", "")]))
+
+
+@dataclass
+class _Given:
+    """A drawn drug entry: its event (the one kept, for an exact repeat), actiondrug and drugindication."""
+
+    event: dict[str, Any]
+    action: str
+    indication: str
