@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from typing import Any
 
+from caseline.io.standards import fhir_adverse as fa
 from caseline.io.standards import fhir_read as fr
 from caseline.io.standards.casebuild import CaseDraft, apply_suspect, finish_into, first_time
 from caseline.io.standards.dates import date_span, day_number
@@ -329,12 +330,13 @@ class _Patient:
         outcome = next(iter(fr.coding_codes(resource.get("outcome"))), "")
         if outcome in ("ongoing", "recovering"):
             event["ongoing"] = True
-        notes = []
+        fields, notes = fa.reaction_fields(resource)  # seriousness and outcome; what has no value in notes
+        event.update(fields)
         if resource.get("actuality") == "potential":
-            notes.append("Potential adverse event (actuality: potential).")
-        for name, element in (("Seriousness", "seriousness"), ("Severity", "severity"), ("Outcome", "outcome")):
-            if fr.concept_text(resource.get(element)):
-                notes.append(f"{name}: {fr.concept_text(resource.get(element))}.")
+            notes.insert(0, "Potential adverse event (actuality: potential).")
+        severity = _SEVERITY.get(next(iter(fr.coding_codes(resource.get("severity"))), "").lower())
+        if severity is None and fr.concept_text(resource.get("severity")):  # else the severity scale holds it
+            notes.append(f"Severity: {fr.concept_text(resource.get('severity'))}.")
         if notes:
             event["note"] = " ".join(notes)
         added = self.add(
@@ -343,7 +345,6 @@ class _Patient:
             fr.codes(resource.get("event")),
             f"recordedDate {resource['recordedDate']}" if resource.get("recordedDate") else "",
         )
-        severity = _SEVERITY.get(next(iter(fr.coding_codes(resource.get("severity"))), "").lower())
         if severity is not None:
             added["severity"] = {
                 "scale": "Severity",
@@ -385,9 +386,8 @@ class _Patient:
         if not self.draft.suspect.get("drug"):
             self.draft.suspect["drug"] = drug["id"]
             self.draft.case["title"] = f"{reaction['label']} after {drug['drug']}"
-        assessments = [fr.concept_text(c.get("assessment")) for c in entity.get("causality") or []]
-        if any(assessments):
-            self.draft.suspect["causality"] = "; ".join(a for a in assessments if a)
+        # the case's causality list holds the assessments (suspect.causality would say them twice)
+        self.draft.case.setdefault("causality", []).extend(fa.causality_entries(entity, drug["id"], reaction["id"]))
 
     def condition(self, item: fr.Located) -> None:
         resource = item.resource
