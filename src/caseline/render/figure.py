@@ -25,6 +25,7 @@ from caseline.layout import timeline_layout as L
 from caseline.render.figure_text import (
     LANE_COLUMN_FRACTION,
     LANE_COLUMN_MIN_MM,
+    figure_caption,
     missing_font,
     paint_case_headers,
     wrap_text,
@@ -124,36 +125,6 @@ def mm_to_px(mm: float, dpi: float) -> int:
 
 def px_to_mm(px: float, dpi: float) -> float:
     return px / dpi * MM_PER_INCH
-
-
-def citation_caption(cases: Sequence[ResolvedCase]) -> str:
-    """'Source: …' listing each distinct citation of the cases once ('' when none is given)."""
-    seen: list[str] = []
-    for case in cases:
-        citation = case.case.citation
-        text = citation.full() or citation.short()
-        if text and text not in seen:
-            seen.append(text)
-    if not seen:
-        return ""
-    return ("Source: " if len(seen) == 1 else "Sources: ") + "; ".join(seen)
-
-
-#: Caption words a request may give instead of text: cite the sources, the time to onset across the cases, both.
-CAPTION_KEYWORDS = ("auto", "onset", "auto+onset")
-
-
-def figure_caption(cases: Sequence[ResolvedCase], caption: str | None) -> str:
-    """The caption text of a request: its own text, or what a keyword of CAPTION_KEYWORDS asks for ('onset':
-    the time to onset across the cases, caseline.analysis.onset_summary)."""
-    if caption not in CAPTION_KEYWORDS:
-        return caption or ""
-    parts = [citation_caption(cases)] if caption.startswith("auto") else []
-    if caption.endswith("onset"):
-        from caseline.analysis.onset_summary import summary_sentence
-
-        parts.append(summary_sentence(cases))
-    return " ".join(p for p in parts if p)
 
 
 def default_title(cases: Sequence[ResolvedCase]) -> str:

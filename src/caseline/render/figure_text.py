@@ -1,10 +1,11 @@
-"""The text of a figure beyond the plot's own: case titles across the full width (on two lines when long),
-lane names wrapped (and long words hyphenated) to a share of the width, and the check that a font is
-installed."""
+"""The text of a figure beyond the plot's own: its caption, case titles across the full width (on two lines
+when long), lane names wrapped (and long words hyphenated) to a share of the width, and the check that a font
+is installed."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
@@ -13,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from caseline.layout import timeline_layout as L
 from caseline.render.painting import RenderState, elide
 from caseline.theme import Theme
+from caseline.timeline.resolved import ResolvedCase
 
 if TYPE_CHECKING:
     from caseline.render.timeline_plot import TimelinePlot
@@ -21,6 +23,43 @@ if TYPE_CHECKING:
 #: The lane-name column wraps names longer than this share of the figure's width (or this many mm) ...
 LANE_COLUMN_FRACTION = 0.2
 LANE_COLUMN_MIN_MM = 18.0
+
+
+def citation_caption(cases: Sequence[ResolvedCase]) -> str:
+    """'Source: …' listing each distinct citation of the cases once ('' when none is given)."""
+    seen: list[str] = []
+    for case in cases:
+        citation = case.case.citation
+        text = citation.full() or citation.short()
+        if text and text not in seen:
+            seen.append(text)
+    if not seen:
+        return ""
+    return ("Source: " if len(seen) == 1 else "Sources: ") + "; ".join(seen)
+
+
+#: Caption words a request may give instead of text: cite the sources, the time to onset across the cases, both.
+CAPTION_KEYWORDS = ("auto", "onset", "auto+onset")
+
+
+def figure_caption(cases: Sequence[ResolvedCase], caption: str | None) -> str:
+    """The caption text of a request: its own text as typed, or what a keyword of CAPTION_KEYWORDS asks for
+    ('onset': the time to onset across the cases, caseline.analysis.onset_summary), each part a sentence:
+    'Sources: …; Schmitt. Time to onset …' (not '… Schmitt Time to onset …')."""
+    if caption not in CAPTION_KEYWORDS:
+        return caption or ""
+    parts = [citation_caption(cases)] if caption.startswith("auto") else []
+    if caption.endswith("onset"):
+        from caseline.analysis.onset_summary import summary_sentence
+
+        parts.append(summary_sentence(cases))
+    return " ".join(as_sentence(p) for p in parts if p.strip())
+
+
+def as_sentence(text: str) -> str:
+    """``text`` ending in a full stop, unless it already ends a sentence ('… 2019.', '… (PMID 1).', '…?')."""
+    text = text.strip()
+    return text if re.search(r"[.!?…][\"'”’)\]]*$", text) else text + "."
 
 
 def wrap_text(text: str, fm: QFontMetricsF, width: float, hyphenate: bool = False) -> str:
