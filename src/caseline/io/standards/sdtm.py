@@ -252,6 +252,8 @@ def _subject_case(
         suspect.lower() in str(e.get("drug", "")).lower() for e in draft.events if e["id"] == subject.suspect_id
     ):
         apply_suspect(draft, suspect)
+    if draft.suspect.get("drug") != subject.suspect_id:
+        _action_to_notes(adverse)
     _choose_reaction(draft, adverse)
     return draft
 
@@ -281,23 +283,26 @@ def _treatment_from_dm(subject: ev.Subject, dm: dict[str, Any], arm: str) -> str
     return str(subject.draft.add(event)["id"])
 
 
+def _action_to_notes(adverse: list[dict[str, Any]]) -> None:
+    """AEACN is the action taken with the study treatment: when ``--suspect`` names another drug, the
+    format's ``action_taken`` (the suspected drug's) cannot hold it, and it goes back to the note."""
+    words = {value: column.lower() for column, value in ev.ACTION.items()}
+    for event in adverse:
+        action = event.pop("action_taken", None)
+        if action is not None and action not in ("not_applicable", "unchanged"):
+            note = f"Action taken with the study treatment (AEACN): {words[action]}."
+            event["note"] = " ".join(filter(None, [event.get("note", ""), note]))
+
+
 def _choose_reaction(draft: CaseDraft, adverse: list[dict[str, Any]]) -> None:
-    """The reaction: the AE that led to withdrawal, else the first AE judged related."""
+    """The reaction: the AE that led to withdrawal, else the first AE judged related (AEREL, in the
+    case's causality list; suspect.causality is not written, as the case details would say it twice)."""
     stops = {e["id"].removesuffix("-stop") for e in draft.events if e["kind"] == "dechallenge"}
     chosen = next((e for e in adverse if e["id"] in stops), None)
     if chosen is None:
-        chosen = next(
-            (
-                e
-                for e in adverse
-                if "Causality (AEREL): " in e.get("note", "")
-                and not any(n in e["note"].upper() for n in ("NOT RELATED", "UNLIKELY", "UNRELATED"))
-            ),
-            None,
-        )
+        related = {entry["reaction"] for entry in draft.case.get("causality", [])
+                   if not any(n in entry["value"].upper() for n in ev.NOT_RELATED)}
+        chosen = next((e for e in adverse if e["id"] in related), None)
     if chosen is not None:
         draft.suspect["reaction_event"] = chosen["id"]
         draft.suspect["reaction"] = chosen["label"]
-        note = chosen.get("note", "")
-        if "Causality (AEREL): " in note:
-            draft.suspect["causality"] = "AEREL " + note.split("Causality (AEREL): ", 1)[1].split(".")[0]

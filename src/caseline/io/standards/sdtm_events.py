@@ -14,25 +14,51 @@ from typing import Any
 
 import pandas as pd
 
+from caseline.io.standards import e2b_codes as c
 from caseline.io.standards.casebuild import CaseDraft, legible
 from caseline.io.standards.dates import date_span, day_number, has_time_of_day, iso_date, study_day
 from caseline.io.standards.model import ImportOptions
 from caseline.io.standards.provenance import set_source, timed
 
 Row = dict[str, Any]
-_RELATED = ("RELATED", "PROBABLE", "POSSIBLE", "DEFINITE", "LIKELY", "Y")
-_NOT_RELATED = ("NOT RELATED", "UNLIKELY", "UNRELATED", "N")
+#: AEREL terms that say the event is not related to the study treatment.
+NOT_RELATED = ("NOT RELATED", "UNLIKELY", "UNRELATED")
 _SEVERITY = {"MILD": 1, "MODERATE": 2, "SEVERE": 3}
+#: The AE seriousness flags that are the ICH E2A criteria -> the format's ``seriousness`` (the values of
+#: e2b_codes.SERIOUS; AESMIE is "other medically important serious event").
 _SERIOUS_FLAGS = {
-    "AESDTH": "results in death",
-    "AESLIFE": "life-threatening",
-    "AESHOSP": "hospitalisation",
-    "AESDISAB": "disability",
-    "AESCONG": "congenital anomaly",
-    "AESMIE": "medically important",
-    "AESCAN": "cancer",
-    "AESOD": "overdose",
+    "AESDTH": c.SERIOUS["34"],
+    "AESLIFE": c.SERIOUS["21"],
+    "AESHOSP": c.SERIOUS["33"],
+    "AESDISAB": c.SERIOUS["35"],
+    "AESCONG": c.SERIOUS["12"],
+    "AESMIE": c.SERIOUS["26"],
 }
+#: Flags of older SDTM versions that are no ICH criterion, so have no value in the list: kept in the note.
+_OTHER_FLAGS = {"AESCAN": "cancer", "AESOD": "overdose"}
+#: AEOUT, CDISC controlled terminology OUT (C66768) -> the format's ``outcome``: E2B(R3) E.i.7's terms.
+_OUTCOME = {
+    "RECOVERED/RESOLVED": c.OUTCOME["1"],
+    "RECOVERING/RESOLVING": c.OUTCOME["2"],
+    "NOT RECOVERED/NOT RESOLVED": c.OUTCOME["3"],
+    "RECOVERED/RESOLVED WITH SEQUELAE": c.OUTCOME["4"],
+    "FATAL": c.OUTCOME["5"],
+    "UNKNOWN": c.OUTCOME["0"],
+}
+#: AEACN, CDISC controlled terminology ACN (C66767), the action taken with the study treatment -> the
+#: format's ``action_taken``. DRUG INTERRUPTED has no value (an interruption is no withdrawal): it stays
+#: in the note, as does any sponsor term.
+ACTION = {
+    "DRUG WITHDRAWN": c.ACTION["1"][1],
+    "DOSE REDUCED": c.ACTION["2"][1],
+    "DOSE INCREASED": c.ACTION["3"][1],
+    "DOSE NOT CHANGED": c.ACTION["4"][1],
+    "UNKNOWN": c.ACTION["0"][1],
+    "NOT APPLICABLE": c.ACTION["9"][1],
+}
+#: The note of an AEREL entry of the case's causality list: AEREL is on the study's own relatedness
+#: terms, no named scale (``scale: other``).
+AEREL_NOTE = "method: AEREL, the study's relatedness categories"
 
 
 def text(row: Row, column: str) -> str:
@@ -180,8 +206,10 @@ def _severity(row: Row, event_id: str) -> dict[str, Any] | None:
 
 
 def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
-    """AE records as symptoms: severity or CTCAE grade as a scale, seriousness and causality in
-    the note, outcome as the end, a course point or a death, and 'drug withdrawn' as a dechallenge."""
+    """AE records as symptoms: severity or CTCAE grade as a scale; ``seriousness``, ``outcome`` and
+    ``action_taken`` fields (AESER and its flags, AEOUT, AEACN) and AEREL in the case's ``causality``
+    list; outcome also as the end, a course point or a death, and 'drug withdrawn' as a dechallenge.
+    Only what has no value in the format is noted."""
     added: list[dict[str, Any]] = []
     for row in rows:
         record, _ = subject.record("AE", row, "AESEQ")
@@ -203,16 +231,18 @@ def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
             event["end"] = end
         elif ongoing or outcome.startswith("NOT RECOVERED") or outcome.startswith("RECOVERING"):
             event["ongoing"] = True
-        notes: list[str] = []
-        if text(row, "AESER").upper() == "Y":
-            criteria = [label for column, label in _SERIOUS_FLAGS.items() if text(row, column).upper() == "Y"]
-            notes.append("Serious" + (f" ({', '.join(criteria)})" if criteria else "") + ".")
-        if text(row, "AEREL"):
-            notes.append(f"Causality (AEREL): {text(row, 'AEREL').lower()}.")
-        if outcome:
+        notes = _seriousness(row, event)
+        if outcome in _OUTCOME:
+            event["outcome"] = _OUTCOME[outcome]
+        elif outcome:  # a sponsor term: which outcome it means is not guessed
             notes.append(f"Outcome (AEOUT): {outcome.lower()}.")
-        if text(row, "AEACN") and text(row, "AEACN").upper() not in ("NOT APPLICABLE", "DOSE NOT CHANGED"):
-            notes.append(f"Action taken (AEACN): {text(row, 'AEACN').lower()}.")
+        action = text(row, "AEACN").upper()
+        if action in ACTION and subject.suspect_id:  # the action with the study treatment, the suspected drug
+            event["action_taken"] = ACTION[action]
+        elif action and action not in ("NOT APPLICABLE", "DOSE NOT CHANGED"):
+            notes.append(f"Action taken (AEACN): {action.lower()}.")
+        if text(row, "AEREL") and not subject.suspect_id:  # no study treatment in the case to pair it with
+            notes.append(f"Causality (AEREL): {text(row, 'AEREL').lower()}.")
         if notes:
             event["note"] = " ".join(notes)
         severity = _severity(row, event["id"])
@@ -231,6 +261,12 @@ def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
         if outcome.startswith("RECOVERED") and "end" in event:
             event["course"] = [{"at": f"{event['id']}.end", "state": "resolution"}]
         added.append(event)
+        if text(row, "AEREL") and subject.suspect_id:
+            entry = {"drug": subject.suspect_id, "reaction": event["id"], "scale": "other",
+                     "value": text(row, "AEREL").lower(), "by": "investigator", "note": AEREL_NOTE}
+            listed = subject.draft.case.setdefault("causality", [])
+            if entry not in listed:  # an exact repeat of an AE is one event: its assessment once
+                listed.append(entry)
         _withdrawal(subject, row, event, record)
         if outcome == "FATAL" and not subject.death_added:
             death = {
@@ -243,6 +279,24 @@ def adverse_events(subject: Subject, rows: list[Row]) -> list[dict[str, Any]]:
             subject.draft.add(set_source(death, record, _details(subject, "AE", "AEOUT FATAL")))
             subject.death_added = True
     return added
+
+
+def _seriousness(row: Row, event: dict[str, Any]) -> list[str]:
+    """AESER and its flags as the event's ``seriousness`` (AESER N -> ``not_serious``); the notes for what
+    has no value: AESER Y flagging no ICH criterion (which one is not guessed), AESCAN and AESOD."""
+    serious = text(row, "AESER").upper()
+    criteria = [value for column, value in _SERIOUS_FLAGS.items() if text(row, column).upper() == "Y"]
+    others = [words for column, words in _OTHER_FLAGS.items() if text(row, column).upper() == "Y"]
+    if criteria:
+        event["seriousness"] = criteria
+    elif serious == "N" and not others:
+        event["seriousness"] = ["not_serious"]
+    notes = []
+    if others:
+        notes.append(f"Serious ({', '.join(others)}: not ICH seriousness criteria).")
+    elif serious == "Y" and not criteria:
+        notes.append("Serious (AESER Y), with no seriousness criterion flagged.")
+    return notes
 
 
 def _withdrawal(subject: Subject, row: Row, event: dict[str, Any], record: str) -> None:
