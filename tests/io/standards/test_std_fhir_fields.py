@@ -169,3 +169,18 @@ def test_what_has_no_value_stays_in_the_note(tmp_path: Path, seriousness: dict[s
     assert "seriousness" not in reaction and "outcome" not in reaction
     assert reaction["note"] == note
     _load(result, tmp_path)
+
+
+def test_a_repeated_adverse_event_reports_its_causality_once(tmp_path: Path) -> None:
+    """Two identical AdverseEvents (a resent record) are one event, and their assessment one entry."""
+    path = _bundle(tmp_path, None, None, [{"assessment": {"text": "Possible"}}])
+    bundle = json.loads(path.read_text())
+    repeat = json.loads(json.dumps(bundle["entry"][-1]))
+    repeat["resource"]["id"] = repeat["fullUrl"] = "ae2"
+    bundle["entry"].append(repeat)
+    path.write_text(json.dumps(bundle))
+    result = convert_paths([path])
+    case = result.cases[0]
+    assert [e["id"] for e in case["events"] if e["kind"] == "symptom"] == ["ae"]
+    assert [(e["reaction"], e["value"]) for e in case["causality"]] == [("ae", "Possible")]
+    _load(result, tmp_path)

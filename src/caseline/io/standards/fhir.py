@@ -387,7 +387,8 @@ class _Patient:
             self.draft.suspect["drug"] = drug["id"]
             self.draft.case["title"] = f"{reaction['label']} after {drug['drug']}"
         # the case's causality list holds the assessments (suspect.causality would say them twice)
-        self.draft.case.setdefault("causality", []).extend(fa.causality_entries(entity, drug["id"], reaction["id"]))
+        listed = self.draft.case.setdefault("causality", [])  # an exact repeat of an AdverseEvent: said once
+        listed.extend(e for e in fa.causality_entries(entity, drug["id"], reaction["id"]) if e not in listed)
 
     def condition(self, item: fr.Located) -> None:
         resource = item.resource
