@@ -157,3 +157,20 @@ def test_a_code_outside_the_list_stays_in_the_note(tmp_path: Path) -> None:
     assert event_of(case, "amoxicillin")["note"] == "Action taken (actiondrug): code 9, not an openFDA code."
     assert any("reactionoutcome code '0'" in str(w) for w in result.warnings)
     _load(result, tmp_path)
+
+
+def test_a_suspected_product_listed_twice_is_one_drug(tmp_path: Path) -> None:
+    """FAERS often lists a product twice (two start dates): both entries are the suspected drug; the same
+    action and indication are said once in the fields, a different indication stays in that entry's note."""
+    report = {"safetyreportid": "4", "patient": {
+        "reaction": [{"reactionmeddrapt": "Rash", "reactionoutcome": "1"}],
+        "drug": [{"drugcharacterization": "1", "medicinalproduct": "AMOXICILLIN", "actiondrug": "1",
+                  "drugindication": "OTITIS MEDIA", "drugstartdate": "20200101", "drugstartdateformat": "102"},
+                 {"drugcharacterization": "1", "medicinalproduct": "AMOXICILLIN", "actiondrug": "1",
+                  "drugindication": "SINUSITIS", "drugstartdate": "20200301", "drugstartdateformat": "102"}]}}
+    result = convert_paths([_write(tmp_path, report)])
+    case = result.cases[0]
+    assert event_of(case, "reaction-1")["action_taken"] == "withdrawn" and case["diagnosis"] == "Otitis media"
+    assert "note" not in event_of(case, "amoxicillin")
+    assert event_of(case, "amoxicillin-2")["note"] == "Indication: SINUSITIS."
+    _load(result, tmp_path)

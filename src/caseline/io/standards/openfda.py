@@ -278,13 +278,13 @@ def _settle(draft: CaseDraft, given: list[_Given]) -> None:
     """What depends on which drug is the suspected one (``--suspect`` may change it after the build):
     its ``actiondrug`` becomes ``action_taken`` of every reaction and its ``drugindication`` the case's
     ``diagnosis``. The format has ``action_taken`` only for the suspected drug and no indication field
-    on a drug, so those of the other drugs (and a second, different one of the suspected drug) stay in
-    their notes."""
-    suspect = draft.suspect.get("drug")
+    on a drug, so those of the other drugs (and a second, different one of the suspected drug, listed
+    again) stay in their notes."""
+    suspect = next((e for e in draft.events if e["id"] == draft.suspect.get("drug")), None)
     reactions = [e for e in draft.events if e["kind"] == "symptom"]
     taken = ""
-    for item in given:
-        suspected = item.event["id"] == suspect
+    for item in given:  # a product listed twice (FAERS often does) is one drug: the same lane
+        suspected = suspect is not None and item.event.get("lane") == suspect.get("lane")
         notes: list[str] = []
         indication = item.indication
         if suspected and indication and indication.lower() != _UNKNOWN_INDICATION:
