@@ -437,12 +437,16 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     global_text = g.label_text[keep]
     # the distinct strings, in order of first use (as the labels' own text column)
     if global_text.size:
-        distinct, first, inverse = np.unique(global_text, return_index=True, return_inverse=True)
-        rank = np.empty(distinct.shape[0], dtype=np.int64)
-        by_first = np.argsort(first, kind="stable")
-        rank[by_first] = np.arange(distinct.shape[0])
-        text_ids = rank[inverse.ravel()].astype(np.int32)
-        label_texts = [kept.strings[t] for t in distinct[by_first].tolist()]
+        # each string's first use, without sorting the labels (the table's ids are few and dense: np.unique
+        # sorted a million labels, 185 ms; this is 10 ms)
+        first = np.full(len(kept.strings), global_text.size, dtype=np.int64)
+        np.minimum.at(first, global_text, np.arange(global_text.size, dtype=np.int64))
+        used = np.flatnonzero(first < global_text.size)
+        by_first = used[np.argsort(first[used], kind="stable")]
+        rank = np.empty(len(kept.strings), dtype=np.int32)
+        rank[by_first] = np.arange(by_first.size, dtype=np.int32)
+        text_ids = rank[global_text]
+        label_texts = [kept.strings[t] for t in by_first.tolist()]
     else:
         text_ids = np.zeros(0, dtype=np.int32)
         label_texts = []
