@@ -15,7 +15,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, 
 
 from caseline.layout.case_columns import PREPARED, prepare_columns
 from caseline.model.caseset import CaseSet
-from caseline.timeline.load import LoadResult, internal_error, load_file
+from caseline.timeline.load import LoadResult, internal_error, load_file, release_loaded, settle_loaded
 
 
 class _LoadSignals(QObject):
@@ -38,6 +38,7 @@ class _LoadTask(QRunnable):
             # only a head start: on a failure the window makes the columns itself (and reports what went wrong)
             with contextlib.suppress(Exception):
                 prepare_columns(result.cases)
+            settle_loaded()  # no collector pass over the loaded cases on the GUI thread later
         self.signals.done.emit(result, self.generation)
 
 
@@ -113,6 +114,7 @@ class Document(QObject):
     def close(self) -> None:
         self._debounce.stop()
         PREPARED.forget(self.cases)  # the columns made for its cases on the loading thread
+        release_loaded()
         paths = self._watcher.files() + self._watcher.directories()
         if paths:
             self._watcher.removePaths(paths)
