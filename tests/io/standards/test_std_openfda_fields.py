@@ -3,7 +3,8 @@ seriousness flags, each reaction's ``reactionoutcome``, the suspected drug's ``a
 openFDA numbers them as E2B(R2) does (reactionoutcome 6 and actiondrug 5 are "unknown", actiondrug 6 "not
 applicable"). No openFDA file is among the third-party test files, so the reports are written here, shaped as
 ``/drug/event.json`` results are. Each import is written, loaded back as the window loads it, and read where
-the details panel and ``caseline table`` read it."""
+the details panel and ``caseline table`` read it. The seriousness is the report's: a reaction's only when the report
+has one reaction; with several, the case's summary says it as the report's and no reaction claims it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 
 from caseline.analysis.clinical_wording import clinical_rows
 from caseline.analysis.tables import item_row
+from caseline.analysis.wording import describe_case
 from caseline.io.standards import convert_paths, write_import
 from caseline.model.clinical import ActionTaken, ReactionOutcome, Seriousness
 from caseline.timeline.load import LoadResult, load_file
@@ -22,6 +24,9 @@ from standards_support import event_of, item_of
 
 #: What a note must no longer carry once a field holds it.
 STRUCTURED_WORDS = ("Serious", "Outcome", "Action taken", "Indication")
+#: The summary of _report(): its seriousness flags, said as the report's.
+REPORT_SERIOUSNESS = ("Report seriousness (openFDA): death, hospitalisation; the report does not say which "
+                      "reaction.")
 
 
 def _write(tmp_path: Path, *reports: dict[str, Any]) -> Path:
@@ -68,10 +73,9 @@ def test_every_field_in_its_home_and_where_a_reviewer_reads_it(tmp_path: Path) -
     result = convert_paths([_write(tmp_path, _report())])
     case = result.cases[0]
     sjs, rash = event_of(case, "reaction-1"), event_of(case, "reaction-2")
-    # the report's flags go to the reaction the case follows (openFDA has no seriousness per reaction)
-    assert sjs["seriousness"] == ["death", "hospitalisation"] and "seriousness" not in rash
-    assert "seriousness: the report's (serious 1, seriousnessdeath 1, seriousnesshospitalization 1)" in (
-        sjs["source"]["note"])
+    # two reactions: the report's seriousness (death, hospitalisation) is no one reaction's
+    assert "seriousness" not in sjs and "seriousness" not in rash
+    assert case["summary"] == REPORT_SERIOUSNESS
     assert (sjs["outcome"], rash["outcome"]) == ("fatal", "recovered_with_sequelae")
     assert sjs["action_taken"] == rash["action_taken"] == "dose_reduced"  # lamotrigine is the suspected drug
     assert case["diagnosis"] == "Epilepsy"
@@ -87,11 +91,12 @@ def test_every_field_in_its_home_and_where_a_reviewer_reads_it(tmp_path: Path) -
     model = resolved.case
     loaded_sjs = model.event("reaction-1")
     assert loaded_sjs is not None
-    assert loaded_sjs.seriousness == (Seriousness.DEATH, Seriousness.HOSPITALISATION)
+    assert loaded_sjs.seriousness == ()
     assert (loaded_sjs.outcome, loaded_sjs.action_taken) == (ReactionOutcome.FATAL, ActionTaken.DOSE_REDUCED)
     assert model.diagnosis == "Epilepsy"
-    rows = dict(clinical_rows(model, loaded_sjs))  # the details panel
-    assert rows["Seriousness"] == "serious: death, hospitalisation"
+    assert dict(describe_case(model))["Summary"] == REPORT_SERIOUSNESS  # the details panel, for the case
+    rows = dict(clinical_rows(model, loaded_sjs))  # the details panel, for the reaction
+    assert "Seriousness" not in rows
     assert (rows["Outcome"], rows["Action taken with the drug"]) == ("fatal", "dose reduced")
     assert item_row(resolved, item_of(resolved, "reaction-1"))["outcome"] == "fatal"  # caseline table
 
@@ -173,4 +178,63 @@ def test_a_suspected_product_listed_twice_is_one_drug(tmp_path: Path) -> None:
     assert event_of(case, "reaction-1")["action_taken"] == "withdrawn" and case["diagnosis"] == "Otitis media"
     assert "note" not in event_of(case, "amoxicillin")
     assert event_of(case, "amoxicillin-2")["note"] == "Indication: SINUSITIS."
+    _load(result, tmp_path)
+
+
+def test_the_seriousness_of_a_one_reaction_report_is_its_reaction(tmp_path: Path) -> None:
+    """One reaction (listed twice, exactly: FAERS repeats entries) is the report's only one: its seriousness."""
+    sjs = {"reactionmeddrapt": "Stevens-Johnson syndrome", "reactionoutcome": "5"}
+    report = _report()
+    report["patient"]["reaction"] = [sjs, dict(sjs)]
+    result = convert_paths([_write(tmp_path, report)])
+    case = result.cases[0]
+    reaction = event_of(case, "reaction-1")
+    assert [e["id"] for e in case["events"] if e["kind"] == "symptom"] == ["reaction-1"]
+    assert reaction["seriousness"] == ["death", "hospitalisation"] and "summary" not in case
+    assert "seriousness: the report's (serious 1, seriousnessdeath 1, seriousnesshospitalization 1)" in (
+        reaction["source"]["note"])
+    model = _load(result, tmp_path).cases[0].case
+    loaded = model.event("reaction-1")
+    assert loaded is not None and loaded.seriousness == (Seriousness.DEATH, Seriousness.HOSPITALISATION)
+    assert dict(clinical_rows(model, loaded))["Seriousness"] == "serious: death, hospitalisation"
+    assert "Summary" not in dict(describe_case(model))
+
+
+def test_a_fatal_report_with_two_reactions_claims_neither_caused_the_death(tmp_path: Path) -> None:
+    """A fatal report whose first reaction is a rash: the rash is not "serious: death", the death milestone
+    links to no reaction, and the report's narrative follows its seriousness in the summary."""
+    report = {"safetyreportid": "5", "serious": "1", "seriousnessdeath": "1",
+              "summary": {"narrativeincludeclinical": "Patient died in hospital."},
+              "patient": {"patientdeath": {"patientdeathdate": "20200301", "patientdeathdateformat": "102"},
+                          "reaction": [{"reactionmeddrapt": "Rash"}, {"reactionmeddrapt": "Hepatic failure"}],
+                          "drug": [{"drugcharacterization": "1", "medicinalproduct": "AMOXICILLIN"}]}}
+    result = convert_paths([_write(tmp_path, report)])
+    case = result.cases[0]
+    said = "Report seriousness (openFDA): death; the report does not say which reaction."
+    assert case["summary"] == said + "\n\nPatient died in hospital."
+    assert not any("seriousness" in e or "Serious" in e.get("note", "") for e in case["events"])
+    death = event_of(case, "death")
+    assert death["type"] == "death" and "links" not in death
+    resolved = _load(result, tmp_path).cases[0]
+    model = resolved.case
+    for reaction_id in ("reaction-1", "reaction-2"):
+        reaction = model.event(reaction_id)
+        assert reaction is not None and reaction.seriousness == ()
+        assert "Seriousness" not in dict(clinical_rows(model, reaction))
+    loaded_death = model.event("death")
+    assert loaded_death is not None and not loaded_death.links
+    assert said in dict(describe_case(model))["Summary"]
+
+
+def test_several_reactions_not_serious_or_unstated_criteria_said_for_the_report(tmp_path: Path) -> None:
+    reactions = {"reaction": [{"reactionmeddrapt": "Nausea"}, {"reactionmeddrapt": "Headache"}]}
+    result = convert_paths([_write(tmp_path, {"safetyreportid": "a", "serious": "2", "patient": reactions},
+                                   {"safetyreportid": "b", "serious": "1", "patient": reactions},
+                                   {"safetyreportid": "c", "patient": reactions})])
+    a, b, c = result.cases
+    assert a["summary"] == "Report seriousness (openFDA): not serious."
+    assert b["summary"] == ("Report seriousness (openFDA): serious (the criteria are not given); the report does not "
+                            "say which reaction.")
+    assert "summary" not in c
+    assert not any("seriousness" in e or "note" in e for case in result.cases for e in case["events"])
     _load(result, tmp_path)

@@ -7,7 +7,9 @@ are usually undated; drug dates keep the precision their ``*dateformat`` gives (
 The fields are E2B(R2)'s, and :mod:`e2b_codes` maps those whose codes E2B(R3) kept: the report's
 seriousness flags, each reaction's ``reactionoutcome``, the suspected drug's ``actiondrug`` and
 ``drugindication`` go to the case format's fields (``seriousness``, ``outcome``, ``action_taken``,
-the case's ``diagnosis``); a note keeps only what the format has no field for.
+the case's ``diagnosis``); a note keeps only what the format has no field for. The seriousness is
+the report's, not a reaction's: it becomes a reaction's ``seriousness`` only when the report has one
+reaction; otherwise the case's summary says it, as the report's.
 """
 
 from __future__ import annotations
@@ -162,39 +164,55 @@ def _report(
             "at": _date(death.get("patientdeathdate"), death.get("patientdeathdateformat"), "patientdeathdate"),
         }
         draft.add(set_source(event, f"{record} patientdeath", [f"from {file}"]))
+    narrative = (report.get("summary") or {}).get("narrativeincludeclinical")
+    if narrative:
+        draft.case["summary"] = str(narrative)
+    _seriousness(report, reactions, draft)
     if reactions:
-        _seriousness(report, reactions[0])
         draft.suspect["reaction_event"] = reactions[0]["id"]
         draft.suspect["reaction"] = reactions[0]["label"]
         drug_name = next((e["drug"] for e in draft.events if e["id"] == draft.suspect.get("drug")), "")
         draft.case["title"] = (
             f"{reactions[0]['label']}" + (f" after {drug_name}" if drug_name else "") + f" (safety report {report_id})"
         )
-    narrative = (report.get("summary") or {}).get("narrativeincludeclinical")
-    if narrative:
-        draft.case["summary"] = str(narrative)
     return draft, given
 
 
-def _seriousness(report: dict[str, Any], reaction: dict[str, Any]) -> None:
-    """The report's seriousness as the ``seriousness`` of the reaction the case follows (the first).
+def _seriousness(report: dict[str, Any], reactions: list[dict[str, Any]], draft: CaseDraft) -> None:
+    """The report's seriousness, said as the report's.
 
-    openFDA states it for the report as a whole (E2B(R2) has no seriousness per reaction) and the
-    format holds it per reaction, so it goes where the note said it before; the reaction's provenance
-    says whose it is. ``serious`` 2 with no criterion flagged is ``not_serious``; ``serious`` 1 with no
-    criterion given has no value in the list (which criterion is not guessed) and stays in the note."""
+    openFDA states it for the report as a whole (E2B(R2) has no seriousness per reaction). With one
+    reaction (an exact repeat is the same one) it is that reaction's ``seriousness``, the reaction's
+    provenance saying whose it is. With several, which reaction was serious (which one caused the
+    death) is not said, so no reaction gets it: the case's summary, which the details panel shows,
+    says it first, as the report's. ``serious`` 2 with no criterion flagged is ``not_serious``;
+    ``serious`` 1 with no criterion given has no value in the list (which criterion is not guessed)
+    and is said in words."""
     serious = str(report.get("serious") or "")
     flags = {code: "true" if str(report.get(key) or "") == "1" else "false" if serious == "2" else ""
              for key, code in _SERIOUS.items()}
     criteria = c.seriousness(flags)
-    if criteria:
-        reaction["seriousness"] = criteria
-        flagged = [key for key, code in _SERIOUS.items() if flags[code] == "true"]
-        add_source_detail(reaction, "seriousness: the report's (" + ", ".join(
-            filter(None, [f"serious {serious}" if serious else "", *(f"{key} 1" for key in flagged)])) + ")")
-    elif serious == "1":
-        note = "Serious report (serious 1); the criteria are not given."
-        reaction["note"] = " ".join(filter(None, [note, reaction.get("note", "")]))
+    distinct = list({id(reaction): reaction for reaction in reactions}.values())
+    if len(distinct) == 1:
+        reaction = distinct[0]
+        if criteria:
+            reaction["seriousness"] = criteria
+            flagged = [key for key, code in _SERIOUS.items() if flags[code] == "true"]
+            add_source_detail(reaction, "seriousness: the report's (" + ", ".join(
+                filter(None, [f"serious {serious}" if serious else "", *(f"{key} 1" for key in flagged)])) + ")")
+        elif serious == "1":
+            note = "Serious report (serious 1); the criteria are not given."
+            reaction["note"] = " ".join(filter(None, [note, reaction.get("note", "")]))
+        return
+    if criteria == ["not_serious"]:
+        said = "not serious."
+    elif criteria or serious == "1":
+        said = ", ".join(x.replace("_", " ") for x in criteria) if criteria else "serious (the criteria are not given)"
+        said += "; the report does not say which reaction." if distinct else "."
+    else:
+        return
+    line = f"Report seriousness (openFDA): {said}"
+    draft.case["summary"] = "\n\n".join(filter(None, [line, draft.case.get("summary", "")]))
 
 
 def _drug(
