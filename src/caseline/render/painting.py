@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 from caseline.layout import timeline_layout as L
 from caseline.layout.row_index import Culler
 from caseline.model.kinds import Glyph
+from caseline.render.batch import Batch
 from caseline.render.tiles import TileCache
 from caseline.theme import Theme
 
@@ -39,99 +40,6 @@ MARK_CENTER = 0.66  # where marks sit within a row (labels above them)
 #: subpaths, which costs Qt's rasteriser ~50 µs per glyph. Raster targets only: SVG and PDF
 #: keep vector glyphs.
 SPRITE_MIN_GLYPHS = 32
-
-
-try:  # pyqtgraph's zero-copy arrays of QRectF/QLineF/PixmapFragment for QPainter.draw*s()
-    from pyqtgraph.Qt.internals import PrimitiveArray
-except ImportError:  # pragma: no cover - older pyqtgraph: Python lists of Qt objects
-    PrimitiveArray = None
-
-
-class _Batch:
-    """Reusable arrays handed to drawRects/drawLines/drawPixmapFragments without Python objects."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[str, object] = {}
-
-    def _array(self, kind: str, n: int) -> object | None:
-        if PrimitiveArray is None:
-            return None
-        array = self._arrays.get(kind)
-        if array is None:
-            klass, fields = {"rect": (QRectF, 4), "line": (QLineF, 4),
-                             "frag": (QPainter.PixmapFragment, 10)}[kind]
-            array = self._arrays[kind] = PrimitiveArray(klass, fields)
-        array.resize(n)  # type: ignore[attr-defined]
-        return array
-
-    def rects(self, p: QPainter, x: np.ndarray, y: np.ndarray, w: np.ndarray | float, h: np.ndarray | float) -> None:
-        n = int(np.shape(x)[0])
-        if n == 0:
-            return
-        array = self._array("rect", n)
-        if array is None:
-            xs, ys = np.broadcast_arrays(x, y)
-            ws, hs = np.broadcast_to(w, (n,)), np.broadcast_to(h, (n,))
-            p.drawRects([QRectF(*v) for v in zip(xs.tolist(), ys.tolist(), ws.tolist(), hs.tolist(), strict=True)])
-            return
-        nd = array.ndarray()  # type: ignore[attr-defined]
-        nd[:, 0] = x
-        nd[:, 1] = y
-        nd[:, 2] = w
-        nd[:, 3] = h
-        p.drawRects(*array.drawargs())  # type: ignore[attr-defined]
-
-    def lines(self, p: QPainter, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> None:
-        n = int(np.shape(x0)[0])
-        if n == 0:
-            return
-        array = self._array("line", n)
-        if array is None:
-            p.drawLines([QLineF(*v) for v in zip(*(np.broadcast_to(a, (n,)).tolist() for a in (x0, y0, x1, y1)),
-                                                 strict=True)])
-            return
-        nd = array.ndarray()  # type: ignore[attr-defined]
-        nd[:, 0] = x0
-        nd[:, 1] = y0
-        nd[:, 2] = x1
-        nd[:, 3] = y1
-        p.drawLines(*array.drawargs())  # type: ignore[attr-defined]
-
-    def stamps(self, p: QPainter, sprite: QPixmap, x: np.ndarray, y: np.ndarray) -> bool:
-        """Draw ``sprite`` centred on each (x, y); False when this pyqtgraph cannot."""
-        n = int(np.shape(x)[0])
-        array = self._array("frag", n)
-        if array is None:
-            return False
-        if n == 0:
-            return True
-        nd = array.ndarray()  # type: ignore[attr-defined]
-        dpr = sprite.devicePixelRatio()
-        nd[:, 0] = x
-        nd[:, 1] = y
-        nd[:, 2:6] = (0.0, 0.0, sprite.width(), sprite.height())
-        nd[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
-        p.drawPixmapFragments(*array.drawargs(), sprite)  # type: ignore[attr-defined,call-arg]
-        return True
-
-    def fragments(self, p: QPainter, pixmap: QPixmap, left: np.ndarray, top: np.ndarray,
-                  source: np.ndarray) -> bool:
-        """Draw the ``source`` rectangles (n, 4; pixmap device pixels) of ``pixmap`` with their top-left
-        corners at (left, top), unscaled; False when this pyqtgraph cannot."""
-        n = int(np.shape(left)[0])
-        array = self._array("frag", n)
-        if array is None:
-            return False
-        if n == 0:
-            return True
-        nd = array.ndarray()  # type: ignore[attr-defined]
-        dpr = pixmap.devicePixelRatio()
-        nd[:, 0] = left + source[:, 2] / dpr / 2  # fragments are placed by their centre
-        nd[:, 1] = top + source[:, 3] / dpr / 2
-        nd[:, 2:6] = source
-        nd[:, 6:10] = (1.0 / dpr, 1.0 / dpr, 0.0, 1.0)
-        p.drawPixmapFragments(*array.drawargs(), pixmap)  # type: ignore[attr-defined,call-arg]
-        return True
 
 
 @dataclass(frozen=True)
@@ -404,7 +312,7 @@ class LayerItem(pg.GraphicsObject):
     def __init__(self, state: RenderState) -> None:
         super().__init__()
         self.state = state
-        self.batch = _Batch()
+        self.batch = Batch()
         self.paints = 0  # paints so far (benchmarks count every paint a step costs)
         self.tiles = TileCache()
         self.setFlag(self.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
