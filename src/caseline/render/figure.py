@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +23,12 @@ from PySide6.QtWidgets import QApplication
 from caseline.layout import timeline_layout as L
 from caseline.render.figure_text import (
     LANE_COLUMN_FRACTION,
+    LANE_COLUMN_MAX_FRACTION,
     LANE_COLUMN_MIN_MM,
     figure_caption,
+    fit_lane_names,
     missing_font,
     paint_case_headers,
-    wrap_text,
 )
 from caseline.render.legend import plot_legend_html
 from caseline.render.qt_app import ensure_app
@@ -238,43 +238,75 @@ class Figure:
             plot.set_legend_visible(False)
         self.legend_doc: QTextDocument | None = None
         self.legend_h = 0.0
+        self.elided_lanes: list[str] = []  # lane names too long for their rows: given in full in the footnotes
+        self.widen_lanes = True  # a lane name may widen the name column (else it is elided) to fit its row
+        self._lane_ticks: tuple[object, object] = (None, None)  # (the plot's lane names, as wrapped)
         plot.resize(spec.width_px, max(200, spec.height_px or 1000))
         plot.show()
         self.scale = 1.0
         plot.set_view(spec.view)
-        # a fixed height first shrinks type to keep a label band above the marks in every row; only when
-        # that is not enough do rows get as low as 1.6 lines (labels then sit over the marks, on a halo)
         self.compact = False
+        # rows at least a line of lane names tall under the footnotes: type shrinks, then lane names that
+        # need a wider name column are elided instead (full names are worth a little smaller type)
+        while short := self._fit_with_footnotes():
+            if self.scale > self.least_scale:
+                self.scale = max(self.least_scale, self.scale * 0.95)
+            elif self.widen_lanes:
+                self.widen_lanes = False
+            else:
+                raise ExportError(
+                    f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for {plot.content_rows()} "
+                    f"rows and the footnotes of the labels that do not fit by their marks ({short} mm short): make "
+                    "the figure taller or wider, hide lanes, export fewer cases, or leave the height out")
+
+    def _fit_with_footnotes(self) -> int:
+        """Lay the figure out with the footnotes (labels that cannot sit by their mark, numbered) under the plot;
+        a fixed height gives the list's lines to it and lays the plot out again (a smaller plot may number more)
+        until the list fits: how many mm short of rows a line of lane names tall it is (0 when it fits)."""
+        spec, plot = self.spec, self.plot
+        plot_h = self._fit_type()
+        self.footnote_text, self.footnote_h = "", 0.0
+        self._fit_plot(plot_h)
+        font = plot.lane_axis.style.get("tickFont")
+        line = QFontMetricsF(font).lineSpacing() - 0.5 if font is not None else 0.0
+        for _attempt in range(4):
+            self.footnote_text = self._footnotes()
+            height = self._text_height(self.footnote_text, self.caption_font, spec.width_px - 2 * self.margin)
+            if spec.height_px is None:
+                self.footnote_h = height
+                self.height_px += round(self._block(height))
+                return 0
+            if height <= self.footnote_h:
+                return 0
+            self.footnote_h = height
+            self._fit_plot(plot_h - self._block(height))
+            need = max(1, plot.content_rows()) * line - plot.viewbox.height()
+            if need > 0:
+                return math.ceil(px_to_mm(need, spec.dpi))
+        self.footnote_text = self._footnotes()  # still growing after four tries: the list of the plot as it is
+        return 0
+
+    def _fit_type(self) -> float:
+        """The plot's height for a fixed height: type shrinks to keep a label band above the marks in every
+        row; only when that is not enough do rows get as low as 1.6 lines (labels then sit over the marks, on
+        a halo). Raises ExportError when even that does not fit."""
+        spec, plot = self.spec, self.plot
         while True:
             plot_h, needed_h = self._lay_out(self.scale)
             if plot_h >= needed_h:
-                break
+                return plot_h
             least = self.least_scale
             if self.scale <= least and not self.compact:
                 self.compact, self.scale = True, 1.0
                 continue
             if self.scale <= least:
-                short = px_to_mm(needed_h - plot_h, spec.dpi)
+                short = math.ceil(px_to_mm(needed_h - plot_h, spec.dpi))
                 raise ExportError(
                     f"{px_to_mm(self.height_px, spec.dpi):.0f} mm is not tall enough for "
                     f"{plot.content_rows()} rows even with type at {self.scale:.0%} "
-                    f"({short:.0f} mm short): make the figure taller, hide lanes, export fewer cases "
+                    f"({short} mm short): make the figure taller, hide lanes, export fewer cases "
                     "(or a case set as a swimmer plot), or leave the height out")
             self.scale = max(least, self.scale * min(0.95, plot_h / needed_h))
-        self.footnote_text, self.footnote_h = "", 0.0
-        self._fit_plot(plot_h)
-        # labels that cannot sit by their mark are numbered and listed under the plot: a trial paint
-        # finds them, and a fixed height gives their lines to the list (then tries once more)
-        for _attempt in range(2):
-            before = self.footnote_h
-            self.footnote_text = self._footnotes()
-            self.footnote_h = self._text_height(self.footnote_text, self.caption_font, spec.width_px - 2 * self.margin)
-            if self.footnote_h == before:
-                break
-            if spec.height_px is None:
-                self.height_px += round(self._block(self.footnote_h) - self._block(before))
-                break
-            self._fit_plot(plot_h - self._block(self.footnote_h))
 
     @property
     def least_scale(self) -> float:
@@ -307,28 +339,30 @@ class Figure:
             plot.labels.set_state(state)
 
     def _wrap_lane_names(self) -> None:
-        """Long lane names on two lines (or more), so the name column takes about a fifth of the width: at
-        85 mm 'EMG / nerve conduction' took 40 % of the figure."""
-        spec, axis = self.spec, self.plot.lane_axis
+        """Long lane names on two lines (or more), so the name column takes about a fifth of the width (at 85 mm
+        'EMG / nerve conduction' took 40 % of the figure), but never on more lines than their row is tall: a
+        name that needs more widens the column (up to LANE_COLUMN_MAX_FRACTION), else is elided and given in
+        full in the footnotes (short rows of a fixed height ran 'Methylpredni-' 'solone' into the next name)."""
+        spec, plot, axis = self.spec, self.plot, self.plot.lane_axis
         levels = getattr(axis, "_tickLevels", None)
+        if levels is not None and levels is self._lane_ticks[1]:
+            levels = self._lane_ticks[0]  # the names as the plot gave them, not as last wrapped
         font = axis.style.get("tickFont")
+        self.elided_lanes = []
         if not levels or not levels[0] or font is None:
             return
         fm = QFontMetricsF(font)
+        lines = max(1, int((plot.viewbox.height() / max(1, plot.content_rows()) + 0.5) / fm.lineSpacing()))
         cap = max(spec.px(LANE_COLUMN_MIN_MM), LANE_COLUMN_FRACTION * spec.width_px)
-        # a name wraps only past the widest word any name has (that word sets the column anyway), unless
-        # that word is much wider than the share: then it is hyphenated ('Methylpred-' 'nisolone')
-        words = [w for _, name in levels[0] for w in re.split(r"[\s/-]+", str(name)) if w]
-        widest_word = max([0.0, *(fm.horizontalAdvance(w) for w in words)])
-        hyphenate = widest_word > cap * 1.15
-        if not hyphenate:
-            cap = max(cap, widest_word)
-        ticks = [(pos, wrap_text(str(name), fm, cap, hyphenate)) for pos, name in levels[0]]
-        widest = max(fm.horizontalAdvance(line) for _, name in ticks for line in name.split("\n"))
-        theme = self.plot.theme
-        width = int(widest + 12 * self.plot.px_per_pt * theme.axis_font_pt / 9 + 8)
-        if width < axis.width() - 1:
-            axis.setTicks([ticks, *levels[1:]])
+        pad = 12 * plot.px_per_pt * plot.theme.axis_font_pt / 9 + 8  # the ticks and the gap to the names
+        most = LANE_COLUMN_MAX_FRACTION * spec.width_px - pad if self.widen_lanes else cap
+        names = [str(name) for _, name in levels[0]]
+        drawn, self.elided_lanes = fit_lane_names(names, fm, cap, most, lines)
+        width = int(max(fm.horizontalAdvance(line) for name in drawn for line in name.split("\n")) + pad)
+        ticks = [[(pos, text) for (pos, _), text in zip(levels[0], drawn, strict=True)], *levels[1:]]
+        if ticks != axis._tickLevels or width != axis.width():
+            self._lane_ticks = (levels, ticks)
+            axis.setTicks(ticks)
             axis.setWidth(width)
             settle()
 
@@ -368,7 +402,8 @@ class Figure:
             plot.scene().render(painter, QRectF(image.rect()), QRectF(0, 0, plot.width(), plot.height()))
         finally:
             painter.end()
-        lines = [note.line() for note in plot.labels.footnotes]
+        lines = [f"Lane names in full: {'; '.join(self.elided_lanes)}"] if self.elided_lanes else []
+        lines += [note.line() for note in plot.labels.footnotes]
         if plot.layout_ is not None and plot.labels.undated_hidden:
             items = plot.layout_.items
             lines.append("Time not stated: " + "; ".join(items[i].label for i in plot.labels.undated_hidden))
@@ -512,9 +547,12 @@ def _min_row_px(plot: object) -> float:
 
 
 def _least_row_px(plot: object) -> float:
-    """The floor of a fixed height: rows of 1.6 label lines (labels then sit over the marks, on a halo)."""
+    """The floor of a fixed height: rows of 1.6 label lines (labels then sit over the marks, on a halo), and
+    at least one line of the lane names (fewer would run a name into the next)."""
     state = plot.paint_state  # type: ignore[attr-defined]
-    return QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0
+    font = plot.lane_axis.style.get("tickFont")  # type: ignore[attr-defined]
+    name_line = QFontMetricsF(font).lineSpacing() if font is not None else 0.0
+    return max(QFontMetricsF(state.label_font).height() * 1.6 if state is not None else 8.0, name_line)
 
 
 def settle() -> None:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from caseline.layout import timeline_layout as L
@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 #: The lane-name column wraps names longer than this share of the figure's width (or this many mm) ...
 LANE_COLUMN_FRACTION = 0.2
 LANE_COLUMN_MIN_MM = 18.0
+#: ... and widens up to this share (ticks included) for a name that needs more lines than its row is tall; one
+#: that does not fit even then is elided and given in full in the figure's footnotes.
+LANE_COLUMN_MAX_FRACTION = 0.3
 
 
 def citation_caption(cases: Sequence[ResolvedCase]) -> str:
@@ -89,6 +92,58 @@ def wrap_text(text: str, fm: QFontMetricsF, width: float, hyphenate: bool = Fals
     if line.strip():
         lines.append(line.rstrip())
     return "\n".join(lines)
+
+
+def fit_lane_names(names: Sequence[str], fm: QFontMetricsF, cap: float, most: float, lines: int
+                   ) -> tuple[list[str], list[str]]:
+    """``names`` as the lane axis draws them: wrapped to a column ``cap`` px wide (a name wraps only past the
+    widest word any name has, unless that word is much wider than ``cap``: then it is hyphenated), on at most
+    ``lines`` lines each (what their row's height holds: more would run into the next row's name). A name that
+    needs more lines gets a column as much wider as it needs, up to ``most``; one that does not fit even then is
+    elided ('Methylpredni…'). Returns the drawn texts and the names elided (once each, for the footnotes)."""
+    words = [w for name in names for w in re.split(r"[\s/-]+", name) if w]
+    widest_word = max([0.0, *(fm.horizontalAdvance(w) for w in words)])
+    hyphenate = widest_word > cap * 1.15
+    if not hyphenate:
+        cap = max(cap, widest_word)
+    most = max(most, cap)
+
+    def fits(name: str, width: float) -> bool:
+        return wrap_text(name, fm, width, hyphenate).count("\n") < lines
+
+    width = cap
+    for name in dict.fromkeys(names):
+        if fits(name, width):
+            continue
+        if not fits(name, most):
+            width = most
+            continue
+        lo, hi = width, most
+        while hi - lo > 1.0:  # the narrowest column that holds it (fewer lines never need a narrower one)
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if fits(name, mid) else (mid, hi)
+        width = hi
+    drawn, elided = [], []
+    for name in names:
+        text = wrap_text(name, fm, width, hyphenate)
+        if text.count("\n") >= lines:
+            text = _elided(name, fm, width, lines)
+            if name not in elided:
+                elided.append(name)
+        drawn.append(text)
+    return drawn, elided
+
+
+def _elided(name: str, fm: QFontMetricsF, width: float, lines: int) -> str:
+    """``name`` on ``lines`` lines of at most ``width``, its last line ending in '…' where the rest is cut."""
+    wrapped = wrap_text(name, fm, width).split("\n")  # not hyphenated: each line is a piece of the name
+    kept: list[str] = []
+    at = 0
+    for line in wrapped[: lines - 1]:
+        at = name.index(line, at) + len(line)
+        kept.append(fm.elidedText(line, Qt.TextElideMode.ElideRight, width))
+    rest = name[at:].strip()
+    return "\n".join([*kept, fm.elidedText(rest, Qt.TextElideMode.ElideRight, width)])
 
 
 def _hyphenated(word: str, fm: QFontMetricsF, width: float) -> list[str]:
