@@ -17,7 +17,7 @@ from caseline.render.figure import ExportError, FigureRequest, built_figure, res
 from figure_support import SAMPLE_FILES, sample_view, short
 from support import SAMPLES, svg_texts
 
-HEIGHTS_MM = (70.0, 90.0, 110.0, 130.0, None)  # None: as tall as the lanes need
+HEIGHTS_MM = (70.0, 90.0, 100.0, 102.0, 110.0, 130.0, None)  # None: as tall as the lanes need (102: rows just a line)
 PYODERMA = SAMPLES / "infliximab-pyoderma.caseline.yaml"
 TOO_SHORT = r"is not tall enough for \d+ rows .*\((\d+) mm short\).*hide lanes"
 

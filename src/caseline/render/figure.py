@@ -268,7 +268,7 @@ class Figure:
         self.footnote_text, self.footnote_h = "", 0.0
         self._fit_plot(plot_h)
         font = plot.lane_axis.style.get("tickFont")
-        line = QFontMetricsF(font).lineSpacing() - 0.5 if font is not None else 0.0
+        line = QFontMetricsF(font).lineSpacing() if font is not None else 0.0
         for _attempt in range(4):
             self.footnote_text = self._footnotes()
             height = self._text_height(self.footnote_text, self.caption_font, spec.width_px - 2 * self.margin)
@@ -352,7 +352,7 @@ class Figure:
         if not levels or not levels[0] or font is None:
             return
         fm = QFontMetricsF(font)
-        lines = max(1, int((plot.viewbox.height() / max(1, plot.content_rows()) + 0.5) / fm.lineSpacing()))
+        lines = max(1, int(plot.viewbox.height() / max(1, plot.content_rows()) / fm.lineSpacing() + 1e-6))
         cap = max(spec.px(LANE_COLUMN_MIN_MM), LANE_COLUMN_FRACTION * spec.width_px)
         pad = 12 * plot.px_per_pt * plot.theme.axis_font_pt / 9 + 8  # the ticks and the gap to the names
         most = LANE_COLUMN_MAX_FRACTION * spec.width_px - pad if self.widen_lanes else cap
