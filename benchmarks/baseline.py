@@ -17,7 +17,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPainter
 
 from caseline.layout.timeline_layout import Marks, TimelineLayout
-from caseline.render.painting import _Batch
+from caseline.render.batch import Batch
 from caseline.theme import SCREEN
 
 
@@ -30,7 +30,7 @@ class _ArraysItem(pg.GraphicsObject):
         self.x_range = x_range
         self.n_rows = n_rows
         self.point_px = point_px  # > 0: fixed-size squares (points); 0: bars spanning x0..x1
-        self.batch = _Batch()
+        self.batch = Batch()
         self.colors = [QColor(c) for c in SCREEN.colors()]
 
     def boundingRect(self) -> QRectF:
