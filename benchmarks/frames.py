@@ -293,10 +293,11 @@ def reload_block(app, plot, path: str, counter: PaintCounter) -> tuple[list[floa
     case objects) and its columns made as the loading thread does (caseline.ui.documents), untimed; then the
     plot shown those cases and painted, timed (what the GUI thread does after the load)."""
     from caseline.layout.case_columns import prepare_columns
-    from caseline.timeline.load import load_file
+    from caseline.timeline.load import load_file, settle_loaded
 
     result = load_file(path)
     prepare_columns(result.cases)
+    settle_loaded()
     counted = counter.count
     t0 = time.perf_counter()
     plot.set_cases(result.cases)
@@ -350,11 +351,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     app = _app()
     from benchmarks.baseline import batched_plot
-    from caseline.timeline.load import load_file
+    from caseline.timeline.load import load_file, settle_loaded
 
     result_load = load_file(args.file)
     if not result_load.ok:
         raise SystemExit(f"{args.file}: {[str(d) for d in result_load.errors[:3]]}")
+    settle_loaded()  # as the window's loading thread does (caseline.ui.documents)
     cases = list(result_load.cases) * args.repeat_cases
     plot, build_s = caseline_plot(cases, args.tile)
     layout = plot.layout_
