@@ -26,11 +26,12 @@ from caseline.render.lane_navigation import LaneNavigator, TimelineViewBox, navi
 from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
 from caseline.render.legend import legend_html
 from caseline.render.painting import RenderState
+from caseline.render.reveal_index import RevealIndex
 from caseline.render.swimmer_legend import swimmer_legend_html
 from caseline.render.widget_fixes import keep_own_tooltip, let_title_shrink
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
-from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, ViewState, reveal_keys
+from caseline.view_state import AXIS_FIELDS, LAYOUT_FIELDS, MARK_FIELDS, Shown, ViewState
 
 #: The name shown for a lane whose events a teaching step has not revealed yet.
 LANE_TO_COME = "…"
@@ -60,6 +61,7 @@ class TimelinePlot(pg.PlotWidget):
         self.view = ViewState()
         self.view.changed.connect(self._on_view_changed)
         self._keys_built: dict[str, int] | None = {}
+        self._reveal_index = RevealIndex()
         self.background = BackgroundLayer(self._empty_state())
         self.bars = BarLayer(self.background.state)
         self.points = PointLayer(self.background.state)
@@ -186,8 +188,8 @@ class TimelinePlot(pg.PlotWidget):
         state = self.paint_state
         if state is None:
             return
-        view = self.view  # (the keys are made only when an item is selected, ghosted or highlighted)
-        keys = self._keys if view.selected is not None or view.ghosted or view.highlighted else {}
+        view = self.view  # (only the keys asked for are looked up: a switch with a selection needs one)
+        keys = self._indices({*view.ghosted, *view.highlighted, *([view.selected] if view.selected else [])})
         state.selected = keys.get(self.view.selected) if self.view.selected is not None else None
         state.ghosted = {keys[k] for k in self.view.ghosted if k in keys}
         state.highlighted = {keys[k] for k in self.view.highlighted if k in keys}
@@ -228,24 +230,14 @@ class TimelinePlot(pg.PlotWidget):
     def _keys(self) -> dict[str, int]:
         """Index in the layout of each item by its reveal key (view_state.reveal_keys)."""
         if self._keys_built is None:
-            self._keys_built = self._reveal_keys(self.layout_.cases if self.layout_ is not None else [])
+            self._keys_built = self._reveal_index.all(self.layout_.cases if self.layout_ is not None else [])
         return self._keys_built
 
-    def _reveal_keys(self, cases: Sequence[ResolvedCase]) -> dict[str, int]:
-        """view_state.reveal_keys, with each case's keys kept across rebuilds (a switch of sort or alignment)."""
-        known = getattr(self, "_case_keys", {})
-        kept: dict[int, tuple[ResolvedCase, list[str]]] = {}
-        keys: list[str] = []
-        for case in cases:
-            found = known.get(id(case))
-            if found is None or found[0] is not case:
-                found = (case, list(reveal_keys([case])))
-            kept[id(case)] = found
-            keys.extend(found[1])
-        self._case_keys = kept
-        if len(set(kept)) != len(cases):  # a case shown twice: its keys name the later copy, as reveal_keys does
-            return reveal_keys(cases)
-        return dict(zip(keys, range(len(keys)), strict=True))
+    def _indices(self, wanted: set[str]) -> dict[str, int]:
+        """The layout index of each of a few reveal keys (render.reveal_index: not the whole table)."""
+        if self._keys_built is not None or self.layout_ is None:
+            return {k: self._keys[k] for k in wanted if k in self._keys}
+        return self._reveal_index.lookup(self.layout_.cases, wanted)
 
     def key_of(self, index: int) -> str:
         """The reveal key of the item at ``index`` of the layout."""
