@@ -18,7 +18,7 @@ from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
 from caseline.model.kinds import CATEGORY_ORDER
 from caseline.render.painting import Frame, LabelArrays, LayerItem, RenderState, elide
-from caseline.render.track_labels import draw_numeric_tracks
+from caseline.render.track_labels import LabelBoxes, draw_numeric_tracks
 
 
 @dataclass
@@ -65,6 +65,7 @@ class LabelLayer(LayerItem):
         self._leaders: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int64), np.zeros(0),
                                                                      np.zeros(0))
         self._chips: list[tuple[int, QRectF]] = []  # undated chips of the last paint
+        self.track_words: dict[int, list[tuple[QRectF, str]]] = {}  # numeric tracks' words of the last paint, by row
         self.undated_hidden: list[int] = []  # undated items whose chip did not fit (last full paint)
 
     def set_state(self, state: RenderState) -> None:
@@ -85,7 +86,25 @@ class LabelLayer(LayerItem):
 
     def draw(self, p: QPainter, f: Frame) -> None:
         self._draw_labels(p, f)
-        draw_numeric_tracks(self, p, f, text=True)  # what a numeric track measures, over the labels
+        # what a numeric track measures, over the labels; on screen its values where they run into no label
+        # (hovering tells both); a figure, which has no hover, keeps every value
+        self.track_words = draw_numeric_tracks(self, p, f, text=True,
+                                               labels=self._row_boxes() if self.state.screen else None)
+
+    def _row_boxes(self) -> dict[int, LabelBoxes]:
+        """The boxes of the labels the last placement drew, by row, left to right (they never overlap)."""
+        placed = self._placed
+        if placed is None or placed.index.size == 0:
+            return {}
+        rows = self.state.label_arrays(self.state.label_font).row[placed.index]
+        height = QFontMetricsF(self.state.label_font).height()
+        out: dict[int, LabelBoxes] = {}
+        for k in np.lexsort((placed.x, rows)).tolist():
+            box = out.setdefault(int(rows[k]), LabelBoxes([], [], [], height))
+            box.x0.append(float(placed.x[k]))
+            box.x1.append(float(placed.x[k] + placed.width[k]))
+            box.top.append(float(placed.y[k]))
+        return out
 
     def _draw_labels(self, p: QPainter, f: Frame) -> None:
         state = self.state

@@ -9,7 +9,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,14 +46,34 @@ def track_legend(layout: object) -> list[tuple[str, str]]:
     return out
 
 
-def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = False) -> None:
+@dataclass
+class LabelBoxes:
+    """The mark labels drawn in one row, left to right (they never overlap): a track's value keeps clear of them."""
+
+    x0: list[float]
+    x1: list[float]
+    top: list[float]
+    height: float
+
+    def hit(self, box: QRectF) -> bool:
+        """``box`` overlaps one of the labels: the last starting before its right end is the only candidate (the
+        ones before it end before that one starts)."""
+        k = bisect.bisect_left(self.x0, box.right()) - 1
+        return k >= 0 and self.x1[k] > box.left() and self.top[k] < box.bottom() and \
+            self.top[k] + self.height > box.top()
+
+
+def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = False,
+                        labels: dict[int, LabelBoxes] | None = None) -> dict[int, list[tuple[QRectF, str]]]:
     """Every numeric track with a row on screen (a teaching view's hidden values are not told): its lines,
     band and spans with the marks (``text`` False), or its caption and values over the labels (``text`` True:
-    the label pass, so a lane's label never hides what the track measures)."""
+    the label pass, so a lane's label never hides what the track measures; a value that would cover one of
+    the row's ``labels`` goes to the other side of its step, or is left out: its mark and tooltip still tell
+    it). Returns the boxes and words written, by row (the label pass)."""
     state = layer.state
     tracks: TrackList = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
     if not len(tracks):
-        return
+        return {}
     if text and (state.label_inset_left or state.label_inset_right):  # words keep clear of the history bands
         left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
         if right - left > 1.0:
@@ -69,7 +89,7 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     dense = shown.size > MAX_DETAILED_TRACKS
     if dense:  # too many to read: no spans or values, one caption per row (its first track on screen)
         if not text:
-            return
+            return {}
         shown = shown[np.unique(row[shown], return_index=True)[1]]
     p.save()
     p.setFont(font)
@@ -85,10 +105,12 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
         category = state.layout.items[track.points[0].item].category
         color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
         if text:
-            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, measure, taken, values=not dense)
+            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, measure, taken, values=not dense,
+                        labels=(labels or {}).get(track.row))
         else:
             _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
     p.restore()
+    return taken
 
 
 def _y(f: Frame, track: NumericTrack, value: float) -> float:
@@ -141,7 +163,7 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
 
 def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
                 beside: float, width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]],
-                values: bool = True) -> None:
+                values: bool = True, labels: LabelBoxes | None = None) -> None:
     """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it).
     ``taken``: per row, the boxes (and texts) already written by the tracks before it: a caption saying what
     one of them already says there, or a value running into their words, is left out."""
@@ -177,10 +199,17 @@ def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
         if x < f.left or x + w > f.right:
             continue
         y = _y(f, track, pt.value)
-        # above its step in the track's lower half, below it in the upper half (a lane's label is at its top)
-        baseline = y - 2.0 if track.fraction(pt.value) < 0.5 else y + fm.ascent() + 1.0
-        baseline = min(max(baseline, top + fm.ascent()), top + f.row_h - fm.descent())
-        box = QRectF(x, baseline - fm.ascent(), w, text_h)
+        # above its step in the track's lower half, below it in the upper half (a lane's label is at its top);
+        # where that runs into a mark's label (both unreadable), the other side; else left out (its mark and
+        # tooltip still tell it)
+        above, below = y - 2.0, y + fm.ascent() + 1.0
+        for baseline in ((above, below) if track.fraction(pt.value) < 0.5 else (below, above)):
+            baseline = min(max(baseline, top + fm.ascent()), top + f.row_h - fm.descent())
+            box = QRectF(x, baseline - fm.ascent(), w, text_h)
+            if labels is None or not labels.hit(box):
+                break
+        else:
+            continue
         if any(box.intersects(other) for other, _ in in_row[-8:]):  # (boxes of a row come left to right)
             continue
         p.fillRect(box.adjusted(-1.0, 0.0, 1.0, 0.0), plate)  # readable over a band or a leader line
