@@ -89,7 +89,7 @@ class LabelLayer(LayerItem):
         # what a numeric track measures, over the labels; on screen its values where they run into no label
         # (hovering tells both); a figure, which has no hover, keeps every value
         self.track_words = draw_numeric_tracks(self, p, f, text=True,
-                                               labels=self._row_boxes() if self.state.screen else None)
+                                               labels=self._row_boxes if self.state.screen else None)
 
     def _row_boxes(self) -> dict[int, LabelBoxes]:
         """The boxes of the labels the last placement drew, by row, left to right (they never overlap)."""
@@ -98,13 +98,11 @@ class LabelLayer(LayerItem):
             return {}
         rows = self.state.label_arrays(self.state.label_font).row[placed.index]
         height = QFontMetricsF(self.state.label_font).height()
-        out: dict[int, LabelBoxes] = {}
-        for k in np.lexsort((placed.x, rows)).tolist():
-            box = out.setdefault(int(rows[k]), LabelBoxes([], [], [], height))
-            box.x0.append(float(placed.x[k]))
-            box.x1.append(float(placed.x[k] + placed.width[k]))
-            box.top.append(float(placed.y[k]))
-        return out
+        order = np.lexsort((placed.x, rows))
+        rows, x0, width, top = rows[order], placed.x[order], placed.width[order], placed.y[order]
+        cuts = (np.flatnonzero(np.diff(rows)) + 1).tolist()
+        return {int(rows[a]): LabelBoxes(x0[a:b].tolist(), (x0[a:b] + width[a:b]).tolist(), top[a:b].tolist(), height)
+                for a, b in zip([0, *cuts], [*cuts, rows.size], strict=True)}
 
     def _draw_labels(self, p: QPainter, f: Frame) -> None:
         state = self.state

@@ -64,12 +64,13 @@ class LabelBoxes:
 
 
 def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = False,
-                        labels: dict[int, LabelBoxes] | None = None) -> dict[int, list[tuple[QRectF, str]]]:
+                        labels: Callable[[], dict[int, LabelBoxes]] | None = None
+                        ) -> dict[int, list[tuple[QRectF, str]]]:
     """Every numeric track with a row on screen (a teaching view's hidden values are not told): its lines,
     band and spans with the marks (``text`` False), or its caption and values over the labels (``text`` True:
     the label pass, so a lane's label never hides what the track measures; a value that would cover one of
-    the row's ``labels`` goes to the other side of its step, or is left out: its mark and tooltip still tell
-    it). Returns the boxes and words written, by row (the label pass)."""
+    the row's ``labels`` (asked for once, when a value is to be written) goes to the other side of its step, or
+    is left out: its mark and tooltip still tell it). Returns the boxes and words written, by row."""
     state = layer.state
     tracks: TrackList = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
     if not len(tracks):
@@ -98,6 +99,13 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     def measure(words: str) -> float:
         return state.text_width(words, font)
 
+    found: list[dict[int, LabelBoxes]] = []
+
+    def boxes(row: int) -> LabelBoxes | None:
+        if not found and labels is not None:
+            found.append(labels())
+        return found[0].get(row) if found else None
+
     for index in shown.tolist():
         track = tracks[index]
         if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
@@ -106,7 +114,7 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
         color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
         if text:
             _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, measure, taken, values=not dense,
-                        labels=(labels or {}).get(track.row))
+                        labels=boxes(track.row) if labels is not None and track.severity and not dense else None)
         else:
             _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
     p.restore()
