@@ -314,3 +314,42 @@ def test_view_menu_expands_regimens_in_every_tab(window, qtbot):
     window.regimens_action.trigger()
     qtbot.waitUntil(lambda: "First-line myeloma therapy · vincristine" not in lanes(first), timeout=5000)
     assert not second.view.expand_regimens
+
+
+def test_the_legend_can_sit_below_the_timeline_and_the_choice_is_remembered(qtbot, tmp_path):
+    ini = str(tmp_path / "settings.ini")
+
+    def legend_and_lanes(win: MainWindow) -> tuple[float, float, float]:
+        tab = win.current_tab()
+        assert tab is not None
+        qtbot.waitUntil(lambda: tab.plot.layout_ is not None)
+        qtbot.wait(20)
+        label = tab.plot.getPlotItem().titleLabel
+        assert "Suspected drug" in label.item.toPlainText() and label.geometry().height() > 10
+        lanes = tab.plot.viewbox.sceneBoundingRect()
+        return label.sceneBoundingRect().top(), lanes.top(), tab.plot.time_axis.sceneBoundingRect().bottom()
+
+    first = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    first.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    first.resize(1400, 900)
+    first.show()
+    first.open_files([str(INFLIXIMAB)])
+    legend, lanes, axis = legend_and_lanes(first)
+    assert legend < lanes, "by default the legend is above the lanes"
+    first.legend_below_action.trigger()
+    legend, lanes, axis = legend_and_lanes(first)
+    assert legend >= axis - 1, "below: under the time axis"
+    first.close()
+    second = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(second)
+    second.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    second.resize(1400, 900)
+    second.show()
+    second.open_files([str(INFLIXIMAB)])
+    assert second.legend_below_action.isChecked()
+    legend, lanes, axis = legend_and_lanes(second)
+    assert legend >= axis - 1, "remembered"
+    second.reset_settings()
+    legend, lanes, axis = legend_and_lanes(second)
+    assert legend < lanes and not second.legend_below_action.isChecked()

@@ -254,7 +254,7 @@ class TimelinePlot(pg.PlotWidget):
         if not getattr(self, "legend_visible", True):  # View > Legend off: the rows get its room
             plot.setTitle(None)
             plot.titleLabel.setMaximumHeight(0)
-            plot.layout.setRowFixedHeight(0, 0)
+            plot.layout.setRowFixedHeight(self.legend_row, 0)
             return
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
@@ -275,7 +275,8 @@ class TimelinePlot(pg.PlotWidget):
         # PlotItem.setTitle fixes the title row at 30 px: give a wrapped legend all its lines
         height = math.ceil(label.item.boundingRect().height())
         label.setMaximumHeight(height)
-        plot.layout.setRowFixedHeight(0, height)
+        plot.layout.setRowFixedHeight(4 - self.legend_row, 0)  # the other place
+        plot.layout.setRowFixedHeight(self.legend_row, height)
 
     def set_legend_visible(self, visible: bool) -> None:
         """Show or hide the legend above the plot (small screens; exported figures always have one)."""
@@ -283,15 +284,20 @@ class TimelinePlot(pg.PlotWidget):
         self._update_legend()
         super().resizeEvent(None)
 
-    def set_legend_full_width(self, full: bool) -> None:
-        """Let the legend run over the lane-name column too (exported figures: fewer lines)."""
+    #: The plot layout's row of the legend: 0 above the plot, 4 below the time axis (View > Legend below).
+    legend_row = 0
+
+    def set_legend_full_width(self, full: bool, below: bool | None = None) -> None:
+        """Let the legend run over the lane-name column too (exported figures: fewer lines); ``below``: put it
+        under the time axis instead of above the plot."""
         plot = self.getPlotItem()
         label = plot.titleLabel
         plot.layout.removeItem(label)
+        self.legend_row = self.legend_row if below is None else 4 if below else 0
         if full:
-            plot.layout.addItem(label, 0, 0, 1, 3)
+            plot.layout.addItem(label, self.legend_row, 0, 1, 3)
         else:
-            plot.layout.addItem(label, 0, 1)
+            plot.layout.addItem(label, self.legend_row, 1)
         self.legend_full_width = full
         self._update_legend()
         super().resizeEvent(None)

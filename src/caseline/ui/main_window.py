@@ -138,9 +138,13 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.legend_action = self._action("Le&gend", self.set_legend_visible, "Ctrl+L",
                                           tip="Show the legend above the timeline (hide it for more lanes)")
-        self.legend_action.setCheckable(True)
-        self.legend_action.setChecked(bool(ws.setting(self.settings, ws.LEGEND, True, bool)))
-        view_menu.addAction(self.legend_action)
+        self.legend_below_action = self._action("Legend &below the timeline", self.set_legend_below,
+                                                tip="Put the legend under the time axis instead of above the lanes")
+        for action, key, default in ((self.legend_action, ws.LEGEND, True),
+                                     (self.legend_below_action, ws.LEGEND_BELOW, False)):
+            action.setCheckable(True)
+            action.setChecked(bool(ws.setting(self.settings, key, default, bool)))
+            view_menu.addAction(action)
         self.regimens_action = self._action("&Regimens' drugs", self.set_regimens_expanded, tip=REGIMENS_TIP)
         self.regimens_action.setCheckable(True)
         view_menu.addAction(self.regimens_action)
@@ -212,10 +216,9 @@ class MainWindow(QMainWindow):
         self.teaching.reset()
         self.set_axis_mode("days", every_tab=True)
         self.set_legend_visible(True)
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, TimelineTab):
-                tab.use_settings(self.settings)
+        self.set_legend_below(False)
+        for tab in self._timeline_tabs():
+            tab.use_settings(self.settings)
         self._rebuild_recent_menu()
         from caseline.ui.app import DEFAULT_SIZE
 
@@ -243,10 +246,7 @@ class MainWindow(QMainWindow):
     def find_tab(self, path: str) -> TimelineTab | None:
         """The open tab that shows ``path`` on its own (a file's tab, or a case set's comparison)."""
         key = os.path.abspath(path)
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if not isinstance(tab, TimelineTab):
-                continue
+        for tab in self._timeline_tabs():
             if tab.opened_as_caseset:
                 if getattr(tab, "caseset_path", None) == key:
                     return tab
@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         tab.statusMessage.connect(self.statusBar().showMessage)
         tab.use_settings(self.settings)
         tab.plot.set_legend_visible(self.legend_action.isChecked())
+        tab.plot.set_legend_full_width(tab.plot.legend_full_width, below=self.legend_below_action.isChecked())
         tab.view.changed.connect(lambda _names, t=tab: self._on_view_changed(t))
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, "\n".join(d.path for d in documents))
@@ -410,20 +411,27 @@ class MainWindow(QMainWindow):
         if tab is not None and tab.plot.layout_ is not None:
             getattr(tab.plot, method)(value)
 
+    def _timeline_tabs(self) -> list[TimelineTab]:
+        return [t for t in map(self.tabs.widget, range(self.tabs.count())) if isinstance(t, TimelineTab)]
+
     def set_legend_visible(self, visible: bool) -> None:
         self.legend_action.setChecked(bool(visible))
         self.settings.setValue(ws.LEGEND, bool(visible))
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, TimelineTab):
-                tab.plot.set_legend_visible(bool(visible))
+        for tab in self._timeline_tabs():
+            tab.plot.set_legend_visible(bool(visible))
+
+    def set_legend_below(self, below: bool) -> None:
+        """Every tab's legend under its time axis (or above its lanes), remembered."""
+        self.legend_below_action.setChecked(bool(below))
+        self.settings.setValue(ws.LEGEND_BELOW, bool(below))
+        for tab in self._timeline_tabs():
+            tab.plot.set_legend_full_width(tab.plot.legend_full_width, below=bool(below))
 
     def set_regimens_expanded(self, expanded: bool) -> None:
         """Every tab draws each regimen's drugs on a lane of its own (or the regimen as one group)."""
         self.regimens_action.setChecked(bool(expanded))
-        for tab in (self.tabs.widget(i) for i in range(self.tabs.count())):
-            if isinstance(tab, TimelineTab):
-                tab.view.expand_regimens = bool(expanded)
+        for tab in self._timeline_tabs():
+            tab.view.expand_regimens = bool(expanded)
 
     def current_axis_mode(self) -> str:
         checked = self.axis_group.checkedAction()
@@ -479,7 +487,7 @@ class MainWindow(QMainWindow):
             self._sync_axis_actions()
             return
         self.lanes.follow(tab.plot)  # its cases listed, what is on screen in bold, a click scrolls to it
-        self.lanes.set_cases(_listed_cases(tab), tab.view.hidden_lanes, tab.view.hidden_categories)
+        self.lanes.set_cases(tab.listed_cases(), tab.view.hidden_lanes, tab.view.hidden_categories)
         self._sync_axis_actions()
         self._update_title()
         self.show_current_case()
@@ -529,7 +537,7 @@ class MainWindow(QMainWindow):
     def _on_cases_changed(self, tab: TimelineTab) -> None:
         _keep_deidentified(tab)
         if tab is self.current_tab():
-            self.lanes.set_cases(_listed_cases(tab), tab.view.hidden_lanes, tab.view.hidden_categories)
+            self.lanes.set_cases(tab.listed_cases(), tab.view.hidden_lanes, tab.view.hidden_categories)
             self._sync_axis_actions()
             self._update_title()
             if tab.plot.cases and self.details.showing_nothing:
@@ -586,10 +594,3 @@ class MainWindow(QMainWindow):
         for document in self.documents.values():
             document.close()
         super().closeEvent(event)
-
-
-def _listed_cases(tab: TimelineTab) -> list:
-    """The cases the lane list names: as drawn when de-identified (lanes named after identifying labels are
-    renamed), else as arranged."""
-    return list(tab.plot.cases) if tab.view.deidentified else tab.cases()
-

@@ -136,6 +136,11 @@ class TimelineTab(QWidget):
         """The cases in the order the view arranges them (not de-identified: see ``plot.cases``)."""
         return list(self.view.arranged().cases)
 
+    def listed_cases(self) -> list[ResolvedCase]:
+        """The cases the lane list names: as drawn when de-identified (lanes named after identifying labels are
+        renamed), else as arranged."""
+        return list(self.plot.cases) if self.view.deidentified else self.cases()
+
     def _on_loaded(self, _result: LoadResult) -> None:
         self.refresh()
 

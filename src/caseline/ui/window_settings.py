@@ -14,6 +14,7 @@ GEOMETRY = "window/geometry"
 STATE = "window/state"  # docks and toolbars
 AXIS_MODE = "view/axis_mode"
 LEGEND = "view/legend"
+LEGEND_BELOW = "view/legend_below"
 FOLDER = "dialogs/folder"  # the folder every open and save dialog starts in
 RECENT = "recent_files"
 EXPORT_PREFIX = "export/"
