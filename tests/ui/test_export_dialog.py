@@ -7,19 +7,26 @@ import pytest
 from caseline.render.figure import render_figure
 
 
+def _tab(qtbot, path, size: tuple[int, int]):
+    """A sample's document, loaded, in a timeline tab of ``size`` (what the export dialog exports from)."""
+    from caseline.ui.documents import Document
+    from caseline.ui.timeline_tab import TimelineTab
+
+    document = Document(str(path))
+    document.reload(blocking=True)
+    tab = TimelineTab([document])
+    qtbot.addWidget(tab)
+    tab.resize(*size)
+    tab.refresh()
+    return document, tab
+
+
 def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -> None:
     from PySide6.QtGui import QImage
 
     from caseline.ui.dialogs.export_dialog import ExportDialog
-    from caseline.ui.documents import Document
-    from caseline.ui.timeline_tab import TimelineTab
 
-    document = Document(str(samples_dir / "crps-infliximab.caseline.yaml"))
-    document.reload(blocking=True)
-    tab = TimelineTab([document])
-    qtbot.addWidget(tab)
-    tab.resize(1200, 800)
-    tab.refresh()
+    document, tab = _tab(qtbot, samples_dir / "crps-infliximab.caseline.yaml", (1200, 800))
     tab.plot.set_time_range(-300.0, 200.0)
     dialog = ExportDialog(tab)
     qtbot.addWidget(dialog)
@@ -41,15 +48,8 @@ def test_dialog_previews_and_saves_what_it_shows(qtbot, samples_dir, tmp_path) -
 def test_dialog_offers_the_registry_formats_and_saves_the_one_chosen(qtbot, samples_dir, tmp_path) -> None:
     from caseline.render.exporters import EXPORTERS
     from caseline.ui.dialogs.export_dialog import ExportDialog
-    from caseline.ui.documents import Document
-    from caseline.ui.timeline_tab import TimelineTab
 
-    document = Document(str(samples_dir / "neurosarcoidosis-infliximab.caseline.yaml"))
-    document.reload(blocking=True)
-    tab = TimelineTab([document])
-    qtbot.addWidget(tab)
-    tab.resize(1000, 700)
-    tab.refresh()
+    document, tab = _tab(qtbot, samples_dir / "neurosarcoidosis-infliximab.caseline.yaml", (1000, 700))
     dialog = ExportDialog(tab)
     qtbot.addWidget(dialog)
     box = dialog.format_box
@@ -67,15 +67,8 @@ def test_dialog_offers_the_registry_formats_and_saves_the_one_chosen(qtbot, samp
 
 def test_dialog_says_when_the_figure_is_taller_than_a_page(qtbot, samples_dir) -> None:
     from caseline.ui.dialogs.export_dialog import ExportDialog
-    from caseline.ui.documents import Document
-    from caseline.ui.timeline_tab import TimelineTab
 
-    document = Document(str(samples_dir / "bortezomib-myeloma.caseline.yaml"))
-    document.reload(blocking=True)
-    tab = TimelineTab([document])
-    qtbot.addWidget(tab)
-    tab.resize(1000, 700)
-    tab.refresh()
+    document, tab = _tab(qtbot, samples_dir / "bortezomib-myeloma.caseline.yaml", (1000, 700))
     dialog = ExportDialog(tab)
     qtbot.addWidget(dialog)
     dialog.preset_box.setCurrentIndex(dialog.preset_box.findData("double"))
@@ -94,15 +87,8 @@ def test_dialog_saves_settings_whose_command_makes_the_figure_again(qtbot, sampl
     from PySide6.QtGui import QImage
 
     from caseline.ui.dialogs.export_dialog import ExportDialog
-    from caseline.ui.documents import Document
-    from caseline.ui.timeline_tab import TimelineTab
 
-    document = Document(str(samples_dir / "infliximab-pyoderma.caseline.yaml"))
-    document.reload(blocking=True)
-    tab = TimelineTab([document])
-    qtbot.addWidget(tab)
-    tab.resize(1200, 800)
-    tab.refresh()
+    document, tab = _tab(qtbot, samples_dir / "infliximab-pyoderma.caseline.yaml", (1200, 800))
     tab.plot.set_time_range(-20.0, 160.0)
     dialog = ExportDialog(tab)
     qtbot.addWidget(dialog)
@@ -133,15 +119,8 @@ def test_dialog_places_the_legend_and_remembers_the_choice(qtbot, samples_dir, t
 
     from caseline.render.figure import LEGEND_PLACEMENTS
     from caseline.ui.dialogs.export_dialog import ExportDialog
-    from caseline.ui.documents import Document
-    from caseline.ui.timeline_tab import TimelineTab
 
-    document = Document(str(samples_dir / "neurosarcoidosis-infliximab.caseline.yaml"))
-    document.reload(blocking=True)
-    tab = TimelineTab([document])
-    qtbot.addWidget(tab)
-    tab.resize(1000, 700)
-    tab.refresh()
+    document, tab = _tab(qtbot, samples_dir / "neurosarcoidosis-infliximab.caseline.yaml", (1000, 700))
     settings = QSettings(str(tmp_path / "caseline.ini"), QSettings.Format.IniFormat)
     dialog = ExportDialog(tab, settings=settings)
     qtbot.addWidget(dialog)

@@ -275,7 +275,6 @@ class TimelinePlot(pg.PlotWidget):
         # PlotItem.setTitle fixes the title row at 30 px: give a wrapped legend all its lines
         height = math.ceil(label.item.boundingRect().height())
         label.setMaximumHeight(height)
-        plot.layout.setRowFixedHeight(4 - self.legend_row, 0)  # the other place
         plot.layout.setRowFixedHeight(self.legend_row, height)
 
     def set_legend_visible(self, visible: bool) -> None:
@@ -287,18 +286,25 @@ class TimelinePlot(pg.PlotWidget):
     #: The plot layout's row of the legend: 0 above the plot, 4 below the time axis (View > Legend below).
     legend_row = 0
 
-    def set_legend_full_width(self, full: bool, below: bool | None = None) -> None:
-        """Let the legend run over the lane-name column too (exported figures: fewer lines); ``below``: put it
-        under the time axis instead of above the plot."""
+    def set_legend_full_width(self, full: bool) -> None:
+        """Let the legend run over the lane-name column too (exported figures: fewer lines)."""
+        self.legend_full_width = full
+        self._place_legend()
+
+    def set_legend_below(self, below: bool) -> None:
+        """Put the legend under the time axis instead of above the plot."""
+        self.legend_row = 4 if below else 0
+        self._place_legend()
+
+    def _place_legend(self) -> None:
         plot = self.getPlotItem()
         label = plot.titleLabel
         plot.layout.removeItem(label)
-        self.legend_row = self.legend_row if below is None else 4 if below else 0
-        if full:
+        plot.layout.setRowFixedHeight(4 - self.legend_row, 0)  # the place it left
+        if self.legend_full_width:
             plot.layout.addItem(label, self.legend_row, 0, 1, 3)
         else:
             plot.layout.addItem(label, self.legend_row, 1)
-        self.legend_full_width = full
         self._update_legend()
         super().resizeEvent(None)
 

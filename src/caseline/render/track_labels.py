@@ -6,6 +6,7 @@ exported figure, so both say the same thing."""
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 from collections.abc import Callable
@@ -99,12 +100,7 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     def measure(words: str) -> float:
         return state.text_width(words, font)
 
-    found: list[dict[int, LabelBoxes]] = []
-
-    def boxes(row: int) -> LabelBoxes | None:
-        if not found and labels is not None:
-            found.append(labels())
-        return found[0].get(row) if found else None
+    label_boxes = functools.cache(labels) if labels is not None else None  # made when a value is first written
 
     for index in shown.tolist():
         track = tracks[index]
@@ -114,7 +110,7 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
         color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
         if text:
             _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, measure, taken, values=not dense,
-                        labels=boxes(track.row) if labels is not None and track.severity and not dense else None)
+                        labels=label_boxes().get(track.row) if label_boxes and track.severity and not dense else None)
         else:
             _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
     p.restore()

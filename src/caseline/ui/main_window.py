@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         tab.statusMessage.connect(self.statusBar().showMessage)
         tab.use_settings(self.settings)
         tab.plot.set_legend_visible(self.legend_action.isChecked())
-        tab.plot.set_legend_full_width(tab.plot.legend_full_width, below=self.legend_below_action.isChecked())
+        tab.plot.set_legend_below(self.legend_below_action.isChecked())
         tab.view.changed.connect(lambda _names, t=tab: self._on_view_changed(t))
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setTabToolTip(index, "\n".join(d.path for d in documents))
@@ -425,7 +425,7 @@ class MainWindow(QMainWindow):
         self.legend_below_action.setChecked(bool(below))
         self.settings.setValue(ws.LEGEND_BELOW, bool(below))
         for tab in self._timeline_tabs():
-            tab.plot.set_legend_full_width(tab.plot.legend_full_width, below=bool(below))
+            tab.plot.set_legend_below(bool(below))
 
     def set_regimens_expanded(self, expanded: bool) -> None:
         """Every tab draws each regimen's drugs on a lane of its own (or the regimen as one group)."""
