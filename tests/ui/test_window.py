@@ -340,6 +340,9 @@ def test_the_legend_can_sit_below_the_timeline_and_the_choice_is_remembered(qtbo
     first.legend_below_action.trigger()
     legend, lanes, axis = legend_and_lanes(first)
     assert legend >= axis - 1, "below: under the time axis"
+    plot = first.current_tab().plot
+    top = plot.getPlotItem().sceneBoundingRect().top()
+    assert lanes - top < 15, "the lanes take the room the legend left above them (no empty title row)"
     first.close()
     second = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
     qtbot.addWidget(second)

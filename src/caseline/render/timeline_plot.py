@@ -275,6 +275,7 @@ class TimelinePlot(pg.PlotWidget):
         # PlotItem.setTitle fixes the title row at 30 px: give a wrapped legend all its lines
         height = math.ceil(label.item.boundingRect().height())
         label.setMaximumHeight(height)
+        plot.layout.setRowFixedHeight(0, 0)  # (setTitle fixes row 0 at 30 px, wherever the legend is)
         plot.layout.setRowFixedHeight(self.legend_row, height)
 
     def set_legend_visible(self, visible: bool) -> None:
