@@ -175,3 +175,20 @@ def test_columns_prepared_on_a_loading_thread_are_the_ones_a_layout_uses() -> No
     PREPARED.forget(loaded)
     assert all(PREPARED.take(case, None) is None for case in loaded)
     assert layout.columns[0] is prepared[0]
+
+
+def test_the_items_of_cases_in_one_order_index_as_one_list() -> None:
+    """A layout's items are its cases' own tuples seen as one sequence (not copied into one list): every index,
+    negative indices and slices give what the concatenated list gives, empty cases included."""
+    from caseline.layout.composition import CaseItems
+
+    parts = [("a", "b"), (), ("c",), (), (), ("d", "e", "f"), ()]
+    flat = [x for p in parts for x in p]
+    base = np.cumsum([0, *[len(p) for p in parts]])[:-1]
+    seq = CaseItems(parts, base)  # type: ignore[arg-type]
+    assert len(seq) == len(flat) and list(seq) == flat
+    assert [seq[k] for k in range(-len(flat), len(flat))] == flat + flat
+    assert seq[1:5] == flat[1:5] and seq[::-2] == flat[::-2]
+    for bad in (len(flat), -len(flat) - 1):
+        with pytest.raises(IndexError):
+            seq[bad]

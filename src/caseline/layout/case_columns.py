@@ -76,6 +76,8 @@ class CaseColumns:
     rule_x: np.ndarray  # death and remission milestones: a rule across the case's rows
     rule_lane: np.ndarray
     rule_item: np.ndarray
+    lane_lo: np.ndarray  # per lane: the smallest item_min of its dated items (nan: none), for a layout's extent
+    lane_hi: np.ndarray
 
     @property
     def n_items(self) -> int:
@@ -236,6 +238,10 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
     for (lane, _event_id, _cycle), (color, index, days) in cycle_spans.items():
         if len(days) > 1:
             brackets.add(min(days), max(days), lane, color, index, CYCLE)
+    lane_lo = np.full(len(lanes), math.nan)
+    lane_hi = np.full(len(lanes), math.nan)
+    np.fmin.at(lane_lo, item_lane[item_dated], item_min[item_dated])  # fmin: nan where a lane has no finite day
+    np.fmax.at(lane_hi, item_lane[item_dated], item_max[item_dated])
     severity = []
     for lane, pts in sorted(severity_points.items()):
         pts.sort()
@@ -248,11 +254,11 @@ def case_columns(case: ResolvedCase, category_index: dict[Category, int],
         bars=bars.columns(), brackets=brackets.columns(), points=points.columns(), whiskers=whiskers.columns(),
         label_x=np.asarray(lx, dtype=np.float64), label_x_end=np.asarray(lx_end, dtype=np.float64),
         label_lane=np.asarray(llane, dtype=np.int32), label_priority=np.asarray(lprio, dtype=np.int64),
-        label_item=np.asarray(litem, dtype=np.int64), label_text=np.asarray(ltext, dtype=np.int32),
+        label_item=np.asarray(litem, dtype=np.int32), label_text=np.asarray(ltext, dtype=np.int32),
         label_texts=list(texts), severity=severity,
         rule_x=np.asarray([r[0] for r in rules], dtype=np.float64),
         rule_lane=np.asarray([r[1] for r in rules], dtype=np.int32),
-        rule_item=np.asarray([r[2] for r in rules], dtype=np.int64),
+        rule_item=np.asarray([r[2] for r in rules], dtype=np.int32), lane_lo=lane_lo, lane_hi=lane_hi,
     )
 
 

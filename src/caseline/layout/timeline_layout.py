@@ -199,7 +199,7 @@ class LazyLabels(Sequence[Label]):
 class TimelineLayout:
     cases: list[ResolvedCase]
     rows: list[Row]
-    items: list[Item]
+    items: Sequence[Item]
     item_case: np.ndarray  # case index of each item
     item_row: np.ndarray  # row index of each item (-1 when hidden)
     bars: Marks
@@ -378,22 +378,26 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
         kept.rows[rows_key] = (list(columns), (rows, lane_rows, undated_rows, first_rows, last_rows))
     shifts = {c.id: float(options.shifts.get(c.id, 0.0)) for c in cases}
     shift = np.array([shifts[c.id] for c in cases], dtype=np.float64)
+    shifted = bool(np.any(shift))  # (unshifted: a case's own arrays are taken as they are, not added to)
     g = kept.gathered(cases, columns)
-    row_table = _gather(lane_rows, np.int64)
-    item_base = g.item_base
-    items = list(g.items)
+    # each lane's row, and one more (always -1) for the items not drawn on a lane: see Gathered.item_lane
+    row_table = np.append(_gather(lane_rows, np.int64).astype(np.int32), np.int32(-1))
+    items = g.items
     item_case = g.item_case
-    item_lane_row = row_table[g.item_lane] if len(items) else np.zeros(0, dtype=np.int64)
-    dated = g.item_dated & (item_lane_row >= 0)
-    undated_mask = g.item_undated & (item_lane_row >= 0) & (undated_rows[item_case] >= 0)
-    item_row = np.full(len(items), -1, dtype=np.int32)
-    item_row[dated] = item_lane_row[dated]
-    item_row[undated_mask] = undated_rows[item_case[undated_mask]]
-    undated = np.flatnonzero(undated_mask).tolist()
+    item_row = row_table[g.item_lane]
+    if g.undated_item.size:  # drawn in their case's undated strip (when it is shown and their lane is)
+        strip = undated_rows[item_case[g.undated_item]]
+        shown = (row_table[g.undated_lane] >= 0) & (strip >= 0)
+        undated = g.undated_item[shown]
+        item_row[undated] = strip[shown]
+        undated = undated.tolist()
+    else:
+        undated = []
 
-    item_shift = shift[item_case[dated]]
-    lo_values = g.item_min[dated] + item_shift
-    hi_values = g.item_max[dated] + item_shift
+    # the extent: each shown lane's own (made with its case's columns), shifted
+    lane_shown = row_table[:-1] >= 0
+    lo_values = g.lane_lo[lane_shown] + shift[g.lane_case[lane_shown]]
+    hi_values = g.lane_hi[lane_shown] + shift[g.lane_case[lane_shown]]
     lo_values = lo_values[~np.isnan(lo_values)]
     hi_values = hi_values[~np.isnan(hi_values)]
     if lo_values.size:
@@ -406,35 +410,42 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     open_to = x_hi + max(7.0, 0.05 * (x_hi - x_lo))
     open_from = x_lo - max(7.0, 0.05 * (x_hi - x_lo))
 
-    def marks(kind: str, bracket: bool = False) -> Marks:
+    def marks(kind: str) -> Marks:
         case_of, lane, x0, x1, color, item, style = g.marks[kind]
-        row = row_table[lane] if lane.size else np.zeros(0, dtype=np.int64)
+        row = row_table[lane]
         keep = row >= 0
-        s = shift[case_of[keep]]
-        x0 = x0[keep] + s
-        x1 = x1[keep] + s
-        if bracket:
-            x1 = x1 + 1.0
-        return Marks(x0, x1, row[keep] + 0.5, color[keep], item[keep], style[keep])
+        if not keep.all():  # (a hidden lane; otherwise no copies)
+            case_of, row, x0, x1, color, item, style = (
+                a[keep] for a in (case_of, row, x0, x1, color, item, style))
+        if shifted:
+            s = shift[case_of]
+            x0, x1 = x0 + s, x1 + s
+        return Marks(_read_only(x0), _read_only(x1), row + 0.5, _read_only(color), _read_only(item), _read_only(style))
 
     bars = marks("bars")
-    brackets = marks("brackets", bracket=True)
-    bars = Marks(*(np.concatenate((getattr(bars, f), getattr(brackets, f)))
-                   for f in ("x0", "x1", "y", "color", "item", "style")))
-    bars.x1[np.isnan(bars.x1)] = open_to
+    brackets = marks("brackets")
+    x1 = np.concatenate((bars.x1, brackets.x1 + 1.0))
+    x1[np.isnan(x1)] = open_to
+    bars = Marks(np.concatenate((bars.x0, brackets.x0)), x1,
+                 *(np.concatenate((getattr(bars, f), getattr(brackets, f))) for f in ("y", "color", "item", "style")))
     points = marks("points")
     whiskers = marks("whiskers")
-    whiskers.x0[~np.isfinite(whiskers.x0)] = open_from
-    whiskers.x1[~np.isfinite(whiskers.x1)] = open_to
+    if whiskers.x0.size:
+        whiskers = Marks(np.where(np.isfinite(whiskers.x0), whiskers.x0, open_from),
+                         np.where(np.isfinite(whiskers.x1), whiskers.x1, open_to),
+                         whiskers.y, whiskers.color, whiskers.item, whiskers.style)
 
-    label_row = row_table[g.label_lane] if g.label_lane.size else np.zeros(0, dtype=np.int64)
+    label_row = row_table[g.label_lane]
     keep = label_row >= 0
-    s = shift[g.label_case[keep]]
-    lx = g.label_x[keep] + s
-    lx_end = g.label_x_end[keep] + s
-    priority = g.label_priority[keep]
-    lx_end[np.isnan(lx_end) & (priority == 2)] = open_to
-    global_text = g.label_text[keep]
+    every = bool(keep.all())
+    label_case, lx, lx_end, priority, global_text, label_item = (
+        (a if every else a[keep]) for a in (g.label_case, g.label_x, g.label_x_end, g.label_priority, g.label_text,
+                                             g.label_item))
+    label_row = label_row if every else label_row[keep]
+    if shifted:
+        s = shift[label_case]
+        lx, lx_end = lx + s, lx_end + s
+    lx_end = np.where(np.isnan(lx_end) & (priority == 2), open_to, lx_end)
     # the distinct strings, in order of first use (as the labels' own text column)
     if global_text.size:
         # each string's first use, without sorting the labels (the table's ids are few and dense: np.unique
@@ -450,23 +461,22 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     else:
         text_ids = np.zeros(0, dtype=np.int32)
         label_texts = []
-    label_y = label_row[keep] + 0.5
     label_columns = LabelColumns(
-        x=lx, x_end=np.where(np.isnan(lx_end), lx, lx_end), y=label_y.astype(np.float64),
-        row=label_row[keep].astype(np.int64), priority=priority, item=g.label_item[keep],
+        x=lx, x_end=np.where(np.isnan(lx_end), lx, lx_end), y=label_row + 0.5,
+        row=label_row.astype(np.int64), priority=priority, item=label_item,
         text=text_ids, texts=label_texts)
 
     severity = []
-    rules: list[tuple[float, int, int, int]] = []
     for case_index, col in enumerate(columns):
         lane_row = lane_rows[case_index]
         for lane, xs, values, low, high in col.severity:
             if lane_row[lane] >= 0:
                 severity.append((int(lane_row[lane]), xs + shift[case_index], values, low, high))
-        for x, lane, index in zip(col.rule_x.tolist(), col.rule_lane.tolist(), col.rule_item.tolist(), strict=True):
-            if lane_row[lane] >= 0:
-                rules.append((x + shifts[cases[case_index].id], int(first_rows[case_index]),
-                              int(last_rows[case_index]), index + int(item_base[case_index])))
+    # death and remission rules across each case's rows
+    shown = row_table[g.rule_lane] >= 0
+    rule_case = g.rule_case[shown]
+    rules = list(zip((g.rule_x[shown] + shift[rule_case]).tolist(), first_rows[rule_case].tolist(),
+                     last_rows[rule_case].tolist(), g.rule_item[shown].tolist(), strict=True))
     layout = TimelineLayout(
         cases=cases, rows=rows, items=items, item_case=item_case, item_row=item_row,
         bars=bars, points=points, whiskers=whiskers, severity=severity,
@@ -475,6 +485,13 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     )
     layout.__dict__["_label_columns"] = label_columns
     return layout
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A view that cannot be written: a composed layout's marks may be its cases' own columns."""
+    view = a.view()
+    view.flags.writeable = False
+    return view
 
 
 def _rows(cases: list[ResolvedCase], columns: list[CaseColumns], visible: list[tuple[Category, str]],
