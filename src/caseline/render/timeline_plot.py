@@ -493,9 +493,8 @@ class TimelinePlot(pg.PlotWidget):
         if self.navigator is not None and self.navigator.covers(scene_pos):
             return None  # under the pinned case header
         device = QPointF(self.mapFromScene(scene_pos))  # the layers paint in viewport pixels
-        undated = set(self.layout_.undated)
-        for index, rect in self.labels.drawn_labels:
-            if index in undated and rect.contains(device):
+        for index, rect in self.labels.drawn_chips:
+            if rect.contains(device):
                 return index
         view_pos = self.viewbox.mapSceneToView(scene_pos)
         x_lo, x_hi = self.viewbox.viewRange()[0]
@@ -507,7 +506,7 @@ class TimelinePlot(pg.PlotWidget):
 
     def scene_pos_of_undated(self, index: int) -> QPointF | None:
         """Scene position of an undated item's chip, as last painted."""
-        for drawn, rect in self.labels.drawn_labels:
+        for drawn, rect in self.labels.drawn_chips:
             if drawn == index:
                 return self.mapToScene(rect.center().toPoint())
         return None
