@@ -23,7 +23,8 @@ def _collides(row: np.ndarray, x0: np.ndarray, x1: np.ndarray, kept_row: np.ndar
     """For each box, whether it collides with its neighbours among the kept boxes of its row.
 
     Kept boxes never overlap, so only the kept box starting last before ``x0`` and the one
-    starting first at or after ``x0`` can collide (``bisect_left`` semantics).
+    starting first at or after ``x0`` can collide (``bisect_left`` semantics). The kept boxes must come
+    sorted by row, then start: their order is how the neighbours are found.
     """
     n_kept = kept_row.shape[0]
     rows = np.concatenate([kept_row, row])

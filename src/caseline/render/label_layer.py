@@ -17,6 +17,7 @@ from caseline.analysis.wording import format_resolved
 from caseline.layout import timeline_layout as L
 from caseline.layout.labels import place_labels
 from caseline.model.kinds import CATEGORY_ORDER
+from caseline.render.label_pan import LabelPan
 from caseline.render.painting import Frame, LabelArrays, LayerItem, RenderState, elide
 from caseline.render.track_labels import LabelBoxes, draw_numeric_tracks
 
@@ -62,6 +63,7 @@ class LabelLayer(LayerItem):
     def __init__(self, state: RenderState) -> None:
         super().__init__(state)
         self._placed: _Placed | None = None
+        self.pan = LabelPan(self, self._settled)
         self._leaders: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.int64), np.zeros(0),
                                                                      np.zeros(0))
         self._chips: list[tuple[int, QRectF]] = []  # undated chips of the last paint
@@ -70,7 +72,17 @@ class LabelLayer(LayerItem):
 
     def set_state(self, state: RenderState) -> None:
         self._placed = None
+        self.pan.forget()
         super().set_state(state)
+
+    @property
+    def last_placed(self) -> _Placed | None:
+        return self._placed
+
+    def _settled(self) -> None:
+        """A pan ended (render.label_pan): the view's own placement, painted now."""
+        self._placed = None
+        self.update()
 
     @property
     def drawn_chips(self) -> list[tuple[int, QRectF]]:
@@ -164,7 +176,10 @@ class LabelLayer(LayerItem):
         halo.setAlpha(200 if label_band else 120)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(halo)
+        if state.screen and f.raster:  # on whole pixels: a halo's edge needs no antialiasing (2-4x cheaper)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self.batch.rects(p, placed.x[shown] - 1, placed.y[shown], placed.width[shown] + 2, fm_h)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         texts = [placed.text[int(k)] for k in shown]
         if placed.leaders is not None:
             p.setPen(QPen(state.muted, max(1.0, state.theme.line_px * 0.8)))
@@ -193,28 +208,39 @@ class LabelLayer(LayerItem):
         return self._placed.hidden if self._placed is not None else 0
 
     def _place(self, f: Frame, fm_h: float) -> _Placed:
-        """Where the labels go in this view: the same answer for every paint of the same view."""
+        """Where the labels go in this view: the same answer for every paint of the same view. While the view
+        pans on screen, the labels are taken from a placement of a wider span (render.label_pan), and placed
+        afresh once the panning stops."""
         state = self.state
         key = (f.sx, f.dx, f.sy, f.dy, f.view.left(), f.view.right(), f.view.top(), f.view.bottom(),
                state.marks_version, id(state), state.label_inset_left, state.label_inset_right)
         placed = self._placed
         if placed is not None and placed.key == key:
             return placed
-        font = state.label_font
-        arrays = state.label_arrays(font)
+        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right  # history bands
+        found = self.pan.placed(f, fm_h, key, left, right) \
+            if PAN_LABELS and state.screen and f.raster and not state.footnotes else None
+        self._placed = found if found is not None else self.placement(f, fm_h, key, left, right)
+        return self._placed
+
+    def candidates(self, f: Frame, strip: tuple[float, float] | None = None) -> np.ndarray:
+        """The labels that compete for a place in frame ``f``: of the rows on screen, their mark in view, at
+        most one per LABEL_BIN_PX of a row and priority (the first, as the greedy placement would keep it).
+        ``strip``: only those reaching into these days (the bins are the same: they start at the data's start)."""
+        state = self.state
+        arrays = state.label_arrays(state.label_font)
         view = f.view
         top, bottom = min(view.top(), view.bottom()), max(view.top(), view.bottom())
         x_left, x_right = view.left(), view.right()
         row_lo, row_hi = max(0, math.floor(top) - 1), min(state.layout.n_rows - 1, math.floor(bottom) + 1)
-        # candidates: labels of the rows on screen whose mark is in view, at most one per pixel column
-        # of a row and priority (the first, as the greedy placement would keep it)
         if state.footnotes:  # a figure: every label competes (none is dropped by the level of detail)
             chosen = np.nonzero((arrays.row >= row_lo) & (arrays.row <= row_hi))[0]
         else:
             # at a level of detail, the first label per LABEL_BIN_PX of a row and priority: two labels
             # that close can never both be kept (a kept box is its text wide plus an 8 px gap)
-            chosen = state.culler("labels").select(row_lo, row_hi, x_left, x_right, f.days_per_px, LABEL_BIN_PX)
-        emphasised = state.highlighted | ({state.selected} if state.selected is not None else set())
+            chosen = state.culler("labels").select(row_lo, row_hi, *(strip or (x_left, x_right)), f.days_per_px,
+                                                   LABEL_BIN_PX)
+        emphasised = self._emphasised()
         if emphasised:  # emphasised labels always compete, whatever the level of detail
             extra = np.nonzero(np.isin(arrays.item, list(emphasised)))[0]
             chosen = np.union1d(chosen, extra)
@@ -222,31 +248,50 @@ class LabelLayer(LayerItem):
                    & ~(arrays.x_end[chosen] < x_left) & ~(arrays.x[chosen] > x_right))
         if state.ghosted:
             in_view &= ~np.isin(arrays.item[chosen], list(state.ghosted))
-        chosen = chosen[in_view]
-        empty = np.zeros(0)
-        if chosen.size == 0:
-            self._placed = _Placed(key, chosen, empty, empty, empty, [])
-            return self._placed
-        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right  # history bands
+        return chosen[in_view]  # type: ignore[no-any-return]
+
+    def _emphasised(self) -> set[int]:
+        state = self.state
+        return state.highlighted | ({state.selected} if state.selected is not None else set())
+
+    def positions(self, f: Frame, chosen: np.ndarray, left: float, right: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Where each of ``chosen`` would go, its width, whether the layout shortened it, its row and priority."""
+        state = self.state
+        font = state.label_font
+        arrays = state.label_arrays(font)
         xs = arrays.x[chosen] * f.sx + f.dx
         # labels start just right of their mark; keep the start on screen for long courses
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5
         xs = np.maximum(xs + glyph, left + 4)
         widths = arrays.width[chosen]
         # a figure keeps room for a footnote number after a label shortened by the layout (a long result)
-        reserve = state.text_width(" [99]", font) if state.footnotes else 0.0
         shortened = np.zeros(chosen.size, dtype=bool)
         if state.footnotes:
             shortened = np.array([arrays.texts[int(t)].endswith("…") for t in arrays.text[chosen]], dtype=bool)
-            widths = widths + np.where(shortened, reserve, 0.0)
+            widths = widths + np.where(shortened, state.text_width(" [99]", font), 0.0)
         rows = arrays.row[chosen]
         priority = arrays.priority[chosen]
+        emphasised = self._emphasised()
         if emphasised:
             priority = priority + np.where(np.isin(arrays.item[chosen], list(emphasised)), 10, 0)
         # a label that would run off the right edge goes to the left of its mark instead
         marks_x = xs - glyph
         overflow = xs + widths > right - 2
         xs = np.where(overflow, np.maximum(left + 4, marks_x - glyph - widths), xs)
+        return xs, widths, shortened, rows, priority
+
+    def placement(self, f: Frame, fm_h: float, key: tuple[object, ...], left: float, right: float) -> _Placed:
+        """The labels of frame ``f`` placed between device x ``left`` and ``right``."""
+        state = self.state
+        font = state.label_font
+        arrays = state.label_arrays(font)
+        chosen = self.candidates(f)
+        empty = np.zeros(0)
+        if chosen.size == 0:
+            return _Placed(key, chosen, empty, empty, empty, [])
+        reserve = state.text_width(" [99]", font) if state.footnotes else 0.0
+        xs, widths, shortened, rows, priority = self.positions(f, chosen, left, right)
         kept = place_labels(xs, widths, rows, priority, gap_px=8.0, left_px=left, right_px=right + 1)
         keep = np.nonzero(kept)[0]
         label_band = f.row_h > fm_h * 2.2
@@ -289,8 +334,7 @@ class LabelLayer(LayerItem):
         band = f.row_h * label_top_frac + fm_h
         leaders = np.stack([number_x, top + band, mark_x, top + clear], axis=1) \
             if lead.size and clear > band + 1 else None
-        self._placed = _Placed(key, index, x, y, width, texts, footnotes, n_hidden + int(elided.sum()), leaders)
-        return self._placed
+        return _Placed(key, index, x, y, width, texts, footnotes, n_hidden + int(elided.sum()), leaders)
 
     def _markers(self, f: Frame, arrays: LabelArrays, chosen: np.ndarray, xs: np.ndarray, hidden: np.ndarray,
                  index: np.ndarray, x: np.ndarray, width: np.ndarray, elided: np.ndarray, texts: list[str]
@@ -474,6 +518,9 @@ MAX_MARKERS = 500
 
 #: Raster paints stamp labels from the atlas; False draws each with drawStaticText (for comparison).
 PIXMAP_LABELS = True
+#: While the view pans on screen, labels come from a placement of a wider span (render.label_pan); False: each
+#: pan step places its view (benchmarks compare the two).
+PAN_LABELS = True
 
 #: On screen, a dense view's label candidates are the first of each (row, priority) per this many pixels: two
 #: labels that close cannot both be kept, so the greedy placement keeps the same ones unless the first was
