@@ -58,6 +58,7 @@ from caseline.model.kinds import (
     KindSpec,
     MilestoneType,
 )
+from caseline.model.numbers import written
 from caseline.model.time_expressions import ID_RE
 
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
@@ -552,7 +553,7 @@ class Builder(ClinicalFields, NaranjoReader):
         if isinstance(ref, str) and _DAYS_RANGE.match(ref.replace(".", "0")):
             parts = re.split(r"\s*(?:-|–|to)\s*", ref.strip())
             try:
-                return float(parts[0]), float(parts[1])
+                return written(parts[0]), written(parts[1])
             except (ValueError, IndexError):
                 pass
         if isinstance(ref, LMap):

@@ -16,6 +16,7 @@ from caseline.io.value_reader import ValueReader
 from caseline.model.case import AtList, Cycles, Repeat, Schedule
 from caseline.model.diagnostics import SourcePos
 from caseline.model.dosing import DOSE_RANGE_RE, DOSE_UNIT_RE, CumulativeDose, Dose, Phase, Phased, RegimenDrug
+from caseline.model.numbers import written
 from caseline.model.time_expressions import ID_RE
 
 
@@ -40,14 +41,14 @@ class DoseReader:
                 self.r.text(data, "dose")  # reports the length
                 return Dose(unit=unit)
             try:
-                value = float(text)
+                value = written(text)  # '0.50' stays 0.50
             except ValueError:
                 value = math.nan
             if math.isfinite(value):
                 return Dose(value, text=text, unit=unit)
             m = DOSE_RANGE_RE.match(text)
             if m and math.isfinite(float(m.group(1))) and math.isfinite(float(m.group(2))):
-                low, high = float(m.group(1)), float(m.group(2))
+                low, high = written(m.group(1)), written(m.group(2))
                 if low > high:
                     self.r.error(data.where("dose"), f"the dose range {text!r} runs backwards",
                                f"write the lower dose first: {m.group(2)}-{m.group(1)}")
@@ -55,7 +56,7 @@ class DoseReader:
                 return Dose(None, low, high, text, unit or (m.group("unit") or "").strip())
             m = DOSE_UNIT_RE.match(text)
             if m and not unit and math.isfinite(float(m.group(1))):
-                return Dose(float(m.group(1)), text=text, unit=m.group("unit").strip())
+                return Dose(written(m.group(1)), text=text, unit=m.group("unit").strip())
             return Dose(text=text, unit=unit)
         value_f = self.r.number(data, "dose")
         return Dose(value_f, unit=unit)
@@ -92,7 +93,7 @@ class DoseReader:
         if isinstance(raw, str):
             m = DOSE_UNIT_RE.match(raw)
             if m and math.isfinite(float(m.group(1))):
-                return CumulativeDose(float(m.group(1)), m.group("unit").strip(), "", where)
+                return CumulativeDose(written(m.group(1)), m.group("unit").strip(), "", where)
         value = self.r.number(data, "cumulative_dose")
         if value is None:
             return None
@@ -189,7 +190,7 @@ class DoseReader:
         if isinstance(raw, str):
             m = VALUE_LIMIT_RE.match(raw)
             if m and math.isfinite(float(m.group("n"))):
-                return float(m.group("n")), QUALIFIERS[m.group("q")]
+                return written(m.group("n")), QUALIFIERS[m.group("q")]
         return self.r.number(data, "value"), ""
 
 

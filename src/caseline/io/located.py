@@ -18,6 +18,7 @@ import yaml
 
 from caseline.io.registry import read_regular
 from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos, UnreadableFile
+from caseline.model.numbers import as_written
 
 #: Largest file read (CSV events tables): about 350,000 short rows; the event limit below stops it sooner.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -285,6 +286,7 @@ class _NodeList(LList):
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_FLOAT = "tag:yaml.org,2002:float"
 
 
 class _Builder:
@@ -359,7 +361,10 @@ class _Builder:
         if tag == _TIMESTAMP:
             return node.value  # dates stay text: the time parser knows their precision
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
+            if value.__class__ is float and tag == _FLOAT:
+                return as_written(value, node.value)  # '1.50' stays 1.50 (caseline.model.numbers)
+            return value
         except yaml.YAMLError:
             return node.value
         except (ValueError, TypeError, LookupError, OverflowError):

@@ -23,6 +23,7 @@ from caseline.model.diagnostics import Diagnostic, DiagnosticLevel, SourcePos
 from caseline.model.kinds import (
     Kind,
 )
+from caseline.model.numbers import Written, written
 from caseline.model.time_expressions import Amount, TimeExpr, TimeSyntaxError, parse_duration_value, parse_time
 
 _EVENT_WHAT = {kind: f"a {kind.value} event" for kind in Kind}
@@ -89,6 +90,8 @@ class ValueReader:
         if isinstance(value, (bool, LMap | LList)):
             self.error(mapping.where(key), f"{key!r} must be text", f"got {kind_of(value)}")
             return ""
+        if isinstance(value, Written):
+            return value.text
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return str(value).strip()
@@ -107,7 +110,12 @@ class ValueReader:
             return None
         value = mapping[key]
         try:
-            number = float(value if isinstance(value, int | float) and not isinstance(value, bool) else str(value))
+            if isinstance(value, Written):
+                number: float = value  # (float() would drop the digits it was written with)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                number = float(value)
+            else:
+                number = written(str(value))  # a table's cell: '1.50' stays 1.50
         except (ValueError, OverflowError):
             self.error(mapping.where(key), f"{key!r} must be a number", f"got {shown(value)}")
             return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from caseline.model.diagnostics import SourcePos
+from caseline.model.numbers import Written
 
 if TYPE_CHECKING:
     from caseline.model.case import AtList, Cycles, Repeat
@@ -48,7 +49,9 @@ def same_unit(a: str, b: str) -> bool:
 
 
 def format_amount(value: float) -> str:
-    """A dose as it reads: 1200, 1.3, 0.25 (never '1200.0')."""
+    """A dose as it reads: 1200, 1.3, 0.25 (never '1200.0'); as the source wrote it where it did ('0.50')."""
+    if isinstance(value, Written):
+        return value.text
     return f"{value:,.6g}".replace(",", " ") if abs(value) >= 10_000 else f"{value:g}"
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from caseline.io.standards.model import ImportResult
+from caseline.model.numbers import Written
 
 HEADER = (
     "# Imported by caseline import from {sources}.\n"
@@ -35,6 +36,8 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return repr(value)
+    if isinstance(value, Written):
+        return value.text  # as read: '1.50' (YAML reads it back as the same number)
     if isinstance(value, float):
         text = repr(value)  # YAML 1.1 reads an exponent as a float only after a decimal point
         return text.replace("e", ".0e", 1) if "e" in text and "." not in text else text
