@@ -376,3 +376,22 @@ def test_long_chain_through_a_stopped_drug() -> None:
     course = resolved.item("d")
     assert course is not None and course.end is not None and course.end.lo == 3000
     assert resolved.item("e3000").start.best == 3000  # type: ignore[union-attr]
+
+
+def test_items_of_an_event_follow_the_case_they_are_asked_of() -> None:
+    """items_of is indexed once per case (a comparison asks for landmarks of every case on each switch); a case
+    made from another (dataclasses.replace: a teaching step, de-identification) indexes its own items."""
+    import dataclasses
+
+    from caseline.analysis.deidentify import deidentify_case
+    from caseline.timeline.load import load_file
+    from support import INFLIXIMAB
+
+    case = load_file(INFLIXIMAB).cases[0]
+    for event in case.case.events:
+        assert case.items_of(event.id) == [i for i in case.items if i.event_id == event.id]
+    assert case.items_of("no-such-event") == []
+    fewer = dataclasses.replace(case, items=tuple(i for i in case.items if i.event_id != "weakness"))
+    assert case.items_of("weakness") and fewer.items_of("weakness") == []
+    hidden = deidentify_case(case)
+    assert [i.label for i in hidden.items_of("weakness")] == [i.label for i in hidden.items if i.event_id == "weakness"]

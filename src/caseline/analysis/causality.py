@@ -176,7 +176,7 @@ def indexed(case: ResolvedCase) -> ResolvedCase:
     """The case with its items indexed (the same data, a lookup per question)."""
     if isinstance(case, _Indexed):
         return case
-    return _Indexed(**{f.name: getattr(case, f.name) for f in dataclasses.fields(case)})
+    return _Indexed(**{f.name: getattr(case, f.name) for f in dataclasses.fields(case) if f.init})
 
 
 # ---------------------------------------------------------------------------- pairs

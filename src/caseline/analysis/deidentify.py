@@ -109,7 +109,7 @@ class _Scrubber:
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             changes = {}
             for f in dataclasses.fields(value):
-                if f.name in skip or f.name in ID_FIELDS:
+                if f.name in skip or f.name in ID_FIELDS or not f.init:  # (not init: a cache, made afresh)
                     continue
                 old = getattr(value, f.name)
                 new = self.value(old)

@@ -475,8 +475,9 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
     # death and remission rules across each case's rows
     shown = row_table[g.rule_lane] >= 0
     rule_case = g.rule_case[shown]
-    rules = list(zip((g.rule_x[shown] + shift[rule_case]).tolist(), first_rows[rule_case].tolist(),
-                     last_rows[rule_case].tolist(), g.rule_item[shown].tolist(), strict=True))
+    rule_arrays = (g.rule_x[shown] + shift[rule_case], first_rows[rule_case], last_rows[rule_case],
+                   g.rule_item[shown].astype(np.int64))
+    rules = list(zip(*(a.tolist() for a in rule_arrays), strict=True))
     layout = TimelineLayout(
         cases=cases, rows=rows, items=items, item_case=item_case, item_row=item_row,
         bars=bars, points=points, whiskers=whiskers, severity=severity,
@@ -484,6 +485,7 @@ def _compose(cases: list[ResolvedCase], columns: list[CaseColumns], options: Lay
         x_range=(x_lo, open_to), columns=columns,
     )
     layout.__dict__["_label_columns"] = label_columns
+    layout.__dict__["_rule_arrays"] = rule_arrays
     return layout
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsObject, QGraphicsRectItem, 
 
 from caseline.layout import timeline_layout as L
 from caseline.model.kinds import Category
+from caseline.render.layers import RowArrays
 
 #: Time moved by one notch of Shift+wheel, as a fraction of the view's width (the arrow keys move 0.1).
 PAN_PER_NOTCH = 0.1
@@ -145,7 +147,7 @@ class StickyHeader(QGraphicsObject):
         row, push = None, 0.0
         if layout is not None:
             if self._headers[0] is not layout:
-                self._headers = (layout, [r for r, row_ in enumerate(layout.rows) if row_.kind == L.RowKind.HEADER])
+                self._headers = (layout, np.flatnonzero(RowArrays.of(layout).header).tolist())  # (kept per rows)
             headers = self._headers[1]
             y_lo, y_hi = plot.viewbox.viewRange()[1]
             row, push = pinned_header(headers, float(y_lo))

@@ -8,7 +8,7 @@ limit is *placed for order, not stated* (``Item.placed``), and must be drawn and
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -161,13 +161,22 @@ class ResolvedCase:
     diagnostics: tuple[Diagnostic, ...]
     anchor_calendar: Interval | None = None  # calendar bounds of day 0 (ordinals), when dated
     timing: Timing | None = None
+    #: the items of each event, made when first asked for (a comparison's landmarks ask for a few events of
+    #: every case on each switch of alignment: a scan of every item each time cost 3 ms at 200 x 200)
+    _by_event: dict[str, tuple[Item, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.case.id
 
     def items_of(self, event_id: str) -> list[Item]:
-        return [item for item in self.items if item.event_id == event_id]
+        index = self._by_event
+        if not index and self.items:
+            made: dict[str, list[Item]] = {}
+            for item in self.items:
+                made.setdefault(item.event_id, []).append(item)
+            index.update({k: tuple(v) for k, v in made.items()})  # (whole: a second thread makes the same)
+        return list(index.get(event_id, ()))
 
     def item(self, item_id: str) -> Item | None:
         for item in self.items:
