@@ -186,7 +186,14 @@ def describe_case(case: Case, deidentified: bool = False) -> list[tuple[str, str
 
 
 def header_lines(case: ResolvedCase) -> list[str]:
-    """Title, then 'patient · suspected drug · citation' for case headers."""
+    """Title, then 'patient · suspected drug · citation' for case headers (made once per case)."""
+    found = case.memo.get("header_lines")
+    if found is None:
+        found = case.memo["header_lines"] = tuple(_header_lines(case))
+    return list(found)
+
+
+def _header_lines(case: ResolvedCase) -> list[str]:
     c = case.case
     suspect = c.event(c.suspect.drug) if c.suspect.drug else None
     bits = [c.patient.describe(), f"suspected: {suspect.drug or suspect.label}" if suspect else "",

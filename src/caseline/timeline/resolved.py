@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from caseline.model._fast_init import fast_frozen_init
 from caseline.model.case import Case, Event
@@ -161,21 +161,22 @@ class ResolvedCase:
     diagnostics: tuple[Diagnostic, ...]
     anchor_calendar: Interval | None = None  # calendar bounds of day 0 (ordinals), when dated
     timing: Timing | None = None
-    #: the items of each event, made when first asked for (a comparison's landmarks ask for a few events of
-    #: every case on each switch of alignment: a scan of every item each time cost 3 ms at 200 x 200)
-    _by_event: dict[str, tuple[Item, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    #: what is derived from the case once, when first asked for: the items of each event ("by_event": a
+    #: comparison's landmarks ask for a few events of every case on each switch of alignment, a scan of every
+    #: item each time cost 3 ms at 200 x 200), its header's words. Not copied by dataclasses.replace.
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.case.id
 
     def items_of(self, event_id: str) -> list[Item]:
-        index = self._by_event
-        if not index and self.items:
+        index: dict[str, tuple[Item, ...]] | None = self.memo.get("by_event")
+        if index is None:
             made: dict[str, list[Item]] = {}
             for item in self.items:
                 made.setdefault(item.event_id, []).append(item)
-            index.update({k: tuple(v) for k, v in made.items()})  # (whole: a second thread makes the same)
+            index = self.memo["by_event"] = {k: tuple(v) for k, v in made.items()}  # (a second thread: the same)
         return list(index.get(event_id, ()))
 
     def item(self, item_id: str) -> Item | None:
