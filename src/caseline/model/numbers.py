@@ -38,11 +38,7 @@ class Written(float):
 
 def written(text: str) -> float:
     """The number ``text`` spells (ValueError when none), keeping its written digits where ``:g`` would not."""
-    t = text.strip().removeprefix("+")
-    value = float(t)
-    if _DECIMAL.fullmatch(t) and f"{value:g}" != t:
-        return Written(value, t)
-    return value
+    return as_written(float(text), text)
 
 
 def as_written(value: float, text: str) -> float:
