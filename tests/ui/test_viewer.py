@@ -110,6 +110,33 @@ def test_hover_shows_tooltip_with_dose_time_and_provenance(window, qtbot, inflix
     assert "Cursor: day 42" in window.statusBar().currentMessage()
 
 
+def test_a_drag_hides_the_tooltip_instead_of_chasing_the_marks(window, qtbot, infliximab_path, monkeypatch):
+    """While a mouse button is held (a pan by dragging), a move over a mark shows no tooltip and hides one
+    shown: the marks slide under the pointer, and a tooltip per step would cover the view it moves."""
+    import caseline.render.timeline_plot as timeline_plot
+
+    tab = open_and_wait(window, qtbot, infliximab_path)
+    scene_pos = tab.plot.scene_pos_of_item(item_index(tab, "ifx#3"))
+    tab.plot._mouse_moved(scene_pos)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    hovered: list[object] = []
+    tab.plot.sigItemHovered.connect(lambda index, _pos: hovered.append(index))
+
+    class Held:
+        @staticmethod
+        def mouseButtons() -> Qt.MouseButton:
+            return Qt.MouseButton.LeftButton
+
+    monkeypatch.setattr(timeline_plot, "QGuiApplication", Held)
+    tab.plot._mouse_moved(scene_pos)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=3000)
+    assert hovered == [None]
+    monkeypatch.undo()
+    tab.plot._mouse_moved(scene_pos)  # released: the tooltip again
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    assert hovered[-1] == item_index(tab, "ifx#3")
+
+
 def test_undated_event_is_shown_and_hoverable(window, qtbot, infliximab_path):
     tab = open_and_wait(window, qtbot, infliximab_path)
     grab(tab)

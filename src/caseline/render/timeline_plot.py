@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from caseline.analysis.reveal import reveal_key
@@ -534,7 +534,8 @@ class TimelinePlot(pg.PlotWidget):
         else:
             self.cursor.setVisible(False)
             self.sigCursorMoved.emit(None)
-        self.sigItemHovered.emit(self.item_at_scene(scene_pos) if inside else None, scene_pos)
+        dragging = QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton  # a pan: no tooltip chasing the marks
+        self.sigItemHovered.emit(self.item_at_scene(scene_pos) if inside and not dragging else None, scene_pos)
 
     def _mouse_clicked(self, event: object) -> None:
         if event.double():  # type: ignore[attr-defined]
