@@ -124,6 +124,17 @@ def test_tracks_composed_per_case_are_the_tracks_found_over_the_whole_layout() -
     assert seen_severity and seen_results
     hidden = numeric_tracks(layouts[2])
     assert all(layouts[2].rows[t.row].lane != "Weakness" for t in hidden)
+    # a switch of alignment keeps the rows: the tracks' order is taken as it was, only shifted again
+    aligned = L.build_layout(cases, L.LayoutOptions(shifts={c.id: 11.0 * k for k, c in enumerate(cases)}))
+    numeric_tracks(aligned)
+    ordered = aligned.__dict__["_kept"].tracks[2]
+    again = L.build_layout(cases, L.LayoutOptions(shifts={c.id: -5.0 * k for k, c in enumerate(cases)}), reuse=aligned)
+    assert again.rows is aligned.rows
+    composed = numeric_tracks(again)
+    assert again.__dict__["_kept"].tracks[2] is ordered, "the kept order was used"
+    scanned = _tracks(again.items, again.item_row.tolist(), again.shifts)
+    assert [(t.row, t.caption, t.points, t.extent) for t in composed] == \
+        [(t.row, t.caption, t.points, t.extent) for t in scanned]
 
 
 def test_a_step_beyond_the_edge_is_not_drawn_at_the_edge() -> None:

@@ -33,6 +33,7 @@ class Kept:
         self.last: Gathered | None = None
         self.before: Gathered | None = None
         self.rows: dict[tuple[object, ...], tuple[list[CaseColumns], tuple[Any, ...]]] = {}  # see _compose
+        self.tracks: tuple[Any, ...] | None = None  # (rows, columns, their tracks in order: layout.tracks)
 
     def texts_of(self, col: CaseColumns) -> np.ndarray:
         found = self.text_ids.get(id(col))
@@ -64,6 +65,8 @@ class Kept:
         self.orders = {k: v for k, v in self.orders.items() if all(c in current for c in k)}
         if self.before is not None and any(id(c) not in current for c in self.before.columns):
             self.before = None
+        if self.tracks is not None and any(id(c) not in current for c in self.tracks[1]):
+            self.tracks = None
 
     def gathered(self, cases: list[ResolvedCase], columns: list[CaseColumns]) -> Gathered:
         """The columns of the cases in this order, concatenated (kept for the last two orders)."""

@@ -187,31 +187,51 @@ def case_tracks(col: CaseColumns) -> _CaseTracks:
 
 
 def _composed(layout: L.TimelineLayout) -> TrackList:
-    parts: list[tuple[_CaseTracks, np.ndarray, float, int]] = []
+    """The cases' tracks on this layout's rows, in row order, each shifted with its case. What does not depend
+    on the shifts is kept for the layout's rows (a switch of alignment keeps its rows: it only shifts)."""
+    kept = layout.__dict__.get("_kept")
+    found = kept.tracks if kept is not None else None
+    if found is not None and found[0] is layout.rows and len(found[1]) == len(layout.columns) and all(
+            a is b for a, b in zip(found[1], layout.columns, strict=True)):
+        ordered = found[2]
+    else:
+        ordered = _ordered(layout)
+        if kept is not None:
+            kept.tracks = (layout.rows, list(layout.columns), ordered)
+    local_tracks, row, case_of, base_of, extent, severity = ordered
+    shift = np.array([float(layout.shifts.get(case.id, 0.0)) for case in layout.cases], dtype=np.float64)[case_of] \
+        if case_of.size else np.zeros(0)
+    return TrackList(local_tracks, row, shift, base_of, extent + shift[:, None], severity)
+
+
+def _ordered(layout: L.TimelineLayout) -> tuple[list[NumericTrack], np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                np.ndarray]:
+    """The tracks of every case with a row shown, by (row, not severity, name): tracks, row, case index, first
+    item, unshifted extent, severity."""
+    parts: list[tuple[_CaseTracks, np.ndarray, int, int]] = []
     base = 0
     item_row = layout.item_row
-    for case, col in zip(layout.cases, layout.columns, strict=True):
+    for index, col in enumerate(layout.columns):
         local = case_tracks(col)
         if local.tracks:
-            parts.append((local, item_row[base + local.first_item].astype(np.int64),
-                          float(layout.shifts.get(case.id, 0.0)), base))
+            parts.append((local, item_row[base + local.first_item].astype(np.int64), index, base))
         base += col.n_items
     if not parts:
-        return TrackList.of([])
+        empty = np.zeros(0, dtype=np.int64)
+        return [], empty, empty, empty, np.zeros((0, 2)), np.zeros(0, dtype=bool)
     local_tracks = [t for p, _, _, _ in parts for t in p.tracks]
     row = np.concatenate([r for _, r, _, _ in parts])
-    shift = np.concatenate([np.full(len(p.tracks), s) for p, _, s, _ in parts])
+    case_of = np.concatenate([np.full(len(p.tracks), c, dtype=np.int64) for p, _, c, _ in parts])
     base_of = np.concatenate([np.full(len(p.tracks), b, dtype=np.int64) for p, _, _, b in parts])
-    extent = np.concatenate([p.extent for p, _, _, _ in parts]) + shift[:, None]
+    extent = np.concatenate([p.extent for p, _, _, _ in parts])
     severity = np.concatenate([p.severity for p, _, _, _ in parts])
     names = sorted({n for p, _, _, _ in parts for n in p.names})
     rank = {n: k for k, n in enumerate(names)}
     name_rank = np.array([rank[n] for p, _, _, _ in parts for n in p.names], dtype=np.int64)
-    shown = row >= 0  # its lane is shown
-    order = np.flatnonzero(shown)
+    order = np.flatnonzero(row >= 0)  # its lane is shown
     order = order[np.lexsort((name_rank[order], ~severity[order], row[order]))]  # (row, not severity, name)
-    return TrackList([local_tracks[k] for k in order.tolist()], row[order], shift[order], base_of[order],
-                     extent[order], severity[order])
+    return ([local_tracks[k] for k in order.tolist()], row[order], case_of[order], base_of[order], extent[order],
+            severity[order])
 
 
 def _tracks(items: Sequence[Item], rows: list[int], shifts: Mapping[str, float]) -> list[NumericTrack]:
