@@ -329,12 +329,16 @@ def test_the_legend_can_sit_below_the_timeline_and_the_choice_is_remembered(qtbo
         lanes = tab.plot.viewbox.sceneBoundingRect()
         return label.sceneBoundingRect().top(), lanes.top(), tab.plot.time_axis.sceneBoundingRect().bottom()
 
-    first = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
-    qtbot.addWidget(first)
-    first.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    first.resize(1400, 900)
-    first.show()
-    first.open_files([str(INFLIXIMAB)])
+    def opened() -> MainWindow:  # a window on these settings, the infliximab case open
+        win = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
+        qtbot.addWidget(win)
+        win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        win.resize(1400, 900)
+        win.show()
+        win.open_files([str(INFLIXIMAB)])
+        return win
+
+    first = opened()
     legend, lanes, axis = legend_and_lanes(first)
     assert legend < lanes, "by default the legend is above the lanes"
     first.legend_below_action.trigger()
@@ -344,12 +348,7 @@ def test_the_legend_can_sit_below_the_timeline_and_the_choice_is_remembered(qtbo
     top = plot.getPlotItem().sceneBoundingRect().top()
     assert lanes - top < 15, "the lanes take the room the legend left above them (no empty title row)"
     first.close()
-    second = MainWindow(QSettings(ini, QSettings.Format.IniFormat))
-    qtbot.addWidget(second)
-    second.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    second.resize(1400, 900)
-    second.show()
-    second.open_files([str(INFLIXIMAB)])
+    second = opened()
     assert second.legend_below_action.isChecked()
     legend, lanes, axis = legend_and_lanes(second)
     assert legend >= axis - 1, "remembered"

@@ -254,6 +254,15 @@ class LabelLayer(LayerItem):
         state = self.state
         return state.highlighted | ({state.selected} if state.selected is not None else set())
 
+    def priorities(self, index: np.ndarray) -> np.ndarray:
+        """The placement priority of each label of ``index``: a selected or highlighted one outranks the rest."""
+        arrays = self.state.label_arrays(self.state.label_font)
+        priority = arrays.priority[index]
+        emphasised = self._emphasised()
+        if emphasised:
+            priority = priority + np.where(np.isin(arrays.item[index], list(emphasised)), 10, 0)
+        return priority  # type: ignore[no-any-return]
+
     def positions(self, f: Frame, chosen: np.ndarray, left: float, right: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Where each of ``chosen`` would go, its width, whether the layout shortened it, its row and priority."""
@@ -271,10 +280,7 @@ class LabelLayer(LayerItem):
             shortened = np.array([arrays.texts[int(t)].endswith("…") for t in arrays.text[chosen]], dtype=bool)
             widths = widths + np.where(shortened, state.text_width(" [99]", font), 0.0)
         rows = arrays.row[chosen]
-        priority = arrays.priority[chosen]
-        emphasised = self._emphasised()
-        if emphasised:
-            priority = priority + np.where(np.isin(arrays.item[chosen], list(emphasised)), 10, 0)
+        priority = self.priorities(chosen)
         # a label that would run off the right edge goes to the left of its mark instead
         marks_x = xs - glyph
         overflow = xs + widths > right - 2

@@ -77,10 +77,7 @@ class LabelPan:
         """The labels of this pan step, or None when this paint is not a pan step (a first paint at this scale,
         rows or size: the caller places the view)."""
         state = self.layer.state
-        top, bottom = sorted((f.view.top(), f.view.bottom()))
-        # (the scale to 9 significant digits: a pan recomputes it with rounding noise in the last bits)
-        scale = (float(f"{f.sx:.9g}"), float(f"{f.sy:.9g}"), round(f.dy, 3), round(top, 6), round(bottom, 6),
-                 round(f.right - f.left, 3), f.dpr, state.marks_version, id(state), state.show_labels)
+        scale = (*f.scale_key(), state.marks_version, id(state), state.show_labels)
         panning = scale == self._scale
         self._scale = scale
         if not panning:
@@ -167,10 +164,7 @@ class LabelPan:
         order; a '…' marker ranks lowest), and those give way; otherwise it gives way. Returns (won, stays)."""
         state = self.layer.state
         arrays = state.label_arrays(state.label_font)
-        ranks = arrays.priority[index].astype(np.float64)
-        emphasised = state.highlighted | ({state.selected} if state.selected is not None else set())
-        if emphasised:
-            ranks = ranks + np.where(np.isin(arrays.item[index], list(emphasised)), 10, 0)
+        ranks = self.layer.priorities(index).astype(np.float64)
         ranks[np.array([t == "…" for t in texts], dtype=bool)] = -1.0
         # the labels in view by row, then x (boxes of a row never overlap: their ends are in order too); the
         # ones an edge label runs into (an 8 px gap, as placed) are a run of that order, found by two searches

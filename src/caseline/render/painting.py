@@ -96,6 +96,14 @@ class Frame:
     def row_h(self) -> float:
         return abs(self.sy)
 
+    def scale_key(self) -> tuple[float, ...]:
+        """This frame's geometry but for the pan: equal for two paints of one view moved sideways (pan tiles and
+        panned labels key on it). The scales to 9 significant digits: a pan recomputes them with rounding noise
+        in the last bits."""
+        y0, y1 = self.view.top() * self.sy + self.dy, self.view.bottom() * self.sy + self.dy
+        return (float(f"{self.sx:.9g}"), float(f"{self.sy:.9g}"), round(self.dy, 3), self.dpr, round(min(y0, y1), 3),
+                round(abs(y1 - y0), 3), round(self.right - self.left, 3))
+
     @property
     def partial(self) -> bool:
         return self.clip_left > self.left + 0.5 or self.clip_right < self.right - 0.5

@@ -57,9 +57,7 @@ class TileCache:
         y0, y1 = f.view.top() * f.sy + f.dy, f.view.bottom() * f.sy + f.dy
         top, height = min(y0, y1), abs(y1 - y0)
         width = f.right - f.left
-        # (the scale to 9 significant digits: a pan recomputes it with rounding noise in the last bits)
-        scale = (*key, float(f"{f.sx:.9g}"), float(f"{f.sy:.9g}"), round(f.dy, 3), f.dpr, round(top, 3),
-                 round(height, 3), round(width, 3))
+        scale = (*key, *f.scale_key())
         tile = self.tile
         if tile is not None and tile.key == scale:
             offset = f.left - (tile.left_day * f.sx + f.dx)  # the view's left edge within the tile
