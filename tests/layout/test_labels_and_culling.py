@@ -104,6 +104,53 @@ def test_levels_of_detail_keep_one_mark_per_row_bin_and_group():
     assert set(scan.tolist()) <= set(few.tolist())
 
 
+
+def test_rows_holding_few_marks_are_drawn_whole_without_building_a_level():
+    """A comparison shows a few of its many rows: when they hold fewer than LOD_MIN_MARKS marks a paint takes
+    every mark in view (a level would save nothing there) and no level of detail is built; when the rows on
+    screen hold many, the level is built and thins them as before."""
+    rng = np.random.default_rng(3)
+    rows = 400
+    row = np.repeat(np.arange(rows), 200)  # 80,000 marks, 200 a row (a comparison of many cases)
+    x0 = rng.uniform(0, 10_000, row.size)
+    x1 = x0 + 0.1
+    culler = Culler(row, x0, x1)
+    days_per_px = 10_000 / 1600
+    assert culler.level_for(days_per_px) >= 0  # the whole culler is big enough for levels
+    assert culler.marks_in_rows(10, 29) == 20 * 200
+    assert culler.marks_in_rows(-5, 1) == 400 and culler.marks_in_rows(399, 1000) == 200
+    few = culler.select(10, 19, 0.0, 10_000.0, days_per_px)  # 2,000 marks on screen
+    scan = np.nonzero((row >= 10) & (row <= 19))[0]
+    assert few.tolist() == scan.tolist()
+    assert set(culler._levels) == {-1}
+    many = culler.select(0, 99, 0.0, 10_000.0, days_per_px)  # 20,000 marks on screen: thinned
+    assert set(culler._levels) == {-1, culler.level_for(days_per_px)}
+    assert many.size < 20_000 and np.all(row[many] <= 99)
+
+
+
+def test_a_switch_of_alignment_keeps_the_last_sort_and_a_wrong_hint_is_not_taken():
+    """An alignment switch shifts every row's marks alike: the last layout's order still sorts them and is
+    taken (no argsort); an order that no longer sorts (a sort switch of cases of different sizes) is checked
+    and not taken, and either way a search finds exactly what a scan does."""
+    rng = np.random.default_rng(11)
+    n, rows = 20_000, 300
+    row = rng.integers(0, rows, n)
+    x0 = rng.uniform(-500, 500, n).round()  # whole days: ties, as real marks have
+    x1 = x0 + rng.choice([0.0, 3.0, 40.0], n)
+    before = RowIndex(row, x0, x1)
+    shift = rng.uniform(-300, 300, rows).round(1)[row]  # one shift per row (its case's)
+    after = RowIndex(row, x0 + shift, x1 + shift, hint=before.order)
+    assert after.hinted and after.order is before.order
+    fresh = RowIndex(row, x0 + shift, x1 + shift)
+    for r0, r1, lo, hi in ((0, 299, -1e9, 1e9), (40, 80, -100.0, 20.0), (7, 7, 0.0, 0.0)):
+        assert after.select(r0, r1, lo, hi).tolist() == fresh.select(r0, r1, lo, hi).tolist()
+    shuffled = RowIndex(row, x0, x1, hint=rng.permutation(n))
+    assert not shuffled.hinted
+    assert shuffled.select(40, 80, -100.0, 20.0).tolist() == before.select(40, 80, -100.0, 20.0).tolist()
+    assert not RowIndex(row[1:], x0[1:], x1[1:], hint=before.order).hinted  # not the same marks
+
+
 spans = st.lists(st.tuples(st.integers(0, 3), st.floats(0, 200), st.floats(0, 40)), min_size=0, max_size=60)
 
 

@@ -29,6 +29,11 @@ def test_a_switch_draws_what_a_fresh_strip_draws(qtbot) -> None:
     qtbot.addWidget(fresh)
     fresh.set_cases(reordered, shifts, notes, (-60.0, 400.0))
     assert _drawn(kept) == _drawn(fresh)
+    # its marks items are kept, not made and added again: the scene does not grow with switches
+    items = len(kept.viewbox.addedItems)
+    kept.set_cases(cases, {}, {}, (-60.0, 400.0))
+    kept.set_cases(reordered, shifts, notes, (-60.0, 400.0))
+    assert len(kept.viewbox.addedItems) == items and _drawn(kept) == _drawn(fresh)
     bars, labels, rows_text = _drawn(kept)
     assert bars and labels  # the case set has latencies and rescues to draw
     noted = rows_text[reordered.index(cases[1])]

@@ -11,7 +11,9 @@ needs only one of them per (row, pixel column, group), as map renderers and pyqt
 downsampling do. Level ``k`` keeps, of the marks shorter than ``bin_k = base * 2**k`` days, the
 first (lowest index) of each (row, bin, group), and every longer mark. Levels are built lazily,
 each from the one below (the first of firsts is the first), and a paint picks the coarsest level
-whose bin is at most ``max_bin_px`` pixels wide.
+whose bin is at most ``max_bin_px`` pixels wide. Where the rows on screen hold fewer than
+``LOD_MIN_MARKS`` marks in all, a paint takes them all (no level is built: a comparison of 200 cases
+shows ~40 of its rows, a few hundred marks, and a level there saved nothing but cost ~4 ms per switch).
 """
 
 from __future__ import annotations
@@ -66,7 +68,9 @@ def merge_spans(x0: np.ndarray, x1: np.ndarray, row: np.ndarray) -> tuple[np.nda
 class RowIndex:
     """Marks sorted by (row, start), with each row's running maximum end, for culling by search."""
 
-    def __init__(self, row: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> None:
+    def __init__(self, row: np.ndarray, x0: np.ndarray, x1: np.ndarray, hint: np.ndarray | None = None) -> None:
+        """``hint``: an order that may already sort the marks (the last layout's, before a switch of
+        alignment, which shifts every row's marks alike): taken when it does, checked in O(n)."""
         self.n = int(row.shape[0])
         row = np.asarray(row, dtype=np.int64)
         x0 = np.asarray(x0, dtype=np.float64)
@@ -77,7 +81,14 @@ class RowIndex:
         # sorted by one float key (row, then position): a single argsort, about 10x cheaper than
         # lexsort((x0, row)) at 66,000 marks (8 -> 0.8 ms), and searched with the same key
         start_key = row * _ROW_KEY + self._norm(x0)
-        self.order = np.argsort(start_key, kind="stable") if self.n else np.zeros(0, dtype=np.int64)
+        self.order = np.zeros(0, dtype=np.int64)
+        self.hinted = False  # whether the hint sorted the marks (tests read it)
+        if hint is not None and hint.shape[0] == self.n and self.n:
+            keys = start_key[hint]
+            if not (keys[1:] < keys[:-1]).any():  # a permutation (the last order) sorting the keys
+                self.order, self.hinted = hint, True
+        if self.n and not self.hinted:
+            self.order = np.argsort(start_key, kind="stable")
         srow = row[self.order]
         self.start_key = start_key[self.order]
         # running maximum of the end within each row: monotonic, so searchable too
@@ -109,7 +120,9 @@ class Culler:
     """A RowIndex per level of detail over one set of marks (see the module docstring)."""
 
     def __init__(self, row: np.ndarray, x0: np.ndarray, x1: np.ndarray, group: np.ndarray | None = None,
-                 bin_x: np.ndarray | None = None) -> None:
+                 bin_x: np.ndarray | None = None, hints: dict[int, np.ndarray] | None = None) -> None:
+        """``hints``: orders of the same marks' levels in the last layout (:meth:`orders`), tried first."""
+        self.hints = hints or {}
         self.row = np.asarray(row, dtype=np.int64)
         self.x0 = np.asarray(x0, dtype=np.float64)
         self.x1 = np.asarray(x1, dtype=np.float64)
@@ -122,6 +135,16 @@ class Culler:
         self.base = max(span, 1.0) / float(1 << 16)  # level 0: 65,536 bins over the whole span
         self.origin = float(finite.min()) if finite.size else 0.0
         self._levels: dict[int, tuple[np.ndarray | None, RowIndex]] = {}
+        self._row_starts: np.ndarray | None = None  # marks of rows < r: _row_starts[r] (made when asked for)
+
+    def marks_in_rows(self, row_lo: int, row_hi: int) -> int:
+        """How many marks rows ``row_lo..row_hi`` (inclusive) hold: a bound on what a paint of them draws."""
+        if self._row_starts is None:
+            counts = np.bincount(np.clip(self.row, 0, None)) if self.n else np.zeros(0, dtype=np.int64)
+            self._row_starts = np.concatenate(([0], np.cumsum(counts)))
+        last = len(self._row_starts) - 1
+        lo, hi = min(max(0, row_lo), last), min(max(0, row_hi + 1), last)
+        return int(self._row_starts[hi] - self._row_starts[lo]) if hi > lo else 0
 
     def level_for(self, days_per_px: float, max_bin_px: float = 1.0) -> int:
         """The coarsest level whose bin is at most ``max_bin_px`` pixels; -1 for every mark."""
@@ -135,16 +158,20 @@ class Culler:
         if found is not None:
             return found
         if k < 0:
-            found = (None, RowIndex(self.row, self.x0, self.x1))
+            found = (None, RowIndex(self.row, self.x0, self.x1, self.hints.pop(k, None)))
         else:
             below = self._levels.get(k - 1)
             members = below[0] if below is not None and below[0] is not None else None
             if members is None:
                 members = np.arange(self.n, dtype=np.int64)
             members = self.representatives(members, self.base * float(1 << k))
-            found = (members, RowIndex(self.row[members], self.x0[members], self.x1[members]))
+            found = (members, RowIndex(self.row[members], self.x0[members], self.x1[members], self.hints.pop(k, None)))
         self._levels[k] = found
         return found
+
+    def orders(self) -> dict[int, np.ndarray]:
+        """Each built level's sorted order: hints for the next layout's culler of the same marks."""
+        return {k: index.order for k, (_members, index) in self._levels.items()}
 
     def representatives(self, members: np.ndarray, bin_days: float) -> np.ndarray:
         """Of ``members`` (ascending), every mark at least a bin long, and the first of the others
@@ -167,7 +194,11 @@ class Culler:
     def select(self, row_lo: int, row_hi: int, lo: float, hi: float, days_per_px: float,
                max_bin_px: float = 1.0) -> np.ndarray:
         """Indices (ascending) of the marks to paint: at the level of detail for ``days_per_px``,
-        in rows ``row_lo..row_hi``, reaching into [lo, hi]."""
-        members, index = self._level(self.level_for(days_per_px, max_bin_px))
+        in rows ``row_lo..row_hi``, reaching into [lo, hi]; every one of them when those rows hold fewer
+        than ``LOD_MIN_MARKS``."""
+        k = self.level_for(days_per_px, max_bin_px)
+        if k >= 0 and k not in self._levels and self.marks_in_rows(row_lo, row_hi) < LOD_MIN_MARKS:
+            k = -1
+        members, index = self._level(k)
         found = index.select(row_lo, row_hi, lo, hi)
         return found if members is None else members[found]

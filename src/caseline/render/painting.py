@@ -215,6 +215,7 @@ class RenderState:
         self._label_arrays: LabelArrays | None = None
         self._label_arrays_font = 0
         self._cullers: dict[str, Culler] = {}
+        self._order_hints: dict[str, dict[int, np.ndarray]] = {}  # the last layout's (follow)
         self._atlases: dict[tuple[int, float], LabelAtlas] = {}
         self._derived: dict[str, object] = {}
         self.marks_version = 0  # bumped when selection, ghosts or highlights change
@@ -278,17 +279,24 @@ class RenderState:
             self._label_arrays_font = id(font)
         return self._label_arrays
 
+    def follow(self, previous: RenderState | None) -> None:
+        """This layout replaces ``previous``'s (a switch): its culling orders are tried first. A switch of
+        alignment shifts each row's marks alike, so the last sort still holds (checked, not assumed)."""
+        if previous is not None:
+            self._order_hints = {name: c.orders() for name, c in previous._cullers.items()}
+
     def culler(self, name: str) -> Culler:
         """The culling index (with levels of detail) of one set of marks: bars, points, whiskers, labels."""
         found = self._cullers.get(name)
         if found is None:
             if name == "labels":
                 c = self.layout.label_columns()
-                found = Culler(c.row, c.x, c.x_end, c.priority, bin_x=c.x)
+                found = Culler(c.row, c.x, c.x_end, c.priority, bin_x=c.x, hints=self._order_hints.get(name))
             else:
                 marks: L.Marks = getattr(self.layout, name)
                 group = marks.style.astype(np.int64) * 256 + marks.color
-                found = Culler(np.floor(marks.y).astype(np.int64), marks.x0, marks.x1, group)
+                found = Culler(np.floor(marks.y).astype(np.int64), marks.x0, marks.x1, group,
+                               hints=self._order_hints.get(name))
             self._cullers[name] = found
         return found
 

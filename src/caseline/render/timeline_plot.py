@@ -17,17 +17,16 @@ from caseline.analysis.reveal import reveal_key
 from caseline.analysis.swimmer import swimmer_facts
 from caseline.analysis.wording import describe_item
 from caseline.layout import timeline_layout as L
-from caseline.layout.swimmer import SwimmerLayout, build_swimmer_layout
+from caseline.layout.swimmer import build_swimmer_layout
 from caseline.render.axes import LaneAxis, TimeAxis
 from caseline.render.history_marker import HistoryMarker
 from caseline.render.html_rows import rows_html
 from caseline.render.label_layer import LabelLayer
 from caseline.render.lane_navigation import LaneNavigator, TimelineViewBox, navigation_key
 from caseline.render.layers import BackgroundLayer, BarLayer, PointLayer
-from caseline.render.legend import legend_html
+from caseline.render.legend import plot_legend_html
 from caseline.render.painting import RenderState
 from caseline.render.reveal_index import RevealIndex
-from caseline.render.swimmer_legend import swimmer_legend_html
 from caseline.render.widget_fixes import keep_own_tooltip, let_title_shrink
 from caseline.theme import SCREEN, Theme
 from caseline.timeline.resolved import ResolvedCase
@@ -211,8 +210,9 @@ class TimelinePlot(pg.PlotWidget):
         self._keys_built = None  # made when first asked for (a switch of sort or alignment seldom needs them)
         headers = {r: shown.header_lines(self.layout_.cases[row.case_index])
                    for r, row in enumerate(self.layout_.rows) if row.kind == L.RowKind.HEADER}
-        self.paint_state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers,
-                                       screen=self.interactive)
+        state = RenderState(self.layout_, self.theme, self.px_per_pt, header_lines=headers, screen=self.interactive)
+        state.follow(self.paint_state)
+        self.paint_state = state
         for layer in (self.background, self.bars, self.points, self.labels, self.history):
             layer.set_state(self.paint_state)
         self._apply_marks()
@@ -245,13 +245,11 @@ class TimelinePlot(pg.PlotWidget):
         return reveal_key(self.layout_.items[index])
 
     def _update_legend(self) -> None:
-        layout = getattr(self, "layout_", None)  # resizeEvent may come before __init__ has set it
-        if layout is None:
-            return
-        plot = self.getPlotItem()
-        if plot is None:  # closed: pyqtgraph drops the plot item before the last resize
+        layout, plot = getattr(self, "layout_", None), self.getPlotItem()  # (resizeEvent may come before
+        if layout is None or plot is None:  # __init__ has set it; a closed plot has no plot item)
             return
         if not getattr(self, "legend_visible", True):  # View > Legend off: the rows get its room
+            self._legend_key = None
             plot.setTitle(None)
             plot.titleLabel.setMaximumHeight(0)
             plot.layout.setRowFixedHeight(self.legend_row, 0)
@@ -259,17 +257,20 @@ class TimelinePlot(pg.PlotWidget):
         font = QFont(self.theme.font_family)
         font.setPixelSize(max(1, round(self.theme.font_pt * self.px_per_pt)))
         titles = self.shown.category_titles if self.shown is not None else None
-        html = swimmer_legend_html(layout, self.theme) if isinstance(layout, SwimmerLayout) \
-            else legend_html(layout, self.theme, titles)
-        plot.setTitle(html, color=self.theme.foreground,
-                      size=f"{font.pixelSize()}px", justify="left")
-        label = plot.titleLabel
-        label.item.setFont(font)
+        html = plot_legend_html(layout, self.theme, titles)
         # the title sits over the plot column only: wrap to the width left of the lane axis
         width = max(100.0, self.width() - self.lane_axis.maximumWidth() - 40.0)
         if getattr(self, "legend_full_width", False):
             left, _top, right, _bottom = plot.getContentsMargins()
             width = max(100.0, self.width() - left - right - 8.0)
+        key = (html, self.theme.foreground, font.key(), width, self.legend_row)
+        if key == getattr(self, "_legend_key", None):  # a switch of alignment or sort: the same legend
+            return
+        self._legend_key = key
+        plot.setTitle(html, color=self.theme.foreground,
+                      size=f"{font.pixelSize()}px", justify="left")
+        label = plot.titleLabel
+        label.item.setFont(font)
         label.item.setTextWidth(width)
         label.updateMin()
         # PlotItem.setTitle fixes the title row at 30 px: give a wrapped legend all its lines
@@ -306,6 +307,7 @@ class TimelinePlot(pg.PlotWidget):
             plot.layout.addItem(label, self.legend_row, 0, 1, 3)
         else:
             plot.layout.addItem(label, self.legend_row, 1)
+        self._legend_key = None  # moved: its row heights are set again
         self._update_legend()
         super().resizeEvent(None)
 
