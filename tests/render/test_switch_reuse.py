@@ -73,3 +73,21 @@ def test_severity_lines_as_arrays_hold_each_line_in_its_slice() -> None:
         assert sev.x[part].tolist() == list(map(float, xs))
         assert np.allclose(sev.frac[part], (np.asarray(values, dtype=float) - low) / (high - low))
     assert sev.stop[-1] == sev.x.size == sev.frac.size
+
+
+def test_a_pan_step_sets_no_axis_title(qtbot) -> None:
+    """pyqtgraph's hidden top and right axes are linked to the view too, and with SI prefixes on each range
+    change set their title's HTML anew (and resized it): on every pan step, for a title nobody sees."""
+    plot = _plot(qtbot, load_inputs([str(CASESET)]).cases, "anchor")
+    _pixels(plot)
+    calls: list[str] = []
+    for name in ("left", "bottom", "top", "right"):
+        label = plot.getPlotItem().getAxis(name).label
+        label.setHtml = lambda html, name=name: calls.append(name)  # type: ignore[method-assign]
+    lo, hi = plot.time_range()
+    for k in range(1, 6):
+        plot.set_time_range(lo + k, hi + k)
+        plot.viewbox.setYRange(0.1 * k, 10 + 0.1 * k, padding=0)
+        _pixels(plot)
+    assert plot.time_range()[0] == lo + 5
+    assert calls == []

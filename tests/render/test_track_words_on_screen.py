@@ -5,7 +5,7 @@ mark's tooltip tells it). Figures, which have no hover, keep every value (test_n
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
 from caseline.render.timeline_plot import TimelinePlot
 from caseline.timeline.load import load_file
@@ -44,3 +44,75 @@ def test_values_keep_clear_of_the_labels_in_their_row(qtbot, tmp_path) -> None:
     for row, box, text in values:
         for label_row, label in boxes:
             assert not (label_row == row and box.intersects(label)), f"value {text} over a label at {label}"
+
+
+def _painted(plot: TimelinePlot) -> list[tuple[int, QRectF, str]]:
+    plot.viewport().grab()
+    return [(row, box, text) for row, words in plot.labels.track_words.items() for box, text in words]
+
+
+def _label_boxes(plot: TimelinePlot) -> list[tuple[int, QRectF]]:
+    layer = plot.labels
+    placed = layer.last_placed
+    assert placed is not None
+    rows = layer.state.label_arrays(layer.state.label_font).row[placed.index]
+    height = QFontMetricsF(layer.state.label_font).height()
+    return [(int(r), QRectF(float(x), float(y), float(w), height))
+            for r, x, y, w in zip(rows, placed.x, placed.y, placed.width, strict=True)]
+
+
+def test_pan_steps_move_the_values_planned_once_and_keep_them_clear(qtbot, tmp_path) -> None:
+    """While the view pans, the values written beside the numeric tracks' steps are those planned once for the
+    labels' wide placement (render.label_pan), moved with the view: each one wholly in view, none over a label or
+    another word of its row; the captions are the view's own. Once the panning stops, the view's own values."""
+    from caseline.render import label_pan
+
+    plot = TimelinePlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 600)
+    plot.show()
+    plot.set_cases(_synthetic(tmp_path))
+    qtbot.waitUntil(lambda: plot.layout_ is not None)
+    start, span = 20.0, 40.0
+    plot.set_time_range(start, start + span)
+    first = _painted(plot)
+    assert any(text.replace(".", "").isdigit() for _, _, text in first), "values are written in this view"
+    px_per_day = plot.viewbox.width() / span
+    planned = 0
+    for k in range(1, 7):
+        shift = start + k * 7 / px_per_day  # 7 px a step
+        plot.set_time_range(shift, shift + span)
+        words = _painted(plot)
+        wide = plot.labels.pan._wide
+        assert plot.labels.pan.panning and wide is not None and wide.values is not None
+        planned += len(wide.values)
+        left = plot.labels.state.label_inset_left
+        view = plot.viewbox.sceneBoundingRect()
+        x0 = plot.mapFromScene(view.topLeft()).x() + left
+        x1 = plot.mapFromScene(view.topRight()).x() - plot.labels.state.label_inset_right
+        values = [(row, box, text) for row, box, text in words if text.replace(".", "").isdigit()]
+        assert values, "a pan step writes values"
+        labels = _label_boxes(plot)
+        for row, box, text in values:
+            assert box.left() >= x0 - 0.5 and box.right() <= x1 + 0.5, f"value {text} not wholly in view"
+            assert not any(r == row and box.intersects(b) for r, b in labels), f"value {text} over a label"
+            others = [b for r, b, t in words if r == row and b is not box]
+            assert not any(box.intersects(b) for b in others), f"value {text} over another word"
+    assert planned > 0
+    qtbot.waitUntil(lambda: not plot.labels.pan.panning, timeout=label_pan.SETTLE_MS * 20)
+    settled = _painted(plot)
+    fresh = TimelinePlot()
+    qtbot.addWidget(fresh)
+    fresh.resize(900, 600)
+    fresh.show()
+    fresh.set_cases(plot.cases)
+    qtbot.waitUntil(lambda: fresh.layout_ is not None)
+    fresh.set_time_range(*plot.time_range())
+    fresh.viewbox.setYRange(*plot.viewbox.viewRange()[1], padding=0)
+    _painted(fresh)
+    qtbot.wait(200)  # (its lane names' column is sized after the first paints)
+    fresh.set_time_range(*plot.time_range())
+    fresh.viewbox.setYRange(*plot.viewbox.viewRange()[1], padding=0)
+    own = _painted(fresh)
+    assert fresh.viewbox.sceneBoundingRect() == plot.viewbox.sceneBoundingRect()
+    assert sorted((r, t, round(b.x(), 1)) for r, b, t in settled) == sorted((r, t, round(b.x(), 1)) for r, b, t in own)

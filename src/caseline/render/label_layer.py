@@ -19,7 +19,7 @@ from caseline.layout.labels import place_labels
 from caseline.model.kinds import CATEGORY_ORDER
 from caseline.render.label_pan import LabelPan
 from caseline.render.painting import Frame, LabelArrays, LayerItem, RenderState, elide
-from caseline.render.track_labels import LabelBoxes, draw_numeric_tracks
+from caseline.render.track_labels import LabelBoxes, paint_words, plan_words
 
 
 @dataclass
@@ -105,13 +105,17 @@ class LabelLayer(LayerItem):
     def draw(self, p: QPainter, f: Frame) -> None:
         self._draw_labels(p, f)
         # what a numeric track measures, over the labels; on screen its values where they run into no label
-        # (hovering tells both); a figure, which has no hover, keeps every value
-        self.track_words = draw_numeric_tracks(self, p, f, text=True,
-                                               labels=self._row_boxes if self.state.screen else None)
+        # (hovering tells both); a figure, which has no hover, keeps every value. A pan step moves the values
+        # planned for the labels' wide placement (render.label_pan)
+        words = self.pan.track_words(f) if self.pan.panning and self.state.screen else None
+        if words is None:
+            words = plan_words(self, f, self._row_boxes if self.state.screen else None)[0]
+        self.track_words = paint_words(self, p, words)
 
-    def _row_boxes(self) -> dict[int, LabelBoxes]:
-        """The boxes of the labels the last placement drew, by row, left to right (they never overlap)."""
-        placed = self._placed
+    def _row_boxes(self, placed: _Placed | None = None) -> dict[int, LabelBoxes]:
+        """The boxes of the labels a placement (the last one drawn) holds, by row, left to right (they never
+        overlap)."""
+        placed = placed or self._placed
         if placed is None or placed.index.size == 0:
             return {}
         rows = self.state.label_arrays(self.state.label_font).row[placed.index]

@@ -22,6 +22,7 @@ from PySide6.QtCore import QRectF, QTimer
 
 from caseline.layout.labels import place_labels
 from caseline.render.painting import elide
+from caseline.render.track_labels import Word, plan_words
 
 if TYPE_CHECKING:
     from caseline.render.label_layer import LabelLayer, _Placed
@@ -38,6 +39,9 @@ class _Wide:
     dx: float  # the frame's dx when it was placed
     lo: float  # days: the span placed
     hi: float
+    frame: Frame  # the wide frame
+    values: list[Word] | None = None  # the numeric tracks' values written beside these labels (track_words)
+    dense: bool = False  # too many tracks in the wide span to write values
 
 
 class LabelPan:
@@ -103,7 +107,40 @@ class LabelPan:
         wf = replace(f, view=wide_view, lo=lo - days, hi=hi + days, left=f.left - width, right=f.right + width,
                      clip_left=f.left - width, clip_right=f.right + width)
         placed = self.layer.placement(wf, fm_h, ("wide",), wf.left, wf.right)
-        return _Wide(scale, placed, f.dx, lo - days, hi + days)
+        return _Wide(scale, placed, f.dx, lo - days, hi + days, wf)
+
+    def track_words(self, f: Frame) -> list[Word] | None:
+        """The numeric tracks' words of this pan step: the captions placed for the view (they hold at its left
+        edge), and the values planned once beside the wide placement's labels, moved with the view; a value
+        not wholly in view, or running into a caption or a label of this step, is left out. None when this is
+        not a pan step (the caller plans the view's own)."""
+        wide, state = self._wide, self.layer.state
+        if wide is None or wide.scale != (*f.scale_key(), state.marks_version, id(state), state.show_labels):
+            return None
+        if wide.values is None:
+            planned, wide.dense = plan_words(self.layer, wide.frame, lambda: self.layer._row_boxes(wide.placed))
+            wide.values = [w for w in planned if not w.caption]
+        captions, dense = plan_words(self.layer, f, values=False)
+        if dense != wide.dense:  # the view holds few enough tracks to write values, the wide span not
+            return None
+        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
+        boxes = self.layer._row_boxes()  # this step's labels (edge labels too)
+        taken: dict[int, list[QRectF]] = {}
+        for word in captions:
+            taken.setdefault(word.row, []).append(word.box)
+        out = list(captions)
+        shift = f.dx - wide.dx
+        for word in wide.values:
+            x = word.box.left() + shift
+            if x < left or x + word.box.width() > right:
+                continue
+            moved = word.moved(shift)
+            row_boxes = boxes.get(word.row)
+            if (row_boxes is not None and row_boxes.hit(moved.box)) \
+                    or any(moved.box.intersects(c) for c in taken.get(word.row, ())):
+                continue
+            out.append(moved)
+        return out
 
     def _step(self, f: Frame, fm_h: float, wide: _Wide, key: tuple[object, ...], left: float, right: float
               ) -> _Placed:

@@ -51,6 +51,8 @@ class LatencyStrip(pg.PlotWidget):
         plot.hideButtons()
         plot.setMenuEnabled(False)
         plot.hideAxis("bottom")
+        for hidden in ("bottom", "top", "right"):  # hidden, but linked: no SI-prefixed title set on each pan step
+            plot.getAxis(hidden).enableAutoSIPrefix(False)
         self.viewbox = plot.getViewBox()
         self.viewbox.invertY(True)
         self.viewbox.setMouseEnabled(x=True, y=False)

@@ -50,6 +50,8 @@ class TimelinePlot(pg.PlotWidget):
         self.viewbox = TimelineViewBox()
         super().__init__(parent=parent, viewBox=self.viewbox,
                          axisItems={"bottom": self.time_axis, "left": self.lane_axis})
+        for name in ("top", "right", "left"):  # linked (top, right: hidden): each pan step set an SI-prefixed
+            self.getPlotItem().getAxis(name).enableAutoSIPrefix(False)  # title anew (days, lanes: no SI)
         self.theme = theme
         self.px_per_pt = 96.0 / 72.0
         self.layout_: L.TimelineLayout | None = None
@@ -553,10 +555,8 @@ class TimelinePlot(pg.PlotWidget):
         if a is None or b is None:
             self.clear_measure()
             return
-        y = min(a[1], b[1]) - 0.42  # just above the upper mark, inside its row
-        y_tick = 0.18
-        xs = [a[0], a[0], b[0], b[0]]
-        ys = [y + y_tick, y, y, y + y_tick]
+        y, y_tick = min(a[1], b[1]) - 0.42, 0.18  # just above the upper mark, inside its row
+        xs, ys = [a[0], a[0], b[0], b[0]], [y + y_tick, y, y, y + y_tick]
         color = QColor(self.theme.foreground)
         self.measure_line.setData(xs, ys, pen=pg.mkPen(color, width=max(1.5, self.theme.line_px)))
         font = QFont(self.theme.font_family)

@@ -9,7 +9,7 @@ import bisect
 import functools
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from caseline.layout.tracks import NumericTrack, TrackList, numeric_tracks
 from caseline.model.kinds import CATEGORY_ORDER
 
 if TYPE_CHECKING:
-    from caseline.render.painting import Frame, LayerItem
+    from caseline.render.painting import Frame, LayerItem, RenderState
 
 #: The track's band within its row: values are drawn from TOP (its high end) to TOP + HEIGHT (its low end).
 TOP, HEIGHT = 0.12, 0.8
@@ -64,6 +64,24 @@ class LabelBoxes:
             self.top[k] + self.height > box.top()
 
 
+@dataclass(slots=True)
+class Word:
+    """One caption or value a numeric track writes: ``box`` is what it takes in its row (what later words and
+    a hover look at), ``plate`` the background drawn under it, ``at`` the start of its baseline."""
+
+    row: int
+    box: QRectF
+    plate: QRectF
+    at: QPointF
+    text: str
+    color: QColor
+    caption: bool
+
+    def moved(self, dx: float) -> Word:
+        return Word(self.row, self.box.translated(dx, 0.0), self.plate.translated(dx, 0.0),
+                    QPointF(self.at.x() + dx, self.at.y()), self.text, self.color, self.caption)
+
+
 def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = False,
                         labels: Callable[[], dict[int, LabelBoxes]] | None = None
                         ) -> dict[int, list[tuple[QRectF, str]]]:
@@ -72,47 +90,96 @@ def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = Fa
     the label pass, so a lane's label never hides what the track measures; a value that would cover one of
     the row's ``labels`` (asked for once, when a value is to be written) goes to the other side of its step, or
     is left out: its mark and tooltip still tell it). Returns the boxes and words written, by row."""
+    if text:
+        return paint_words(layer, p, plan_words(layer, f, labels)[0])
+    state = layer.state
+    tracks, shown, _dense, f = _on_screen(layer, f, False)
+    if shown is None:
+        return {}
+    p.save()
+    for index in shown.tolist():
+        track = tracks[index]
+        if not (state.ghosted and any(pt.item in state.ghosted for pt in track.points)):
+            _draw_track(p, f, track, _color(state, track), max(1.0, state.theme.line_px))
+    p.restore()
+    return {}
+
+
+def _on_screen(layer: LayerItem, f: Frame, text: bool) -> tuple[TrackList, np.ndarray | None, bool, Frame]:
+    """The tracks, those on screen in frame ``f`` (None: nothing to draw), whether too many are to be read, and
+    the frame (for words: within the history bands)."""
     state = layer.state
     tracks: TrackList = state.derived("numeric_tracks", lambda: numeric_tracks(state.layout))
     if not len(tracks):
-        return {}
+        return tracks, None, False, f
     if text and (state.label_inset_left or state.label_inset_right):  # words keep clear of the history bands
         left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
         if right - left > 1.0:
             f = replace(f, left=left, right=right)
-    font = state.small_font  # in print no smaller than 6 pt (tests/render/test_figure_labels.py)
-    fm = QFontMetricsF(font)
-    plate = QColor(state.theme.background)
-    plate.setAlpha(215)
-    glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
     row, x_min, x_max = tracks.row, tracks.extent[:, 0] - 1.0, tracks.extent[:, 1] + 1.0
     shown = np.nonzero((row >= f.row_lo) & (row <= f.row_hi) & (x_max * f.sx + f.dx >= f.left)
                        & (x_min * f.sx + f.dx <= f.right))[0]  # tracks on screen (rows, then time)
     dense = shown.size > MAX_DETAILED_TRACKS
     if dense:  # too many to read: no spans or values, one caption per row (its first track on screen)
         if not text:
-            return {}
+            return tracks, None, dense, f
         shown = shown[np.unique(row[shown], return_index=True)[1]]
-    p.save()
-    p.setFont(font)
+    return tracks, shown, dense, f
+
+
+def _color(state: RenderState, track: NumericTrack) -> QColor:
+    category = state.layout.items[track.points[0].item].category
+    return QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
+
+
+def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelBoxes]] | None = None,
+               values: bool = True, captions: Sequence[Word] | None = None) -> tuple[list[Word], bool]:
+    """The captions (or, given ``captions``, those) and, with ``values``, the values the numeric tracks write in
+    frame ``f`` (see draw_numeric_tracks), in order; and whether the tracks on screen are too many to read."""
+    state = layer.state
+    tracks, shown, dense, f = _on_screen(layer, f, True)
+    if shown is None:
+        return [], dense
+    font = state.small_font  # in print no smaller than 6 pt (tests/render/test_figure_labels.py)
+    fm = QFontMetricsF(font)
+    glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
     taken: dict[int, list[tuple[QRectF, str]]] = {}
+    for word in captions or ():
+        taken.setdefault(word.row, []).append((word.box, word.text))
+    out: list[Word] = list(captions or ())
 
     def measure(words: str) -> float:
         return state.text_width(words, font)
 
     label_boxes = functools.cache(labels) if labels is not None else None  # made when a value is first written
-
     for index in shown.tolist():
         track = tracks[index]
         if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
             continue
-        category = state.layout.items[track.points[0].item].category
-        color = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
-        if text:
-            _draw_words(p, f, track, color, plate, fm, glyph / 2 + 2.0, measure, taken, values=not dense,
-                        labels=label_boxes().get(track.row) if label_boxes and track.severity and not dense else None)
-        else:
-            _draw_track(p, f, track, color, max(1.0, state.theme.line_px))
+        _plan_words(f, track, _color(state, track), fm, glyph / 2 + 2.0, measure, taken, out,
+                    caption=captions is None, values=values and not dense,
+                    labels=label_boxes().get(track.row) if label_boxes and track.severity and not dense else None)
+    return out, dense
+
+
+def paint_words(layer: LayerItem, p: QPainter, words: Sequence[Word]) -> dict[int, list[tuple[QRectF, str]]]:
+    """Write ``words`` over plates of the background colour; returns their boxes and texts, by row."""
+    state = layer.state
+    plate = QColor(state.theme.background)
+    plate.setAlpha(215)
+    taken: dict[int, list[tuple[QRectF, str]]] = {}
+    if not words:
+        return taken
+    p.save()
+    p.setFont(state.small_font)
+    pen = None
+    for word in words:
+        p.fillRect(word.plate, plate)  # readable over a band or a leader line
+        if word.color != pen:
+            pen = word.color
+            p.setPen(pen)
+        p.drawText(word.at, word.text)
+        taken.setdefault(word.row, []).append((word.box, word.text))
     p.restore()
     return taken
 
@@ -165,9 +232,9 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
                 p.drawLine(QPointF(at, y - 3.0), QPointF(at, y + 3.0))
 
 
-def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate: QColor, fm: QFontMetricsF,
-                beside: float, width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]],
-                values: bool = True, labels: LabelBoxes | None = None) -> None:
+def _plan_words(f: Frame, track: NumericTrack, color: QColor, fm: QFontMetricsF, beside: float,
+                width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]], out: list[Word],
+                caption: bool = True, values: bool = True, labels: LabelBoxes | None = None) -> None:
     """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it).
     ``taken``: per row, the boxes (and texts) already written by the tracks before it: a caption saying what
     one of them already says there, or a value running into their words, is left out."""
@@ -177,22 +244,20 @@ def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
     if f.row_h < text_h * 1.2:  # rows too thin for text: the line alone
         return
     in_row = taken.setdefault(track.row, [])
-    caption = track.caption
-    caption_w = width(caption)
-    start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
-    x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
-        OPEN_STUB_PX if start.lo < start.x else 0.0)
-    cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
-    cap_y = top + f.row_h - fm.descent() - 1.0
-    caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
-    if not any(said == caption and box.intersects(caption_box) for box, said in in_row):
-        p.fillRect(caption_box, plate)  # readable over a band
-        p.setPen(color)
-        p.drawText(QPointF(cap_x, cap_y), caption)
-        in_row.append((caption_box, caption))
+    if caption:
+        said = track.caption
+        caption_w = width(said)
+        start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
+        x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
+            OPEN_STUB_PX if start.lo < start.x else 0.0)
+        cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
+        cap_y = top + f.row_h - fm.descent() - 1.0
+        caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
+        if not any(text == said and box.intersects(caption_box) for box, text in in_row):
+            out.append(Word(track.row, caption_box, caption_box, QPointF(cap_x, cap_y), said, color, True))
+            in_row.append((caption_box, said))
     if not track.severity or not values:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
         return
-    p.setPen(color)
     xs = [pt.x for pt in track.points]
     lo, hi = f.margin(40.0)
     first = max(0, bisect.bisect_left(xs, lo) - 1)
@@ -216,8 +281,8 @@ def _draw_words(p: QPainter, f: Frame, track: NumericTrack, color: QColor, plate
             continue
         if any(box.intersects(other) for other, _ in in_row[-8:]):  # (boxes of a row come left to right)
             continue
-        p.fillRect(box.adjusted(-1.0, 0.0, 1.0, 0.0), plate)  # readable over a band or a leader line
-        p.drawText(QPointF(x, baseline), pt.text)
+        out.append(Word(track.row, box, box.adjusted(-1.0, 0.0, 1.0, 0.0), QPointF(x, baseline), pt.text, color,
+                        False))
         in_row.append((box, pt.text))
 
 
