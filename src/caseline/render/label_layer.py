@@ -115,7 +115,7 @@ class LabelLayer(LayerItem):
     def _row_boxes(self, placed: _Placed | None = None) -> dict[int, LabelBoxes]:
         """The boxes of the labels a placement (the last one drawn) holds, by row, left to right (they never
         overlap)."""
-        placed = placed or self._placed
+        placed = self._placed if placed is None else placed
         if placed is None or placed.index.size == 0:
             return {}
         rows = self.state.label_arrays(self.state.label_font).row[placed.index]

@@ -247,8 +247,9 @@ class TimelinePlot(pg.PlotWidget):
         return reveal_key(self.layout_.items[index])
 
     def _update_legend(self) -> None:
-        layout, plot = getattr(self, "layout_", None), self.getPlotItem()  # (resizeEvent may come before
-        if layout is None or plot is None:  # __init__ has set it; a closed plot has no plot item)
+        layout = getattr(self, "layout_", None)  # (resizeEvent may come before __init__ has set it; a closed
+        plot = self.getPlotItem() if layout is not None else None  # plot has no plot item)
+        if plot is None:
             return
         if not getattr(self, "legend_visible", True):  # View > Legend off: the rows get its room
             self._legend_key = None
