@@ -135,6 +135,11 @@ def test_a_drag_hides_the_tooltip_instead_of_chasing_the_marks(window, qtbot, in
     tab.plot._mouse_moved(scene_pos)  # released: the tooltip again
     qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
     assert hovered[-1] == item_index(tab, "ifx#3")
+    # a drag pyqtgraph is carrying out (the button state it was sent, as a synthesized or remote drag has)
+    monkeypatch.setattr(tab.plot.scene(), "dragButtons", [Qt.MouseButton.LeftButton])
+    tab.plot._mouse_moved(scene_pos)
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=3000)
+    assert hovered[-1] is None
 
 
 def test_undated_event_is_shown_and_hoverable(window, qtbot, infliximab_path):

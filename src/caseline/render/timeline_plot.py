@@ -539,7 +539,7 @@ class TimelinePlot(pg.PlotWidget):
         else:
             self.cursor.setVisible(False)
             self.sigCursorMoved.emit(None)
-        dragging = QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton  # a pan: no tooltip chasing the marks
+        dragging = QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton or self.scene().dragButtons  # a pan
         self.sigItemHovered.emit(self.item_at_scene(scene_pos) if inside and not dragging else None, scene_pos)
 
     def _mouse_clicked(self, event: object) -> None:
