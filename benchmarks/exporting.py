@@ -1,9 +1,11 @@
 """Export benchmark worker: PNG (174 mm, 300 dpi), SVG and PDF, caseline vs matplotlib, in-process.
 
-``python -m benchmarks.exporting FILE --runs N --out DIR`` prints, per format, the median
-seconds of ``caseline.render.figure.export_figure`` and of the matplotlib equivalent drawing the
-same layout at the same size (cases loaded once, before timing; both include layout and writing
-the file). If caseline's export is not available, its entries say so.
+``python -m benchmarks.exporting FILE --runs N --out DIR`` prints, per format, the seconds of
+``caseline.render.figure.export_figure`` and of the matplotlib equivalent drawing the same layout at the
+same size (cases loaded once, before timing; both include layout and writing the file): each a median with
+its min and max (``*_spread``), the two timed in turn (repetition r times caseline, then matplotlib, so load
+on the machine hits both alike), and the ratio taken per repetition (``ratio``: the median of those, with
+``ratio_spread``). If caseline's export is not available, its entries say so.
 """
 
 from __future__ import annotations
@@ -48,15 +50,27 @@ def main(argv: list[str] | None = None) -> None:
     request = FigureRequest(width_mm=WIDTH_MM, dpi=DPI) if export_figure is not None else None
     for fmt in FORMATS:
         entry: dict[str, object] = {}
+        ours = f"{stem}-caseline.{fmt}"
         if export_figure is not None:
-            path = f"{stem}-caseline.{fmt}"
-            info = export_figure(view, path, request)
+            info = export_figure(view, ours, request)  # (also the warm-up)
             height_mm = info.height_mm
-            entry["caseline_s"] = median(timed(lambda p=path: export_figure(view, p, request), args.runs))
             entry["size_px"] = [info.width_px, info.height_px]
             entry["bytes"] = info.n_bytes
-        path = f"{stem}-matplotlib.{fmt}"
-        entry["matplotlib_s"] = median(timed(lambda p=path, h=height_mm: draw(cases, p, WIDTH_MM, h, DPI), args.runs))
+        theirs = f"{stem}-matplotlib.{fmt}"
+        draw(cases, theirs, WIDTH_MM, height_mm, DPI)  # warm-up
+        times: dict[str, list[float]] = {"caseline": [], "matplotlib": []}
+        for _ in range(args.runs):  # interleaved
+            if export_figure is not None:
+                times["caseline"] += timed(lambda p=ours: export_figure(view, p, request), 1, warmup=0)
+            times["matplotlib"] += timed(lambda p=theirs, h=height_mm: draw(cases, p, WIDTH_MM, h, DPI), 1, warmup=0)
+        for name, values in times.items():
+            if values:
+                entry[f"{name}_s"] = median(values)
+                entry[f"{name}_spread"] = {"min": min(values), "max": max(values), "n": len(values)}
+        if times["caseline"]:
+            ratios = [a / b for a, b in zip(times["caseline"], times["matplotlib"], strict=True)]
+            entry["ratio"] = median(ratios)
+            entry["ratio_spread"] = {"min": min(ratios), "max": max(ratios), "n": len(ratios)}
         result[fmt] = entry
     result["height_mm"] = height_mm
     emit(result)

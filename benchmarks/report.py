@@ -23,6 +23,15 @@ def _target(name: str, value: float | None, limit: float, unit: str, below: bool
             "min": spread.get("min") if spread else None, "max": spread.get("max") if spread else None}
 
 
+def _spread(entry: dict[str, Any], name: str, digits: int) -> str:
+    """An export entry's median of ``name`` with its min-max when the run recorded them."""
+    value = entry.get(name if name == "ratio" else f"{name}_s")
+    found = entry.get(f"{name}_spread")
+    if value is None or not found:
+        return _f(value, digits)
+    return f"{_f(value, digits)} ({_f(found['min'], digits)}-{_f(found['max'], digits)})"
+
+
 def _entries(section: Any) -> list[dict[str, Any]]:
     return section if isinstance(section, list) else []
 
@@ -86,7 +95,8 @@ def check_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                                "loading thread)", e["layout_1m_s"]["median"], 0.2, "s", spread=e["layout_1m_s"]))
     for e in _entries(results.get("export")):
         if e.get("available") and e["format"] == "png":
-            out.append(_target(f"export PNG {e['subject']} caseline/matplotlib", e["ratio"], 1.0, "ratio"))
+            out.append(_target(f"export PNG {e['subject']} caseline/matplotlib", e["ratio"], 1.0, "ratio",
+                               spread=e.get("ratio_spread")))
     imported = results.get("importing") or {}
     if "import_s" in imported:
         out.append(_target(f"import a {imported['subjects']}-subject SDTM study (convert + write; issue 15)",
@@ -234,13 +244,14 @@ def table(results: dict[str, Any]) -> str:
                          "the same view, for scale)\n\n" + _md(["scene", "interaction", "ms", "paints"], inter))
     export = _entries(results["export"])
     if export:
-        parts.append("**Export** (174 mm wide, 300 dpi; seconds, median; in-process = cases already loaded; "
+        parts.append("**Export** (174 mm wide, 300 dpi; seconds, median (min-max) of repetitions timing caseline and "
+                     "matplotlib in turn; ratio per repetition; in-process = cases already loaded; "
                      "process = whole command)\n\n" + _md(
                          ["subject", "format", "size px", "caseline", "matplotlib", "ratio", "caseline process",
                           "matplotlib process"],
                          [[e["subject"], e["format"].upper(),
                            "x".join(str(v) for v in e["size_px"]) if e.get("size_px") else "n/a",
-                           _f(e["caseline_s"], 3), _f(e["matplotlib_s"], 3), _f(e["ratio"], 2),
+                           _spread(e, "caseline", 3), _spread(e, "matplotlib", 3), _spread(e, "ratio", 2),
                            _f(e["caseline_process_s"], 2), _f(e["matplotlib_process_s"], 2)] for e in export]))
     imported = results.get("importing") or {}
     if "import_s" in imported:

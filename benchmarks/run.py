@@ -230,8 +230,9 @@ def bench_export(plan: Plan, workdir: str) -> list[dict[str, Any]]:
                 "caseline_s": inproc.get("caseline_s"), "matplotlib_s": inproc["matplotlib_s"],
                 "ratio": None, "caseline_process_s": None, "matplotlib_process_s": None, "process_ratio": None,
             }
+            entry.update({k: v for k, v in inproc.items() if k.endswith("_spread")})
             if entry["available"]:
-                entry["ratio"] = entry["caseline_s"] / entry["matplotlib_s"]
+                entry["ratio"] = inproc["ratio"]  # the median of the interleaved repetitions' ratios
                 times, status = process_seconds([*caseline_command(), "export", path, "-o", target, "-q"],
                                                 plan.export_process_runs)
                 if status == 0:
