@@ -290,14 +290,14 @@ def click_block(app, plot, steps: int) -> list[float]:  # type: ignore[no-untype
 
 def reload_block(app, plot, path: str, counter: PaintCounter) -> tuple[list[float], float]:  # type: ignore[no-untyped-def]
     """ms from a live reload's result reaching the window to its timeline painted: the file loaded again (new
-    case objects) and its columns made as the loading thread does (caseline.ui.documents), untimed; then the
-    plot shown those cases and painted, timed (what the GUI thread does after the load)."""
-    from caseline.layout.case_columns import prepare_columns
-    from caseline.timeline.load import load_file, settle_loaded
+    case objects) and the loading thread's head start made (caseline.ui.documents.head_start: columns, reveal
+    keys), untimed; then the plot shown those cases and painted, timed (what the GUI thread does after the
+    load; the click block before it left an item selected, which the reload keeps)."""
+    from caseline.timeline.load import load_file
+    from caseline.ui.documents import head_start
 
     result = load_file(path)
-    prepare_columns(result.cases)
-    settle_loaded()
+    head_start(result)
     counted = counter.count
     t0 = time.perf_counter()
     plot.set_cases(result.cases)

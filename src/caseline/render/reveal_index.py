@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from caseline.analysis.reveal import reveal_key
 from caseline.timeline.resolved import ResolvedCase
 from caseline.view_state import reveal_keys
 
@@ -16,6 +17,7 @@ class RevealIndex:
 
     def __init__(self) -> None:
         self._cases: dict[int, tuple[ResolvedCase, dict[str, int]]] = {}  # id(case) -> (case, its keys)
+        self._seen: dict[str, tuple[str, int]] = {}  # key -> (case id, index in its case) where last found
 
     def all(self, cases: Sequence[ResolvedCase]) -> dict[str, int]:
         """Every key of ``cases`` laid out in this order (a case shown twice: its keys name the later copy, as
@@ -28,10 +30,25 @@ class RevealIndex:
     def lookup(self, cases: Sequence[ResolvedCase], wanted: set[str]) -> dict[str, int]:
         """The index of each key of ``wanted`` found among ``cases``."""
         out: dict[str, int] = {}
-        if wanted:
-            for case, base in self._bases(cases):
+        if not wanted:
+            return out
+        seen, self._seen = self._seen, {}
+        for case, base in self._bases(cases):
+            # where a key was last found, in a new copy of its case (a reload of the file): its item is mostly
+            # still there, checked in one step, instead of the whole case's keys (10 ms at 10,000 events)
+            rest = set()
+            for key in wanted:
+                case_id, i = seen.get(key, ("", -1))
+                if case_id == case.id and 0 <= i < len(case.items) and reveal_key(case.items[i]) == key:
+                    out[key] = base + i
+                    self._seen[key] = (case.id, i)
+                elif key.startswith(case.id + "/"):
+                    rest.add(key)
+            if rest:
                 index = self._of(case)
-                out.update({key: base + index[key] for key in wanted if key in index})
+                for key in rest & index.keys():
+                    out[key] = base + index[key]
+                    self._seen[key] = (case.id, index[key])
         return out
 
     def _bases(self, cases: Sequence[ResolvedCase]) -> Iterator[tuple[ResolvedCase, int]]:

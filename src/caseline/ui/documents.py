@@ -34,12 +34,18 @@ class _LoadTask(QRunnable):
             result = load_file(self.path)  # never raises for a file: the last-resort guard is inside
         except Exception as exc:  # e.g. MemoryError while building the diagnostic itself: still no dead tab
             result = internal_error(self.path, exc)
-        if result.ok:  # the per-case part of the layout, here rather than on the GUI thread (issue 18)
-            # only a head start: on a failure the window makes the columns itself (and reports what went wrong)
-            with contextlib.suppress(Exception):
-                prepare_columns(result.cases)
-            settle_loaded()  # no collector pass over the loaded cases on the GUI thread later
+        if result.ok:
+            head_start(result)
         self.signals.done.emit(result, self.generation)
+
+
+def head_start(result: LoadResult) -> None:
+    """On the loading thread, after a load: the per-case part of the layout, here rather than on the GUI thread
+    (issue 18), then the collector told to leave the loaded cases alone. Only a head start: on a failure the
+    window makes the columns itself (and reports what went wrong)."""
+    with contextlib.suppress(Exception):
+        prepare_columns(result.cases)
+    settle_loaded()  # no collector pass over the loaded cases on the GUI thread later
 
 
 class Document(QObject):
