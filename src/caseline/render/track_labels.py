@@ -82,27 +82,20 @@ class Word:
                     QPointF(self.at.x() + dx, self.at.y()), self.text, self.color, self.caption)
 
 
-def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame, text: bool = False,
-                        labels: Callable[[], dict[int, LabelBoxes]] | None = None
-                        ) -> dict[int, list[tuple[QRectF, str]]]:
-    """Every numeric track with a row on screen (a teaching view's hidden values are not told): its lines,
-    band and spans with the marks (``text`` False), or its caption and values over the labels (``text`` True:
-    the label pass, so a lane's label never hides what the track measures; a value that would cover one of
-    the row's ``labels`` (asked for once, when a value is to be written) goes to the other side of its step, or
-    is left out: its mark and tooltip still tell it). Returns the boxes and words written, by row."""
-    if text:
-        return paint_words(layer, p, plan_words(layer, f, labels)[0])
+def draw_numeric_tracks(layer: LayerItem, p: QPainter, f: Frame) -> None:
+    """Every numeric track with a row on screen (a teaching view's hidden values are not told): its lines, band
+    and spans, with the marks. Its caption and values are written over the labels by the label layer
+    (plan_words, paint_words), so a lane's label never hides what the track measures."""
     state = layer.state
     tracks, shown, _dense, f = _on_screen(layer, f, False)
     if shown is None:
-        return {}
+        return
     p.save()
     for index in shown.tolist():
         track = tracks[index]
         if not (state.ghosted and any(pt.item in state.ghosted for pt in track.points)):
             _draw_track(p, f, track, _color(state, track), max(1.0, state.theme.line_px))
     p.restore()
-    return {}
 
 
 def _on_screen(layer: LayerItem, f: Frame, text: bool) -> tuple[TrackList, np.ndarray | None, bool, Frame]:
@@ -133,9 +126,12 @@ def _color(state: RenderState, track: NumericTrack) -> QColor:
 
 
 def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelBoxes]] | None = None,
-               values: bool = True, captions: Sequence[Word] | None = None) -> tuple[list[Word], bool]:
-    """The captions (or, given ``captions``, those) and, with ``values``, the values the numeric tracks write in
-    frame ``f`` (see draw_numeric_tracks), in order; and whether the tracks on screen are too many to read."""
+               values: bool = True) -> tuple[list[Word], bool]:
+    """What the numeric tracks with a row on screen write in frame ``f``, in order: each track's caption at its
+    left end and, with ``values``, each severity value beside its step (a teaching view's hidden values are not
+    told); and whether the tracks on screen are too many to read (then one caption per row and no values). A
+    value that would cover one of its row's ``labels`` (asked for once, when a value is first written) goes to
+    the other side of its step, or is left out: its mark and tooltip still tell it."""
     state = layer.state
     tracks, shown, dense, f = _on_screen(layer, f, True)
     if shown is None:
@@ -144,9 +140,7 @@ def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelB
     fm = QFontMetricsF(font)
     glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
     taken: dict[int, list[tuple[QRectF, str]]] = {}
-    for word in captions or ():
-        taken.setdefault(word.row, []).append((word.box, word.text))
-    out: list[Word] = list(captions or ())
+    out: list[Word] = []
 
     def measure(words: str) -> float:
         return state.text_width(words, font)
@@ -157,7 +151,7 @@ def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelB
         if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
             continue
         _plan_words(f, track, _color(state, track), fm, glyph / 2 + 2.0, measure, taken, out,
-                    caption=captions is None, values=values and not dense,
+                    values=values and not dense,
                     labels=label_boxes().get(track.row) if label_boxes and track.severity and not dense else None)
     return out, dense
 
@@ -234,7 +228,7 @@ def _draw_track(p: QPainter, f: Frame, track: NumericTrack, color: QColor, line:
 
 def _plan_words(f: Frame, track: NumericTrack, color: QColor, fm: QFontMetricsF, beside: float,
                 width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]], out: list[Word],
-                caption: bool = True, values: bool = True, labels: LabelBoxes | None = None) -> None:
+                values: bool = True, labels: LabelBoxes | None = None) -> None:
     """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it).
     ``taken``: per row, the boxes (and texts) already written by the tracks before it: a caption saying what
     one of them already says there, or a value running into their words, is left out."""
@@ -244,18 +238,17 @@ def _plan_words(f: Frame, track: NumericTrack, color: QColor, fm: QFontMetricsF,
     if f.row_h < text_h * 1.2:  # rows too thin for text: the line alone
         return
     in_row = taken.setdefault(track.row, [])
-    if caption:
-        said = track.caption
-        caption_w = width(said)
-        start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
-        x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
-            OPEN_STUB_PX if start.lo < start.x else 0.0)
-        cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
-        cap_y = top + f.row_h - fm.descent() - 1.0
-        caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
-        if not any(text == said and box.intersects(caption_box) for box, text in in_row):
-            out.append(Word(track.row, caption_box, caption_box, QPointF(cap_x, cap_y), said, color, True))
-            in_row.append((caption_box, said))
+    said = track.caption
+    caption_w = width(said)
+    start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
+    x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
+        OPEN_STUB_PX if start.lo < start.x else 0.0)
+    cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
+    cap_y = top + f.row_h - fm.descent() - 1.0
+    caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
+    if not any(text == said and box.intersects(caption_box) for box, text in in_row):
+        out.append(Word(track.row, caption_box, caption_box, QPointF(cap_x, cap_y), said, color, True))
+        in_row.append((caption_box, said))
     if not track.severity or not values:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
         return
     xs = [pt.x for pt in track.points]
