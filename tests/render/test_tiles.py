@@ -35,11 +35,12 @@ def test_a_pan_copied_from_the_tile_shows_what_drawing_afresh_shows(plot) -> Non
     shifted = start + 37 / px_per_day  # a pan of 37 px: the next paint makes the tile and copies from it
     plot.set_time_range(shifted, shifted + span)
     copied = pixels(plot)
-    blits = plot.bars.tiles.blits + plot.points.tiles.blits
-    assert plot.bars.tiles.tile is not None and blits >= 2
+    assert plot.points.tiles is plot.bars.tiles  # one tile for both layers
+    blits = plot.bars.tiles.blits
+    assert plot.bars.tiles.tile is not None and blits >= 1
     plot.set_time_range(shifted + 11 / px_per_day, shifted + span + 11 / px_per_day)
     again = pixels(plot)  # served from the same tile
-    assert plot.bars.tiles.blits + plot.points.tiles.blits >= blits + 2
+    assert plot.bars.tiles.blits >= blits + 1
     for layer in (plot.bars, plot.points):
         layer.tiled = False
     plot.set_time_range(shifted, shifted + span)
@@ -70,3 +71,32 @@ def test_a_selection_or_a_zoom_draws_afresh(plot) -> None:
     plot.set_time_range(lo, lo + (hi - lo) / 2)  # a zoom: drawn directly, no new tile yet
     pixels(plot)
     assert plot.bars.tiles.blits == blits
+
+
+def test_the_bars_and_glyphs_share_one_tile_copied_once_a_pan_step(plot, monkeypatch) -> None:
+    lo, hi = plot.layout_.x_range
+    span = (hi - lo) / 3
+    plot.set_time_range(lo + span, lo + 2 * span)
+    pixels(plot)
+    plot.set_time_range(lo + span * 1.01, lo + span * 2.01)
+    pixels(plot)  # the first pan step: the tile is drawn (both layers into it) and copied
+    drawn: list[str] = []
+
+    def counted(layer):  # type: ignore[no-untyped-def]
+        real, name = layer.draw, type(layer).__name__
+        return lambda p, f: (drawn.append(name), real(p, f))
+
+    for layer in (plot.bars, plot.points):
+        monkeypatch.setattr(layer, "draw", counted(layer))
+    caches = {id(layer.tiles): layer.tiles for layer in (plot.bars, plot.points)}.values()
+    copies: list[int] = []
+    blits = sum(cache.blits for cache in caches)
+    for k in range(2, 6):
+        plot.set_time_range(lo + span * (1 + k / 100), lo + span * (2 + k / 100))
+        pixels(plot)
+        copies.append(sum(cache.blits for cache in caches))
+    assert drawn == []  # neither layer drew: both came from the tile
+    assert copies == [blits + 1, blits + 2, blits + 3, blits + 4]  # one copy a step for the two layers
+    plot.set_time_range(lo + span, lo + span * 1.5)  # a zoom: each layer draws itself, once
+    pixels(plot)
+    assert sorted(drawn) == ["BarLayer", "PointLayer"]

@@ -209,12 +209,16 @@ class LabelPan:
         row_key = arrays.row[index][order].astype(np.float64) * 1e7
         first = np.searchsorted(row_key + (x + width)[order] + 8.0, rows * 1e7 + xs, side="right")
         last = np.searchsorted(row_key + x[order], rows * 1e7 + xs + widths + 8.0, side="left")
-        stays = np.ones(index.size, dtype=bool)
-        won = np.zeros(edge.size, dtype=bool)
+        # (in Python: an edge label runs into none or one or two others, too few for numpy's per-call cost)
+        order_, first_, last_ = order.tolist(), first.tolist(), last.tolist()
+        ranks_, x_, priority_, xs_ = ranks.tolist(), x.tolist(), priority.tolist(), xs.tolist()
+        stays = [True] * index.size
+        won = [False] * edge.size
         for k in np.lexsort((xs, -priority)).tolist():  # as the greedy visits them: priority, then left to right
-            hit = order[first[k]:last[k]]
-            hit = hit[stays[hit]]
-            if np.all((priority[k] > ranks[hit]) | ((priority[k] == ranks[hit]) & (xs[k] < x[hit]))):
-                stays[hit] = False
+            hit = [h for h in order_[first_[k]:last_[k]] if stays[h]]
+            mine, at = priority_[k], xs_[k]
+            if all(mine > ranks_[h] or (mine == ranks_[h] and at < x_[h]) for h in hit):
+                for h in hit:
+                    stays[h] = False
                 won[k] = True
-        return won, stays
+        return np.array(won, dtype=bool), np.array(stays, dtype=bool)

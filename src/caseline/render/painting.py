@@ -395,7 +395,7 @@ class LayerItem(pg.GraphicsObject):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         try:
             if self.tiled and frame.raster and self.state.screen:  # panning copies (caseline.render.tiles)
-                self.tiles.paint(painter, frame, (id(self.state), self.state.marks_version), self.draw)
+                self.tiles.paint(painter, frame, (id(self.state), self.state.marks_version), self.draw, self)
             else:
                 self.draw(painter, frame)
         finally:

@@ -68,6 +68,7 @@ class TimelinePlot(pg.PlotWidget):
         self.points = PointLayer(self.background.state)
         self.labels = LabelLayer(self.background.state)
         self.history = HistoryMarker(self.background.state, interactive)
+        self.bars.tiles.share(self.bars, self.points)  # one tile for the marks: a pan step copies once
         self.viewbox.sigXRangeChanged.connect(self._update_axis_cover)
         self.viewbox.sigResized.connect(self._update_axis_cover)
         for z, item in enumerate((self.background, self.history, self.bars, self.points, self.labels)):
@@ -270,8 +271,7 @@ class TimelinePlot(pg.PlotWidget):
         if key == getattr(self, "_legend_key", None):  # a switch of alignment or sort: the same legend
             return
         self._legend_key = key
-        plot.setTitle(html, color=self.theme.foreground,
-                      size=f"{font.pixelSize()}px", justify="left")
+        plot.setTitle(html, color=self.theme.foreground, size=f"{font.pixelSize()}px", justify="left")
         label = plot.titleLabel
         label.item.setFont(font)
         label.item.setTextWidth(width)
