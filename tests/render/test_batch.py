@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from caseline.render.batch import Batch, _whole_pixels
+from caseline.render.painting import cell_runs
 
 
 def _image(draw, antialiased: bool = False, dpr: float = 1.0) -> np.ndarray:
@@ -62,3 +63,35 @@ def test_integer_rectangles_only_where_they_are_the_same_pixels(qapp) -> None:
     _image(lambda p: seen.append(_whole_pixels(p)), dpr=2.0)  # device pixels are half a logical pixel
     _image(lambda p: (p.translate(0.5, 0.0), seen.append(_whole_pixels(p))))  # a transform moves the grid
     assert seen == [False, False, False]
+
+
+@pytest.mark.parametrize(("seed", "antialiased"), [(0, False), (1, False), (2, True)])
+def test_runs_of_cells_paint_what_the_cells_side_by_side_paint(qapp, seed, antialiased) -> None:
+    """Bars narrower than a pixel are drawn one rectangle per run of neighbouring pixel columns of a row
+    (painting.cell_runs), not one per column: translucent, a pixel painted twice or missed would show."""
+    rng = np.random.default_rng(seed)
+    column = rng.integers(0, 400, 8000).astype(np.float64)  # dense: most cells in runs, and repeats
+    column[:50] = 399.0  # at a row's last column: a run must not go on into the next row
+    column[50:100] = float(column.min())
+    y = rng.integers(0, 12, 8000) + 0.5
+    starts, widths, rows = cell_runs(column, y)
+    cells = {(int(c), int(r)) for c, r in zip(column, np.floor(y), strict=True)}
+    covered = [(int(s) + k, int(r))
+               for s, w, r in zip(starts, widths, np.floor(rows), strict=True) for k in range(int(w))]
+    assert sorted(covered) == sorted(cells)  # every cell once, no other
+    assert len(starts) < len(cells) / 3  # runs, not cells
+    order = np.lexsort((starts, rows))
+    assert (order == np.arange(order.size)).all()  # ascending by row, then column
+    same_row = np.diff(rows) == 0
+    assert (starts[1:][same_row] > (starts + widths)[:-1][same_row]).all()  # maximal: a gap between runs
+
+    def as_cells(p: QPainter) -> None:
+        cs, rs = zip(*sorted(cells), strict=True)
+        Batch().rects(p, np.array(cs, dtype=np.float64), np.array(rs) * 25.0 + 5, 1.0, 14.0)
+
+    def as_runs(p: QPainter) -> None:
+        Batch().rects(p, starts, np.floor(rows) * 25.0 + 5, widths, 14.0)
+
+    cells_image, runs_image = _image(as_cells, antialiased), _image(as_runs, antialiased)
+    assert (cells_image != 255).any()
+    assert np.abs(cells_image.astype(np.int16) - runs_image).max() <= (2 if antialiased else 0)

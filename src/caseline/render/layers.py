@@ -32,7 +32,7 @@ from caseline.render.painting import (
     SPRITE_MIN_GLYPHS,
     Frame,
     LayerItem,
-    _unique_cells,
+    cell_runs,
     first_per_spot,
     glyph_path,
 )
@@ -310,8 +310,8 @@ class BarLayer(LayerItem):
                 p.setBrush(col)
                 self.batch.rects(p, X0[wide], YC[wide] - h / 2, X1[wide] - X0[wide], h)
                 if narrow.any():
-                    column, row = _unique_cells(np.floor(X0[m[narrow]]), bars.y[sel][m[narrow]])
-                    self.batch.rects(p, column, (row - 0.5 + self.state.mark_center) * sy + dy - h / 2, 1.0, h)
+                    column, run, row = cell_runs(np.floor(X0[m[narrow]]), bars.y[sel][m[narrow]])
+                    self.batch.rects(p, column, (row - 0.5 + self.state.mark_center) * sy + dy - h / 2, run, h)
         # open-ended courses fade out to the right: one gradient brush per colour, relative to each bar
         if open_end.any():
             # bars starting and ending in the same pixel columns of a row paint the same pixels: once

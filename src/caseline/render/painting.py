@@ -456,19 +456,24 @@ def glyph_path(code: int, size: float) -> QPainterPath:
     return path
 
 
-def _unique_cells(column: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (pixel column, row centre) pairs, without sorting: a bitmap of the cells hit.
+def cell_runs(column: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (pixel column, row centre) cells hit, without sorting (a bitmap of the cells), as runs of
+    neighbouring columns of a row: (first column, columns, row centre), ascending by row then column. A run is
+    one rectangle that paints what its cells side by side paint (a dense row at a million events: 31,000
+    cells a frame in 13,000 runs).
 
     ``column`` holds whole pixel columns of marks in view, ``y`` row centres (row + 0.5).
     """
     col = column.astype(np.int64)
     row = np.floor(y).astype(np.int64)
     c0, r0 = int(col.min()), int(row.min())
-    width = int(col.max()) - c0 + 1
-    hit = np.zeros(width * (int(row.max()) - r0 + 1), dtype=bool)
-    hit[(row - r0) * width + (col - c0)] = True
-    cells = np.flatnonzero(hit)
-    return (cells % width + c0).astype(np.float64), (cells // width + r0) + 0.5
+    width = int(col.max()) - c0 + 2  # a column more than the cells span, never hit: a run ends with its row
+    hit = np.zeros(width * (int(row.max()) - r0 + 1) + 2, dtype=np.int8)
+    hit[(row - r0) * width + (col - c0) + 1] = 1
+    step = np.diff(hit)
+    starts, stops = np.flatnonzero(step == 1), np.flatnonzero(step == -1)
+    return ((starts % width + c0).astype(np.float64), (stops - starts).astype(np.float64),
+            (starts // width + r0) + 0.5)
 
 
 def first_per_spot(x: np.ndarray, y: np.ndarray, code: np.ndarray, color: np.ndarray) -> np.ndarray:
