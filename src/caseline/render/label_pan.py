@@ -40,6 +40,7 @@ class _Wide:
     lo: float  # days: the span placed
     hi: float
     frame: Frame  # the wide frame
+    candidates: np.ndarray  # the labels competing in the wide span (LabelLayer.candidates): edges pick from them
     values: list[Word] | None = None  # the numeric tracks' values written beside these labels (track_words)
     dense: bool = False  # too many tracks in the wide span to write values
 
@@ -107,7 +108,7 @@ class LabelPan:
         wf = replace(f, view=wide_view, lo=lo - days, hi=hi + days, left=f.left - width, right=f.right + width,
                      clip_left=f.left - width, clip_right=f.right + width)
         placed = self.layer.placement(wf, fm_h, ("wide",), wf.left, wf.right)
-        return _Wide(scale, placed, f.dx, lo - days, hi + days, wf)
+        return _Wide(scale, placed, f.dx, lo - days, hi + days, wf, self.layer.candidates(wf))
 
     def track_words(self, f: Frame) -> list[Word] | None:
         """The numeric tracks' words of this pan step: the captions placed for the view (they hold at its left
@@ -162,9 +163,11 @@ class LabelPan:
         glyph = state.theme.glyph_px * state.px_per_pt * 0.5
         lo, hi = sorted((f.view.left(), f.view.right()))
         per_px = f.days_per_px
-        near = [layer.candidates(f, (lo, lo + (left - f.left + glyph + 4.0) * per_px)),
-                layer.candidates(f, (hi - (f.right - right + arrays.widest + glyph + 2.0) * per_px, hi))]
-        chosen = np.union1d(*near)
+        # (of the wide span's candidates, the same level of detail: a step searches no culling index)
+        start, end = arrays.x[wide.candidates], arrays.x_end[wide.candidates]
+        near_left = start <= lo + (left - f.left + glyph + 4.0) * per_px
+        near_right = end >= hi - (f.right - right + arrays.widest + glyph + 2.0) * per_px
+        chosen = wide.candidates[(end >= lo) & (start <= hi) & (near_left | near_right)]
         natural = arrays.x[chosen] * f.sx + f.dx + glyph
         edge = chosen[((natural < left + 4) | (natural + arrays.width[chosen] > right - 2))
                       & ~np.isin(chosen, index)]
