@@ -70,7 +70,7 @@ class NumericTrack:
         lo, hi = self.local_extent
         return lo + self.shift, hi + self.shift
 
-    @property
+    @cached_property
     def caption(self) -> str:
         """What the track measures, as drawn at its left end: 'MRC muscle strength (legs) 0-5', 'CSF protein, mg/dL'."""
         if self.severity:

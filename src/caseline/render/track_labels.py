@@ -121,8 +121,12 @@ def _on_screen(layer: LayerItem, f: Frame, text: bool) -> tuple[TrackList, np.nd
 
 
 def _color(state: RenderState, track: NumericTrack) -> QColor:
-    category = state.layout.items[track.points[0].item].category
-    return QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
+    colors: dict[int, QColor] = state.derived("track_colors", dict)  # (one per track and layout: each paint asks)
+    found = colors.get(id(track))
+    if found is None:
+        category = state.layout.items[track.points[0].item].category
+        found = colors[id(track)] = QColor(state.colors[CATEGORY_ORDER.index(category)]).darker(150)
+    return found
 
 
 def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelBoxes]] | None = None,
@@ -246,7 +250,7 @@ def _plan_words(f: Frame, track: NumericTrack, color: QColor, fm: QFontMetricsF,
     cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
     cap_y = top + f.row_h - fm.descent() - 1.0
     caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
-    if not any(text == said and box.intersects(caption_box) for box, text in in_row):
+    if not any(box.intersects(caption_box) for box, text in in_row if text == said):
         out.append(Word(track.row, caption_box, caption_box, QPointF(cap_x, cap_y), said, color, True))
         in_row.append((caption_box, said))
     if not track.severity or not values:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
