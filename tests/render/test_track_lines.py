@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage
 
 import caseline.render.tiles as tiles
 import caseline.render.track_labels as track_labels
+from caseline.layout.tracks import NumericTrack
 from caseline.render.timeline_plot import TimelinePlot
 from caseline.timeline.load import load_file
 
@@ -37,12 +38,11 @@ def test_tracks_that_draw_no_line_are_skipped_and_the_picture_is_the_same(qtbot,
         drawn.append(track.severity), real_draw(layer, p, f, track, *a)))
     skipping = _pixels(plot)
     tracks = plot.points.state.derived("numeric_tracks", lambda: None)
-    lines = plot.points.state.derived("track_lines", lambda: None)
-    assert lines is not None and lines.any() and not lines.all(), "some tracks draw lines, some draw none here"
+    lines = [track.has_lines for track in tracks]
+    assert any(lines) and not all(lines), "some tracks draw lines, some draw none here"
     assert drawn and not any(drawn), "only the results' tracks (a reference range, a step line) were visited"
     assert any(t.severity for t in tracks), "severity tracks are on screen"
-    monkeypatch.setattr(track_labels, "_draws_lines", lambda track: True)  # visit every track, as before
-    plot.points.state._derived.pop("track_lines")
+    monkeypatch.setattr(NumericTrack, "has_lines", property(lambda track: True))  # visit every track, as before
     plot.points.update()
     drawn.clear()
     visiting = _pixels(plot)
@@ -66,10 +66,9 @@ def test_a_long_series_of_results_drawn_as_arrays_looks_as_drawn_value_by_value(
     plot.set_cases(cases)
     plot.set_time_range(0.0, 700.0)  # fewer tracks than too many to read, each results' series long
     _pixels(plot)
-    lines = plot.points.state.derived("track_lines", lambda: None)
     tracks = plot.points.state.derived("numeric_tracks", lambda: None)
-    long_series = [t for t, drawn in zip(tracks, lines, strict=True)
-                   if drawn and not t.severity and sum(p.x <= 700 for p in t.points) >= painting.SPRITE_MIN_GLYPHS]
+    long_series = [t for t in tracks if t.has_lines and not t.severity
+                   and sum(p.x <= 700 for p in t.points) >= painting.SPRITE_MIN_GLYPHS]
     assert long_series, "results' tracks with more values on screen than a sprite is worth"
     stamped = []
     real_stamps = plot.points.batch.stamps

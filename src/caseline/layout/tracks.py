@@ -77,6 +77,13 @@ class NumericTrack:
             return f"{self.name} {format_value(self.low)}–{format_value(self.high)}"
         return f"{self.name}, {self.unit}" if self.unit else self.name
 
+    @cached_property
+    def has_lines(self) -> bool:
+        """Whether it draws lines of its own: a reference range, a results' step line or a value's uncertain time
+        (a severity scale's step line is drawn with the marks)."""
+        return (self.reference_low is not None or self.reference_high is not None or not self.severity
+                or any(pt.lo != pt.hi for pt in self.local_points))
+
     def fraction(self, value: float) -> float:
         """``value`` as a fraction of the track's height (0 at its low end)."""
         span = self.high - self.low
