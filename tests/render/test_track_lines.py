@@ -84,3 +84,12 @@ def test_a_long_series_of_results_drawn_as_arrays_looks_as_drawn_value_by_value(
     assert (np.abs(by_value - by_value[0, 0]).max(axis=2) > 48).mean() > 0.01, "there is a picture to compare"
     assert (differ > 96).sum() < 0.002 * differ.size, f"{(differ > 96).sum()} pixels differ much"
     assert differ.mean() < 0.5
+    # where sprites cannot be stamped (a pyqtgraph without the fragment arrays) the batched step line is not drawn
+    # again: only the dots are drawn one by one, the picture drawn value by value (glyphs unstamped in both)
+    monkeypatch.setattr(plot.points.batch, "stamps", lambda *a: False)
+    plot.points.update()
+    unstamped_by_value = _pixels(plot).reshape(by_value.shape[0], -1, 4)[:, :, :3].astype(np.int16)
+    monkeypatch.setattr(track_labels, "SPRITE_MIN_GLYPHS", painting.SPRITE_MIN_GLYPHS)
+    plot.points.update()
+    unstamped = _pixels(plot).reshape(by_value.shape[0], -1, 4)[:, :, :3].astype(np.int16)
+    assert np.array_equal(unstamped, unstamped_by_value)

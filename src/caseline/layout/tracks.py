@@ -64,6 +64,12 @@ class NumericTrack:
         s, base = self.shift, self.item_base
         return tuple(TrackPoint(p.x + s, p.lo + s, p.hi + s, p.value, p.text, p.item + base) for p in self.local_points)
 
+    @cached_property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The values' days (as this layout draws them) and heights (fractions of the track), as arrays."""
+        return (np.array([pt.x for pt in self.points], dtype=np.float64),
+                np.array([self.fraction(pt.value) for pt in self.points], dtype=np.float64))
+
     @property
     def extent(self) -> tuple[float, float]:
         """The days its values and their uncertain times span, in the layout."""

@@ -291,12 +291,14 @@ class LabelLayer(LayerItem):
         xs = np.where(overflow, np.maximum(left + 4, marks_x - glyph - widths), xs)
         return xs, widths, shortened, rows, priority
 
-    def placement(self, f: Frame, fm_h: float, key: tuple[object, ...], left: float, right: float) -> _Placed:
-        """The labels of frame ``f`` placed between device x ``left`` and ``right``."""
+    def placement(self, f: Frame, fm_h: float, key: tuple[object, ...], left: float, right: float,
+                  chosen: np.ndarray | None = None) -> _Placed:
+        """The labels of frame ``f`` placed between device x ``left`` and ``right``; ``chosen``: the frame's
+        candidates, when the caller has them."""
         state = self.state
         font = state.label_font
         arrays = state.label_arrays(font)
-        chosen = self.candidates(f)
+        chosen = self.candidates(f) if chosen is None else chosen
         empty = np.zeros(0)
         if chosen.size == 0:
             return _Placed(key, chosen, empty, empty, empty, [])

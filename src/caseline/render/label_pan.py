@@ -107,8 +107,9 @@ class LabelPan:
         wide_view = QRectF(lo - days, view.top(), (hi - lo) + 2 * days, view.height())
         wf = replace(f, view=wide_view, lo=lo - days, hi=hi + days, left=f.left - width, right=f.right + width,
                      clip_left=f.left - width, clip_right=f.right + width)
-        placed = self.layer.placement(wf, fm_h, ("wide",), wf.left, wf.right)
-        return _Wide(scale, placed, f.dx, lo - days, hi + days, wf, self.layer.candidates(wf))
+        candidates = self.layer.candidates(wf)
+        placed = self.layer.placement(wf, fm_h, ("wide",), wf.left, wf.right, candidates)
+        return _Wide(scale, placed, f.dx, lo - days, hi + days, wf, candidates)
 
     def track_words(self, f: Frame) -> list[Word] | None:
         """The numeric tracks' words of this pan step: the captions placed for the view (they hold at its left

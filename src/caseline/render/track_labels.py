@@ -185,16 +185,6 @@ def paint_words(layer: LayerItem, p: QPainter, words: Sequence[Word]) -> dict[in
     return taken
 
 
-def _track_arrays(state: RenderState, track: NumericTrack) -> tuple[np.ndarray, np.ndarray]:
-    """A track's values' days (in the layout) and heights (fractions of the track), made once per layout."""
-    made: dict[int, tuple[np.ndarray, np.ndarray]] = state.derived("track_points", dict)
-    found = made.get(id(track))
-    if found is None:
-        found = made[id(track)] = (np.array([pt.x for pt in track.points], dtype=np.float64),
-                                   np.array([track.fraction(pt.value) for pt in track.points], dtype=np.float64))
-    return found
-
-
 def _y(f: Frame, track: NumericTrack, value: float) -> float:
     return track.row * f.sy + f.dy + f.row_h * (TOP + HEIGHT * (1.0 - track.fraction(value)))
 
@@ -203,7 +193,7 @@ def _draw_track(layer: LayerItem, p: QPainter, f: Frame, track: NumericTrack, co
     """One track's reference band, step line (of results: a severity line is drawn by render.layers) and
     the spans of its values' uncertain times."""
     sx, dx = f.sx, f.dx
-    xs, fractions = _track_arrays(layer.state, track)
+    xs, fractions = track.arrays
     lo, hi = f.margin(40.0)
     first = max(0, int(np.searchsorted(xs, lo, side="left")) - 1)
     last = min(len(xs), int(np.searchsorted(xs, hi, side="right")) + 1)
@@ -219,6 +209,7 @@ def _draw_track(layer: LayerItem, p: QPainter, f: Frame, track: NumericTrack, co
         step_pen = QPen(color, line * 1.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap)
         p.setPen(step_pen)
         points = track.points[first:last]
+        steps, dots = points, points
         if f.raster and len(points) >= SPRITE_MIN_GLYPHS:  # a long series (a year of labs): as arrays
             X = xs[first:last] * sx + dx
             Y = top + f.row_h * (TOP + HEIGHT * (1.0 - fractions[first:last]))
@@ -226,19 +217,20 @@ def _draw_track(layer: LayerItem, p: QPainter, f: Frame, track: NumericTrack, co
             layer.batch.lines(p, from_x, Y[:-1], to_x, Y[:-1])
             change = (f.left <= X[1:]) & (X[1:] <= f.right)  # (not drawn at the edge: a time not stated)
             layer.batch.lines(p, to_x[change], Y[:-1][change], to_x[change], Y[1:][change])
+            steps = ()
             dot = QPainterPath()
             dot.addEllipse(QPointF(0.0, 0.0), 2.0 * line, 2.0 * line)
             sprite = layer.state.sprite(dot, step_pen, QBrush(color), (-2, color.rgba(), round(line * 16)))
             if layer.batch.stamps(p, sprite, X, Y):
-                points = ()
-        for a, b in itertools.pairwise(points):
+                dots = ()
+        for a, b in itertools.pairwise(steps):
             xb_at = b.x * sx + dx
             xa, xb = _clip(f, a.x * sx + dx), _clip(f, xb_at)
             ya, yb = _y(f, track, a.value), _y(f, track, b.value)
             p.drawLine(QPointF(xa, ya), QPointF(xb, ya))
             if f.left <= xb_at <= f.right:  # a change beyond the edge is not drawn at the edge (a time not stated)
                 p.drawLine(QPointF(xb, ya), QPointF(xb, yb))
-        for pt in points:  # each value's mark on the line
+        for pt in dots:  # each value's mark on the line
             p.setBrush(color)
             p.drawEllipse(QPointF(pt.x * sx + dx, _y(f, track, pt.value)), 2.0 * line, 2.0 * line)
         p.setBrush(Qt.BrushStyle.NoBrush)
