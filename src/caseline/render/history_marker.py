@@ -11,7 +11,7 @@ every mark it draws lies beyond the edge."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -23,6 +23,31 @@ from caseline.render.painting import Frame, LayerItem, RenderState
 
 #: The share of the plot's width a band takes (its text, and the history compressed beside it).
 HISTORY_SHARE = 0.08
+
+
+@dataclass(frozen=True)
+class Side:
+    """The drawn events in the order they pass out of view on one side: those wholly before a day are a prefix
+    of the ``before`` side (sorted by end), those wholly after a day a suffix of the ``after`` side (sorted by
+    start), so a pan step takes them as slices (views), not by gathering indices."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    row: np.ndarray
+    color: np.ndarray
+    bar: np.ndarray
+    reach: np.ndarray  # before: the earliest start up to here; after: the latest stated day from here on
+
+    def part(self, cut: slice) -> Side:
+        return Side(self.lo[cut], self.hi[cut], self.row[cut], self.color[cut], self.bar[cut], self.reach[cut])
+
+    @cached_property
+    def rows(self) -> tuple[int, int]:
+        return (int(self.row.min()), int(self.row.max())) if self.row.size else (0, -1)
+
+    @cached_property
+    def coloured(self) -> bool:
+        return bool((self.color >= 0).all())
 
 
 @dataclass(frozen=True)
@@ -105,13 +130,27 @@ class EventExtents:
         return int(np.searchsorted(self.by_hi[1], left, side="left")), int(
             self.lo.size - np.searchsorted(self.by_lo[1], right, side="right"))
 
-    def before(self, left: float) -> np.ndarray:
-        """Indices of the events wholly before ``left`` (by their ends)."""
-        return self.by_hi[0][: int(np.searchsorted(self.by_hi[1], left, side="left"))]
+    @cached_property
+    def _before(self) -> Side:
+        order = self.by_hi[0]
+        lo = self.lo[order]
+        return Side(lo, self.hi[order], self.row[order], self.color[order], self.bar[order],
+                    np.minimum.accumulate(lo) if lo.size else lo)
 
-    def after(self, right: float) -> np.ndarray:
-        """Indices of the events wholly after ``right`` (by their starts)."""
-        return self.by_lo[0][int(np.searchsorted(self.by_lo[1], right, side="right")):]
+    @cached_property
+    def _after(self) -> Side:
+        order = self.by_lo[0]
+        last = self.last[order]
+        return Side(self.lo[order], self.hi[order], self.row[order], self.color[order], self.bar[order],
+                    np.maximum.accumulate(last[::-1])[::-1] if last.size else last)
+
+    def before(self, left: float) -> Side:
+        """The events wholly before ``left`` (by their ends)."""
+        return self._before.part(slice(0, int(np.searchsorted(self.by_hi[1], left, side="left"))))
+
+    def after(self, right: float) -> Side:
+        """The events wholly after ``right`` (by their starts)."""
+        return self._after.part(slice(int(np.searchsorted(self.by_lo[1], right, side="right")), None))
 
 
 def marks_extent(layout: L.TimelineLayout) -> tuple[float, float]:
@@ -147,6 +186,7 @@ class HistoryMarker(LayerItem):
         self.interactive = interactive
         self.last_counts = (0, 0)  # (earlier, later) events of the last full paint
         self._band_pixmaps: dict[tuple[object, ...], QPixmap] = {}
+        self._pictures: dict[bool, _Picture] = {}  # the compressed history on screen, by side (earlier?)
 
     def text_px(self) -> float:
         """The width of a band's column of text in device pixels."""
@@ -201,7 +241,7 @@ class HistoryMarker(LayerItem):
             if not count:
                 continue
             outside = extents.before(left_day) if is_earlier else extents.after(right_day)
-            reach = float(extents.lo[outside].min() if is_earlier else extents.last[outside].max())
+            reach = float(outside.reach[-1] if is_earlier else outside.reach[0])
             text_top, text_bottom = self._text_span(f, top, bottom)
             room = text_bottom - text_top - 4
             for choice in ((self.interactive, reach), (False, reach), (False, None)):
@@ -217,7 +257,10 @@ class HistoryMarker(LayerItem):
             self._text(p, text_rect, text, fm)
             if history_w:
                 area = QRectF(rect.left() + text_w if is_earlier else rect.left(), top, history_w, bottom - top)
-                self._history(p, f, area, extents, outside, is_earlier, left_day, right_day)
+                if state.screen and f.raster:
+                    self._history_picture(p, f, area, extents, outside, is_earlier, left_day, right_day)
+                else:
+                    self._history(p, f, area, outside, is_earlier, left_day, right_day)
 
     def _band_cached(self, p: QPainter, f: Frame, rect: QRectF, earlier: bool) -> None:
         """The band on screen: stamped from a pixmap made once per size (an antialiased zigzag path filled
@@ -298,55 +341,171 @@ class HistoryMarker(LayerItem):
         p.drawText(QPointF(-length / 2, fm.ascent() - fm.height() / 2), text)
         p.restore()
 
-    def _history(self, p: QPainter, f: Frame, area: QRectF, extents: EventExtents, outside: np.ndarray,
-                 earlier: bool, left_day: float, right_day: float) -> None:
-        """The events ``outside`` the window (on one side), on their rows, squeezed into ``area`` (days to the
-        break linear): the history is compressed behind the axis break, not cut."""
+    def _history_picture(self, p: QPainter, f: Frame, area: QRectF, extents: EventExtents, out: Side,
+                         earlier: bool, left_day: float, right_day: float) -> None:
+        """The compressed history on screen, from a picture of it while a pan moves its edge day (the day at
+        the break) by less than a quarter of a pixel of its compressed scale: every event's place in it moves
+        by less than that (an event passing the break joins it in its last quarter pixel). A pan step of a
+        case zoomed in otherwise maps every event behind the break afresh: 47,000 at 100,000 events."""
+        day = left_day if earlier else right_day
+        ox, oy = math.floor(area.left()), math.floor(area.top())
+        params = (f.row_lo, f.row_hi, *(round(v, 3) for v in (f.sy, f.dy - oy, area.left() - ox, area.top() - oy,
+                                                              area.width(), area.height())),
+                  f.dpr, self.state.mark_center, self.state.theme.bar_fraction, id(self.state.colors))
+        held = self._pictures.get(earlier)
+        if held is None or held.extents is not extents or held.params != params \
+                or abs(day - held.day) > held.quantum:
+            dpr = f.dpr
+            pixmap = QPixmap(max(1, math.ceil((area.width() + 2) * dpr)), max(1, math.ceil((area.height() + 2) * dpr)))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            quantum = self._history(painter, replace(f, dy=f.dy - oy), area.translated(-ox, -oy), out, earlier,
+                                    left_day, right_day)
+            painter.end()
+            held = self._pictures[earlier] = _Picture(extents, params, day, quantum, pixmap)
+        p.drawPixmap(QPointF(ox, oy), held.pixmap)
+
+    def _history(self, p: QPainter, f: Frame, area: QRectF, out: Side, earlier: bool, left_day: float,
+                 right_day: float) -> float:
+        """The events ``out``side the window (on one side), on their rows, squeezed into ``area`` (days to the
+        break linear): the history is compressed behind the axis break, not cut. Returns the days the break
+        may move before a mark moves a quarter of a pixel (0 when none is drawn)."""
         state = self.state
-        k = outside[(extents.row[outside] >= f.row_lo) & (extents.row[outside] <= f.row_hi)
-                    & (extents.color[outside] >= 0)]
-        if k.size == 0:
-            return
+        lo, hi, row, color, bar = out.lo, out.hi, out.row, out.color, out.bar
+        if f.row_lo > out.rows[0] or f.row_hi < out.rows[1] or not out.coloured:  # else every one is drawn
+            k = np.flatnonzero((row >= f.row_lo) & (row <= f.row_hi) & (color >= 0))
+            lo, hi, row, color, bar = lo[k], hi[k], row[k], color[k], bar[k]
+        if lo.size == 0:
+            return 0.0
         line = QFontMetricsF(state.small_font).height()
         pad = max(2.0, 0.25 * line)
         x_lo, x_hi = area.left() + pad, area.right() - pad - (0.35 * line if earlier else 0.0)
         if not earlier:
             x_lo += 0.35 * line
         if x_hi - x_lo < 2:
-            return
-        first = float(extents.lo[k].min()) if earlier else right_day
-        last = left_day if earlier else float(extents.hi[k].max())
+            return 0.0
+        first = float(lo.min()) if earlier else right_day
+        last = left_day if earlier else float(hi.max())
         scale = (x_hi - x_lo) / max(1e-9, last - first)
-        x0 = x_lo + (extents.lo[k] - first) * scale
-        x1 = x_lo + (extents.hi[k] - first) * scale
-        y = (extents.row[k] + state.mark_center) * f.sy + f.dy
+        x0 = x_lo + (lo - first) * scale
+        x1 = x_lo + (hi - first) * scale
         bar_h = max(2.0, state.theme.bar_fraction * f.row_h * 0.45)
-        if state.screen:  # a big case zoomed in has thousands of events behind the break, in ~100 px:
-            # once per pixel spot of a row and colour (a Python step per dot cost 50 ms a frame at 100,000)
+        quantum = 0.25 / scale
+        if state.screen and self._cells(p, f, x0, x1, row, color, bar, bar_h):
+            return quantum
+        if state.screen:  # too many rows in view for a bitmap: once per pixel spot of a row and colour
             spot = np.round(np.clip(x0 - x_lo, -1, 1 << 15)).astype(np.int64) + 1
             spot = (spot << 16) | (np.round(np.clip(x1 - x_lo, -1, 1 << 15)).astype(np.int64) + 1)
-            spot = (((spot << 20) | (extents.row[k] & 0xFFFFF)) << 8) | (extents.color[k] & 0xFF)
-            _, once = np.unique(spot, return_index=True)
-            once.sort()
-            k, x0, x1, y = k[once], x0[once], x1[once], y[once]
+            spot = (((spot << 20) | (row & 0xFFFFF)) << 8) | (color & 0xFF)
+            once = np.sort(np.unique(spot, return_index=True)[1])
+            x0, x1, row, color, bar = x0[once], x1[once], row[once], color[once], bar[once]
+        y = (row + state.mark_center) * f.sy + f.dy
         p.setPen(Qt.PenStyle.NoPen)
-        for c in np.unique(extents.color[k]):
-            m = np.nonzero(extents.color[k] == c)[0]
-            color = QColor(state.colors[int(c)])
-            color.setAlpha(200)
-            p.setBrush(color)
-            bars = m[extents.bar[k][m]]
+        for c in np.unique(color):
+            m = np.nonzero(color == c)[0]
+            brush = QColor(state.colors[int(c)])
+            brush.setAlpha(200)
+            p.setBrush(brush)
+            bars = m[bar[m]]
             if bars.size:  # axis-aligned: on screen on whole pixels, without the antialiasing's cost
                 p.setRenderHint(QPainter.RenderHint.Antialiasing, not state.screen)
                 self.batch.rects(p, x0[bars], y[bars] - bar_h / 2, np.maximum(1.5, x1[bars] - x0[bars]), bar_h)
                 p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            dots = m[~extents.bar[k][m]]
-            if state.screen and dots.size > 16:  # many: stamped from one antialiased sprite
-                r = bar_h * 0.6
-                dot = QPainterPath()
-                dot.addEllipse(QPointF(0.0, 0.0), r, r)
-                sprite = state.sprite(dot, QPen(Qt.PenStyle.NoPen), QBrush(color), (-1, int(c), round(r * 4)))
-                if self.batch.stamps(p, sprite, x0[dots], y[dots]):
-                    continue
-            for i in dots:  # a few earlier points per row on screen
+            dots = m[~bar[m]]
+            if state.screen and dots.size > 16 and self._stamp(p, brush, int(c), bar_h * 0.6, x0[dots], y[dots]):
+                continue
+            for i in dots:  # a few earlier points per row on screen, and each one in a figure
                 p.drawEllipse(QPointF(float(x0[i]), float(y[i])), bar_h * 0.6, bar_h * 0.6)
+        return quantum
+
+    def _stamp(self, p: QPainter, brush: QColor, c: int, r: float, x: np.ndarray, y: np.ndarray) -> bool:
+        """Dots of radius ``r`` centred on (x, y), stamped from one antialiased sprite; False when this
+        pyqtgraph cannot."""
+        dot = QPainterPath()
+        dot.addEllipse(QPointF(0.0, 0.0), r, r)
+        sprite = self.state.sprite(dot, QPen(Qt.PenStyle.NoPen), QBrush(brush), (-1, c, round(r * 4)))
+        return self.batch.stamps(p, sprite, x, y)
+
+    def _cells(self, p: QPainter, f: Frame, x0: np.ndarray, x1: np.ndarray, row: np.ndarray, color: np.ndarray,
+               bar: np.ndarray, bar_h: float) -> bool:
+        """On screen, the compressed history by pixel: a big case zoomed in has tens of thousands of events
+        behind the break, in ~100 px. Each (row, colour) paints the runs of pixel columns its bars cover, one
+        rectangle a run, and a dot once per pixel it falls on, stamped from one sprite (a sort of the events'
+        spots each pan step cost 1-2 ms at 100,000 events, drawing their rectangles as much again). False when
+        the rows in view are too many for a bitmap of them; the caller draws each event."""
+        state = self.state
+        n_colors = len(state.colors)
+        r0 = int(row.min())
+        origin = math.floor(float(min(x0.min(), x1.min()))) - 1
+        width = math.ceil(float(max(x0.max(), x1.max()))) - origin + 3  # the last column is never covered
+        lines = (row - r0) * n_colors + color
+        if ((int(row.max()) - r0 + 1) * n_colors) * width > HISTORY_CELLS:
+            return False
+        y = (np.arange(int(row.max()) - r0 + 1) + r0 + state.mark_center) * f.sy + f.dy  # by row
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # whole pixels
+        line_of, start, length = span_runs(lines[bar], np.floor(x0[bar] + 0.5).astype(np.int64) - origin,
+                                           np.floor(x0[bar] + np.maximum(1.5, x1[bar] - x0[bar]) + 0.5)
+                                           .astype(np.int64) - origin, width)
+        dots = ~bar
+        spot = np.zeros(0, dtype=np.int64)
+        if dots.any():
+            hit = np.zeros((int(lines.max()) + 1) * width, dtype=bool)
+            hit[lines[dots] * width + np.floor(x0[dots] + 0.5).astype(np.int64) - origin] = True
+            spot = np.flatnonzero(hit)
+        r = bar_h * 0.6
+        for c in range(n_colors):
+            runs = np.flatnonzero(line_of % n_colors == c)
+            at = spot[(spot // width) % n_colors == c] if spot.size else spot
+            if not runs.size and not at.size:
+                continue
+            brush = QColor(state.colors[c])
+            brush.setAlpha(200)
+            p.setBrush(brush)
+            if runs.size:
+                self.batch.rects(p, start[runs] + origin, y[line_of[runs] // n_colors] - bar_h / 2, length[runs],
+                                 bar_h)
+            if at.size:
+                xs, ys = (at % width + origin).astype(np.float64), y[at // width // n_colors]
+                if not self._stamp(p, brush, c, r, xs, ys):
+                    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                    for x, yy in zip(xs.tolist(), ys.tolist(), strict=True):
+                        p.drawEllipse(QPointF(x, yy), r, r)
+                    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        return True
+
+
+@dataclass(frozen=True)
+class _Picture:
+    """One side's compressed history on screen, drawn for ``day`` at the break, valid within ``quantum`` days
+    of it for the same layout (``extents``), rows, scale and band (``params``)."""
+
+    extents: EventExtents
+    params: tuple[object, ...]
+    day: float
+    quantum: float
+    pixmap: QPixmap
+
+
+#: The most (rows x colours x pixel columns) the compressed history on screen is drawn by pixel.
+HISTORY_CELLS = 1 << 21
+
+
+def span_runs(line: np.ndarray, start: np.ndarray, stop: np.ndarray, width: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of pixel columns the spans ``start``..``stop`` (exclusive, ``stop`` < ``width``) cover on each
+    line, without sorting (a difference array, summed): (line, first column, columns), ascending by line then
+    column. Spans that overlap or touch make one run."""
+    if line.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    stop = np.maximum(stop, start + 1)
+    size = (int(line.max()) + 1) * width
+    edge = np.bincount(line * width + start, minlength=size) - np.bincount(line * width + stop, minlength=size)
+    covered = np.cumsum(edge[:size]) > 0  # each line ends on a column no span reaches: a run ends with its line
+    step = np.diff(covered.astype(np.int8), prepend=np.int8(0))
+    starts, stops = np.flatnonzero(step == 1), np.flatnonzero(step == -1)
+    return starts // width, starts % width, stops - starts
