@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import caseline.layout.labels as labels_module
 from caseline.layout.labels import place_labels
 from caseline.layout.row_index import Culler, RowIndex, concat_ranges, merge_spans
 
@@ -35,12 +36,18 @@ labels = st.integers(0, 60).flatmap(lambda n: st.tuples(
 
 
 @settings(max_examples=300, deadline=None)
-@given(labels, st.sampled_from([0.0, 6.0, 8.0]), st.sampled_from([(-np.inf, np.inf), (0.0, 300.0)]))
-def test_place_labels_is_the_naive_greedy(data, gap, bounds):
+@given(labels, st.sampled_from([0.0, 6.0, 8.0]), st.sampled_from([(-np.inf, np.inf), (0.0, 300.0)]),
+       st.sampled_from([0, labels_module.FEW]))
+def test_place_labels_is_the_naive_greedy(data, gap, bounds, few):
+    """Both ways of placing: vectorised, and one at a time for the few labels of a pan step's edges."""
     x, width, row, priority = data
     left, right = bounds
-    got = place_labels(np.array(x), np.array(width), np.array(row), np.array(priority), gap_px=gap,
-                       left_px=left, right_px=right)
+    saved, labels_module.FEW = labels_module.FEW, few
+    try:
+        got = place_labels(np.array(x), np.array(width), np.array(row), np.array(priority), gap_px=gap,
+                           left_px=left, right_px=right)
+    finally:
+        labels_module.FEW = saved
     assert got.tolist() == naive_greedy(x, width, row, priority, gap, left, right)
 
 

@@ -95,3 +95,44 @@ def test_runs_of_cells_paint_what_the_cells_side_by_side_paint(qapp, seed, antia
     cells_image, runs_image = _image(as_cells, antialiased), _image(as_runs, antialiased)
     assert (cells_image != 255).any()
     assert np.abs(cells_image.astype(np.int16) - runs_image).max() <= (2 if antialiased else 0)
+
+
+@pytest.mark.parametrize("alpha", [120, 200])
+def test_a_label_on_its_halo_from_the_atlas_paints_what_the_halo_then_the_text_paint(qapp, alpha) -> None:
+    """The label layer's screen path: each text stamped with its halo from one atlas, instead of the halos as
+    rectangles and then the texts (over stripes of colour, as labels sit over marks and bands)."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from caseline.render.painting import LabelAtlas
+
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(13)
+    fm = QFontMetricsF(font)
+    halo = QColor(255, 255, 255, alpha)
+    texts = ["Infliximab 5 mg/kg", "EMG", "…", "IVIG 0.4 g/kg/day"]
+    x = np.array([3.0, 150.0, 190.0, 40.4])
+    y = np.array([4.0, 4.0, 30.0, 29.6])
+    plain, haloed = LabelAtlas(font, QColor("#202020"), 1.0), LabelAtlas(font, QColor("#202020"), 1.0, halo)
+
+    def stripes(p: QPainter) -> None:
+        for k, color in enumerate(["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]):
+            p.fillRect(QRectF(k * 60.0, 0.0, 30.0, 60.0), QColor(color))
+
+    def separately(p: QPainter) -> None:
+        stripes(p)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(halo)
+        widths = np.array([fm.horizontalAdvance(t) for t in texts])
+        Batch().rects(p, x - 1, y, widths + 2, fm.height())
+        source = plain.source(texts)
+        assert plain.pixmap is not None and Batch().fragments(p, plain.pixmap, x - 1, y - 1, source)
+
+    def together(p: QPainter) -> None:
+        stripes(p)
+        source = haloed.source(texts)
+        assert haloed.pixmap is not None and Batch().fragments(p, haloed.pixmap, x - 1, y - 1, source)
+
+    a, b = _image(separately).astype(np.int16), _image(together).astype(np.int16)
+    differ = np.abs(a - b).max(axis=-1) > 24
+    assert differ.sum() <= 8, f"{differ.sum()} pixels differ"
+    assert (np.abs(a - _image(stripes).astype(np.int16)).max(axis=-1) > 24).sum() > 200, "labels were drawn"

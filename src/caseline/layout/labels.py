@@ -58,6 +58,10 @@ def place_labels(
     """Boolean mask of the labels to draw. Boxes span [x, x + width) in their row; an empty box (width 0:
     no text) is never drawn, so it neither blocks nor is kept."""
     n = int(x_px.shape[0])
+    if 0 < n <= FEW:
+        return np.array(_place_few(x_px.tolist(), np.asarray(width_px, dtype=np.float64).tolist(),
+                                   np.asarray(row).astype(np.int64).tolist(), np.asarray(priority).tolist(), gap_px,
+                                   left_px, right_px), dtype=bool)
     keep = np.zeros(n, dtype=bool)
     if n == 0:
         return keep
@@ -95,4 +99,28 @@ def place_labels(
         kept_x1 = np.concatenate([kept_x1, x1_all[picked]])
         order = np.lexsort((kept_x0, kept_row))
         kept_row, kept_x0, kept_x1 = kept_row[order], kept_x0[order], kept_x1[order]
+    return keep
+
+
+#: Up to this many candidates (the labels a pan step moves at the view's edges), the greedy runs in plain Python:
+#: numpy's cost per call (a level's sorts and searches) is most of the work at a few dozen.
+FEW = 48
+
+
+def _place_few(x0: list[float], width: list[float], row: list[int], priority: list[float], gap_px: float,
+               left_px: float, right_px: float) -> list[bool]:
+    """``place_labels`` one candidate at a time, by its definition: in the greedy's order (priority, then row,
+    then x, then input order), a box is kept when it comes within a gap of no kept box of its row."""
+    n = len(x0)
+    x1 = [a + w for a, w in zip(x0, width, strict=True)]
+    keep = [False] * n
+    live = [i for i in range(n) if x1[i] > x0[i] and not (x1[i] <= left_px or x0[i] >= right_px)]
+    kept: dict[int, list[tuple[float, float]]] = {}
+    for i in sorted(live, key=lambda i: (-priority[i], row[i], x0[i], i)):
+        a, b = x0[i], x1[i]
+        boxes = kept.setdefault(row[i], [])
+        if any(k0 < b + gap_px and a < k1 + gap_px for k0, k1 in boxes):
+            continue
+        keep[i] = True
+        boxes.append((a, b))
     return keep

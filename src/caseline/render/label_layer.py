@@ -178,13 +178,19 @@ class LabelLayer(LayerItem):
         label_band = row_h > fm_h * 2.2  # room for a label band above the marks
         # over the marks (short rows), a light halo keeps the text readable without hiding them
         halo.setAlpha(200 if label_band else 120)
+        texts = [placed.text[int(k)] for k in shown]
+        if f.raster and PIXMAP_LABELS and placed.leaders is None:  # each text on its halo, from the atlas
+            atlas = state.atlas(font, f.dpr, halo)
+            source = atlas.source(texts)
+            assert atlas.pixmap is not None
+            if self.batch.fragments(p, atlas.pixmap, placed.x[shown] - 1, placed.y[shown] - 1, source):
+                return
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(halo)
         if state.screen and f.raster:  # on whole pixels: a halo's edge needs no antialiasing (2-4x cheaper)
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self.batch.rects(p, placed.x[shown] - 1, placed.y[shown], placed.width[shown] + 2, fm_h)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        texts = [placed.text[int(k)] for k in shown]
         if placed.leaders is not None:
             p.setPen(QPen(state.muted, max(1.0, state.theme.line_px * 0.8)))
             segments = placed.leaders

@@ -170,8 +170,9 @@ class LabelPan:
         near_right = end >= hi - (f.right - right + arrays.widest + glyph + 2.0) * per_px
         chosen = wide.candidates[(end >= lo) & (start <= hi) & (near_left | near_right)]
         natural = arrays.x[chosen] * f.sx + f.dx + glyph
-        edge = chosen[((natural < left + 4) | (natural + arrays.width[chosen] > right - 2))
-                      & ~np.isin(chosen, index)]
+        inside_view = np.zeros(arrays.x.size, dtype=bool)  # (a mask over the labels: np.isin sorts both)
+        inside_view[index] = True
+        edge = chosen[((natural < left + 4) | (natural + arrays.width[chosen] > right - 2)) & ~inside_view[chosen]]
         if edge.size:
             xs, widths, _, rows, priority = layer.positions(f, edge, left, right)
             # among themselves, as the greedy places them

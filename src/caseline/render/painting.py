@@ -116,14 +116,17 @@ class Frame:
 
 class LabelAtlas:
     """Distinct label strings rendered once into one pixmap (shelf-packed, grown as strings come), so a
-    paint draws every label with one ``drawPixmapFragments`` call (docs/qt-notes.md)."""
+    paint draws every label with one ``drawPixmapFragments`` call (docs/qt-notes.md). With a ``halo``, each
+    string sits on its halo (a box one pixel wider each side, a line high, one pixel below the cell's top):
+    a fragment then draws what the halo's rectangle and the text over it draw."""
 
     WIDTH = 2048
 
-    def __init__(self, font: QFont, color: QColor, dpr: float) -> None:
+    def __init__(self, font: QFont, color: QColor, dpr: float, halo: QColor | None = None) -> None:
         self.font = font
         self.color = color
         self.dpr = dpr
+        self.halo = halo
         self.metrics = QFontMetricsF(font)
         self.line_h = math.ceil(self.metrics.height()) + 2
         self.rects: dict[str, tuple[float, float, float, float]] = {}  # source rect in device pixels
@@ -171,6 +174,9 @@ class LabelAtlas:
         painter.setPen(self.color)
         ascent = self.metrics.ascent()
         for text, x, y in self._pending:
+            if self.halo is not None:
+                painter.fillRect(QRectF(x, y + 1, round(self.metrics.horizontalAdvance(text) + 2),
+                                        round(self.metrics.height())), self.halo)
             painter.drawText(QPointF(x + 1, y + 1 + ascent), text)
         painter.end()
         self._pending = []
@@ -216,7 +222,7 @@ class RenderState:
         self._label_arrays_font = 0
         self._cullers: dict[str, Culler] = {}
         self._order_hints: dict[str, dict[int, np.ndarray]] = {}  # the last layout's (follow)
-        self._atlases: dict[tuple[int, float], LabelAtlas] = {}
+        self._atlases: dict[tuple[int, float, int | None], LabelAtlas] = {}
         self._derived: dict[str, object] = {}
         self.marks_version = 0  # bumped when selection, ghosts or highlights change
 
@@ -258,11 +264,11 @@ class RenderState:
             self._sprites[key] = sprite
         return sprite
 
-    def atlas(self, font: QFont, dpr: float) -> LabelAtlas:
-        key = (id(font), dpr)
+    def atlas(self, font: QFont, dpr: float, halo: QColor | None = None) -> LabelAtlas:
+        key = (id(font), dpr, halo.rgba() if halo is not None else None)
         atlas = self._atlases.get(key)
         if atlas is None:
-            atlas = self._atlases[key] = LabelAtlas(font, self.fg, dpr)
+            atlas = self._atlases[key] = LabelAtlas(font, self.fg, dpr, halo)
         return atlas
 
     def label_arrays(self, font: QFont) -> LabelArrays:
