@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
 
 from caseline.view_state import AXIS_MODES
 
@@ -71,6 +73,9 @@ class LaneAxis(DirectPaintAxis):
             self._tickLevels = full
 
 
+_BELOW = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip  # a tick's label
+
+
 class TimeAxis(DirectPaintAxis):
     """Bottom axis in days, weeks or months from day 0, or calendar dates."""
 
@@ -79,6 +84,83 @@ class TimeAxis(DirectPaintAxis):
         self.mode = "days"
         self.origin: date | None = None  # calendar date of day 0, for 'dates'
         self.enableAutoSIPrefix(False)
+        self._text_sizes: dict[tuple[str, str, int], tuple[float, float]] = {}
+        self._held_pen: tuple[object, object, object, QPen] | None = None
+
+    def generateDrawSpecs(self, p):  # type: ignore[no-untyped-def]
+        """pyqtgraph's specs for this axis (one level of ticks, below the plot, no grid), made without its
+        general steps: each tick label's size measured once per text, the axis's bounds once per paint, not
+        once per label (every pan step repaints the axis: 0.5-0.7 ms, now about a third of that)."""
+        style = self.style
+        if self.grid is not False or self._tickLevels is not None or any(style["stopAxisAtTick"]) \
+                or not style["showValues"] or style["maxTextLevel"] < 0 or self.paint_direct:
+            return super().generateDrawSpecs(p)
+        if style["tickFont"] is not None:
+            p.setFont(style["tickFont"])
+        bounds = self.mapRectFromParent(self.geometry())
+        span = (QPointF(bounds.left() - 1.0, bounds.top() + 1.0), QPointF(bounds.right() + 1.0, bounds.top() + 1.0))
+        a, b = self.mapToDevice(span[0]), self.mapToDevice(span[1])
+        if a is None or b is None:
+            return None
+        length = math.hypot(b.x() - a.x(), b.y() - a.y())
+        if length == 0:
+            return None
+        levels = self.tickValues(self.range[0], self.range[1], length)
+        dif = self.range[1] - self.range[0]
+        scale = 1.0 if dif == 0 else bounds.width() / dif
+        offset = 0.0 if dif == 0 else self.range[0] * scale
+        x_min, x_max = sorted(x * scale - offset for x in self.range)
+        top = bounds.top()
+        tick_specs: list[tuple[QPen, QPointF, QPointF]] = []
+        text_specs: list[tuple[QRectF, Qt.AlignmentFlag, str]] = []
+        tallest = 0.0
+        if levels:
+            spacing, values = levels[0]
+            pen = self._tick_pen()
+            tick_end = top + style["tickLength"]
+            kept = [(v, v * scale - offset) for v in values]
+            kept = [(v, x) for v, x in kept if x_min <= x <= x_max]
+            for _, x in kept:
+                tick_specs.append((pen, QPointF(x, top), QPointF(x, tick_end)))
+            strings = self.tickStrings([v for v, _ in kept], self.autoSIPrefixScale * self.scale, spacing)
+            font = (p.font().key(), p.device().logicalDpiY() if p.device() is not None else 0)
+            sizes = [self._text_size(p, text, font) for text in strings]
+            tallest = max((h for _, h in sizes), default=0.0)
+            below = top + max(0, style["tickLength"]) + style["tickTextOffset"][1]
+            flags = _BELOW
+            inside = self.boundingRect()
+            for (_, x), text, (w, h) in zip(kept, strings, sizes, strict=True):
+                rect = QRectF(x - w / 2.0, below, w, h)
+                if inside & rect == rect:
+                    text_specs.append((rect, flags, text))
+        self._updateMaxTextSize(tallest)
+        return (self.pen(), span[0], span[1]), tick_specs, text_specs
+
+    def _tick_pen(self) -> QPen:
+        """The ticks' pen (pyqtgraph's: the tick pen, opaque or of the style's tick alpha), made once per pen."""
+        alpha = self.style["tickAlpha"]
+        held = self._held_pen
+        if held is not None and held[0] is self._tickPen and held[1] is self._pen and held[2] == alpha:
+            return held[3]
+        pen = QPen(self.tickPen())
+        if pen.brush().style() == Qt.BrushStyle.SolidPattern:
+            color = QColor(pen.color())
+            color.setAlpha(int(255 if alpha is None else alpha))
+            pen.setColor(color)
+        self._held_pen = (self._tickPen, self._pen, alpha, pen)
+        return pen
+
+    def _text_size(self, p: QPainter, text: str, font: tuple[str, int]) -> tuple[float, float]:
+        """A tick label's box as pyqtgraph measures it (its bounding rectangle, 0.8 of its height), in the
+        painter's ``font`` (its key, and its device's resolution)."""
+        key = (text, *font)
+        size = self._text_sizes.get(key)
+        if size is None:
+            if len(self._text_sizes) > 4096:
+                self._text_sizes.clear()
+            br = p.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+            size = self._text_sizes[key] = (br.width(), br.height() * 0.8)
+        return size
 
     #: px at the (left, right) ends of the axis covered by history bands: no ticks there
     covered: tuple[float, float] = (0.0, 0.0)
