@@ -4,6 +4,8 @@ mark's tooltip tells it). Figures, which have no hover, keep every value (test_n
 
 from __future__ import annotations
 
+import collections
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontMetricsF, QImage, QPainter
 
@@ -116,3 +118,99 @@ def test_pan_steps_move_the_values_planned_once_and_keep_them_clear(qtbot, tmp_p
     own = _painted(fresh)
     assert fresh.viewbox.sceneBoundingRect() == plot.viewbox.sceneBoundingRect()
     assert sorted((r, t, round(b.x(), 1)) for r, b, t in settled) == sorted((r, t, round(b.x(), 1)) for r, b, t in own)
+
+
+def test_a_pan_steps_captions_planned_over_arrays_are_those_planned_track_by_track(qtbot, tmp_path,
+                                                                                    monkeypatch) -> None:
+    """While the view pans, the captions are planned over the tracks' arrays (track_labels.plan_captions):
+    the same words, boxes, places and colours as planning each track's words without values, at every step
+    (courses starting before the view's edge hold their caption there; a caption already said in its row
+    is not said again)."""
+    import caseline.render.label_pan as label_pan
+    from caseline.render.track_labels import plan_captions, plan_words
+
+    def key(words):  # type: ignore[no-untyped-def]
+        return [(w.row, w.box.getRect(), w.plate.getRect(), (w.at.x(), w.at.y()), w.text, w.color.rgba(), w.caption)
+                for w in words]
+
+    planned: list[tuple[object, object]] = []  # (compared after each paint: an assertion inside one aborts it)
+
+    def checked(layer, f):  # type: ignore[no-untyped-def]
+        ours = plan_captions(layer, f)
+        planned.append(((ours[1], key(ours[0])), (lambda t: (t[1], key(t[0])))(plan_words(layer, f, values=False))))
+        return ours
+
+    monkeypatch.setattr(label_pan, "plan_captions", checked)
+    plot = TimelinePlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 600)
+    plot.show()
+    plot.set_cases(_synthetic(tmp_path))
+    lo, hi = plot.layout_.x_range
+    for span in (hi - lo, (hi - lo) / 6):
+        start = lo + (hi - lo - span) / 2
+        for k in range(12):
+            shift = span * 0.013 * (k - 4)
+            plot.set_time_range(start + shift, start + span + shift)
+            plot.viewport().grab()
+    for ours, theirs in planned:
+        assert ours == theirs
+    assert len(planned) >= 15 and sum(len(ours[1]) for ours, _ in planned) >= 100  # type: ignore[index]
+
+
+def test_a_pan_steps_values_are_those_of_the_wide_plan_wholly_in_view_and_clear_of_its_words(qtbot, tmp_path,
+                                                                                             monkeypatch) -> None:
+    """A pan step writes the values planned beside the wide placement's labels, moved with the view: each wholly
+    inside the view (within the history bands), running into no label of this step and no caption of its row."""
+    from benchmarks.generate import write_yaml
+
+    from caseline.render.label_pan import LabelPan
+
+    real = LabelPan.track_words
+    seen: list[tuple[list[object], list[object]]] = []
+    left_out: collections.Counter[str] = collections.Counter()
+
+    def checked(self, f):  # type: ignore[no-untyped-def]
+        words = real(self, f)
+        wide = self._wide
+        if words is None or wide is None or not wide.values:
+            return words
+        state = self.layer.state
+        left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
+        boxes = self.layer._row_boxes()
+        captions = [w for w in words if w.caption]
+        want = []
+        for word in wide.values:  # the definition, box by box
+            moved = word.moved(f.dx - wide.dx)
+            if moved.box.left() < left or moved.box.right() > right:
+                left_out["across an edge" if moved.box.left() < right and moved.box.right() > left else "out"] += 1
+            elif (on_label := word.row in boxes and boxes[word.row].hit(moved.box)) | (on_caption := any(
+                    c.row == word.row and moved.box.intersects(c.box) for c in captions)):
+                left_out["on a label and a caption" if on_label and on_caption else
+                         "on a label" if on_label else "on a caption"] += 1
+            else:
+                want.append((word.row, moved.box.getRect(), moved.text))
+        seen.append(([(w.row, w.box.getRect(), w.text) for w in words if not w.caption], want))
+        return words
+
+    monkeypatch.setattr(LabelPan, "track_words", checked)
+    path = tmp_path / "values.caseline.yaml"
+    write_yaml(str(path), 1, 3000)
+    plot = TimelinePlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 600)
+    plot.show()
+    plot.set_cases(load_file(path).cases)
+    lo, hi = plot.layout_.x_range
+    start = (lo + hi) / 2 - 20.0  # close enough for values to be written
+    for span in (40.0, 55.0):
+        for k in range(24):
+            shift = span * 0.043 * (k - 4) + 0.37 * k  # (off the days the values stand on: some run across an edge)
+            plot.set_time_range(start + shift, start + span + shift)
+            plot.viewport().grab()
+    for got, want in seen:
+        assert got == want
+    assert sum(len(want) for _, want in seen) >= 20
+    # (in this case a value on a label of the step is on a caption too: the label test is
+    # test_values_keep_clear_of_the_labels_in_their_row's)
+    assert all(left_out[why] for why in ("across an edge", "on a caption")), left_out

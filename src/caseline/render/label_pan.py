@@ -13,7 +13,7 @@ placed afresh, so a view at rest is placed the same however it was reached (test
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,7 +22,7 @@ from PySide6.QtCore import QRectF, QTimer
 
 from caseline.layout.labels import place_labels
 from caseline.render.painting import elide
-from caseline.render.track_labels import Word, plan_words
+from caseline.render.track_labels import Word, plan_captions, plan_words
 
 if TYPE_CHECKING:
     from caseline.render.label_layer import LabelLayer, _Placed
@@ -42,6 +42,7 @@ class _Wide:
     frame: Frame  # the wide frame
     candidates: np.ndarray  # the labels competing in the wide span (LabelLayer.candidates): edges pick from them
     values: list[Word] | None = None  # the numeric tracks' values written beside these labels (track_words)
+    value_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # (x, width, top, bottom)
     dense: bool = False  # too many tracks in the wide span to write values
 
 
@@ -122,26 +123,27 @@ class LabelPan:
         if wide.values is None:
             planned, wide.dense = plan_words(self.layer, wide.frame, lambda: self.layer._row_boxes(wide.placed))
             wide.values = [w for w in planned if not w.caption]
-        captions, dense = plan_words(self.layer, f, values=False)
+            wide.value_boxes = [(w.box.left(), w.box.width(), w.box.top(), w.box.bottom()) for w in wide.values]
+        captions, dense = plan_captions(self.layer, f)
         if dense != wide.dense:  # the view holds few enough tracks to write values, the wide span not
             return None
         left, right = f.left + state.label_inset_left, f.right - state.label_inset_right
         boxes = self.layer._row_boxes()  # this step's labels (edge labels too)
-        taken: dict[int, list[QRectF]] = {}
+        taken: dict[int, list[tuple[float, float, float, float]]] = {}  # the captions' boxes by row
         for word in captions:
-            taken.setdefault(word.row, []).append(word.box)
+            box = word.box
+            taken.setdefault(word.row, []).append((box.left(), box.right(), box.top(), box.bottom()))
         out = list(captions)
         shift = f.dx - wide.dx
-        for word in wide.values:
-            x = word.box.left() + shift
-            if x < left or x + word.box.width() > right:
+        for word, (x, w, top, bottom) in zip(wide.values, wide.value_boxes, strict=True):  # (a box made if drawn)
+            x += shift
+            if x < left or x + w > right:
                 continue
-            moved = word.moved(shift)
             row_boxes = boxes.get(word.row)
-            if (row_boxes is not None and row_boxes.hit(moved.box)) \
-                    or any(moved.box.intersects(c) for c in taken.get(word.row, ())):
+            if (row_boxes is not None and row_boxes.hits(x, x + w, top, bottom)) \
+                    or any(a < x + w and x < b and c < bottom and top < d for a, b, c, d in taken.get(word.row, ())):
                 continue
-            out.append(moved)
+            out.append(word.moved(shift))
         return out
 
     def _step(self, f: Frame, fm_h: float, wide: _Wide, key: tuple[object, ...], left: float, right: float
