@@ -1,7 +1,8 @@
 """The label layer: labels of marks, case headers and the undated strip.
 
-Labels are placed so they never overlap (caseline.layout.labels) and, on raster targets, stamped from an
-atlas of the distinct strings with one drawPixmapFragments call; halos go in one drawRects."""
+Labels are placed so they never overlap (caseline.layout.labels) and, on raster targets, stamped with their
+halos from an atlas of the distinct strings with one drawPixmapFragments call (with leader lines, which run
+between a halo and its text, the halos go in one drawRects first); vector targets write real text."""
 
 from __future__ import annotations
 
