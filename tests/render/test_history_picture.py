@@ -10,7 +10,8 @@ from benchmarks.generate import write_yaml
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from caseline.render.history_marker import HistoryMarker, span_runs
+from caseline.render.history_marker import HistoryMarker
+from caseline.render.painting import span_runs
 from caseline.render.timeline_plot import TimelinePlot
 from figure_support import shown_plot
 

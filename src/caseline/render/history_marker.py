@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 
 from caseline.layout import timeline_layout as L
-from caseline.render.painting import Frame, LayerItem, RenderState
+from caseline.render.painting import Frame, LayerItem, RenderState, first_per_spot, span_runs
 
 #: The share of the plot's width a band takes (its text, and the history compressed beside it).
 HISTORY_SHARE = 0.08
@@ -395,11 +395,8 @@ class HistoryMarker(LayerItem):
         quantum = 0.25 / scale
         if state.screen and self._cells(p, f, x0, x1, row, color, bar, bar_h):
             return quantum
-        if state.screen:  # too many rows in view for a bitmap: once per pixel spot of a row and colour
-            spot = np.round(np.clip(x0 - x_lo, -1, 1 << 15)).astype(np.int64) + 1
-            spot = (spot << 16) | (np.round(np.clip(x1 - x_lo, -1, 1 << 15)).astype(np.int64) + 1)
-            spot = (((spot << 20) | (row & 0xFFFFF)) << 8) | (color & 0xFF)
-            once = np.sort(np.unique(spot, return_index=True)[1])
+        if state.screen:  # too many rows in view for a bitmap: once per pixel spot (start, length) of a row and colour
+            once = first_per_spot(np.round(x0), row, np.round(x1 - x0).astype(np.int64), color)
             x0, x1, row, color, bar = x0[once], x1[once], row[once], color[once], bar[once]
         y = (row + state.mark_center) * f.sy + f.dy
         p.setPen(Qt.PenStyle.NoPen)
@@ -434,7 +431,7 @@ class HistoryMarker(LayerItem):
         behind the break, in ~100 px. Each (row, colour) paints the runs of pixel columns its bars cover, one
         rectangle a run, and a dot once per pixel it falls on, stamped from one sprite (a sort of the events'
         spots each pan step cost 1-2 ms at 100,000 events, drawing their rectangles as much again). False when
-        the rows in view are too many for a bitmap of them; the caller draws each event."""
+        the rows in view are too many for a bitmap of them; the caller then draws once per pixel spot."""
         state = self.state
         n_colors = len(state.colors)
         r0 = int(row.min())
@@ -493,19 +490,3 @@ class _Picture:
 #: The most (rows x colours x pixel columns) the compressed history on screen is drawn by pixel.
 HISTORY_CELLS = 1 << 21
 
-
-def span_runs(line: np.ndarray, start: np.ndarray, stop: np.ndarray, width: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The runs of pixel columns the spans ``start``..``stop`` (exclusive, ``stop`` < ``width``) cover on each
-    line, without sorting (a difference array, summed): (line, first column, columns), ascending by line then
-    column. Spans that overlap or touch make one run."""
-    if line.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    stop = np.maximum(stop, start + 1)
-    size = (int(line.max()) + 1) * width
-    edge = np.bincount(line * width + start, minlength=size) - np.bincount(line * width + stop, minlength=size)
-    covered = np.cumsum(edge[:size]) > 0  # each line ends on a column no span reaches: a run ends with its line
-    step = np.diff(covered.astype(np.int8), prepend=np.int8(0))
-    starts, stops = np.flatnonzero(step == 1), np.flatnonzero(step == -1)
-    return starts // width, starts % width, stops - starts

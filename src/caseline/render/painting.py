@@ -474,12 +474,32 @@ def cell_runs(column: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
     row = np.floor(y).astype(np.int64)
     c0, r0 = int(col.min()), int(row.min())
     width = int(col.max()) - c0 + 2  # a column more than the cells span, never hit: a run ends with its row
-    hit = np.zeros(width * (int(row.max()) - r0 + 1) + 2, dtype=np.int8)
-    hit[(row - r0) * width + (col - c0) + 1] = 1
-    step = np.diff(hit)
+    hit = np.zeros(width * (int(row.max()) - r0 + 1), dtype=bool)
+    hit[(row - r0) * width + (col - c0)] = True
+    line, first, length = _runs(hit, width)
+    return (first + c0).astype(np.float64), length.astype(np.float64), (line + r0) + 0.5
+
+
+def span_runs(line: np.ndarray, start: np.ndarray, stop: np.ndarray, width: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of pixel columns the spans ``start``..``stop`` (exclusive, ``stop`` < ``width``) cover on each
+    line, without sorting (a difference array, summed): (line, first column, columns), ascending by line then
+    column. Spans that overlap or touch make one run."""
+    if line.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    stop = np.maximum(stop, start + 1)
+    size = (int(line.max()) + 1) * width
+    edge = np.bincount(line * width + start, minlength=size) - np.bincount(line * width + stop, minlength=size)
+    return _runs(np.cumsum(edge[:size]) > 0, width)  # (each line ends on a column no span reaches)
+
+
+def _runs(covered: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of True in ``covered``, lines of ``width`` columns one after another, each ending on a column
+    that is False (so no run crosses into the next line): (line, first column, columns)."""
+    step = np.diff(covered.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, stops = np.flatnonzero(step == 1), np.flatnonzero(step == -1)
-    return ((starts % width + c0).astype(np.float64), (stops - starts).astype(np.float64),
-            (starts // width + r0) + 0.5)
+    return starts // width, starts % width, stops - starts
 
 
 def first_per_spot(x: np.ndarray, y: np.ndarray, code: np.ndarray, color: np.ndarray) -> np.ndarray:
