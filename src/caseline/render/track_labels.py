@@ -148,6 +148,10 @@ def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelB
         return [], dense
     font = state.small_font  # in print no smaller than 6 pt (tests/render/test_figure_labels.py)
     fm = QFontMetricsF(font)
+    if f.row_h < fm.height() * 1.2:  # rows too thin for text: the lines alone
+        return [], dense
+    shown = _unghosted(state, tracks, shown)
+    captions = _caption_words(state, tracks, shown, f, fm)
     glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
     taken: dict[int, list[tuple[QRectF, str]]] = {}
     out: list[Word] = []
@@ -158,40 +162,54 @@ def plan_words(layer: LayerItem, f: Frame, labels: Callable[[], dict[int, LabelB
     label_boxes = functools.cache(labels) if labels is not None else None  # made when a value is first written
     for index in shown.tolist():
         track = tracks[index]
-        if state.ghosted and any(pt.item in state.ghosted for pt in track.points):
-            continue
-        _plan_words(f, track, _color(state, track), fm, glyph / 2 + 2.0, measure, taken, out,
-                    values=values and not dense,
-                    labels=label_boxes().get(track.row) if label_boxes and track.severity and not dense else None)
+        caption = captions.get(index)
+        if caption is not None:
+            out.append(caption)
+            taken.setdefault(track.row, []).append((caption.box, caption.text))
+        if values and not dense and track.severity:  # a result's value is in its mark's label
+            _plan_values(f, track, _color(state, track), fm, glyph / 2 + 2.0, measure, taken, out,
+                         labels=label_boxes().get(track.row) if label_boxes else None)
     return out, dense
 
 
 def plan_captions(layer: LayerItem, f: Frame) -> tuple[list[Word], bool]:
-    """``plan_words(layer, f, values=False)``: each track's caption at its left end, planned over arrays of the
-    tracks made once per layout (a pan step plans the captions of every track on screen: about 15 us a track
-    one by one, 60 at a time at a 1,000-event case's full view)."""
+    """``plan_words(layer, f, values=False)``: each track's caption at its left end (what a pan step writes
+    before the values it moves with the view)."""
     state = layer.state
     tracks, shown, dense, f = _on_screen(layer, f, True)
     if shown is None:
         return [], dense
-    font = state.small_font
-    fm = QFontMetricsF(font)
-    text_h = fm.height()
-    if f.row_h < text_h * 1.2:  # rows too thin for text: the lines alone
+    fm = QFontMetricsF(state.small_font)
+    if f.row_h < fm.height() * 1.2:  # rows too thin for text: the lines alone
         return [], dense
-    if state.ghosted:
-        shown = np.array([k for k in shown.tolist() if not any(pt.item in state.ghosted for pt in tracks[k].points)],
-                         dtype=np.int64)
+    return list(_caption_words(state, tracks, _unghosted(state, tracks, shown), f, fm).values()), dense
+
+
+def _unghosted(state: RenderState, tracks: TrackList, shown: np.ndarray) -> np.ndarray:
+    """``shown`` without the tracks a teaching view has not revealed yet."""
+    if not state.ghosted:
+        return shown
+    return np.array([k for k in shown.tolist() if not any(pt.item in state.ghosted for pt in tracks[k].points)],
+                    dtype=np.int64)
+
+
+def _caption_words(state: RenderState, tracks: TrackList, shown: np.ndarray, f: Frame, fm: QFontMetricsF
+                   ) -> dict[int, Word]:
+    """The caption of each of the tracks ``shown`` (by track index, in their order) at its left end: it ends
+    where the track's first value (or that value's time) begins, held within the view; a caption saying what
+    one before it in its row already says there is left out. Planned over arrays of the tracks made once per
+    layout (a pan step plans every caption on screen: one by one, about 15 us a track)."""
+    font = state.small_font
     columns: _Captions = state.derived(f"captions-{id(font)}", lambda: _Captions.of(state, tracks, font))
-    glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)
+    glyph = min(state.theme.glyph_px * state.px_per_pt * 0.75, f.row_h * 0.6)  # a value's mark (PointLayer)
     beside = glyph / 2 + 2.0
     width = columns.width[shown]
     x_first = columns.first[shown] * f.sx + f.dx - columns.stub[shown]
     cap_x = np.minimum(np.maximum(f.left + 2.0, x_first - width - beside), f.right - width - 2.0)
     cap_y = columns.row[shown] * f.sy + f.dy + f.row_h - fm.descent() - 1.0
-    ascent = fm.ascent()
+    ascent, text_h = fm.ascent(), fm.height()
     taken: dict[int, list[tuple[float, float, str]]] = {}
-    out: list[Word] = []
+    out: dict[int, Word] = {}
     for k, x, y, w in zip(shown.tolist(), cap_x.tolist(), cap_y.tolist(), width.tolist(), strict=True):
         row, said = columns.rows[k], columns.texts[k]
         in_row = taken.setdefault(row, [])
@@ -200,9 +218,9 @@ def plan_captions(layer: LayerItem, f: Frame) -> tuple[list[Word], bool]:
         if any(a < right and left < b for a, b, text in in_row if text == said):  # (boxes of the same height)
             continue
         box = QRectF(left, y - ascent, w + 4.0, text_h)
-        out.append(Word(row, box, box, QPointF(x, y), said, _color(state, tracks[k]), True))
+        out[k] = Word(row, box, box, QPointF(x, y), said, _color(state, tracks[k]), True)
         in_row.append((left, right, said))
-    return out, dense
+    return out
 
 
 @dataclass(frozen=True)
@@ -314,35 +332,20 @@ def _draw_track(layer: LayerItem, p: QPainter, f: Frame, track: NumericTrack, co
                 p.drawLine(QPointF(at, y - 3.0), QPointF(at, y + 3.0))
 
 
-def _plan_words(f: Frame, track: NumericTrack, color: QColor, fm: QFontMetricsF, beside: float,
-                width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]], out: list[Word],
-                values: bool = True, labels: LabelBoxes | None = None) -> None:
-    """The caption at the track's left end; a severity value beside its mark (``beside`` px right of it).
-    ``taken``: per row, the boxes (and texts) already written by the tracks before it: a caption saying what
-    one of them already says there, or a value running into their words, is left out."""
+def _plan_values(f: Frame, track: NumericTrack, color: QColor, fm: QFontMetricsF, beside: float,
+                 width: Callable[[str], float], taken: dict[int, list[tuple[QRectF, str]]], out: list[Word],
+                 labels: LabelBoxes | None = None) -> None:
+    """A severity track's values, each beside its mark (``beside`` px right of it). ``taken``: per row, the
+    boxes (and texts) already written (captions, the values of the tracks before it): a value running into
+    them is left out."""
     sx, dx = f.sx, f.dx
     top = track.row * f.sy + f.dy
     text_h = fm.height()
-    if f.row_h < text_h * 1.2:  # rows too thin for text: the line alone
-        return
     in_row = taken.setdefault(track.row, [])
-    said = track.caption
-    caption_w = width(said)
-    start = track.points[0]  # the caption ends where the track's first value (or its time's span) begins
-    x_first = start.lo * sx + dx if math.isfinite(start.lo) else start.x * sx + dx - (
-        OPEN_STUB_PX if start.lo < start.x else 0.0)
-    cap_x = min(max(f.left + 2.0, x_first - caption_w - beside), f.right - caption_w - 2.0)
-    cap_y = top + f.row_h - fm.descent() - 1.0
-    caption_box = QRectF(cap_x - 2.0, cap_y - fm.ascent(), caption_w + 4.0, text_h)
-    if not any(box.intersects(caption_box) for box, text in in_row if text == said):
-        out.append(Word(track.row, caption_box, caption_box, QPointF(cap_x, cap_y), said, color, True))
-        in_row.append((caption_box, said))
-    if not track.severity or not values:  # a result's value is in its mark's label ('CSF protein 1.8 g/L')
-        return
-    xs = [pt.x for pt in track.points]
+    xs = track.arrays[0]
     lo, hi = f.margin(40.0)
-    first = max(0, bisect.bisect_left(xs, lo) - 1)
-    last = min(len(xs), bisect.bisect_right(xs, hi) + 1)
+    first = max(0, int(np.searchsorted(xs, lo, side="left")) - 1)
+    last = min(len(xs), int(np.searchsorted(xs, hi, side="right")) + 1)
     for pt in track.points[first:last]:  # the value beside its mark, where it runs into no other text
         x = pt.x * sx + dx + beside
         w = width(pt.text)
